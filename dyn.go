@@ -1,0 +1,226 @@
+package flagz
+
+import (
+	"sync"
+	"sync/atomic"
+)
+
+// Dyn is a flag value that can change while the program runs. Every typed
+// value in this package (DynInt64Value, DynStringSliceValue, …) is a Dyn.
+//
+// Get is lock-free and allocation-free: it loads an atomic pointer. Set
+// parses the input, runs the validators, swaps the pointer and then hands
+// (old, new) to the notifiers. Values of reference types (slices, maps, JSON
+// structs, proto messages) returned by Get are shared snapshots: read them,
+// never modify them.
+type Dyn[T any] struct {
+	ptr   atomic.Pointer[T]
+	def   *T
+	codec *codec[T]
+	name  string
+
+	sensitive atomic.Bool
+
+	// setMu orders Set calls: validation, swap and enqueueing a
+	// notification happen as one step, so notifiers see sets in the order
+	// they took effect.
+	setMu      sync.Mutex
+	validators []func(T) error
+	notify     notifier[T]
+	flagSet    flagSet
+}
+
+// codec turns strings into values of one type and back.
+type codec[T any] struct {
+	typeName string
+	parse    func(string) (T, error)
+	format   func(T) string
+	equal    func(a, b T) bool
+	clone    func(T) T // copies a caller-supplied default; nil when T is a plain value
+	isBool   bool
+}
+
+// dynamicValue is what the engine and the flag set adapters need from every
+// Dyn, whatever its type.
+type dynamicValue interface {
+	Set(string) error
+	String() string
+	Type() string
+	IsBoolFlag() bool
+	flagName() string
+	apply(input string) (old, new string, changed bool, err error)
+	reset() (old, new string, changed bool)
+	defaultString() string
+	isDefault() bool
+	isSensitive() bool
+	lastNotifierPanic() error
+}
+
+func newDyn[T any, F FlagSet](fs F, name string, def T, usage string, c *codec[T]) *Dyn[T] {
+	d := buildDyn(name, def, c)
+	registerDyn(fs, d, d, usage)
+	return d
+}
+
+// buildDyn makes a value holding a private copy of def.
+func buildDyn[T any](name string, def T, c *codec[T]) *Dyn[T] {
+	if c.clone != nil {
+		def = c.clone(def)
+	}
+	d := &Dyn[T]{def: &def, codec: c, name: name}
+	d.ptr.Store(d.def)
+	d.notify.name = name
+	return d
+}
+
+// registerDyn declares v, which is d or a type wrapping it, on fs.
+func registerDyn[T any, F FlagSet](fs F, d *Dyn[T], v dynamicValue, usage string) {
+	d.flagSet = adapt(fs)
+	d.flagSet.register(v, d.name, usage)
+}
+
+// Get returns the current value. It never blocks and never allocates.
+func (d *Dyn[T]) Get() T {
+	return *d.ptr.Load()
+}
+
+// Default returns the value the flag was declared with.
+func (d *Dyn[T]) Default() T {
+	return *d.def
+}
+
+// Name returns the flag's name.
+func (d *Dyn[T]) Name() string { return d.name }
+
+// Set parses input and, if the result passes every validator, makes it the
+// current value and notifies the notifiers. On error the current value is
+// left untouched; the error names the flag and the reason. Setting the value
+// the flag already holds succeeds and notifies nobody.
+//
+// Numbers, booleans, durations and lists ignore surrounding white space;
+// strings are taken verbatim.
+func (d *Dyn[T]) Set(input string) error {
+	_, _, _, err := d.set(input)
+	return err
+}
+
+func (d *Dyn[T]) set(input string) (prev, next T, changed bool, err error) {
+	v, err := d.codec.parse(input)
+	if err != nil {
+		return prev, next, false, d.valueError(input, ErrParse, err)
+	}
+	d.setMu.Lock()
+	defer d.setMu.Unlock()
+	for _, validate := range d.validators {
+		if err := validate(v); err != nil {
+			return prev, next, false, d.valueError(input, ErrInvalid, err)
+		}
+	}
+	prev = *d.ptr.Load()
+	if d.codec.equal(prev, v) {
+		return prev, prev, false, nil
+	}
+	d.ptr.Store(&v)
+	d.notify.enqueue(prev, v)
+	return prev, v, true, nil
+}
+
+func (d *Dyn[T]) apply(input string) (old, new string, changed bool, err error) {
+	prev, next, changed, err := d.set(input)
+	if err != nil || !changed {
+		return "", "", false, err
+	}
+	return d.codec.format(prev), d.codec.format(next), true, nil
+}
+
+// reset returns the flag to its default value, notifying on a change.
+// Validators do not run: the default is accepted by declaration.
+func (d *Dyn[T]) reset() (old, new string, changed bool) {
+	d.setMu.Lock()
+	defer d.setMu.Unlock()
+	prev := d.ptr.Load()
+	if prev == d.def || d.codec.equal(*prev, *d.def) {
+		return d.codec.format(*prev), d.codec.format(*prev), false
+	}
+	d.ptr.Store(d.def)
+	d.notify.enqueue(*prev, *d.def)
+	return d.codec.format(*prev), d.codec.format(*d.def), true
+}
+
+func (d *Dyn[T]) valueError(input string, kind, reason error) error {
+	if d.isSensitive() {
+		input = Redacted
+	}
+	return &ValueError{Flag: d.name, Type: d.codec.typeName, Input: input, Kind: kind, Reason: reason}
+}
+
+// String returns the canonical text of the current value: Set(String())
+// yields an equal value. Sets print sorted.
+func (d *Dyn[T]) String() string {
+	if d == nil || d.codec == nil {
+		return "" // the zero Dyn, as flag.PrintDefaults makes one
+	}
+	return d.codec.format(d.Get())
+}
+
+// Type names the flag's type as go-flagz did: "dyn_int64", "dyn_json", ….
+func (d *Dyn[T]) Type() string {
+	if d == nil || d.codec == nil {
+		return ""
+	}
+	return d.codec.typeName
+}
+
+// IsBoolFlag reports whether the flag may be given as a bare --name (for the
+// standard flag package).
+func (d *Dyn[T]) IsBoolFlag() bool { return d != nil && d.codec != nil && d.codec.isBool }
+
+// WithValidator adds a check that every new value must pass before it is
+// applied; validators run in the order they were added, on the goroutine
+// calling Set. It returns d for chaining.
+func (d *Dyn[T]) WithValidator(validator func(T) error) *Dyn[T] {
+	d.setMu.Lock()
+	d.validators = append(d.validators, validator)
+	d.setMu.Unlock()
+	return d
+}
+
+// WithNotifier adds a function called with (old, new) after every change.
+// For one flag, notifiers run one at a time on a goroutine of their own, in
+// the order the changes happened, so a slow notifier delays only later
+// notifications of the same flag, never Set or other flags. A panic in a
+// notifier is recovered and logged. It returns d for chaining.
+func (d *Dyn[T]) WithNotifier(notifier func(oldValue, newValue T)) *Dyn[T] {
+	d.notify.add(notifier)
+	return d
+}
+
+// WithSensitive marks the flag's value as secret: the debug page, JSON,
+// logs, errors and metrics show "[redacted]" instead of it. It returns d for
+// chaining.
+func (d *Dyn[T]) WithSensitive() *Dyn[T] {
+	d.sensitive.Store(true)
+	if f := d.flagSet.lookup(d.name); f != nil {
+		MarkFlagSensitive(f)
+	}
+	return d
+}
+
+// WithFileFlag adds a companion flag "<name>_path": when it holds a path,
+// ReadFileFlags sets this flag from that file's contents. It returns d and
+// the companion's value.
+func (d *Dyn[T]) WithFileFlag(defaultFilePath string) (*Dyn[T], *FileReadValue) {
+	return d, newFileReadValue(d.flagSet, d.name, defaultFilePath)
+}
+
+// WaitNotified blocks until every notification queued before the call has
+// been delivered. It is meant for tests and orderly shutdown.
+func (d *Dyn[T]) WaitNotified() { d.notify.wait() }
+
+func (d *Dyn[T]) flagName() string              { return d.name }
+func (d *Dyn[T]) defaultString() string         { return d.codec.format(*d.def) }
+func (d *Dyn[T]) isDefault() bool               { return d.codec.equal(d.Get(), *d.def) }
+func (d *Dyn[T]) isSensitive() bool             { return d.sensitive.Load() }
+func (d *Dyn[T]) lastNotifierPanic() error      { return d.notify.lastPanicErr() }
+func (d *Dyn[T]) flagzDynamic()                 {}
+func equalComparable[T comparable](a, b T) bool { return a == b }

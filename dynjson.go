@@ -1,0 +1,79 @@
+package flagz
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+)
+
+// DynJSONValue is a dynamic flag holding a JSON document decoded into the
+// type of the default given to DynJSON. Get returns a pointer of that type as
+// an interface value; prefer DynJSONOf for a typed Get.
+type DynJSONValue = Dyn[any]
+
+// DynJSON declares a dynamic JSON flag, compatible with go-flagz: value must
+// be a pointer (usually to a struct); each Set decodes into a fresh value of
+// that type, and Get returns it as `any`. The default is deep-copied, never
+// aliased. DynJSON panics if value is not a non-nil pointer, as flag
+// redeclaration does: it is a programming error found at start-up.
+func DynJSON[F FlagSet](fs F, name string, value any, usage string) *DynJSONValue {
+	rv := reflect.ValueOf(value)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		panic(fmt.Sprintf("flagz: DynJSON %q: default must be a non-nil pointer, got %T", name, value))
+	}
+	elem := rv.Type().Elem()
+	c := &codec[any]{
+		typeName: "dyn_json",
+		parse: func(s string) (any, error) {
+			p := reflect.New(elem).Interface()
+			if err := json.Unmarshal([]byte(s), p); err != nil {
+				return nil, err
+			}
+			return p, nil
+		},
+		format: formatJSON[any],
+		equal:  func(a, b any) bool { return reflect.DeepEqual(a, b) },
+	}
+	c.clone = func(v any) any { return cloneJSON(c, v) }
+	return newDyn(fs, name, value, usage, c)
+}
+
+// DynJSONOf declares a dynamic flag holding a JSON document decoded into T,
+// with a typed Get. T is usually a struct or a pointer to one; every Set
+// decodes into a fresh T, and the default is deep-copied.
+func DynJSONOf[T any, F FlagSet](fs F, name string, value T, usage string) *Dyn[T] {
+	c := &codec[T]{
+		typeName: "dyn_json",
+		parse: func(s string) (T, error) {
+			var v T
+			err := json.Unmarshal([]byte(s), &v)
+			return v, err
+		},
+		format: formatJSON[T],
+		equal:  func(a, b T) bool { return reflect.DeepEqual(a, b) },
+	}
+	c.clone = func(v T) T { return cloneJSON(c, v) }
+	return newDyn(fs, name, value, usage, c)
+}
+
+func formatJSON[T any](v T) string {
+	out, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprintf("!(json: %v)", err)
+	}
+	return string(out)
+}
+
+// cloneJSON deep-copies v through its JSON form; a value that does not
+// survive the trip is kept as given.
+func cloneJSON[T any](c *codec[T], v T) T {
+	out, err := json.Marshal(v)
+	if err != nil {
+		return v
+	}
+	copied, err := c.parse(string(out))
+	if err != nil {
+		return v
+	}
+	return copied
+}

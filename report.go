@@ -1,0 +1,68 @@
+package flagz
+
+import "errors"
+
+// Result says what became of one name in an update.
+type Result int
+
+// The results of applying a name from a source.
+const (
+	Applied         Result = iota // the flag took the value (or returned to its default)
+	Unchanged                     // the flag already held the value
+	Rejected                      // the value did not parse or failed a validator; the last good value stays
+	RestartRequired               // a static flag changed after start-up; not applied
+	Unknown                       // no flag has the name; ignored, never deleted from the source
+)
+
+var resultNames = [...]string{"applied", "unchanged", "rejected", "restart_required", "unknown"}
+
+func (r Result) String() string {
+	if r < 0 || int(r) >= len(resultNames) {
+		return "invalid"
+	}
+	return resultNames[r]
+}
+
+// Outcome is what became of one name.
+type Outcome struct {
+	Flag   string
+	Result Result
+	Value  string // the value offered (for a removal, the default), Redacted for a sensitive flag
+	Err    error  // why, for Rejected and RestartRequired
+}
+
+// Report lists the outcome of every name in one update, sorted by name.
+type Report []Outcome
+
+// Err joins the errors of rejected and restart-required names, or returns
+// nil when every name was applied, unchanged or unknown.
+func (r Report) Err() error {
+	var errs []error
+	for _, o := range r {
+		if o.Err != nil {
+			errs = append(errs, o.Err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Count returns how many names had the result.
+func (r Report) Count(result Result) int {
+	n := 0
+	for _, o := range r {
+		if o.Result == result {
+			n++
+		}
+	}
+	return n
+}
+
+// Outcome returns the outcome for the flag called name.
+func (r Report) Outcome(name string) (Outcome, bool) {
+	for _, o := range r {
+		if o.Flag == name {
+			return o, true
+		}
+	}
+	return Outcome{}, false
+}
