@@ -54,7 +54,15 @@ fi
 command -v go >/dev/null 2>&1 || die "go is not on PATH"
 
 tmp=$(mktemp -d "$base/.build-$version.XXXXXX")
-trap 'rm -rf -- "$tmp"' EXIT
+build_pid=
+cleanup() {
+	if [[ -n "$build_pid" ]]; then
+		kill -TERM "$build_pid" 2>/dev/null || true
+		wait "$build_pid" 2>/dev/null || true
+	fi
+	rm -rf -- "$tmp"
+}
+trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -66,13 +74,19 @@ ldflags+=" -X k8s.io/component-base/version.gitMajor=$major"
 ldflags+=" -X k8s.io/component-base/version.gitMinor=$minor"
 ldflags+=" -X k8s.io/component-base/version.gitTreeState=clean"
 
+# Run go in the background and wait, so INT/TERM reach the traps at once
+# (bash defers traps while a foreground child runs) and cleanup stops go.
 GOWORK=off GOTOOLCHAIN=local GOFLAGS=-mod=mod \
 	go -C "$tools_dir" build -o "$tmp/" -ldflags "$ldflags" \
-	k8s.io/kubernetes/cmd/kube-apiserver go.etcd.io/etcd/server/v3 >&2
+	k8s.io/kubernetes/cmd/kube-apiserver go.etcd.io/etcd/server/v3 >&2 &
+build_pid=$!
+wait "$build_pid"
+build_pid=
 
 # go build names the go.etcd.io/etcd/server/v3 binary "server".
 mv -- "$tmp/server" "$tmp/etcd"
 complete "$tmp" || die "build did not produce kube-apiserver and etcd in $tmp"
+chmod 0755 "$tmp" # mktemp -d makes it 0700
 
 # A leftover incomplete directory (e.g. a binary deleted by hand) is replaced.
 if [[ -e "$dest" ]]; then
