@@ -149,6 +149,7 @@ func (d *Dyn[T]) reset() (old, new string, changed bool) {
 
 func (d *Dyn[T]) valueError(input string, kind, reason error) error {
 	if d.isSensitive() {
+		reason = redactError(reason, input)
 		input = Redacted
 	}
 	return &ValueError{Flag: d.name, Type: d.codec.typeName, Input: input, Kind: kind, Reason: reason}

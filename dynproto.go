@@ -15,8 +15,9 @@ type DynProtoValue[M proto.Message] = Dyn[M]
 
 // DynProto declares a dynamic flag holding a message of the type of value
 // (a pointer such as *mypb.Config). Input is protojson (anything starting
-// with "{") or the binary wire format; String is compact protojson, stable
-// for a given message. Get returns a shared message that must not be
+// with "{"; unknown field names are an error, so typos are caught) or the
+// binary wire format (unknown fields, written by a newer schema, are
+// dropped); String is compact protojson, the same in every process. Get returns a shared message that must not be
 // modified. The default is cloned, never aliased.
 func DynProto[M proto.Message, F FlagSet](fs F, name string, value M, usage string) *DynProtoValue[M] {
 	c := &codec[M]{
@@ -26,8 +27,9 @@ func DynProto[M proto.Message, F FlagSet](fs F, name string, value M, usage stri
 			var err error
 			if strings.HasPrefix(strings.TrimSpace(s), "{") {
 				err = protojson.Unmarshal([]byte(s), m)
-			} else {
-				err = proto.Unmarshal([]byte(s), m)
+			} else if err = (proto.UnmarshalOptions{DiscardUnknown: true}).Unmarshal([]byte(s), m); err == nil {
+				// Accept only what String can print, so Set(String()) holds.
+				_, err = protojson.Marshal(m)
 			}
 			return m, err
 		},

@@ -3,6 +3,8 @@ package flagz
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 )
 
 // Redacted stands in for the value of a sensitive flag wherever flagz would
@@ -33,3 +35,28 @@ func (e *ValueError) Error() string {
 
 // Unwrap lets errors.Is and errors.As see both the kind and the reason.
 func (e *ValueError) Unwrap() []error { return []error{e.Kind, e.Reason} }
+
+// redactError hides a secret input inside an error's text while keeping the
+// error for errors.Is and errors.As. Validators of sensitive flags should not
+// quote the value in other forms.
+func redactError(err error, input string) error {
+	msg := err.Error()
+	var ne *strconv.NumError
+	if errors.As(err, &ne) {
+		msg = ne.Err.Error()
+	}
+	for _, s := range []string{input, strings.TrimSpace(input)} {
+		if s != "" {
+			msg = strings.ReplaceAll(msg, s, Redacted)
+		}
+	}
+	return &redactedError{msg: msg, err: err}
+}
+
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
