@@ -1,0 +1,62 @@
+package flagz
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestReadFileFlags(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	fs := newFlagSet(t)
+	hosts, _ := DynStringSlice(fs, "hosts", nil, "").WithFileFlag(write("hosts", "a, b\n"))
+	port := fs.Int("port", 1, "")
+	FileReadFlag(fs, "port", "")
+	token := DynString(fs, "token", "", "")
+	FileReadFlag(fs, "token", write("token", "t0k3n\n"))
+
+	if err := fs.Parse([]string{"--port_path=" + write("port", "8080\n")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := ReadFileFlags(fs); err != nil {
+		t.Fatal(err)
+	}
+	if got := hosts.Get(); len(got) != 2 || got[1] != "b" || *port != 8080 || token.Get() != "t0k3n" {
+		t.Fatalf("hosts=%q port=%d token=%q", got, *port, token.Get())
+	}
+
+	// Failures name the flag; other files still load.
+	fs2 := newFlagSet(t)
+	DynInt64(fs2, "n", 0, "").WithFileFlag(write("n", "not a number"))
+	s := DynString(fs2, "s", "", "")
+	s.WithFileFlag(write("s", "ok"))
+	FileReadFlag(fs2, "gone", filepath.Join(dir, "missing"))
+	err := ReadFileFlags(fs2)
+	if err == nil || !strings.Contains(err.Error(), `"n"`) || !strings.Contains(err.Error(), `"gone"`) {
+		t.Errorf("errors = %v, want both flags named", err)
+	}
+	if s.Get() != "ok" {
+		t.Errorf("a failing file stopped others: s=%q", s.Get())
+	}
+}
+
+func TestReadFileFlagsStandardFlagSet(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "limit")
+	if err := os.WriteFile(p, []byte("42\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fs := flag.NewFlagSet("std", flag.ContinueOnError)
+	limit, _ := DynInt64(fs, "limit", 1, "").WithFileFlag(p)
+	if err := ReadFileFlags(fs); err != nil || limit.Get() != 42 {
+		t.Fatalf("err=%v limit=%d", err, limit.Get())
+	}
+}
