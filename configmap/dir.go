@@ -1,0 +1,151 @@
+package configmap
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/fsnotify/fsnotify"
+
+	"github.com/flagz-go/flagz"
+)
+
+// The names the kubelet's atomic writer uses inside a ConfigMap volume.
+const (
+	dataLink    = "..data"     // symlink to the current ..<timestamp> directory
+	dataLinkTmp = "..data_tmp" // the next ..data, renamed over it
+)
+
+// errNoDataLink: a directory the kubelet managed lost its ..data link, which
+// happens only while it is being removed or written again.
+var errNoDataLink = errors.New(dataLink + " link missing from a kubelet-managed directory")
+
+// New returns a Watcher that keeps the flags of fs in step with a directory
+// holding one file per flag, as the kubelet mounts a ConfigMap volume: the
+// file name is the flag name and the content its value, with one trailing
+// newline removed. Entries whose names start with ".." (the kubelet's own)
+// and subdirectories are skipped. Content is passed as it is, so binaryData
+// keys feed DynProto flags in the wire format; a DynProto flag gets the
+// bytes exactly, trailing newline included.
+//
+// The snapshot is read through the ..data link, resolved once per read, so it
+// is always one consistent version of the ConfigMap. A key that disappears
+// returns its flag to the default. A directory that disappears keeps every
+// flag at its last good value and makes the source DEGRADED until the
+// directory is back.
+func New[F flagz.FlagSet](fs F, dir string, opts ...Option) *Watcher {
+	dir = absClean(dir)
+	o := &dirOrigin{dir: dir, flagType: flagTypeFunc(fs)}
+	cfg := config{name: "configmap:" + dir, debounce: DefaultDirDebounce, resync: DefaultResyncPeriod}
+	return newWatcher(fs, o, cfg, opts)
+}
+
+type dirOrigin struct {
+	dir      string
+	flagType func(name string) string
+	sawLink  bool // the directory had a ..data link once; guarded by Watcher.syncMu
+}
+
+func (o *dirOrigin) watchPaths() []string {
+	return []string{filepath.Dir(o.dir), o.dir}
+}
+
+func (o *dirOrigin) classify(ev fsnotify.Event) eventKind {
+	name := filepath.Clean(ev.Name)
+	switch {
+	case name == o.dir:
+		return eventRewatch
+	case filepath.Dir(name) != o.dir:
+		return eventIgnored
+	}
+	base := filepath.Base(name)
+	if base == dataLink || base == dataLinkTmp || !strings.HasPrefix(base, "..") {
+		return eventHint // any op alike: a swap may arrive as Create, Write, Rename, Remove or Chmod
+	}
+	return eventIgnored // the kubelet's ..<timestamp> directories
+}
+
+func (o *dirOrigin) read() (map[string]string, error) {
+	base, err := o.snapshotDir()
+	if err != nil {
+		return nil, err
+	}
+	entries, err := os.ReadDir(base)
+	if err != nil {
+		return nil, err
+	}
+	values := make(map[string]string, len(entries))
+	for _, e := range entries {
+		name := e.Name()
+		if strings.HasPrefix(name, "..") {
+			continue
+		}
+		path := filepath.Join(base, name)
+		info, err := os.Stat(path) // follows the key symlinks of a plain directory
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", path, err)
+		}
+		if info.IsDir() {
+			continue
+		}
+		content, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		values[name] = o.value(name, content)
+	}
+	return values, nil
+}
+
+// snapshotDir returns the directory holding the current version: the target
+// of ..data, resolved once so that one read sees one version, or the
+// directory itself when it has no ..data link.
+func (o *dirOrigin) snapshotDir() (string, error) {
+	link := filepath.Join(o.dir, dataLink)
+	info, err := os.Lstat(link)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if _, err := os.Stat(o.dir); err != nil {
+			return "", err
+		}
+		if o.sawLink {
+			return "", errNoDataLink
+		}
+		return o.dir, nil
+	case err != nil:
+		return "", err
+	case info.Mode()&fs.ModeSymlink == 0:
+		return o.dir, nil // not the kubelet's layout: an ordinary directory of files
+	}
+	target, err := os.Readlink(link)
+	if err != nil {
+		return "", err
+	}
+	o.sawLink = true
+	if !filepath.IsAbs(target) {
+		target = filepath.Join(o.dir, target)
+	}
+	return target, nil
+}
+
+// value is the text a file gives its flag: the content without one trailing
+// newline, except for DynProto flags and content that is not UTF-8 text,
+// which pass byte for byte.
+func (o *dirOrigin) value(name string, content []byte) string {
+	text := string(content)
+	if strings.HasSuffix(text, "\n") && utf8.ValidString(text) && o.flagType(name) != "dyn_proto" {
+		text = text[:len(text)-1]
+	}
+	return text
+}
+
+func absClean(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return filepath.Clean(path)
+}

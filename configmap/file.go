@@ -1,0 +1,85 @@
+package configmap
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/fsnotify/fsnotify"
+
+	"github.com/flagz-go/flagz"
+)
+
+// NewFile returns a Watcher that keeps the flags of fs in step with one YAML
+// or JSON file mapping flag names to values, the use case of viper's
+// WatchConfig. A name ending in ".json" is parsed as JSON, anything else as
+// YAML (of which JSON is a subset). How values become flag text:
+//
+//   - a scalar gives its text as written: `rate: 0x10` gives "0x10",
+//     `timeout: 1.5s` gives "1.5s"; null (or nothing) gives "";
+//     a !!binary scalar gives its decoded bytes (for DynProto);
+//   - a list of scalars gives comma-separated text in DynStringSlice's
+//     format (items holding a comma, a quote or outer space are quoted), which
+//     DynStringSlice, DynStringSet and pflag's slices parse; for a DynJSON or
+//     DynProto flag it gives JSON instead;
+//   - a mapping, or a list holding mappings or lists, gives compact JSON, for
+//     DynJSON, DynJSONOf and DynProto flags.
+//
+// Names are flag names at the top level; nested mappings are not flattened.
+//
+// The parent directory is watched, not the file, so editors' rename-saves and
+// delete-and-recreate are followed, and a file inside a mounted ConfigMap
+// (whose ..data link the kubelet swaps) too. A file is applied only whole:
+// one that does not parse changes nothing, makes the source DEGRADED with
+// the reason and is read again on the next event. An empty file (only white
+// space or comments) is taken for a write in progress, such as the gap of a
+// truncate-then-write, and changes nothing either: to return every flag to
+// its default, write "{}". A missing file also keeps the last good values
+// (DEGRADED) until it is back. A name removed from the file returns its flag
+// to the default.
+func NewFile[F flagz.FlagSet](fs F, path string, opts ...Option) *Watcher {
+	path = absClean(path)
+	o := &fileOrigin{path: path, flagType: flagTypeFunc(fs)}
+	cfg := config{name: "file:" + path, debounce: DefaultFileDebounce, resync: DefaultResyncPeriod}
+	return newWatcher(fs, o, cfg, opts)
+}
+
+type fileOrigin struct {
+	path     string
+	flagType func(name string) string
+}
+
+func (o *fileOrigin) watchPaths() []string { return []string{filepath.Dir(o.path)} }
+
+func (o *fileOrigin) classify(ev fsnotify.Event) eventKind {
+	name := filepath.Clean(ev.Name)
+	dir := filepath.Dir(o.path)
+	switch {
+	case name == dir:
+		return eventRewatch
+	case filepath.Dir(name) != dir:
+		return eventIgnored
+	}
+	switch filepath.Base(name) {
+	case filepath.Base(o.path), dataLink, dataLinkTmp:
+		return eventHint
+	}
+	return eventIgnored
+}
+
+func (o *fileOrigin) read() (map[string]string, error) {
+	content, err := os.ReadFile(o.path)
+	if err != nil {
+		return nil, err
+	}
+	// A size that moved while reading means a writer is at work: read again
+	// when it is done rather than parse a part.
+	if info, err := os.Stat(o.path); err == nil && info.Size() != int64(len(content)) {
+		return nil, fmt.Errorf("%s: changed while being read", o.path)
+	}
+	values, err := parseFile(o.path, content, o.flagType)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", o.path, err)
+	}
+	return values, nil
+}
