@@ -199,6 +199,9 @@ func (e *Engine) applyLocked(s *Source, rev int64, name, value string, initial b
 	if err != nil {
 		var ve *ValueError
 		if !errors.As(err, &ve) {
+			if sensitive {
+				err = redactError(err, value)
+			}
 			err = &ValueError{Flag: name, Type: f.Value.Type(), Input: redact(value, sensitive), Kind: ErrParse, Reason: err}
 		}
 	}

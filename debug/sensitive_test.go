@@ -12,7 +12,7 @@ import (
 
 // Secret values used below; none of them may appear in any output.
 var secrets = []string{"sk-default-0000", "sk-live-1111", "sk-live-2222", "sk-bad-3333", "31337", "4242x",
-	"pg-default-pass", "pg-start-pass", "pg-later-pass"}
+	"pg-default-pass", "pg-start-pass", "pg-later-pass", "port-not-a-number"}
 
 func TestSensitiveValuesNeverShow(t *testing.T) {
 	f := newFixture(t, debug.WithSetter(tokenAuthorizer))
@@ -21,12 +21,15 @@ func TestSensitiveValuesNeverShow(t *testing.T) {
 		WithSensitive()
 	pin := flagz.DynInt64(f.fs, "pin", 1234, "PIN").WithSensitive()
 	f.fs.String("db_password", "pg-default-pass", "database password (static)")
-	if !flagz.MarkSensitive(f.fs, "db_password") {
-		t.Fatal("MarkSensitive: no flag db_password")
+	f.fs.Int("db_port", 5432, "database port (static, sensitive)")
+	for _, name := range []string{"db_password", "db_port"} {
+		if !flagz.MarkSensitive(f.fs, name) {
+			t.Fatalf("MarkSensitive: no flag %s", name)
+		}
 	}
 
 	src := f.source("vault")
-	src.Load(1, map[string]string{"api_key": "sk-live-1111", "db_password": "pg-start-pass"})
+	src.Load(1, map[string]string{"api_key": "sk-live-1111", "db_password": "pg-start-pass", "db_port": "port-not-a-number"})
 	src.Update(2, map[string]string{"api_key": "sk-bad-3333"}) // validator refuses
 	src.Update(3, map[string]string{"pin": "4242x"})           // does not parse
 	src.Update(4, map[string]string{"db_password": "pg-later-pass"})
@@ -52,7 +55,7 @@ func TestSensitiveValuesNeverShow(t *testing.T) {
 	_, _, doc := get(t, f.url(debug.Path+"?format=json"))
 	outputs = append(outputs, page, doc)
 	p := decodePage(t, doc)
-	for _, name := range []string{"api_key", "pin", "db_password"} {
+	for _, name := range []string{"api_key", "pin", "db_password", "db_port"} {
 		fl := flagOf(t, p, name)
 		if !fl.Sensitive || fl.Value != flagz.Redacted || fl.Default != flagz.Redacted {
 			t.Errorf("%s on the page: %+v", name, fl)
