@@ -2,7 +2,6 @@ package flagz
 
 import (
 	"testing"
-	"time"
 
 	"github.com/spf13/pflag"
 )
@@ -11,16 +10,4 @@ import (
 func newFlagSet(t testing.TB) *pflag.FlagSet {
 	t.Helper()
 	return pflag.NewFlagSet(t.Name(), pflag.ContinueOnError)
-}
-
-// eventually polls cond until it holds or the deadline passes.
-func eventually(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(time.Millisecond)
-	}
 }
