@@ -21,13 +21,14 @@ type Dyn[T any] struct {
 
 	sensitive atomic.Bool
 
-	// setMu orders Set calls: validation, swap and enqueueing a
-	// notification happen as one step, so notifiers see sets in the order
-	// they took effect.
-	setMu      sync.Mutex
-	validators []func(T) error
+	validators atomic.Pointer[[]func(T) error] // copied on write
 	notify     notifier[T]
-	flagSet    flagSet
+	// setMu orders changes of a flag that has notifiers: the swap and
+	// enqueueing its notification happen as one step, so notifiers see
+	// changes in the order they took effect. Without notifiers a change is
+	// a lock-free compare-and-swap.
+	setMu   sync.Mutex
+	flagSet flagSet
 }
 
 // codec turns strings into values of one type and back.
@@ -109,20 +110,34 @@ func (d *Dyn[T]) set(input string) (prev, next T, changed bool, err error) {
 	if err != nil {
 		return prev, next, false, d.valueError(input, ErrParse, err)
 	}
-	d.setMu.Lock()
-	defer d.setMu.Unlock()
-	for _, validate := range d.validators {
-		if err := validate(v); err != nil {
-			return prev, next, false, d.valueError(input, ErrInvalid, err)
+	if validators := d.validators.Load(); validators != nil {
+		for _, validate := range *validators {
+			if err := validate(v); err != nil {
+				return prev, next, false, d.valueError(input, ErrInvalid, err)
+			}
 		}
 	}
-	prev = *d.ptr.Load()
-	if d.codec.equal(prev, v) {
-		return prev, prev, false, nil
+	prev, changed = d.swap(&v)
+	return prev, v, changed, nil
+}
+
+// swap makes *v the current value unless it equals the current one, and
+// queues the notification. It returns the previous value.
+func (d *Dyn[T]) swap(v *T) (prev T, changed bool) {
+	if d.notify.active() {
+		d.setMu.Lock()
+		defer d.setMu.Unlock()
 	}
-	d.ptr.Store(&v)
-	d.notify.enqueue(prev, v)
-	return prev, v, true, nil
+	for {
+		p := d.ptr.Load()
+		if p == v || d.codec.equal(*p, *v) {
+			return *p, false
+		}
+		if d.ptr.CompareAndSwap(p, v) {
+			d.notify.enqueue(*p, *v)
+			return *p, true
+		}
+	}
 }
 
 func (d *Dyn[T]) apply(input string) (old, new string, changed bool, err error) {
@@ -136,15 +151,11 @@ func (d *Dyn[T]) apply(input string) (old, new string, changed bool, err error) 
 // reset returns the flag to its default value, notifying on a change.
 // Validators do not run: the default is accepted by declaration.
 func (d *Dyn[T]) reset() (old, new string, changed bool) {
-	d.setMu.Lock()
-	defer d.setMu.Unlock()
-	prev := d.ptr.Load()
-	if prev == d.def || d.codec.equal(*prev, *d.def) {
-		return d.codec.format(*prev), d.codec.format(*prev), false
+	prev, changed := d.swap(d.def)
+	if !changed {
+		return "", "", false
 	}
-	d.ptr.Store(d.def)
-	d.notify.enqueue(*prev, *d.def)
-	return d.codec.format(*prev), d.codec.format(*d.def), true
+	return d.codec.format(prev), d.codec.format(*d.def), true
 }
 
 func (d *Dyn[T]) valueError(input string, kind, reason error) error {
@@ -180,9 +191,14 @@ func (d *Dyn[T]) IsBoolFlag() bool { return d != nil && d.codec != nil && d.code
 // applied; validators run in the order they were added, on the goroutine
 // calling Set. It returns d for chaining.
 func (d *Dyn[T]) WithValidator(validator func(T) error) *Dyn[T] {
-	d.setMu.Lock()
-	d.validators = append(d.validators, validator)
-	d.setMu.Unlock()
+	d.setMu.Lock() // serialises writers of the list
+	defer d.setMu.Unlock()
+	var list []func(T) error
+	if old := d.validators.Load(); old != nil {
+		list = append(list, *old...)
+	}
+	list = append(list, validator)
+	d.validators.Store(&list)
 	return d
 }
 

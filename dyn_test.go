@@ -135,7 +135,9 @@ func TestEveryType(t *testing.T) {
 		func(fs *pflag.FlagSet) *Dyn[[]string] { return DynStringSlice(fs, "l", []string{"x"}, "") },
 		` a, b ,"c, d" ,""" quoted"""` + "\n", []string{"a", "b", "c, d", `" quoted"`}, `"unterminated`, "only", ValidateDynStringSliceMinElements(2)}.run(t)
 	valueCase[map[string]struct{}]{"stringset", "dyn_stringset",
-		func(fs *pflag.FlagSet) *Dyn[map[string]struct{}] { return DynStringSet(fs, "set", []string{"x"}, "").Dyn },
+		func(fs *pflag.FlagSet) *Dyn[map[string]struct{}] {
+			return DynStringSet(fs, "set", []string{"x"}, "").Dyn
+		},
 		"c, a, b, a\n", map[string]struct{}{"a": {}, "b": {}, "c": {}}, `"a`, "one", ValidateDynStringSetMinElements(2)}.run(t)
 	valueCase[any]{"json", "dyn_json",
 		func(fs *pflag.FlagSet) *Dyn[any] { return DynJSON(fs, "j", &routing{Weight: 1}, "") },

@@ -28,9 +28,13 @@ func fuzzRoundTrip[T any](f *testing.F, c *codec[T], seeds ...string) {
 	})
 }
 
-func FuzzBool(f *testing.F)     { fuzzRoundTrip(f, boolCodec, "true", " 0\n", "T", "maybe") }
-func FuzzInt64(f *testing.F)    { fuzzRoundTrip(f, int64Codec, "42", " -0x1F\n", "0b101", "9223372036854775808") }
-func FuzzFloat64(f *testing.F)  { fuzzRoundTrip(f, float64Codec, "1.5", "NaN", "-Inf", "1e400", "0x1p-2") }
+func FuzzBool(f *testing.F) { fuzzRoundTrip(f, boolCodec, "true", " 0\n", "T", "maybe") }
+func FuzzInt64(f *testing.F) {
+	fuzzRoundTrip(f, int64Codec, "42", " -0x1F\n", "0b101", "9223372036854775808")
+}
+func FuzzFloat64(f *testing.F) {
+	fuzzRoundTrip(f, float64Codec, "1.5", "NaN", "-Inf", "1e400", "0x1p-2")
+}
 func FuzzDuration(f *testing.F) { fuzzRoundTrip(f, durationCodec, "1h2m", " 300ms\n", "-1.5us", "1d") }
 func FuzzStringSlice(f *testing.F) {
 	fuzzRoundTrip(f, stringSliceCodec, "a,b", ` "x,y" , z`, `""`, `"""`, ",,", "a\n")

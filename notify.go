@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 )
 
 // notifier delivers (old, new) pairs of one flag to its subscribers: in the
@@ -12,9 +13,10 @@ import (
 // while there is something to deliver.
 type notifier[T any] struct {
 	name string
+	subs atomic.Int32 // how many subscribers; read without the lock
 
 	mu        sync.Mutex
-	subs      []func(oldValue, newValue T)
+	fns       []func(oldValue, newValue T)
 	pending   []change[T]
 	running   bool
 	idle      *sync.Cond // signalled when the queue drains
@@ -25,18 +27,22 @@ type change[T any] struct{ old, new T }
 
 func (n *notifier[T]) add(fn func(oldValue, newValue T)) {
 	n.mu.Lock()
-	n.subs = append(n.subs, fn)
+	n.fns = append(n.fns, fn)
+	n.subs.Add(1)
 	n.mu.Unlock()
 }
+
+// active reports whether anyone listens.
+func (n *notifier[T]) active() bool { return n.subs.Load() > 0 }
 
 // enqueue records a change. Callers hold the flag's set lock, so changes are
 // enqueued in the order they took effect.
 func (n *notifier[T]) enqueue(old, new T) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if len(n.subs) == 0 {
+	if !n.active() {
 		return
 	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
 	n.pending = append(n.pending, change[T]{old, new})
 	if !n.running {
 		n.running = true
@@ -47,7 +53,7 @@ func (n *notifier[T]) enqueue(old, new T) {
 func (n *notifier[T]) drain() {
 	for {
 		n.mu.Lock()
-		batch, subs := n.pending, n.subs
+		batch, subs := n.pending, n.fns
 		n.pending = nil
 		if len(batch) == 0 {
 			n.running = false
