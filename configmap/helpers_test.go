@@ -212,3 +212,14 @@ type fsnotifyEvent = fsnotify.Event
 func testLogger(t *testing.T) *slog.Logger {
 	return slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
+
+type flagzFlagSet = pflag.FlagSet
+
+func strictlyIncreasing(values []int64) bool {
+	for i := 1; i < len(values); i++ {
+		if values[i] <= values[i-1] {
+			return false
+		}
+	}
+	return true
+}
