@@ -1,0 +1,148 @@
+package monitoring
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/flagz-go/flagz"
+)
+
+// UnknownFlag is the flag label of updates naming no declared flag. All of
+// them share it, so the number of series stays bounded by the declared
+// flags whatever names a source holds.
+const UnknownFlag = "(unknown)"
+
+// Option configures a Collector.
+type Option func(*Collector)
+
+// WithSetName sets the "set" label of every metric. By default it is the
+// flag set's name (flagz.Engine.Name), or "default" if that is empty. Two
+// flag sets registered on one registry need different names.
+func WithSetName(name string) Option {
+	return func(c *Collector) { c.set = name }
+}
+
+// WithChecksumLabel exports the checksums in go-flagz's form instead of as
+// values: flagz_checksum{set, type="dynamic"|"static", checksum="<16 hex
+// digits>"} 1. Dashboards written for go-flagz keep working, at the price of
+// a new series every time a value changes.
+func WithChecksumLabel() Option {
+	return func(c *Collector) { c.checksumLabel = true }
+}
+
+// Collector is a prometheus.Collector exporting one flag set's checksums,
+// update counts and source health. It holds no metric state of its own:
+// every scrape reads the flag set's engine (flagz.EngineFor), so it never
+// drifts from the debug page.
+type Collector struct {
+	engine        *flagz.Engine
+	set           string
+	checksumLabel bool
+
+	checksum, updates, sourceState, lastSync, lastRevision *prometheus.Desc
+}
+
+// NewCollector returns a Collector for fs. Register it with Register or a
+// prometheus.Registerer of your own.
+func NewCollector[F flagz.FlagSet](fs F, opts ...Option) *Collector {
+	e := flagz.EngineFor(fs)
+	c := &Collector{engine: e, set: e.Name()}
+	for _, opt := range opts {
+		opt(c)
+	}
+	if c.set == "" {
+		c.set = "default"
+	}
+	set := prometheus.Labels{"set": c.set}
+	if c.checksumLabel {
+		c.checksum = prometheus.NewDesc("flagz_checksum",
+			"Checksum of the flag set's values, as go-flagz exported it: the checksum is the label, the value is 1.",
+			[]string{"type", "checksum"}, set)
+	} else {
+		c.checksum = prometheus.NewDesc("flagz_checksum",
+			"Checksum of the current values of the flag set's flags of one kind (FNV-1a over sorted, length-framed names and values), "+
+				"top 53 bits as a number. Equal on processes holding equal values: group them with count_values.",
+			[]string{"kind"}, set)
+	}
+	c.updates = prometheus.NewDesc("flagz_updates_total",
+		"Updates sources offered to flags, by flag, source and result (applied, rejected, restart_required, unknown). "+
+			`Names no flag is declared with count under flag="`+UnknownFlag+`".`,
+		[]string{"flag", "source", "result"}, set)
+	c.sourceState = prometheus.NewDesc("flagz_source_state",
+		"State of each source of flag values: 1 for the state it is in, 0 for the others.",
+		[]string{"source", "state"}, set)
+	c.lastSync = prometheus.NewDesc("flagz_source_last_sync_timestamp_seconds",
+		"When the source last delivered a batch or confirmed it is current (Unix time); absent until it has.",
+		[]string{"source"}, set)
+	c.lastRevision = prometheus.NewDesc("flagz_source_last_revision",
+		"The origin's revision (etcd revision, resourceVersion, …) at the source's last sync.",
+		[]string{"source"}, set)
+	return c
+}
+
+// Register makes a Collector for fs and registers it with reg. Nothing is
+// registered on prometheus.DefaultRegisterer unless it is the reg given.
+func Register[F flagz.FlagSet](reg prometheus.Registerer, fs F, opts ...Option) (*Collector, error) {
+	if reg == nil {
+		return nil, errors.New("monitoring: Register needs a prometheus.Registerer")
+	}
+	c := NewCollector(fs, opts...)
+	if err := reg.Register(c); err != nil {
+		return nil, fmt.Errorf("monitoring: registering the collector of flag set %q: %w", c.set, err)
+	}
+	return c, nil
+}
+
+// Describe sends the descriptors of every metric the Collector exports.
+func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{c.checksum, c.updates, c.sourceState, c.lastSync, c.lastRevision} {
+		ch <- d
+	}
+}
+
+// Collect reads the engine and sends the current metrics.
+func (c *Collector) Collect(ch chan<- prometheus.Metric) {
+	c.collectChecksums(ch)
+	for key, n := range c.engine.UpdateCounts() {
+		flag := key.Flag
+		if flag == "" || key.Result == flagz.Unknown {
+			flag = UnknownFlag
+		}
+		ch <- prometheus.MustNewConstMetric(c.updates, prometheus.CounterValue, float64(n),
+			flag, key.Source, key.Result.String())
+	}
+	for _, s := range c.engine.Sources() {
+		for _, state := range states {
+			v := 0.0
+			if s.State == state {
+				v = 1
+			}
+			ch <- prometheus.MustNewConstMetric(c.sourceState, prometheus.GaugeValue, v, s.Name, state.String())
+		}
+		if !s.LastSync.IsZero() {
+			ch <- prometheus.MustNewConstMetric(c.lastSync, prometheus.GaugeValue,
+				float64(s.LastSync.UnixNano())/1e9, s.Name)
+			ch <- prometheus.MustNewConstMetric(c.lastRevision, prometheus.GaugeValue, float64(s.LastRevision), s.Name)
+		}
+	}
+}
+
+var states = []flagz.State{flagz.StateConnecting, flagz.StateServing, flagz.StateDegraded, flagz.StateStopped}
+
+func (c *Collector) collectChecksums(ch chan<- prometheus.Metric) {
+	for _, kind := range []flagz.Kind{flagz.KindDynamic, flagz.KindStatic} {
+		sum := c.engine.Checksum(kind)
+		if c.checksumLabel {
+			ch <- prometheus.MustNewConstMetric(c.checksum, prometheus.GaugeValue, 1, kind.String(), fmt.Sprintf("%016x", sum))
+			continue
+		}
+		ch <- prometheus.MustNewConstMetric(c.checksum, prometheus.GaugeValue, ChecksumValue(sum), kind.String())
+	}
+}
+
+// ChecksumValue is the number flagz_checksum exports for a 64-bit checksum:
+// its top 53 bits, which a float64 holds exactly (so two different values
+// print differently and count_values groups equal ones).
+func ChecksumValue(sum uint64) float64 { return float64(sum >> 11) }
