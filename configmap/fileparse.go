@@ -75,11 +75,9 @@ func yamlText(n *yaml.Node, listAsJSON bool) (string, error) {
 		case "!!null":
 			return "", nil
 		case "!!binary":
-			var b []byte
-			if err := n.Decode(&b); err != nil {
-				return "", err
-			}
-			return string(b), nil
+			var b string // yaml decodes !!binary into a string of the bytes
+			err := n.Decode(&b)
+			return b, err
 		}
 		return n.Value, nil
 	case yaml.SequenceNode:
