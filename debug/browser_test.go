@@ -1,0 +1,112 @@
+//go:build browser
+
+package debug_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/net/html"
+
+	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/debug"
+)
+
+// TestBrowserRendersFlagTable loads the page from a real server in Debian's
+// chromium, headless: the DOM the browser built must hold the flag table,
+// with the script-like value as text and no script run. It saves a
+// screenshot in the test's temporary directory (and, if
+// FLAGZ_BROWSER_ARTIFACTS names a directory, copies it there).
+//
+// Run with: go test -tags browser -run Browser ./debug/
+// Needs: apt-get install -y chromium (or FLAGZ_CHROMIUM=/path/to/chrome).
+func TestBrowserRendersFlagTable(t *testing.T) {
+	chromium := os.Getenv("FLAGZ_CHROMIUM")
+	if chromium == "" {
+		var err error
+		if chromium, err = exec.LookPath("chromium"); err != nil {
+			t.Fatalf("the browser tag is set but chromium is not installed (apt-get install -y chromium): %v", err)
+		}
+	}
+	f := newFixture(t, debug.WithSetter(tokenAuthorizer))
+	flagz.DynString(f.fs, "api_key", "sk-0000", "API key").WithSensitive()
+	src := f.source("etcd")
+	src.Update(41, map[string]string{"greeting": xss, "rate": "250",
+		"routing": `{"retries":3,"hosts":["db-1.internal","db-2.internal"]}`})
+	src.Update(42, map[string]string{"rate": "99999"})
+	src.SetState(flagz.StateServing, nil)
+	url := f.url(debug.Path)
+
+	dir := t.TempDir()
+	run := func(args ...string) string {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+			"--disable-component-update", "--disable-sync", "--no-first-run",
+			"--user-data-dir=" + filepath.Join(dir, "profile"), "--window-size=1280,900"}
+		cmd := exec.CommandContext(ctx, chromium, append(append(base, args...), url)...)
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("%s %v: %v\n%s", chromium, args, err, stderr.String())
+		}
+		return string(out)
+	}
+
+	dom := run("--dump-dom")
+	doc, err := html.Parse(strings.NewReader(dom))
+	if err != nil {
+		t.Fatalf("parsing the DOM chromium dumped: %v", err)
+	}
+	table := findElement(doc, func(n *html.Node) bool { return n.Data == "table" && attr(n, "id") == "flags" })
+	if table == nil {
+		t.Fatalf("no flag table in the rendered DOM:\n%s", dom)
+	}
+	rows := map[string]*html.Node{}
+	for n := range table.Descendants() {
+		if name := attr(n, "data-flag"); n.Type == html.ElementNode && name != "" {
+			rows[name] = n
+		}
+	}
+	for _, name := range []string{"api_key", "greeting", "port", "rate", "region", "routing"} {
+		if rows[name] == nil {
+			t.Errorf("flag %s has no row in the rendered table", name)
+		}
+	}
+	if got := textOf(valuePre(rows["greeting"])); got != xss {
+		t.Errorf("greeting renders as %q, want the text %q", got, xss)
+	}
+	if got := textOf(valuePre(rows["api_key"])); got != flagz.Redacted {
+		t.Errorf("api_key renders as %q", got)
+	}
+	if findElement(doc, func(n *html.Node) bool { return n.Data == "script" }) != nil {
+		t.Error("the rendered DOM holds a script element")
+	}
+	if strings.Contains(dom, "sk-0000") {
+		t.Error("the sensitive default reached the browser")
+	}
+
+	shot := filepath.Join(dir, "page.png")
+	run("--screenshot=" + shot)
+	info, err := os.Stat(shot)
+	if err != nil || info.Size() < 10_000 {
+		t.Fatalf("screenshot %s: %v (size %v)", shot, err, info)
+	}
+	t.Logf("screenshot: %s (%d bytes)", shot, info.Size())
+	if out := os.Getenv("FLAGZ_BROWSER_ARTIFACTS"); out != "" {
+		data, err := os.ReadFile(shot)
+		if err == nil {
+			err = os.WriteFile(filepath.Join(out, "flagz-page.png"), data, 0o644)
+		}
+		if err != nil {
+			t.Errorf("copying the screenshot to %s: %v", out, err)
+		}
+	}
+}
