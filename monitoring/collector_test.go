@@ -3,6 +3,7 @@ package monitoring_test
 import (
 	"bytes"
 	"errors"
+	"flag"
 	"fmt"
 	"sort"
 	"strings"
@@ -248,5 +249,25 @@ func TestSensitiveValuesNotExported(t *testing.T) {
 	}
 	if !strings.Contains(buf.String(), "api_key") {
 		t.Error("no series for api_key")
+	}
+}
+
+func TestStandardFlagSet(t *testing.T) {
+	fs := flag.NewFlagSet("std", flag.ContinueOnError)
+	flagz.DynInt64(fs, "rate", 1, "")
+	fs.String("mode", "fast", "")
+	reg := prometheus.NewRegistry()
+	if _, err := monitoring.Register(reg, fs); err != nil {
+		t.Fatal(err)
+	}
+	flagz.EngineFor(fs).Source("file", flagz.WithLogger(discard)).Update(1, map[string]string{"rate": "2", "mode": "slow"})
+	got := series(t, reg)
+	for _, k := range []string{
+		`flagz_updates_total{flag="rate",result="applied",set="std",source="file"}`,
+		`flagz_updates_total{flag="mode",result="restart_required",set="std",source="file"}`,
+	} {
+		if got[k] != 1 {
+			t.Errorf("%s = %v, want 1", k, got[k])
+		}
 	}
 }
