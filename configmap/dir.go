@@ -62,18 +62,39 @@ func (o *dirOrigin) classify(ev fsnotify.Event) eventKind {
 	case filepath.Dir(name) != o.dir:
 		return eventIgnored
 	}
-	base := filepath.Base(name)
-	if base == dataLink || base == dataLinkTmp || !strings.HasPrefix(base, "..") {
-		return eventHint // any op alike: a swap may arrive as Create, Write, Rename, Remove or Chmod
+	// Any operation alike: a swap may arrive as Create, Write, Rename, Remove
+	// or Chmod.
+	switch base := filepath.Base(name); {
+	case base == dataLink || base == dataLinkTmp:
+		return eventSwap
+	case strings.HasPrefix(base, ".."):
+		return eventIgnored // the kubelet's ..<timestamp> directories
 	}
-	return eventIgnored // the kubelet's ..<timestamp> directories
+	return eventHint // a key, perhaps written in place
 }
 
+// readAttempts bounds how often a read that raced with a swap (the version
+// it was reading was replaced and removed meanwhile) is tried again at once.
+const readAttempts = 3
+
 func (o *dirOrigin) read() (map[string]string, error) {
-	base, err := o.snapshotDir()
-	if err != nil {
-		return nil, err
+	for attempt := 1; ; attempt++ {
+		base, err := o.snapshotDir()
+		if err != nil {
+			return nil, err
+		}
+		values, err := o.readVersion(base)
+		if err == nil || attempt == readAttempts {
+			return values, err
+		}
+		if now, _ := o.snapshotDir(); now == base {
+			return nil, err // not a race with a swap
+		}
 	}
+}
+
+// readVersion reads every key of the version held in base.
+func (o *dirOrigin) readVersion(base string) (map[string]string, error) {
 	entries, err := os.ReadDir(base)
 	if err != nil {
 		return nil, err

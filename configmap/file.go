@@ -1,7 +1,9 @@
 package configmap
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -61,25 +63,44 @@ func (o *fileOrigin) classify(ev fsnotify.Event) eventKind {
 		return eventIgnored
 	}
 	switch filepath.Base(name) {
-	case filepath.Base(o.path), dataLink, dataLinkTmp:
-		return eventHint
+	case filepath.Base(o.path):
+		return eventHint // perhaps written in place: wait for the writer
+	case dataLink, dataLinkTmp:
+		return eventSwap // the file is a key of a mounted ConfigMap
 	}
 	return eventIgnored
 }
 
 func (o *fileOrigin) read() (map[string]string, error) {
-	content, err := os.ReadFile(o.path)
+	content, err := o.readWhole()
 	if err != nil {
 		return nil, err
-	}
-	// A size that moved while reading means a writer is at work: read again
-	// when it is done rather than parse a part.
-	if info, err := os.Stat(o.path); err == nil && info.Size() != int64(len(content)) {
-		return nil, fmt.Errorf("%s: changed while being read", o.path)
 	}
 	values, err := parseFile(o.path, content, o.flagType)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", o.path, err)
 	}
 	return values, nil
+}
+
+// readWhole reads the file, again at once when its size moved during the
+// read (a writer at work, or the ..data swap of a mounted ConfigMap), so as
+// never to parse a part of it.
+func (o *fileOrigin) readWhole() ([]byte, error) {
+	for attempt := 1; ; attempt++ {
+		content, err := os.ReadFile(o.path)
+		if err != nil {
+			if attempt < readAttempts && !errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			return nil, err
+		}
+		info, err := os.Stat(o.path)
+		if err == nil && info.Size() == int64(len(content)) {
+			return content, nil
+		}
+		if attempt == readAttempts {
+			return nil, fmt.Errorf("%s: changed while being read", o.path)
+		}
+	}
 }

@@ -80,6 +80,8 @@ func (w *Watcher) loop(ctx context.Context, fsw *fsnotify.Watcher) {
 			switch w.origin.classify(ev) {
 			case eventHint:
 				schedule(w.cfg.debounce)
+			case eventSwap:
+				schedule(0)
 			case eventRewatch:
 				rewatch = true
 				schedule(w.cfg.debounce)

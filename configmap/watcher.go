@@ -29,7 +29,8 @@ type eventKind int
 
 const (
 	eventIgnored eventKind = iota // not about the origin
-	eventHint                     // the content may have changed
+	eventHint                     // the content may have changed: read once the burst is over
+	eventSwap                     // ..data was swapped: a complete version is in place, read at once
 	eventRewatch                  // a watched path itself was replaced: watch it again, then read
 )
 
