@@ -1,0 +1,61 @@
+// Package watcher keeps dynamic flags in step with keys in etcd v3.
+//
+// Each flag is the key <prefix>/<flag-name>; its value is the flag's text,
+// as on the command line. Deeper keys (<prefix>/a/b) are ignored, and so are
+// keys no flag is declared for, which are reported but never deleted: a
+// newer binary may own them. Changing a running service is one command:
+//
+//	etcdctl put /myservice/flags/rate 250
+//
+// # Lifecycle
+//
+//	w, err := watcher.New(pflag.CommandLine, client, "/myservice/flags",
+//		watcher.WithLogger(logger))
+//	if _, err := w.Initialize(ctx); err != nil { … } // every key, static flags too
+//	if err := w.Start(ctx); err != nil { … }         // follow changes
+//	defer w.Stop()                                    // waits for every goroutine
+//
+// or w.Run(ctx) for all three. Stop is idempotent and Start may follow it.
+//
+// # How it follows etcd
+//
+// The watcher lists the prefix at one revision R, a page at a time, then
+// watches from R+1 with WithPrevKV, WithRequireLeader and
+// WithProgressNotify, the way etcd's mirror package does. Every event is
+// applied through the flagz engine in order with its own revision: a put
+// sets the flag, a delete returns it to its default, a static flag changed
+// after start-up is reported "restart required" and not applied.
+//
+// When the watch breaks (history compacted, no leader, server or network
+// gone: the watcher asks for a progress notification at each health-check
+// interval and treats silence as a failure), the state becomes DEGRADED,
+// the flags keep their last good values, and the watcher lists the prefix
+// again with capped exponential backoff and jitter, reconciling what it
+// finds: changed names applied, names gone returned to their defaults. Then
+// it is SERVING again. The client's own gRPC reconnect backoff
+// (grpc.WithConnectParams in clientv3.Config.DialOptions) bounds how soon
+// it notices that etcd is back.
+//
+// # Rollback
+//
+// A value a flag refuses (it does not parse, or a validator rejects it) is
+// not applied, and the watcher writes back the value this process last
+// applied, or deletes the key if it applied none, in a transaction guarded by
+// ModRevision(key) == the bad write's revision. A newer write always wins,
+// and each bad write causes at most one rollback write, so two bad values,
+// or two processes, cannot ping-pong. Turn it off with WithRollback(false)
+// when processes of different versions share a prefix.
+//
+// # Last known good values
+//
+// WithSnapshotFile saves every applied state to a file atomically; when
+// etcd is unreachable at start-up, Initialize serves the saved values and
+// reports DEGRADED until etcd answers.
+//
+// # Health
+//
+// Status, and flagz.EngineFor(fs).Sources() for the debug page and metrics,
+// give the state (CONNECTING, SERVING, DEGRADED, STOPPED), the last sync time
+// and revision, and counts of applied, rejected, restart-required and
+// ignored updates.
+package watcher

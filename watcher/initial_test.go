@@ -1,0 +1,124 @@
+package watcher_test
+
+import (
+	"context"
+	"flag"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/internal/etcdtest"
+	"github.com/flagz-go/flagz/watcher"
+)
+
+// Fault test 1: the initial load applies dynamic and static flags, reports
+// bad and unknown keys by name, and applies every good key.
+func TestInitialLoadAppliesGoodAndReportsBadByName(t *testing.T) {
+	srv := etcdtest.Start(t)
+	cli := srv.Client(t)
+	put(t, cli, "rate", "250")
+	put(t, cli, "name", "alice")
+	put(t, cli, "port", "9090")
+	put(t, cli, "limit", "not-a-number")
+	put(t, cli, "nosuch", "1")
+	put(t, cli, "rate/deeper", "7")                                   // deeper key: ignored
+	if _, err := cli.Put(ctxT(t), prefix+"x/rate", "3"); err != nil { // outside the prefix
+		t.Fatal(err)
+	}
+	last := put(t, cli, "unrelated-but-unknown", "x")
+
+	f := newTestFlags()
+	w, report := startWatcher(t, f.fs, cli, fastOptions()...)
+
+	want := map[string]flagz.Result{
+		"rate": flagz.Applied, "name": flagz.Applied, "port": flagz.Applied,
+		"limit": flagz.Rejected, "nosuch": flagz.Unknown, "unrelated-but-unknown": flagz.Unknown,
+	}
+	if len(report) != len(want) {
+		t.Errorf("report has %d outcomes, want %d: %+v", len(report), len(want), report)
+	}
+	for name, result := range want {
+		o, ok := report.Outcome(name)
+		if !ok || o.Result != result {
+			t.Errorf("outcome of %q = %+v (found %v), want %v", name, o, ok, result)
+		}
+	}
+	if o, _ := report.Outcome("limit"); o.Err == nil || !strings.Contains(o.Err.Error(), `"limit"`) {
+		t.Errorf("error of the bad key does not name the flag: %v", o.Err)
+	}
+	if got := f.rate.Get(); got != 250 {
+		t.Errorf("rate = %d, want 250", got)
+	}
+	if got := f.name.Get(); got != "alice" {
+		t.Errorf("name = %q, want alice", got)
+	}
+	if *f.port != 9090 {
+		t.Errorf("static port = %d, want 9090 (static flags are set at the initial load)", *f.port)
+	}
+	if got := f.limit.Get(); got != 10 {
+		t.Errorf("limit = %d, want its default 10 after a bad value", got)
+	}
+	st := w.Status()
+	if st.State != flagz.StateServing || st.LastRevision != last || st.Rejected != 1 || st.Ignored != 2 {
+		t.Errorf("status = %+v, want SERVING at revision %d with 1 rejected and 2 ignored", st, last)
+	}
+	if rej := flagState(t, f, "limit").LastRejection; rej == nil || rej.Value != "not-a-number" {
+		t.Errorf("last rejection of limit = %+v", rej)
+	}
+	if _, ok := get(t, cli, "limit"); !ok {
+		t.Error("a bad value found at start-up was deleted from etcd")
+	}
+}
+
+// The watcher accepts a standard library flag set as well as pflag's.
+func TestInitialLoadWithStandardFlagSet(t *testing.T) {
+	srv := etcdtest.Start(t)
+	cli := srv.Client(t)
+	put(t, cli, "rate", "42")
+	put(t, cli, "mode", "fast")
+
+	fs := flag.NewFlagSet("std", flag.ContinueOnError)
+	rate := flagz.DynInt64(fs, "rate", 1, "rate")
+	mode := fs.String("mode", "slow", "static mode")
+	w, err := watcher.New(fs, cli, prefix+"/", watcher.WithLogger(quietLogger())) // trailing slash is trimmed
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Stop()
+	if _, err := w.Initialize(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if rate.Get() != 42 || *mode != "fast" {
+		t.Fatalf("rate = %d, mode = %q; want 42, fast", rate.Get(), *mode)
+	}
+}
+
+func TestNewRejectsBadOptions(t *testing.T) {
+	srv := etcdtest.Start(t)
+	cli := srv.Client(t)
+	f := newTestFlags()
+	for name, opt := range map[string]watcher.Option{
+		"backoff min > max": watcher.WithBackoff(time.Second, time.Millisecond),
+		"zero backoff":      watcher.WithBackoff(0, time.Second),
+		"zero health check": watcher.WithHealthCheck(0, time.Second),
+		"empty source name": watcher.WithSourceName(""),
+		"zero page size":    watcher.WithPageSize(0),
+	} {
+		if _, err := watcher.New(f.fs, cli, prefix, opt); err == nil {
+			t.Errorf("%s: New returned no error", name)
+		}
+	}
+	if _, err := watcher.New(f.fs, nil, prefix); err == nil {
+		t.Error("nil client: New returned no error")
+	}
+}
+
+func flagState(t *testing.T, f *testFlags, name string) flagz.FlagState {
+	t.Helper()
+	st, ok := flagz.EngineFor(f.fs).Flag(name)
+	if !ok {
+		t.Fatalf("no flag %q", name)
+	}
+	return st
+}

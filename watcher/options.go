@@ -1,0 +1,105 @@
+package watcher
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Option configures a Watcher.
+type Option func(*options)
+
+type options struct {
+	logger         *slog.Logger
+	rollback       bool
+	minBackoff     time.Duration
+	maxBackoff     time.Duration
+	sourceName     string
+	snapshotPath   string
+	probeInterval  time.Duration
+	requestTimeout time.Duration
+	pageSize       int64
+}
+
+func defaultOptions(prefix string) options {
+	return options{
+		logger:         slog.Default(),
+		rollback:       true,
+		minBackoff:     100 * time.Millisecond,
+		maxBackoff:     30 * time.Second,
+		sourceName:     "etcd:" + prefix,
+		probeInterval:  10 * time.Second,
+		requestTimeout: 5 * time.Second,
+		pageSize:       1000,
+	}
+}
+
+func (o *options) validate() error {
+	switch {
+	case o.minBackoff <= 0 || o.maxBackoff < o.minBackoff:
+		return fmt.Errorf("watcher: backoff bounds must satisfy 0 < min <= max, got min %v, max %v", o.minBackoff, o.maxBackoff)
+	case o.probeInterval <= 0 || o.requestTimeout <= 0:
+		return fmt.Errorf("watcher: health check interval and timeout must be positive, got %v and %v", o.probeInterval, o.requestTimeout)
+	case o.pageSize <= 0:
+		return fmt.Errorf("watcher: page size must be positive, got %d", o.pageSize)
+	case o.sourceName == "":
+		return fmt.Errorf("watcher: source name must not be empty")
+	}
+	return nil
+}
+
+// WithLogger sends the watcher's logs, and the audit log of the changes it
+// applies, to logger instead of slog.Default().
+func WithLogger(logger *slog.Logger) Option {
+	return func(o *options) {
+		if logger != nil {
+			o.logger = logger
+		}
+	}
+}
+
+// WithRollback turns rolling back bad values on or off (on by default).
+// When on, a value a flag refuses is replaced in etcd by the value this
+// process last applied, or deleted if it applied none, in a transaction that
+// only succeeds while the bad value is still the latest write. Turn it off
+// when processes of different versions share a prefix and may disagree on
+// what is valid.
+func WithRollback(enabled bool) Option {
+	return func(o *options) { o.rollback = enabled }
+}
+
+// WithBackoff bounds the wait between attempts to reach etcd again after a
+// failure: it starts at min, doubles after each failure up to max, and is
+// jittered. Defaults: 100ms and 30s.
+func WithBackoff(min, max time.Duration) Option {
+	return func(o *options) { o.minBackoff, o.maxBackoff = min, max }
+}
+
+// WithSourceName names the source in the audit log, the debug page and
+// metrics. Default: "etcd:<prefix>".
+func WithSourceName(name string) Option {
+	return func(o *options) { o.sourceName = name }
+}
+
+// WithSnapshotFile keeps the last known good values in the file at path:
+// every applied state is written to it atomically, and Initialize loads it
+// when etcd cannot be reached, so the process starts with the values it
+// last saw (state DEGRADED) until etcd answers. The file holds values in
+// clear text, like etcd does, with permissions 0600.
+func WithSnapshotFile(path string) Option {
+	return func(o *options) { o.snapshotPath = path }
+}
+
+// WithHealthCheck sets how often the watcher asks etcd to confirm that the
+// watch is alive (a progress request on the watch stream), and how long it
+// waits for that answer and for any other request before it considers etcd
+// unreachable, reports DEGRADED and reconnects. Defaults: 10s and 5s.
+func WithHealthCheck(interval, timeout time.Duration) Option {
+	return func(o *options) { o.probeInterval, o.requestTimeout = interval, timeout }
+}
+
+// WithPageSize sets how many keys each request of a full listing reads
+// (default 1000).
+func WithPageSize(n int64) Option {
+	return func(o *options) { o.pageSize = n }
+}

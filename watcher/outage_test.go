@@ -1,0 +1,47 @@
+package watcher_test
+
+import (
+	"testing"
+
+	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/internal/etcdtest"
+)
+
+// Fault test 4: etcd stops mid-stream and restarts on the same data
+// directory and ports, with values changed right after it returns. The
+// watcher reports DEGRADED while etcd is down, keeps the last good values,
+// and converges after the restart.
+func TestEtcdStoppedAndRestarted(t *testing.T) {
+	srv := etcdtest.Start(t)
+	cli := srv.Client(t) // the watcher's
+	put(t, cli, "rate", "250")
+	put(t, cli, "name", "alice")
+
+	f := newTestFlags()
+	w, _ := startWatcher(t, f.fs, cli, fastOptions()...)
+	put(t, cli, "rate", "260")
+	eventually(t, "rate = 260", func() bool { return f.rate.Get() == 260 })
+
+	srv.Stop()
+	eventually(t, "state DEGRADED while etcd is down", func() bool { return state(w) == flagz.StateDegraded })
+	if f.rate.Get() != 260 || f.name.Get() != "alice" {
+		t.Errorf("while down: rate = %d, name = %q; want the last good 260, alice", f.rate.Get(), f.name.Get())
+	}
+	if st := w.Status(); st.Err == "" {
+		t.Errorf("DEGRADED status gives no reason: %+v", st)
+	}
+
+	srv.Restart()
+	writer := srv.Client(t)
+	put(t, writer, "rate", "270")
+	del(t, writer, "name")
+	put(t, writer, "limit", "11")
+
+	eventually(t, "converged after the restart", func() bool {
+		return f.rate.Get() == 270 && f.name.Get() == "default-name" && f.limit.Get() == 11 &&
+			state(w) == flagz.StateServing
+	})
+	// Still following after the recovery.
+	put(t, writer, "rate", "280")
+	eventually(t, "rate = 280", func() bool { return f.rate.Get() == 280 })
+}
