@@ -65,8 +65,10 @@ func (o *dirOrigin) classify(ev fsnotify.Event) eventKind {
 	// Any operation alike: a swap may arrive as Create, Write, Rename, Remove
 	// or Chmod.
 	switch base := filepath.Base(name); {
-	case base == dataLink || base == dataLinkTmp:
+	case base == dataLink, base == dataLinkTmp && !ev.Has(fsnotify.Create):
 		return eventSwap
+	case base == dataLinkTmp:
+		return eventHint // made just before the swap: the swap's own event follows
 	case strings.HasPrefix(base, ".."):
 		return eventIgnored // the kubelet's ..<timestamp> directories
 	}
