@@ -57,7 +57,6 @@ func (w *Watcher) follow(ctx context.Context, bo *backoff) error {
 				w.src.Synced(resp.Header.Revision)
 			default:
 				w.apply(ctx, resp.Events)
-				w.rev = max(w.rev, resp.Header.Revision)
 			}
 		case <-probe.C:
 			if answerDue != nil {
@@ -101,28 +100,39 @@ func (w *Watcher) closeWatch(cancel context.CancelFunc, wch clientv3.WatchChan) 
 }
 
 // apply hands watch events to the engine one at a time, in order, each with
-// its own revision, and rolls back values a flag refuses.
+// its own revision, and rolls back values a flag refuses. An event whose
+// handling panics is logged and skipped; the following ones still apply.
 func (w *Watcher) apply(ctx context.Context, events []*clientv3.Event) {
 	changed := false
 	for _, ev := range events {
+		w.rev = max(w.rev, ev.Kv.ModRevision)
 		name, ok := w.flagName(ev.Kv.Key)
 		if !ok {
 			continue
 		}
-		rev := ev.Kv.ModRevision
-		var report flagz.Report
-		switch ev.Type {
-		case mvccpb.PUT:
-			report = w.src.Update(rev, map[string]string{name: string(ev.Kv.Value)})
-			if w.opts.rollback && report.Count(flagz.Rejected) > 0 {
-				w.rollBack(ctx, name, rev)
-			}
-		case mvccpb.DELETE:
-			report = w.src.Remove(rev, name)
-		}
-		changed = changed || report.Count(flagz.Applied) > 0
+		w.safely("event of flag "+name, func() error {
+			changed = w.applyEvent(ctx, name, ev) || changed
+			return nil
+		})
 	}
 	if changed {
 		w.persist()
 	}
+}
+
+// applyEvent applies one event to the flag called name and reports whether
+// the flag changed.
+func (w *Watcher) applyEvent(ctx context.Context, name string, ev *clientv3.Event) bool {
+	rev := ev.Kv.ModRevision
+	var report flagz.Report
+	switch ev.Type {
+	case mvccpb.PUT:
+		report = w.src.Update(rev, map[string]string{name: string(ev.Kv.Value)})
+		if w.opts.rollback && report.Count(flagz.Rejected) > 0 {
+			w.rollBack(ctx, name, rev)
+		}
+	case mvccpb.DELETE:
+		report = w.src.Remove(rev, name)
+	}
+	return report.Count(flagz.Applied) > 0
 }

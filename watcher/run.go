@@ -22,7 +22,11 @@ func (w *Watcher) run(ctx context.Context, done chan struct{}) {
 	bo := newBackoff(w.opts.minBackoff, w.opts.maxBackoff)
 	for ctx.Err() == nil {
 		if !w.current {
-			if _, err := w.resync(ctx); err != nil {
+			err := w.safely("list", func() error {
+				_, err := w.resync(ctx)
+				return err
+			})
+			if err != nil {
 				if ctx.Err() != nil {
 					return
 				}
@@ -31,7 +35,7 @@ func (w *Watcher) run(ctx context.Context, done chan struct{}) {
 				continue
 			}
 		}
-		err := w.follow(ctx, bo)
+		err := w.safely("watch", func() error { return w.follow(ctx, bo) })
 		w.current = false
 		if ctx.Err() != nil {
 			return
@@ -46,8 +50,13 @@ func (w *Watcher) run(ctx context.Context, done chan struct{}) {
 	}
 }
 
-// degrade records that etcd cannot be followed right now.
+// degrade records that etcd cannot be followed right now: DEGRADED, or
+// still CONNECTING if nothing was ever loaded.
 func (w *Watcher) degrade(what string, err error) {
-	w.src.SetState(flagz.StateDegraded, err)
+	st := flagz.StateDegraded
+	if !w.loaded {
+		st = flagz.StateConnecting
+	}
+	w.src.SetState(st, err)
 	w.log.Warn("flagz watcher: etcd unreachable, keeping the last good values", "operation", what, "error", err)
 }
