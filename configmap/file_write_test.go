@@ -184,3 +184,27 @@ func TestFileInitializeReportsParseError(t *testing.T) {
 		t.Fatal("a bad file changed a flag")
 	}
 }
+
+// The file's directory itself removed and made again: the watch on it is
+// lost with it and must be added again.
+func TestFileDirectoryRemovedAndRecreated(t *testing.T) {
+	f := newFlags(t)
+	dir := filepath.Join(t.TempDir(), "etc")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "flags.yaml")
+	renameSave(t, path, "rate: 1\n")
+	w := start(t, fileWatcher(path), f)
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "DEGRADED", func() bool { return w.Status().State == flagz.StateDegraded })
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	renameSave(t, path, "rate: 2\n")
+	eventually(t, "file in the new directory loaded", func() bool { return f.rate.Get() == 2 })
+	renameSave(t, path, "rate: 3\n") // and watched
+	eventually(t, "later change seen", func() bool { return f.rate.Get() == 3 })
+}
