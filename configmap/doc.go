@@ -16,10 +16,11 @@
 //
 // The kubelet updates the volume by writing a new ..<timestamp> directory and
 // renaming a ..data_tmp symlink over ..data. The watcher watches the
-// directory and its parent, takes any event on ..data or a key (whatever
-// operation the platform reports it as) as a hint, waits out the burst
-// (WithDebounce), reads the whole new version through ..data, and skips it
-// when its content did not change. A removed key returns its flag to the
+// directory and its parent and takes any event on ..data or a key, whatever
+// operation the platform reports it as, as a hint: an event on ..data means
+// a complete version is in place and is read at once; other events wait out
+// their burst (WithDebounce). Each read takes the whole version through
+// ..data, resolved once, and is skipped when its content did not change. A removed key returns its flag to the
 // default; a static flag changed after start-up is reported as needing a
 // restart; a bad value is refused and the last good one kept, all under the
 // engine's rules (see flagz.Source). A periodic full read (WithResyncPeriod)
