@@ -31,7 +31,9 @@ import (
 //
 // The parent directory is watched, not the file, so editors' rename-saves and
 // delete-and-recreate are followed, and a file inside a mounted ConfigMap
-// (whose ..data link the kubelet swaps) too. A file is applied only whole:
+// (whose ..data link the kubelet swaps) too; a path that is a symlink to a
+// file elsewhere is re-read only by the periodic resync when that file
+// changes. A file is applied only whole:
 // one that does not parse changes nothing, makes the source DEGRADED with
 // the reason and is read again on the next event. An empty file (only white
 // space or comments) is taken for a write in progress, such as the gap of a
