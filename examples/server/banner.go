@@ -1,0 +1,70 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os/exec"
+	"strings"
+
+	"github.com/flagz-go/flagz/examples/internal/demo"
+)
+
+// banner is what the demo prints on standard output once it serves.
+type banner struct {
+	baseURL   string   // http://host:port of the service, with the real port
+	endpoints []string // etcd client URLs
+	embedded  bool     // etcd runs inside this process
+	prefix    string   // etcd prefix of the flags
+}
+
+// printBanner prints where everything is and the exact commands that change
+// a flag. The labelled lines ("service", "debug page", "etcd") are stable:
+// the end-to-end test reads them.
+func printBanner(out io.Writer, b banner) {
+	eps := strings.Join(b.endpoints, ",")
+	where := "your cluster"
+	if b.embedded {
+		where = "embedded in this process; its data is removed on exit"
+	}
+	prefix := strings.TrimSuffix(b.prefix, "/")
+	setFlags := "--etcd-endpoints=" + eps
+	if prefix != DefaultPrefix {
+		setFlags += " --etcd-prefix=" + prefix
+	}
+	run := "go run ./examples/server"
+
+	p := func(format string, args ...any) { fmt.Fprintf(out, format+"\n", args...) }
+	p("")
+	p("flagz demo: a service whose behaviour follows dynamic flags kept in etcd.")
+	p("")
+	p("  service     %s/", b.baseURL)
+	p("  debug page  %s%s", b.baseURL, "/debug/flagz")
+	p("  metrics     %s/metrics", b.baseURL)
+	p("  etcd        %s  (%s)", eps, where)
+	p("  keys        %s/<flag-name>", prefix)
+	p("")
+	p("Look at it:")
+	p("")
+	p("  curl %s/", b.baseURL)
+	p("  curl %s/route/api/users", b.baseURL)
+	p("")
+	p("Change a flag while it runs (each change is logged below as it lands; GET / shows it):")
+	p("")
+	p("  %s set %s %s 'hello, world'", run, setFlags, demo.FlagGreeting)
+	p("  %s set %s %s true", run, setFlags, demo.FlagShout)
+	p("  %s set %s %s 1            # then curl / twice: 429", run, setFlags, demo.FlagRateLimit)
+	p(`  %s set %s %s '{"routes":[{"prefix":"/api","backend":"api-v2:8080"}],"default":"web:8080"}'`, run, setFlags, demo.FlagRoutes)
+	p("  %s set %s %s 0            # refused (range 1..%d): rolled back in etcd", run, setFlags, demo.FlagRateLimit, demo.MaxRateLimit)
+	p("  %s del %s %s              # back to the default", run, setFlags, demo.FlagGreeting)
+	if _, err := exec.LookPath("etcdctl"); err == nil {
+		p("  etcdctl --endpoints=%s put %s/%s 'hello, world'", eps, prefix, demo.FlagGreeting)
+		p("  etcdctl --endpoints=%s get --prefix %s/", eps, prefix)
+	}
+	p("")
+	p("Or through the debug page's setter, open to this machine only; it changes this process, not etcd:")
+	p("")
+	p("  curl -X POST -d name=%s -d value=hi %s/debug/flagz/set", demo.FlagGreeting, b.baseURL)
+	p("")
+	p("Ctrl-C stops the demo.")
+	p("")
+}

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/flagz-go/flagz/examples/internal/demo"
+	"github.com/flagz-go/flagz/examples/internal/embedetcd"
+	"github.com/flagz-go/flagz/watcher"
+	"github.com/spf13/pflag"
+	clientv3 "go.etcd.io/etcd/client/v3"
+	"go.uber.org/zap"
+)
+
+// DefaultPrefix is the etcd prefix the demo's flags live under.
+const DefaultPrefix = "/flagz/demo"
+
+// Static flags: set on the command line, or by etcd at start-up only.
+var (
+	listen = pflag.String("listen", "127.0.0.1:8080",
+		"address to serve on; 127.0.0.1:0 picks a free port")
+	etcdEndpoints = pflag.StringSlice("etcd-endpoints", nil,
+		"etcd client URLs of a real cluster; empty starts an embedded etcd on loopback")
+	etcdPrefix = pflag.String("etcd-prefix", DefaultPrefix,
+		"etcd prefix of the flags: key <prefix>/<flag-name> holds the flag's value")
+)
+
+// Dynamic flags: demo.DeclareFlags puts them on the command line too, so
+// `--greeting=hi` works as a starting value.
+var flags = demo.DeclareFlags(pflag.CommandLine)
+
+// runServe runs the demo until SIGINT or SIGTERM.
+func runServe(args []string, out io.Writer) (err error) {
+	pflag.CommandLine.Init("server", pflag.ContinueOnError)
+	if err := pflag.CommandLine.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	defer func() {
+		if err != nil && ctx.Err() != nil {
+			logger.Info("interrupted while starting", "err", err)
+			err = nil // a signal is not a failure
+		}
+	}()
+
+	endpoints, embedded := *etcdEndpoints, false
+	if len(endpoints) == 0 {
+		etcd, err := embedetcd.Start(ctx)
+		if err != nil {
+			return err
+		}
+		defer etcd.Close() // last: after the watcher and the client
+		logger.Info("embedded etcd started", "endpoint", etcd.Endpoint(), "data_dir", etcd.Dir())
+		endpoints, embedded = []string{etcd.Endpoint()}, true
+	}
+
+	client, err := clientv3.New(clientv3.Config{
+		Endpoints:   endpoints,
+		DialTimeout: 5 * time.Second,
+		Logger:      zap.NewNop(), // the watcher reports etcd's health through slog
+	})
+	if err != nil {
+		return fmt.Errorf("etcd client for %v: %w", endpoints, err)
+	}
+	defer client.Close()
+
+	w, err := watcher.New(pflag.CommandLine, client, *etcdPrefix, watcher.WithLogger(logger))
+	if err != nil {
+		return err
+	}
+	// Initialize reads every key once: static flags (--listen too) may be
+	// set from etcd only now. Refused values are logged by the engine.
+	if report, err := w.Initialize(ctx); err != nil {
+		return fmt.Errorf("read flags from etcd %v: %w", endpoints, err)
+	} else if err := report.Err(); err != nil {
+		logger.Warn("some values in etcd were refused; the flags keep their defaults", "err", err)
+	}
+	if err := w.Start(ctx); err != nil {
+		return err
+	}
+	defer w.Stop() // before client.Close and etcd.Close: it ends the watch
+
+	handler, err := demo.Handler(pflag.CommandLine, flags, logger)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return err
+	}
+	printBanner(out, banner{
+		baseURL:   demo.BaseURL(ln),
+		endpoints: endpoints,
+		embedded:  embedded,
+		prefix:    *etcdPrefix,
+	})
+	if err := demo.Serve(ctx, ln, handler, logger); err != nil {
+		return err
+	}
+	logger.Info("server closed; stopping the watcher, the etcd client and etcd")
+	return nil
+}
