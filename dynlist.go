@@ -21,7 +21,7 @@ var (
 	stringSliceCodec = &codec[[]string]{
 		typeName: "dyn_stringslice",
 		parse:    parseList,
-		format:   formatList,
+		format:   FormatList,
 		equal:    slices.Equal[[]string],
 		clone:    func(s []string) []string { return append([]string{}, s...) },
 	}
@@ -34,7 +34,7 @@ var (
 			}
 			return buildStringSet(items), nil
 		},
-		format: func(set map[string]struct{}) string { return formatList(slices.Sorted(maps.Keys(set))) },
+		format: func(set map[string]struct{}) string { return FormatList(slices.Sorted(maps.Keys(set))) },
 		equal:  maps.Equal[map[string]struct{}, map[string]struct{}],
 		clone:  maps.Clone[map[string]struct{}],
 	}
@@ -152,7 +152,11 @@ func parseQuoted(s string) (item, rest string, err error) {
 	}
 }
 
-func formatList(items []string) string {
+// FormatList writes items as DynStringSlice and DynStringSet read them:
+// comma separated, with an item holding a comma, a quote or outer white
+// space in double quotes ("" for a quote inside). Sources that turn
+// structured lists (YAML, JSON) into flag text use it.
+func FormatList(items []string) string {
 	if len(items) == 1 && items[0] == "" {
 		return `""`
 	}

@@ -1,6 +1,8 @@
 package configmap
 
 import (
+	"github.com/flagz-go/flagz"
+
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -94,7 +96,7 @@ func yamlText(n *yaml.Node, listAsJSON bool) (string, error) {
 				}
 				items = append(items, text)
 			}
-			return formatList(items), nil
+			return flagz.FormatList(items), nil
 		}
 	}
 	return yamlJSON(n)
@@ -190,7 +192,7 @@ func jsonText(msg json.RawMessage, listAsJSON bool) (string, error) {
 				}
 				texts = append(texts, text)
 			}
-			return formatList(texts), nil
+			return flagz.FormatList(texts), nil
 		}
 		return compactJSON(msg)
 	case '{':
@@ -205,27 +207,4 @@ func compactJSON(msg json.RawMessage) (string, error) {
 		return "", err
 	}
 	return b.String(), nil
-}
-
-// formatList writes items as DynStringSlice reads them: comma separated,
-// an item holding a comma, a quote or outer white space in double quotes
-// with "" for a quote.
-func formatList(items []string) string {
-	if len(items) == 1 && items[0] == "" {
-		return `""`
-	}
-	var b strings.Builder
-	for i, item := range items {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		if strings.ContainsAny(item, `,"`) || strings.TrimSpace(item) != item {
-			b.WriteByte('"')
-			b.WriteString(strings.ReplaceAll(item, `"`, `""`))
-			b.WriteByte('"')
-		} else {
-			b.WriteString(item)
-		}
-	}
-	return b.String()
 }
