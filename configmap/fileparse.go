@@ -1,8 +1,6 @@
 package configmap
 
 import (
-	"github.com/flagz-go/flagz"
-
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -10,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/flagz-go/flagz"
 	"go.yaml.in/yaml/v3"
 )
 
