@@ -6,6 +6,7 @@ require (
 	github.com/flagz-go/flagz v0.0.0-00010101000000-000000000000
 	github.com/flagz-go/flagz/internal/kubetest v0.0.0-00010101000000-000000000000
 	github.com/spf13/pflag v1.0.10
+	go.uber.org/goleak v1.3.0
 	google.golang.org/protobuf v1.36.12
 	k8s.io/api v0.37.2
 	k8s.io/apimachinery v0.37.2

@@ -27,9 +27,12 @@ func eventually(t testing.TB, what string, cond func() bool) {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting until %s", what)
 		}
-		time.Sleep(5 * time.Millisecond)
+		eventuallyTick()
 	}
 }
+
+// eventuallyTick is the pause between two checks of a condition.
+func eventuallyTick() { time.Sleep(5 * time.Millisecond) }
 
 // kube is a test's view of the API server: an admin client and a namespace
 // of its own, deleted when the test ends.

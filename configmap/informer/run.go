@@ -9,6 +9,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/runtime"
+	utilnet "k8s.io/apimachinery/pkg/util/net"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/tools/cache"
 )
@@ -74,16 +75,36 @@ func (i *Informer) listWatch(r *run) cache.ListerWatcher {
 		WatchFuncWithContext: func(ctx context.Context, opts metav1.ListOptions) (watch.Interface, error) {
 			opts.FieldSelector = selector
 			w, err := configMaps.Watch(ctx, opts)
-			if err == nil {
-				i.reachable(r)
+			if err != nil {
+				return nil, surfaced(err)
 			}
-			return w, err
+			i.reachable(r)
+			return w, nil
 		},
 	}
 	// A fake clientset announces that it cannot serve watch-list requests;
 	// without this the reflector would wait for them forever.
 	return cache.ToListWatcherWithWatchListSemantics(lw, i.client)
 }
+
+// surfaced hides "connection refused" from the reflector, which would
+// otherwise retry the watch by itself: without telling the watch error
+// handler (so the source would never turn DEGRADED), and in watch-list mode
+// in a backoff sleep that ignores cancellation (so Stop would wait up to
+// 30 s). Surfaced, the error goes to the handler and the reflector retries
+// with its cancellable backoff.
+func surfaced(err error) error {
+	if utilnet.IsConnectionRefused(err) {
+		return &unreachableError{msg: err.Error()}
+	}
+	return err
+}
+
+// unreachableError carries the text of a refused connection without its
+// syscall error.
+type unreachableError struct{ msg string }
+
+func (e *unreachableError) Error() string { return e.msg }
 
 // observed is the informer's event handler: it never blocks, it only
 // leaves the newest state for the apply loop (or for Initialize).

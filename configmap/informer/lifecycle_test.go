@@ -1,0 +1,75 @@
+package informer_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strings"
+	"testing"
+
+	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/configmap/informer"
+	"go.uber.org/goleak"
+	"k8s.io/client-go/rest"
+)
+
+func TestStopLeavesNoGoroutine(t *testing.T) {
+	k := newKube(t)
+	f := newFlags()
+	k.put("flags", map[string]string{"rate": "10"}, nil)
+	client, hc := clientFor(t, server.Config) // its own connections, closed below
+	ignore := goleak.IgnoreCurrent()
+
+	inf := informer.New(f.fs, client, k.namespace, "flags")
+	if err := inf.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	k.put("flags", map[string]string{"rate": "20"}, nil)
+	eventually(t, "the update is applied", func() bool { return f.rate.Get() == 20 })
+	inf.Stop()
+	inf.Stop()
+	f.rate.WaitNotified()
+	hc.CloseIdleConnections()
+	goleak.VerifyNone(t, ignore)
+}
+
+func TestInitializeTimesOutWithTheLastError(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // nothing listens there now
+	client, _ := clientFor(t, &rest.Config{Host: "https://" + addr, TLSClientConfig: rest.TLSClientConfig{Insecure: true}})
+
+	f := newFlags()
+	inf := informer.New(f.fs, client, "default", "flags", informer.WithSyncTimeout(waitTimeout))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// End the wait once the informer has reported why it cannot sync.
+	go func() {
+		for inf.Status().Err == "" && ctx.Err() == nil {
+			eventuallyTick()
+		}
+		cancel()
+	}()
+	err = inf.Initialize(ctx)
+	if !errors.Is(err, informer.ErrNotSynced) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("Initialize = %v, want ErrNotSynced wrapping the context's end", err)
+	}
+	if !strings.Contains(err.Error(), "connection refused") {
+		t.Errorf("error %q does not carry the last failure (connection refused)", err)
+	}
+	if st := inf.Status(); st.State != flagz.StateConnecting {
+		t.Errorf("state = %v, want CONNECTING after a failed Initialize", st.State)
+	}
+	inf.Stop() // nothing running: returns at once
+}
+
+func TestNewWithoutNameFailsAtInitialize(t *testing.T) {
+	f := newFlags()
+	err := informer.New(f.fs, nil, "default", "").Initialize(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "name") {
+		t.Fatalf("Initialize = %v, want an error about the missing name", err)
+	}
+}
