@@ -1,0 +1,109 @@
+package informer_test
+
+import (
+	"io"
+	"net"
+	"sync"
+	"testing"
+)
+
+// proxy relays TCP connections on loopback to the API server. Cutting it
+// closes its connections and its listening socket, so clients see what they
+// see when the API server is down: connection refused.
+type proxy struct {
+	t      testing.TB
+	addr   string
+	target string
+	wg     sync.WaitGroup
+
+	mu    sync.Mutex
+	l     net.Listener // nil while cut
+	conns map[net.Conn]struct{}
+}
+
+func newProxy(t testing.TB, target string) *proxy {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &proxy{t: t, addr: l.Addr().String(), target: target, conns: map[net.Conn]struct{}{}}
+	p.serve(l)
+	t.Cleanup(func() {
+		p.cut()
+		p.wg.Wait()
+	})
+	return p
+}
+
+func (p *proxy) serve(l net.Listener) {
+	p.l = l
+	p.wg.Go(func() { p.accept(l) })
+}
+
+// cut closes the listener and every relayed connection.
+func (p *proxy) cut() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.l != nil {
+		p.l.Close()
+		p.l = nil
+	}
+	for c := range p.conns {
+		c.Close()
+	}
+}
+
+// restore listens again on the same address.
+func (p *proxy) restore() {
+	p.t.Helper()
+	l, err := net.Listen("tcp", p.addr)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.serve(l)
+}
+
+// track registers c, or reports false when the proxy was cut meanwhile.
+func (p *proxy) track(l net.Listener, c net.Conn) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.l != l {
+		return false
+	}
+	p.conns[c] = struct{}{}
+	return true
+}
+
+func (p *proxy) accept(l net.Listener) {
+	for {
+		in, err := l.Accept()
+		if err != nil {
+			return
+		}
+		out, err := net.Dial("tcp", p.target)
+		if err != nil {
+			in.Close()
+			continue
+		}
+		if !p.track(l, in) || !p.track(l, out) {
+			in.Close()
+			out.Close()
+			continue
+		}
+		p.wg.Go(func() { p.relay(out, in) })
+		p.wg.Go(func() { p.relay(in, out) })
+	}
+}
+
+func (p *proxy) relay(dst, src net.Conn) {
+	_, _ = io.Copy(dst, src)
+	dst.Close()
+	src.Close()
+	p.mu.Lock()
+	delete(p.conns, src)
+	delete(p.conns, dst)
+	p.mu.Unlock()
+}
