@@ -55,3 +55,41 @@ func TestCompactionWhileDisconnected(t *testing.T) {
 	put(t, writer, "rate", "402")
 	eventually(t, "rate = 402 after the relist", func() bool { return f.rate.Get() == 402 })
 }
+
+// A bad value written while the watcher was cut off, and compacted away
+// from the history, is found by the relist and rolled back to the value
+// this process last applied.
+func TestBadValueFoundByRelistIsRolledBack(t *testing.T) {
+	srv := etcdtest.Start(t)
+	proxy := etcdtest.NewProxy(t, srv)
+	writer := srv.Client(t)
+	cli := etcdtest.NewClient(t, proxy.Endpoint())
+	put(t, writer, "rate", "250")
+
+	logs := &logRecorder{}
+	f := newTestFlags()
+	startWatcher(t, f.fs, cli,
+		watcher.WithLogger(slogTo(logs)),
+		watcher.WithHealthCheck(time.Hour, time.Second),
+		watcher.WithBackoff(10*time.Millisecond, 200*time.Millisecond))
+
+	proxy.Cut()
+	put(t, writer, "rate", "-5")
+	rev := put(t, writer, "name", "after-the-bad-value") // the compaction removes the bad write's revision
+	if _, err := writer.Compact(ctxT(t), rev, clientv3.WithCompactPhysical()); err != nil {
+		t.Fatalf("compact: %v", err)
+	}
+	proxy.Restore()
+
+	eventually(t, "bad rate rolled back to 250 in etcd", func() bool {
+		v, _ := get(t, writer, "rate")
+		return v == "250"
+	})
+	eventually(t, "name applied by the relist", func() bool { return f.name.Get() == "after-the-bad-value" })
+	if f.rate.Get() != 250 {
+		t.Errorf("rate = %d, want the last good 250", f.rate.Get())
+	}
+	if !logs.logged("compacted") {
+		t.Error("the watcher did not go through the compacted-revision path")
+	}
+}

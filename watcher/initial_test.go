@@ -3,6 +3,8 @@ package watcher_test
 import (
 	"context"
 	"flag"
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +12,7 @@ import (
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/internal/etcdtest"
 	"github.com/flagz-go/flagz/watcher"
+	"github.com/spf13/pflag"
 )
 
 // Fault test 1: the initial load applies dynamic and static flags, reports
@@ -121,4 +124,34 @@ func flagState(t *testing.T, f *testFlags, name string) flagz.FlagState {
 		t.Fatalf("no flag %q", name)
 	}
 	return st
+}
+
+// A listing larger than one page reads every page at one revision.
+func TestInitialLoadReadsEveryPage(t *testing.T) {
+	srv := etcdtest.Start(t)
+	cli := srv.Client(t)
+	fs := pflag.NewFlagSet("paged", pflag.ContinueOnError)
+	var values []*flagz.DynInt64Value
+	for i := range 7 {
+		name := fmt.Sprintf("p%d", i)
+		values = append(values, flagz.DynInt64(fs, name, 0, "paged flag"))
+		put(t, cli, name, strconv.Itoa(i+1))
+		put(t, cli, name+"/deeper", "x") // sorts between two flag keys
+	}
+	w := newWatcher(t, fs, cli, fastOptions(watcher.WithPageSize(2))...)
+	if state(w) != flagz.StateConnecting {
+		t.Errorf("state before Initialize = %v, want CONNECTING", state(w))
+	}
+	report, err := w.Initialize(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if report.Count(flagz.Applied) != 7 || len(report) != 7 {
+		t.Errorf("report = %+v, want 7 applied", report)
+	}
+	for i, v := range values {
+		if v.Get() != int64(i+1) {
+			t.Errorf("p%d = %d, want %d", i, v.Get(), i+1)
+		}
+	}
 }
