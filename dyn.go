@@ -1,6 +1,7 @@
 package flagz
 
 import (
+	"fmt"
 	"sync"
 	"sync/atomic"
 )
@@ -106,19 +107,44 @@ func (d *Dyn[T]) Set(input string) error {
 }
 
 func (d *Dyn[T]) set(input string) (prev, next T, changed bool, err error) {
-	v, err := d.codec.parse(input)
+	v, err := d.parse(input)
 	if err != nil {
 		return prev, next, false, d.valueError(input, ErrParse, err)
 	}
-	if validators := d.validators.Load(); validators != nil {
-		for _, validate := range *validators {
-			if err := validate(v); err != nil {
-				return prev, next, false, d.valueError(input, ErrInvalid, err)
-			}
-		}
+	if err := d.validate(v); err != nil {
+		return prev, next, false, d.valueError(input, ErrInvalid, err)
 	}
 	prev, changed = d.swap(&v)
 	return prev, v, changed, nil
+}
+
+// parse runs the codec, turning a panic (a custom UnmarshalJSON, say) into
+// an error.
+func (d *Dyn[T]) parse(input string) (v T, err error) {
+	defer recoverInto(&err)
+	return d.codec.parse(input)
+}
+
+// validate runs every validator in order, turning a panic into an error.
+func (d *Dyn[T]) validate(v T) (err error) {
+	validators := d.validators.Load()
+	if validators == nil {
+		return nil
+	}
+	defer recoverInto(&err)
+	for _, validate := range *validators {
+		if err := validate(v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recoverInto, deferred, turns a panic into *err.
+func recoverInto(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("panic: %v", r)
+	}
 }
 
 // swap makes *v the current value unless it equals the current one, and

@@ -289,3 +289,30 @@ func TestSensitiveValueRedactedInErrors(t *testing.T) {
 		t.Error("flag not marked sensitive")
 	}
 }
+
+func TestPanickingValidatorAndParserAreErrors(t *testing.T) {
+	fs := newFlagSet(t)
+	n := DynInt64(fs, "n", 1, "").WithValidator(func(v int64) error {
+		if v == 13 {
+			panic("unlucky")
+		}
+		return nil
+	})
+	err := n.Set("13")
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "unlucky") || n.Get() != 1 {
+		t.Errorf("Set(13) = %v, value %d; want a validator error and the value kept", err, n.Get())
+	}
+	j := DynJSONOf(fs, "j", panicky{}, "")
+	if err := j.Set(`{}`); !errors.Is(err, ErrParse) || !strings.Contains(err.Error(), "bad decoder") {
+		t.Errorf("panicking decoder: %v", err)
+	}
+	// Through the engine the panic is a rejection like any other.
+	rep := EngineFor(fs).Source("test").Update(1, map[string]string{"n": "13"})
+	if o, _ := rep.Outcome("n"); o.Result != Rejected {
+		t.Errorf("engine outcome %+v", o)
+	}
+}
+
+type panicky struct{}
+
+func (*panicky) UnmarshalJSON([]byte) error { panic("bad decoder") }

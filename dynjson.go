@@ -66,13 +66,17 @@ func formatJSON[T any](v T) string {
 
 // cloneJSON deep-copies v through its JSON form; a value that does not
 // survive the trip is kept as given.
-func cloneJSON[T any](c *codec[T], v T) T {
+func cloneJSON[T any](c *codec[T], v T) (copied T) {
+	defer func() {
+		if recover() != nil {
+			copied = v
+		}
+	}()
 	out, err := json.Marshal(v)
 	if err != nil {
 		return v
 	}
-	copied, err := c.parse(string(out))
-	if err != nil {
+	if copied, err = c.parse(string(out)); err != nil {
 		return v
 	}
 	return copied

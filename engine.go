@@ -195,7 +195,7 @@ func (e *Engine) applyLocked(s *Source, rev int64, name, value string, initial b
 			Err: fmt.Errorf("flag %q is static: the new value takes effect after a restart", name)}
 	}
 	old := f.Value.String()
-	err := e.fs.set(name, value)
+	err := setFlag(e.fs, name, value)
 	if err != nil {
 		var ve *ValueError
 		if !errors.As(err, &ve) {
@@ -228,7 +228,7 @@ func (e *Engine) removeLocked(s *Source, rev int64, name string, initial bool) O
 			Err: fmt.Errorf("flag %q is static: returning to its default takes effect after a restart", name)}
 	}
 	old := f.Value.String()
-	err := e.fs.set(name, f.DefValue)
+	err := setFlag(e.fs, name, f.DefValue)
 	new := f.Value.String()
 	return e.settle(s, rev, f, f.DefValue, sensitive, old, new, old != new, true, err)
 }
@@ -283,4 +283,11 @@ func redact(v string, sensitive bool) string {
 		return Redacted
 	}
 	return v
+}
+
+// setFlag sets a flag through its flag set (so pflag records it as set),
+// turning a panic of a foreign flag.Value into an error.
+func setFlag(fs flagSet, name, value string) (err error) {
+	defer recoverInto(&err)
+	return fs.set(name, value)
 }

@@ -156,6 +156,14 @@ func (s *Source) LastApplied(name string) (string, bool) {
 	return v, ok
 }
 
+// Applied returns a copy of LastApplied for every name, read in one step:
+// what a last-known-good snapshot of this source holds.
+func (s *Source) Applied() map[string]string {
+	s.e.mu.Lock()
+	defer s.e.mu.Unlock()
+	return maps.Clone(s.applied)
+}
+
 // Held returns a copy of every name the source holds, with its text.
 func (s *Source) Held() map[string]string {
 	s.e.mu.Lock()
