@@ -22,12 +22,7 @@ func (w *Watcher) persist() {
 	if w.opts.snapshotPath == "" {
 		return
 	}
-	snap := snapshotFile{Prefix: w.prefix, Revision: w.rev, Values: map[string]string{}}
-	for name := range w.src.Held() {
-		if v, ok := w.src.LastApplied(name); ok {
-			snap.Values[name] = v
-		}
-	}
+	snap := snapshotFile{Prefix: w.prefix, Revision: w.rev, Values: w.src.Applied()}
 	if err := writeFileAtomic(w.opts.snapshotPath, snap); err != nil {
 		w.log.Warn("flagz watcher: cannot save the snapshot file", "path", w.opts.snapshotPath, "error", err)
 	}
