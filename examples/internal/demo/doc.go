@@ -17,6 +17,7 @@
 //	GET /                the greeting, the feature state, the routing table
 //	                     and the rate limit, as JSON; 429 when the limit bites
 //	GET /route/{path...} the backend the routing table picks for /{path}
+//	GET /healthz         200 ok, never rate limited (for probes)
 //	GET /debug/flagz     every flag, its value, default and last change
 //	POST /debug/flagz/set  the guarded setter, for loopback callers only
 //	GET /metrics         Prometheus metrics of the flag set

@@ -13,12 +13,15 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// Handler returns the whole demo: the service (NewService), the
+// Handler returns the whole demo: the service (NewService), GET /healthz, the
 // /debug/flagz page of fs with its setter open to loopback callers only
 // (LoopbackOnly), and /metrics served from a registry of its own.
 func Handler(fs *pflag.FlagSet, f *Flags, logger *slog.Logger) (http.Handler, error) {
 	mux := http.NewServeMux()
 	mux.Handle("/", NewService(f, logger))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte("ok\n")) // for Kubernetes probes: never rate limited
+	})
 
 	debug.Register(mux, fs, debug.WithSetter(LoopbackOnly), debug.WithLogger(logger))
 

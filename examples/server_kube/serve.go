@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/flagz-go/flagz/examples/internal/demo"
+	"github.com/spf13/pflag"
+)
+
+// Static flags: set on the command line, or by the ConfigMap at start-up
+// only.
+var (
+	listen = pflag.String("listen", ":8080",
+		"address to serve on; 127.0.0.1:0 picks a free loopback port")
+	source = pflag.String("source", sourceDir,
+		"where the ConfigMap comes from: dir (mounted volume) or api (Kubernetes API, needs RBAC)")
+	dir = pflag.String("dir", "/etc/flagz",
+		"dir: the directory the ConfigMap is mounted at")
+	namespace = pflag.String("namespace", "",
+		"api: namespace of the ConfigMap; empty: the pod's own")
+	configMap = pflag.String("configmap", "flagz-demo",
+		"api: name of the ConfigMap")
+	kubeconfig = pflag.String("kubeconfig", "",
+		"api: kubeconfig file, to run outside the cluster; empty: the pod's service account")
+)
+
+// Dynamic flags, also settable on the command line as starting values.
+var flags = demo.DeclareFlags(pflag.CommandLine)
+
+// runServe runs the demo until SIGINT or SIGTERM.
+func runServe(args []string, out io.Writer) (err error) {
+	pflag.CommandLine.Init("server_kube", pflag.ContinueOnError)
+	if err := pflag.CommandLine.Parse(args); err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	src, what, err := newSource(pflag.CommandLine, sourceConfig{
+		kind: *source, dir: *dir, namespace: *namespace, configMap: *configMap, kubeconfig: *kubeconfig,
+	}, logger)
+	if err != nil {
+		return err
+	}
+	// Initialize loads the ConfigMap once: static flags may be set only now.
+	if err := src.Initialize(ctx); err != nil {
+		if *source == sourceAPI {
+			return fmt.Errorf("read the ConfigMap: %w", err)
+		}
+		// A directory that is missing or holds refused values: the flags
+		// keep their defaults (or last good values) and Start keeps
+		// following it.
+		logger.Warn("first read of the ConfigMap directory", "dir", *dir, "err", err)
+	}
+	if err := src.Start(ctx); err != nil {
+		return err
+	}
+	defer src.Stop()
+
+	handler, err := demo.Handler(pflag.CommandLine, flags, logger)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return err
+	}
+	printBanner(out, demo.BaseURL(ln), what)
+	if err := demo.Serve(ctx, ln, handler, logger); err != nil {
+		return err
+	}
+	logger.Info("server closed; stopping the ConfigMap source")
+	return nil
+}
+
+// printBanner prints the URLs and how to change a flag.
+func printBanner(out io.Writer, baseURL, what string) {
+	fmt.Fprintf(out, "\nflagz demo: a service whose behaviour follows dynamic flags kept in a ConfigMap.\n\n")
+	demo.PrintEndpoints(out, baseURL)
+	fmt.Fprintf(out, "  flags from  %s\n\n", what)
+	demo.PrintTryIt(out, baseURL)
+	fmt.Fprintf(out, "Change a flag while it runs (each change is logged as it lands):\n\n")
+	switch *source {
+	case sourceAPI:
+		fmt.Fprintf(out, "  kubectl -n %s patch configmap %s --type merge -p '{\"data\":{\"%s\":\"hello\"}}'\n\n",
+			nsOrPod(*namespace), *configMap, demo.FlagGreeting)
+	default:
+		fmt.Fprintf(out, "  in a pod:  kubectl patch configmap <name> --type merge -p '{\"data\":{\"%s\":\"hello\"}}'\n", demo.FlagGreeting)
+		fmt.Fprintf(out, "             (the kubelet refreshes the mounted files within about a minute)\n")
+		fmt.Fprintf(out, "  locally:   echo hello > %s/%s\n\n", *dir, demo.FlagGreeting)
+	}
+	demo.PrintSetter(out, baseURL)
+	demo.PrintReady(out)
+}
+
+func nsOrPod(ns string) string {
+	if ns == "" {
+		return "<namespace>"
+	}
+	return ns
+}
