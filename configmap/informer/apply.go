@@ -2,17 +2,30 @@ package informer
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/flagz-go/flagz"
 )
 
+// heartbeat is how often a quiet but healthy informer records that it is
+// current, so that the source's last sync time (shown on the debug page and
+// exported as a metric) does not age while the watch is open.
+const heartbeat = 30 * time.Second
+
 // applyLoop hands each new state of the ConfigMap to the engine until the
 // run ends.
 func (i *Informer) applyLoop(r *run) {
+	tick := time.NewTicker(heartbeat)
+	defer tick.Stop()
 	for {
 		select {
 		case <-r.ctx.Done():
 			return
+		case <-tick.C:
+			if !r.degraded.Load() {
+				i.src.Synced(0) // 0 leaves the last revision as it is
+			}
+			continue
 		case <-r.box.ready:
 		}
 		if s, ok := r.box.take(); ok {

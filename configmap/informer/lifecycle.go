@@ -141,7 +141,8 @@ func (i *Informer) Run(ctx context.Context) error {
 
 // Stop ends the informer and its watch and waits for every goroutine it
 // started. The last applied values stay. It is safe to call more than once
-// and concurrently; Initialize or Start afterwards begins a new run.
+// and concurrently; Initialize or Start afterwards begins a new run. A Stop
+// concurrent with Initialize waits for Initialize to return.
 func (i *Informer) Stop() {
 	i.mu.Lock()
 	r := i.run
