@@ -40,6 +40,7 @@ var flags = demo.DeclareFlags(pflag.CommandLine)
 // runServe runs the demo until SIGINT or SIGTERM.
 func runServe(args []string, out io.Writer) (err error) {
 	pflag.CommandLine.Init("server", pflag.ContinueOnError)
+	pflag.Usage = usage
 	if err := pflag.CommandLine.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return nil
@@ -112,4 +113,16 @@ func runServe(args []string, out io.Writer) (err error) {
 	}
 	logger.Info("server closed; stopping the watcher, the etcd client and etcd")
 	return nil
+}
+
+// usage prints the command line of every subcommand.
+func usage() {
+	fmt.Fprintf(os.Stderr, `usage:
+  server [flags]                            run the demo (embedded etcd unless --etcd-endpoints)
+  server set [flags] <flag-name> <value>    write a flag's value into etcd
+  server del [flags] <flag-name>            delete a flag's key from etcd (back to the default)
+
+Flags of the demo (dynamic ones take a starting value; etcd overrides it):
+
+%s`, pflag.CommandLine.FlagUsages())
 }

@@ -1,7 +1,11 @@
 package demo_test
 
 import (
+	"encoding/json"
 	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 
 	"github.com/flagz-go/flagz/examples/internal/demo"
 	"github.com/spf13/pflag"
@@ -22,4 +26,35 @@ func ExampleRoutingTable_Pick() {
 	// api-v2:8080 web:8080
 	// true
 	// api-v2:8080
+}
+
+// Handler serves the service, the debug page and the metrics of one flag
+// set; a change to a flag, from any source, shows in the next answer.
+func ExampleHandler() {
+	fs := pflag.NewFlagSet("demo", pflag.ContinueOnError)
+	flags := demo.DeclareFlags(fs)
+	h, err := demo.Handler(fs, flags, slog.New(slog.DiscardHandler))
+	if err != nil {
+		panic(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+
+	greet := func() {
+		resp, err := http.Get(srv.URL + "/")
+		if err != nil {
+			panic(err)
+		}
+		defer resp.Body.Close()
+		var st demo.Status
+		_ = json.NewDecoder(resp.Body).Decode(&st)
+		fmt.Println(st.Greeting)
+	}
+	greet()
+	_ = fs.Set(demo.FlagGreeting, "hello, world")
+	_ = fs.Set(demo.FlagShout, "true")
+	greet()
+	// Output:
+	// hello from flagz
+	// HELLO, WORLD
 }
