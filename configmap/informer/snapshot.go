@@ -40,9 +40,11 @@ func parseRevision(resourceVersion string) int64 {
 	return n
 }
 
-// sameAs reports whether applying s after prev would change nothing.
+// sameAs reports whether applying s after prev would change nothing: the
+// same resourceVersion (a relist), or the same keys and values. An empty
+// resourceVersion (fake clientsets) proves nothing.
 func (s snapshot) sameAs(prev snapshot) bool {
-	if s.exists == prev.exists && s.resourceVersion == prev.resourceVersion {
+	if s.exists == prev.exists && s.resourceVersion != "" && s.resourceVersion == prev.resourceVersion {
 		return true
 	}
 	return maps.Equal(s.values, prev.values)

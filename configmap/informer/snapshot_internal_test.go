@@ -29,6 +29,10 @@ func TestRevisionOfOpaqueResourceVersionIsZero(t *testing.T) {
 
 func TestSameAs(t *testing.T) {
 	base := snapshot{exists: true, resourceVersion: "1", values: map[string]string{"a": "1"}}
+	unversioned := snapshot{exists: true, values: map[string]string{"a": "1"}}
+	if (snapshot{exists: true, values: map[string]string{"a": "2"}}).sameAs(unversioned) {
+		t.Error("two snapshots without resourceVersion but different values are the same")
+	}
 	for _, tc := range []struct {
 		name string
 		s    snapshot
@@ -38,6 +42,7 @@ func TestSameAs(t *testing.T) {
 		{"same content, new resourceVersion", snapshot{exists: true, resourceVersion: "2", values: map[string]string{"a": "1"}}, true},
 		{"changed value", snapshot{exists: true, resourceVersion: "2", values: map[string]string{"a": "2"}}, false},
 		{"deleted", snapshot{resourceVersion: "2"}, false},
+		{"no resourceVersion, changed value", snapshot{exists: true, values: map[string]string{"a": "2"}}, false},
 	} {
 		if got := tc.s.sameAs(base); got != tc.same {
 			t.Errorf("%s: sameAs = %v, want %v", tc.name, got, tc.same)
