@@ -100,7 +100,7 @@ func runServe(args []string, out io.Writer) (err error) {
 	}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w (is another demo running? --listen=127.0.0.1:0 picks a free port)", err)
 	}
 	printBanner(out, banner{
 		baseURL:   demo.BaseURL(ln),
