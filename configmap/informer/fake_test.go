@@ -2,6 +2,7 @@ package informer_test
 
 import (
 	"context"
+	"strconv"
 	"testing"
 
 	"github.com/flagz-go/flagz/configmap/informer"
@@ -34,7 +35,7 @@ func TestFakeClientset(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cm.Data["rate"] = map[int64]string{6: "6", 7: "7"}[v]
+		cm.Data["rate"] = strconv.FormatInt(v, 10)
 		if _, err := c.CoreV1().ConfigMaps("ns").Update(ctx, cm, metav1.UpdateOptions{}); err != nil {
 			t.Fatal(err)
 		}
