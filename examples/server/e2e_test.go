@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -27,7 +28,8 @@ func TestEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the demo binary")
 	}
-	p := demotest.Start(t, demotest.Build(t, ".", raceEnabled), "--listen=127.0.0.1:0")
+	bin := demotest.Build(t, ".", raceEnabled)
+	p := demotest.Start(t, bin, "--listen=127.0.0.1:0")
 	if p.DebugURL != p.BaseURL+debug.Path {
 		t.Errorf("debug page printed as %s, want %s", p.DebugURL, p.BaseURL+debug.Path)
 	}
@@ -91,6 +93,24 @@ func TestEndToEnd(t *testing.T) {
 			return p.Flag(t, demo.FlagGreeting).Value == demo.DefaultGreeting &&
 				st.Greeting == demo.DefaultGreeting && !st.Shout, p.Describe(t)
 		})
+	})
+
+	t.Run("second process on the same etcd", func(t *testing.T) {
+		// --etcd-endpoints: no embedded etcd; the first demo's serves both.
+		q := demotest.Start(t, bin, "--listen=127.0.0.1:0", "--etcd-endpoints="+p.Field(t, "etcd"))
+		if !strings.Contains(q.Banner(), "your cluster") || strings.Contains(q.Log(), "embedded etcd started") {
+			t.Errorf("with --etcd-endpoints the demo started an embedded etcd:\n%s", q.Banner())
+		}
+		if got := q.Status(t).RateLimit; got != 1000 {
+			t.Errorf("second process: rate_limit = %d, want 1000 read from etcd at start", got)
+		}
+		e.put(demo.FlagGreeting, "to the fleet")
+		for _, d := range []*demotest.Process{p, q} {
+			d.WaitFor(t, "the greeting in both processes", func() (bool, string) {
+				return d.Status(t).Greeting == "to the fleet", d.Describe(t)
+			})
+		}
+		q.Stop(t)
 	})
 
 	e.c.Close()
