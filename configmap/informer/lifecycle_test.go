@@ -73,3 +73,23 @@ func TestNewWithoutNameFailsAtInitialize(t *testing.T) {
 		t.Fatalf("Initialize = %v, want an error about the missing name", err)
 	}
 }
+
+func TestRunUntilContextEnds(t *testing.T) {
+	k := newKube(t)
+	f := newFlags()
+	k.put("flags", map[string]string{"rate": "10"}, nil)
+	inf := informer.New(f.fs, k.client, k.namespace, "flags")
+	ctx, cancel := context.WithCancel(context.Background())
+	result := make(chan error, 1)
+	go func() { result <- inf.Run(ctx) }()
+	eventually(t, "Run serves", func() bool { return inf.Status().State == flagz.StateServing })
+	k.put("flags", map[string]string{"rate": "11"}, nil)
+	eventually(t, "Run applies updates", func() bool { return f.rate.Get() == 11 })
+	cancel()
+	if err := <-result; err != nil {
+		t.Fatalf("Run = %v, want nil after its context ended", err)
+	}
+	if st := inf.Status().State; st != flagz.StateStopped {
+		t.Errorf("state = %v after Run returned, want STOPPED", st)
+	}
+}
