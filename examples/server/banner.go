@@ -3,7 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 
 	"github.com/flagz-go/flagz/examples/internal/demo"
@@ -31,7 +33,7 @@ func printBanner(out io.Writer, b banner) {
 	if prefix != DefaultPrefix {
 		setFlags += " --etcd-prefix=" + prefix
 	}
-	run := "go run ./examples/server"
+	run := runCommand()
 
 	p := func(format string, args ...any) { fmt.Fprintf(out, format+"\n", args...) }
 	p("")
@@ -57,4 +59,16 @@ func printBanner(out io.Writer, b banner) {
 	p("")
 	demo.PrintSetter(out, b.baseURL)
 	demo.PrintReady(out)
+}
+
+// runCommand is how to run this program from the current directory: the
+// README runs it from the repository's root, but from examples/ (GOWORK=off)
+// the path is ./server.
+func runCommand() string {
+	if _, err := os.Stat(filepath.Join("examples", "server", "main.go")); err != nil {
+		if _, err := os.Stat(filepath.Join("server", "main.go")); err == nil {
+			return "go run ./server"
+		}
+	}
+	return "go run ./examples/server"
 }
