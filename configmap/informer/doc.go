@@ -28,7 +28,9 @@
 // when the ConfigMap does not change. Stats counts the events seen, the
 // snapshots handed to the engine and the no-op events ignored.
 // Initialize fails at once with the API server's message when RBAC forbids
-// the requests, and with the last failure when the sync times out.
+// the list, and with the last failure when the sync times out. A Role
+// without watch lets Initialize succeed; the source then stays DEGRADED with
+// the API server's message.
 //
 // # RBAC
 //
