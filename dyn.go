@@ -27,7 +27,7 @@ type Dyn[T any] struct {
 	// setMu orders changes of a flag that has notifiers: the swap and
 	// enqueueing its notification happen as one step, so notifiers see
 	// changes in the order they took effect. Without notifiers a change is
-	// a lock-free compare-and-swap.
+	// a lock-free atomic swap.
 	setMu   sync.Mutex
 	flagSet flagSet
 }
@@ -40,6 +40,7 @@ type codec[T any] struct {
 	equal    func(a, b T) bool
 	clone    func(T) T // copies a caller-supplied default; nil when T is a plain value
 	isBool   bool
+	safe     bool // parse is this package's own and cannot panic: no recover needed
 }
 
 // dynamicValue is what the engine and the flag set adapters need from every
@@ -121,6 +122,9 @@ func (d *Dyn[T]) set(input string) (prev, next T, changed bool, err error) {
 // parse runs the codec, turning a panic (a custom UnmarshalJSON, say) into
 // an error.
 func (d *Dyn[T]) parse(input string) (v T, err error) {
+	if d.codec.safe {
+		return d.codec.parse(input)
+	}
 	defer recoverInto(&err)
 	return d.codec.parse(input)
 }
@@ -147,23 +151,19 @@ func recoverInto(err *error) {
 	}
 }
 
-// swap makes *v the current value unless it equals the current one, and
+// swap makes *v the current value and, unless it equals the previous one,
 // queues the notification. It returns the previous value.
 func (d *Dyn[T]) swap(v *T) (prev T, changed bool) {
 	if d.notify.active() {
 		d.setMu.Lock()
 		defer d.setMu.Unlock()
 	}
-	for {
-		p := d.ptr.Load()
-		if p == v || d.codec.equal(*p, *v) {
-			return *p, false
-		}
-		if d.ptr.CompareAndSwap(p, v) {
-			d.notify.enqueue(*p, *v)
-			return *p, true
-		}
+	p := d.ptr.Swap(v)
+	if p == v || d.codec.equal(*p, *v) {
+		return *p, false // an equal value: readers see no difference, nobody is told
 	}
+	d.notify.enqueue(*p, *v)
+	return *p, true
 }
 
 func (d *Dyn[T]) apply(input string) (old, new string, changed bool, err error) {

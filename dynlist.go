@@ -24,6 +24,7 @@ var (
 		format:   FormatList,
 		equal:    slices.Equal[[]string],
 		clone:    func(s []string) []string { return append([]string{}, s...) },
+		safe:     true,
 	}
 	stringSetCodec = &codec[map[string]struct{}]{
 		typeName: "dyn_stringset",
@@ -37,6 +38,7 @@ var (
 		format: func(set map[string]struct{}) string { return FormatList(slices.Sorted(maps.Keys(set))) },
 		equal:  maps.Equal[map[string]struct{}, map[string]struct{}],
 		clone:  maps.Clone[map[string]struct{}],
+		safe:   true,
 	}
 )
 

@@ -28,12 +28,14 @@ var (
 		format:   strconv.FormatBool,
 		equal:    equalComparable[bool],
 		isBool:   true,
+		safe:     true,
 	}
 	int64Codec = &codec[int64]{
 		typeName: "dyn_int64",
 		parse:    func(s string) (int64, error) { return strconv.ParseInt(strings.TrimSpace(s), 0, 64) },
 		format:   func(v int64) string { return strconv.FormatInt(v, 10) },
 		equal:    equalComparable[int64],
+		safe:     true,
 	}
 	float64Codec = &codec[float64]{
 		typeName: "dyn_float64",
@@ -41,18 +43,21 @@ var (
 		format:   func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) },
 		// NaN != NaN: compare bits so that a NaN set twice is a no-op.
 		equal: func(a, b float64) bool { return a == b || (a != a && b != b) },
+		safe:  true,
 	}
 	stringCodec = &codec[string]{
 		typeName: "dyn_string",
 		parse:    func(s string) (string, error) { return s, nil },
 		format:   func(s string) string { return s },
 		equal:    equalComparable[string],
+		safe:     true,
 	}
 	durationCodec = &codec[time.Duration]{
 		typeName: "dyn_duration",
 		parse:    func(s string) (time.Duration, error) { return time.ParseDuration(strings.TrimSpace(s)) },
 		format:   time.Duration.String,
 		equal:    equalComparable[time.Duration],
+		safe:     true,
 	}
 )
 
