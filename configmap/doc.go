@@ -35,6 +35,14 @@
 // a truncate-then-write), change nothing. See NewFile for how YAML values
 // become flag text.
 //
+// # Initialize
+//
+// Initialize returns the report of the initial load, one outcome per name:
+// a bad value or an unknown name does not fail it, and report.Err() joins
+// the refusals, each naming its flag. Its error says only that the origin
+// could not be loaded (missing, unreadable, unparsable or empty), and the
+// report is then nil. Run logs both and goes on watching.
+//
 // # Health
 //
 // Status (the flagz source's status, also on the debug page and in metrics)

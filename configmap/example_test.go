@@ -3,6 +3,7 @@ package configmap_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
@@ -23,11 +24,45 @@ func Example() {
 	rate := flagz.DynInt64(fs, "rate", 100, "requests per second")
 
 	w := configmap.New(fs, dir)
-	if err := w.Initialize(context.Background()); err != nil {
-		fmt.Println("initial load:", err)
+	report, err := w.Initialize(context.Background())
+	if err != nil {
+		fmt.Println("cannot load the directory:", err)
+		return
+	}
+	if err := report.Err(); err != nil {
+		fmt.Println("bad entries:", err)
 	}
 	fmt.Println(rate.Get(), w.Status().State)
 	// Output: 250 SERVING
+}
+
+// A bad entry does not fail Initialize: the report names it, the other
+// entries are applied and the flag keeps its last good value.
+func ExampleWatcher_Initialize() {
+	dir, _ := os.MkdirTemp("", "flags")
+	defer os.RemoveAll(dir)
+	_ = os.WriteFile(filepath.Join(dir, "rate"), []byte("lots\n"), 0o644)
+	_ = os.WriteFile(filepath.Join(dir, "greeting"), []byte("hello\n"), 0o644)
+
+	fs := pflag.NewFlagSet("example", pflag.ContinueOnError)
+	rate := flagz.DynInt64(fs, "rate", 100, "requests per second")
+	greeting := flagz.DynString(fs, "greeting", "hi", "how to greet")
+
+	w := configmap.New(fs, dir, configmap.WithLogger(slog.New(slog.DiscardHandler)))
+	report, err := w.Initialize(context.Background())
+	if err != nil {
+		fmt.Println("cannot load the directory:", err)
+		return
+	}
+	for _, name := range []string{"greeting", "rate"} {
+		out, _ := report.Outcome(name)
+		fmt.Println(name, out.Result)
+	}
+	fmt.Println(report.Err() != nil, rate.Get(), greeting.Get())
+	// Output:
+	// greeting applied
+	// rate rejected
+	// true 100 hello
 }
 
 // Start follows the directory: a new value is visible to Get moments after
@@ -41,7 +76,7 @@ func ExampleWatcher_Start() {
 	greeting := flagz.DynString(fs, "greeting", "hi", "how to greet")
 
 	w := configmap.New(fs, dir)
-	_ = w.Initialize(context.Background())
+	_, _ = w.Initialize(context.Background())
 	if err := w.Start(context.Background()); err != nil {
 		fmt.Println(err)
 		return
@@ -70,8 +105,13 @@ func ExampleNewFile() {
 	lim := flagz.DynJSONOf(fs, "limits", limits{Burst: 1}, "limits")
 
 	w := configmap.NewFile(fs, path)
-	if err := w.Initialize(context.Background()); err != nil {
-		fmt.Println(err)
+	report, err := w.Initialize(context.Background())
+	if err != nil {
+		fmt.Println("cannot load the file:", err)
+		return
+	}
+	if err := report.Err(); err != nil {
+		fmt.Println("bad entries:", err)
 	}
 	fmt.Println(rate.Get(), regions.Get(), lim.Get().Burst)
 	// Output: 250 [eu us] 10

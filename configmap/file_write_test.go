@@ -172,13 +172,13 @@ func TestFileInitializeReportsParseError(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "flags.json")
 	renameSave(t, path, `{"rate": 5`)
 	w := NewFile(f.fs, path, WithLogger(testLogger(t)))
-	err := w.Initialize(t.Context())
-	if err == nil || !strings.Contains(err.Error(), "parse JSON") {
-		t.Fatalf("Initialize = %v, want a JSON parse error", err)
+	report, err := w.Initialize(t.Context())
+	if err == nil || !strings.Contains(err.Error(), "parse JSON") || report != nil {
+		t.Fatalf("Initialize = %v, %v; want a nil report and a JSON parse error", report, err)
 	}
 	renameSave(t, path, "")
-	if err := w.Initialize(t.Context()); !errors.Is(err, ErrEmptyFile) {
-		t.Fatalf("Initialize = %v, want ErrEmptyFile", err)
+	if report, err := w.Initialize(t.Context()); !errors.Is(err, ErrEmptyFile) || report != nil {
+		t.Fatalf("Initialize = %v, %v; want a nil report and ErrEmptyFile", report, err)
 	}
 	if f.rate.Get() != 10 {
 		t.Fatal("a bad file changed a flag")

@@ -173,8 +173,12 @@ func renameSave(t *testing.T, path, content string) {
 func start(t *testing.T, o *testOrigin, f *flags, opts ...Option) *Watcher {
 	t.Helper()
 	w := o.watcher(f.fs, append([]Option{WithResyncPeriod(0), WithLogger(testLogger(t))}, opts...)...)
-	if err := w.Initialize(t.Context()); err != nil {
+	report, err := w.Initialize(t.Context())
+	if err != nil {
 		t.Fatalf("Initialize: %v", err)
+	}
+	if err := report.Err(); err != nil {
+		t.Fatalf("Initialize report: %v", err)
 	}
 	if err := w.Start(t.Context()); err != nil {
 		t.Fatalf("Start: %v", err)

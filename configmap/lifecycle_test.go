@@ -103,8 +103,8 @@ func TestStandardFlagSet(t *testing.T) {
 	o := dirTestOrigin(t)
 	o.write(t, map[string]string{"rate": "2"})
 	w := New(fs, o.path, WithLogger(testLogger(t)), WithResyncPeriod(0))
-	if err := w.Initialize(t.Context()); err != nil {
-		t.Fatal(err)
+	if report, err := w.Initialize(t.Context()); err != nil || report.Err() != nil {
+		t.Fatalf("Initialize: err=%v, report=%v", err, report.Err())
 	}
 	if err := w.Start(t.Context()); err != nil {
 		t.Fatal(err)
@@ -137,8 +137,8 @@ func TestDirBinaryProtoPassesByteForByte(t *testing.T) {
 		t.Fatal(err)
 	}
 	src := New(fs, dir, WithLogger(testLogger(t)), WithResyncPeriod(0))
-	if err := src.Initialize(t.Context()); err != nil {
-		t.Fatal(err)
+	if report, err := src.Initialize(t.Context()); err != nil || report.Err() != nil {
+		t.Fatalf("Initialize: err=%v, report=%v", err, report.Err())
 	}
 	if !proto.Equal(msg.Get(), want) {
 		t.Fatalf("msg = %v, want %v", msg.Get(), want)

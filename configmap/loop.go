@@ -55,8 +55,8 @@ func (w *Watcher) loop(ctx context.Context, fsw *fsnotify.Watcher) {
 		burstStart = time.Time{}
 		watchErr := w.watch(fsw, rewatch)
 		rewatch = watchErr != nil
-		retry, _ := w.sync(false)
-		if retry || watchErr != nil {
+		_, readErr := w.sync(false)
+		if readErr != nil || watchErr != nil {
 			failures++
 			timer.Reset(backoff(w.cfg.debounce, failures))
 			return

@@ -12,9 +12,10 @@ import (
 
 // sync reads the whole origin and hands the snapshot to the engine: Load
 // when initial, Reconcile otherwise, nothing when its content is the one
-// applied last. retry reports that the origin could not be read; err is that
-// failure or the errors of the entries the engine refused.
-func (w *Watcher) sync(initial bool) (retry bool, err error) {
+// applied last (the report is then nil). report is the engine's outcome of
+// every name; err is non-nil only when the origin could not be read or
+// parsed, and the report is then nil.
+func (w *Watcher) sync(initial bool) (report flagz.Report, err error) {
 	w.syncMu.Lock()
 	defer w.syncMu.Unlock()
 
@@ -25,27 +26,23 @@ func (w *Watcher) sync(initial bool) (retry bool, err error) {
 			w.logger.Warn("configmap: cannot read the origin, last good values kept", "err", err)
 		}
 		w.src.SetState(flagz.StateDegraded, err)
-		return true, err
+		return nil, err
 	}
 	w.serving()
 
 	hash := hashSnapshot(values)
 	if w.loaded && hash == w.lastHash && !initial {
 		w.src.Synced(w.rev)
-		return false, nil
+		return nil, nil
 	}
 	w.rev++
-	var report flagz.Report
 	if initial {
 		report = w.src.Load(w.rev, values)
 	} else {
 		report = w.src.Reconcile(w.rev, values)
 	}
 	w.loaded, w.lastHash = true, hash
-	if err := report.Err(); err != nil {
-		return false, fmt.Errorf("configmap: source %q: %w", w.src.Name(), err)
-	}
-	return false, nil
+	return report, nil
 }
 
 // serving marks the source SERVING, logging a recovery from DEGRADED.

@@ -45,9 +45,21 @@ func TestInitialLoadReportsEachBadEntryAndAppliesTheRest(t *testing.T) {
 		f := newFlags(t)
 		o.write(t, map[string]string{"rate": "lots", "greeting": "hi", "port": "8080"})
 		w := o.watcher(f.fs, WithResyncPeriod(0), WithLogger(testLogger(t)))
-		err := w.Initialize(t.Context())
-		if err == nil || !strings.Contains(err.Error(), `"rate"`) || !errors.Is(err, flagz.ErrParse) {
-			t.Fatalf("Initialize error = %v, want a parse error naming rate", err)
+		report, err := w.Initialize(t.Context())
+		if err != nil {
+			t.Fatalf("Initialize error = %v, want nil: a bad entry does not fail it", err)
+		}
+		out, ok := report.Outcome("rate")
+		if !ok || out.Result != flagz.Rejected || out.Err == nil || !strings.Contains(out.Err.Error(), `"rate"`) || !errors.Is(out.Err, flagz.ErrParse) {
+			t.Fatalf("rate outcome = %+v (found %v), want Rejected with a parse error naming rate", out, ok)
+		}
+		if rerr := report.Err(); rerr == nil || !strings.Contains(rerr.Error(), `"rate"`) || !errors.Is(rerr, flagz.ErrParse) {
+			t.Fatalf("report.Err() = %v, want a parse error naming rate", rerr)
+		}
+		for _, name := range []string{"greeting", "port"} {
+			if out, ok := report.Outcome(name); !ok || out.Result != flagz.Applied {
+				t.Errorf("%s outcome = %+v (found %v), want Applied", name, out, ok)
+			}
 		}
 		if f.greeting.Get() != "hi" || *f.port != 8080 {
 			t.Errorf("good entries not applied: greeting=%q port=%d", f.greeting.Get(), *f.port)
@@ -207,9 +219,9 @@ func TestInitializeOnMissingOriginDegrades(t *testing.T) {
 	bothOrigins(t, func(t *testing.T, o *testOrigin) {
 		f := newFlags(t)
 		w := o.watcher(f.fs, WithResyncPeriod(0), WithLogger(testLogger(t)))
-		err := w.Initialize(t.Context())
-		if !errors.Is(err, fs.ErrNotExist) {
-			t.Fatalf("Initialize = %v, want not exist", err)
+		report, err := w.Initialize(t.Context())
+		if !errors.Is(err, fs.ErrNotExist) || report != nil {
+			t.Fatalf("Initialize = %v, %v; want a nil report and not exist", report, err)
 		}
 		if st := w.Status(); st.State != flagz.StateDegraded {
 			t.Fatalf("state = %v", st.State)

@@ -91,18 +91,21 @@ func (w *Watcher) Source() *flagz.Source { return w.src }
 // not parse (the last good values stay), STOPPED after Stop.
 func (w *Watcher) Status() flagz.SourceStatus { return w.src.Status() }
 
-// Initialize reads the origin once and loads it: static flags may be set
-// only here. Every good entry is applied even if others are bad.
+// Initialize reads the origin once and applies the values, static flags
+// included (static flags may be set only here). Every good entry is applied
+// even if others are bad. The report names every flag that refused its
+// value and every name no flag is declared for; those do not make
+// Initialize fail: report.Err() joins the refusals, each naming its flag.
 //
-// It returns an error when the origin cannot be read or parsed (the source is
-// then DEGRADED, and a started watcher keeps trying), or the errors of the
-// entries that were rejected or need a restart, each naming its flag.
-func (w *Watcher) Initialize(ctx context.Context) error {
+// If the origin cannot be read or parsed (missing, unreadable, not valid
+// YAML or JSON, an empty file), or ctx is done, Initialize returns the error
+// and a nil report; the source is then DEGRADED, and a started watcher keeps
+// trying.
+func (w *Watcher) Initialize(ctx context.Context) (flagz.Report, error) {
 	if err := ctx.Err(); err != nil {
-		return err
+		return nil, err
 	}
-	_, err := w.sync(true)
-	return err
+	return w.sync(true)
 }
 
 // Start watches the origin in the background until ctx is done or Stop is
@@ -153,11 +156,17 @@ func (w *Watcher) Stop() {
 }
 
 // Run initializes the watcher, watches until ctx is done, then stops. An
-// error of the initial load is logged and the watch goes on (a missing
-// origin may appear later); Run returns an error only when the watch cannot
-// start.
+// error of the initial load, and the entries it refused, are logged and the
+// watch goes on (a missing origin may appear later); Run returns an error
+// only when the watch cannot start.
 func (w *Watcher) Run(ctx context.Context) error {
-	if err := w.Initialize(ctx); err != nil {
+	report, err := w.Initialize(ctx)
+	if err == nil {
+		if rerr := report.Err(); rerr != nil {
+			err = fmt.Errorf("configmap: source %q: %w", w.src.Name(), rerr)
+		}
+	}
+	if err != nil {
 		if ctx.Err() != nil {
 			return nil
 		}

@@ -77,7 +77,7 @@ func BenchmarkSwapToVisible(b *testing.B) {
 		fs := pflag.NewFlagSet("bench", pflag.ContinueOnError)
 		rate := flagz.DynInt64(fs, "rate", 0, "rate")
 		w := fcm.New(fs, dir, fcm.WithLogger(quiet))
-		if err := w.Initialize(context.Background()); err != nil {
+		if _, err := w.Initialize(context.Background()); err != nil {
 			b.Fatal(err)
 		}
 		if err := w.Start(context.Background()); err != nil {
@@ -100,7 +100,7 @@ func BenchmarkSwapToVisible(b *testing.B) {
 		fs := pflag.NewFlagSet("bench", pflag.ContinueOnError)
 		rate := flagz.DynInt64(fs, "rate", 0, "rate")
 		w := fcm.NewFile(fs, filepath.Join(dir, "config.yaml"), fcm.WithDebounce(fcm.DefaultDirDebounce), fcm.WithLogger(quiet))
-		if err := w.Initialize(context.Background()); err != nil {
+		if _, err := w.Initialize(context.Background()); err != nil {
 			b.Fatal(err)
 		}
 		if err := w.Start(context.Background()); err != nil {

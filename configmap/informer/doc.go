@@ -6,8 +6,10 @@
 //	client, err := informer.InClusterClient() // or KubeconfigClient(path), NewClient(restConfig), a clientset
 //	if err != nil { … }
 //	inf := informer.New(pflag.CommandLine, client, "my-namespace", "my-flags", informer.WithLogger(logger))
-//	if err := inf.Initialize(ctx); err != nil { … } // first sync: static flags may be set here
-//	if err := inf.Start(ctx); err != nil { … }       // follow changes until Stop or ctx ends
+//	report, err := inf.Initialize(ctx)         // first sync: static flags may be set here
+//	if err != nil { … }                        // not loaded: RBAC, sync timeout, ctx
+//	if err := report.Err(); err != nil { … }   // bad entries, each naming its flag
+//	if err := inf.Start(ctx); err != nil { … } // follow changes until Stop or ctx ends
 //	defer inf.Stop()
 //
 // An informer lists and watches the one ConfigMap (field selector
@@ -30,7 +32,8 @@
 // Initialize fails at once with the API server's message when RBAC forbids
 // the list, and with the last failure when the sync times out. A Role
 // without watch lets Initialize succeed; the source then stays DEGRADED with
-// the API server's message.
+// the API server's message. Bad values and unknown keys never fail
+// Initialize: the report it returns (and LastReport) names each of them.
 //
 // # RBAC
 //

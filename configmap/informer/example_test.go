@@ -46,6 +46,43 @@ func Example() {
 	// Output: rate: 250 SERVING
 }
 
+// A bad value does not fail Initialize: the report names it, the other keys
+// are applied and the flag keeps its default.
+func ExampleInformer_Initialize() {
+	fs := pflag.NewFlagSet("server", pflag.ContinueOnError)
+	rate := flagz.DynInt64(fs, "rate", 100, "requests per second")
+	greeting := flagz.DynString(fs, "greeting", "hello", "how to greet")
+
+	client, err := informer.KubeconfigClient("")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ctx := context.Background()
+	_, _ = client.CoreV1().ConfigMaps("default").Create(ctx, &corev1.ConfigMap{
+		ObjectMeta: metav1.ObjectMeta{Name: "example-bad-flags"},
+		Data:       map[string]string{"rate": "lots", "greeting": "bonjour"},
+	}, metav1.CreateOptions{})
+
+	inf := informer.New(fs, client, "default", "example-bad-flags",
+		informer.WithLogger(slog.New(slog.DiscardHandler)))
+	report, err := inf.Initialize(ctx)
+	if err != nil { // RBAC, sync timeout, ctx: nothing was loaded
+		fmt.Println(err)
+		return
+	}
+	defer inf.Stop()
+	for _, name := range []string{"greeting", "rate"} {
+		out, _ := report.Outcome(name)
+		fmt.Println(name, out.Result)
+	}
+	fmt.Println(report.Err() != nil, rate.Get(), greeting.Get())
+	// Output:
+	// greeting applied
+	// rate rejected
+	// true 100 bonjour
+}
+
 // Inside a pod, the informer authenticates as the pod's service account
 // (which needs the Role of the package documentation) and runs until the
 // process is asked to stop.
@@ -68,9 +105,13 @@ func Example_inCluster() {
 	defer cancel()
 
 	inf := informer.New(fs, client, namespace, "my-flags")
-	if err := inf.Initialize(ctx); err != nil {
+	report, err := inf.Initialize(ctx)
+	if err != nil {
 		slog.Error("flags not loaded", "error", err)
 		os.Exit(1)
+	}
+	if err := report.Err(); err != nil {
+		slog.Warn("some flags refused their values; they keep their defaults", "error", err)
 	}
 	go serve(rate) // reads rate.Get() on every request
 	if err := inf.Run(ctx); err != nil {

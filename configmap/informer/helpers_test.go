@@ -137,15 +137,23 @@ func (k *kube) delete(name string) {
 // the test ends.
 func start[F flagz.FlagSet](t testing.TB, fs F, client informer.CoreV1Getter, namespace, name string) *informer.Informer {
 	t.Helper()
+	inf, _ := startReport(t, fs, client, namespace, name)
+	return inf
+}
+
+// startReport is start, and returns the report of Initialize too.
+func startReport[F flagz.FlagSet](t testing.TB, fs F, client informer.CoreV1Getter, namespace, name string) (*informer.Informer, flagz.Report) {
+	t.Helper()
 	inf := informer.New(fs, client, namespace, name, informer.WithSyncTimeout(waitTimeout))
 	t.Cleanup(inf.Stop)
-	if err := inf.Initialize(context.Background()); err != nil {
+	report, err := inf.Initialize(context.Background())
+	if err != nil {
 		t.Fatalf("Initialize: %v", err)
 	}
 	if err := inf.Start(context.Background()); err != nil {
 		t.Fatalf("Start: %v", err)
 	}
-	return inf
+	return inf, report
 }
 
 // revisionOf is the ConfigMap's resourceVersion as the informer records it.

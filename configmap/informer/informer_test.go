@@ -3,6 +3,7 @@ package informer_test
 import (
 	"context"
 	"flag"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -43,7 +44,7 @@ func TestInitialLoadSetsDynamicAndStaticAndReportsBadAndUnknownByName(t *testing
 		"workers":    "8",
 		"newer-flag": "x",
 	}, nil)
-	inf := start(t, f.fs, k.client, k.namespace, "flags")
+	inf, initial := startReport(t, f.fs, k.client, k.namespace, "flags")
 
 	if got := f.rate.Get(); got != 250 {
 		t.Errorf("rate = %d, want 250", got)
@@ -54,9 +55,23 @@ func TestInitialLoadSetsDynamicAndStaticAndReportsBadAndUnknownByName(t *testing
 	if *f.workers != 8 {
 		t.Errorf("static workers = %d, want 8 (static flags are set by the initial load)", *f.workers)
 	}
-	report := inf.LastReport()
-	if o, _ := report.Outcome("newer-flag"); o.Result != flagz.Unknown {
-		t.Errorf("newer-flag: %v, want unknown", o.Result)
+	for name, want := range map[string]flagz.Result{
+		"rate": flagz.Applied, "greeting": flagz.Applied, "workers": flagz.Applied, "newer-flag": flagz.Unknown,
+	} {
+		if o, ok := initial.Outcome(name); !ok || o.Result != want {
+			t.Errorf("%s: %v (found %v), want %v", name, o.Result, ok, want)
+		}
+	}
+	if err := initial.Err(); err != nil {
+		t.Errorf("report.Err() = %v, want nil: an unknown name is no error", err)
+	}
+	if o, _ := inf.LastReport().Outcome("newer-flag"); o.Result != flagz.Unknown {
+		t.Errorf("LastReport newer-flag: %v, want unknown", o.Result)
+	}
+	// Initialize again while running does nothing and returns the same report.
+	again, err := inf.Initialize(context.Background())
+	if err != nil || !reflect.DeepEqual(again, initial) {
+		t.Errorf("second Initialize = %v, %v; want the initial report %v", again, err, initial)
 	}
 	st := inf.Status()
 	if st.State != flagz.StateServing || st.LastRevision != revisionOf(t, cm) || st.Ignored != 1 {
@@ -67,10 +82,19 @@ func TestInitialLoadSetsDynamicAndStaticAndReportsBadAndUnknownByName(t *testing
 	k2 := newKube(t)
 	f2 := newFlags()
 	k2.put("flags", map[string]string{"rate": "5000", "greeting": "hi"}, nil)
-	inf2 := start(t, f2.fs, k2.client, k2.namespace, "flags")
-	o, _ := inf2.LastReport().Outcome("rate")
-	if o.Result != flagz.Rejected || o.Err == nil || !strings.Contains(o.Err.Error(), "rate") {
+	inf2, report2 := startReport(t, f2.fs, k2.client, k2.namespace, "flags")
+	o, ok := report2.Outcome("rate")
+	if !ok || o.Result != flagz.Rejected || o.Err == nil || !strings.Contains(o.Err.Error(), "rate") {
 		t.Errorf("rate=5000 outcome = %+v, want rejected with an error naming the flag", o)
+	}
+	if err := report2.Err(); err == nil || !strings.Contains(err.Error(), "rate") {
+		t.Errorf("report.Err() = %v, want the rejection naming rate", err)
+	}
+	if o, _ := report2.Outcome("greeting"); o.Result != flagz.Applied {
+		t.Errorf("greeting outcome = %v, want applied", o.Result)
+	}
+	if o, _ := inf2.LastReport().Outcome("rate"); o.Result != flagz.Rejected {
+		t.Errorf("LastReport rate = %v, want rejected", o.Result)
 	}
 	if f2.rate.Get() != 100 || f2.greeting.Get() != "hi" {
 		t.Errorf("rate, greeting = %d, %q; want the default 100 kept and hi applied", f2.rate.Get(), f2.greeting.Get())

@@ -12,32 +12,36 @@ import (
 // did not complete.
 var ErrNotSynced = errors.New("ConfigMap informer did not sync")
 
-// Initialize starts the informer and waits until it has listed the
-// ConfigMap, then loads its keys (static flags may be set only here). A
-// missing ConfigMap loads nothing: the flags keep their defaults until it is
-// created. Bad values and unknown names do not fail Initialize: the engine
-// logs each by name, and LastReport lists them.
+// Initialize starts the informer, waits until it has listed the ConfigMap,
+// then loads its keys, static flags included (static flags may be set only
+// here). A missing ConfigMap loads nothing: the flags keep their defaults
+// until it is created. The report names every flag that refused its value
+// and every key no flag is declared for; those do not make Initialize fail:
+// report.Err() joins the refusals, each naming its flag. LastReport returns
+// the same report until the first change is applied.
 //
-// It fails, wrapping ErrNotSynced, when the API server refuses the requests
+// It returns an error, and a nil report, when the ConfigMap could not be
+// loaded: wrapping ErrNotSynced when the API server refuses the requests
 // (RBAC: the error says which verb and resource are forbidden), or when ctx
 // ends or the sync timeout passes first (the error then carries the last
-// list/watch failure, if any). Calling it again while running does nothing.
-func (i *Informer) Initialize(ctx context.Context) error {
+// list/watch failure, if any). Calling it again while running does nothing
+// and returns the report of the running informer's initial load.
+func (i *Informer) Initialize(ctx context.Context) (flagz.Report, error) {
 	i.mu.Lock()
 	defer i.mu.Unlock()
 	return i.initializeLocked(ctx)
 }
 
-func (i *Informer) initializeLocked(ctx context.Context) error {
+func (i *Informer) initializeLocked(ctx context.Context) (flagz.Report, error) {
 	if i.run != nil {
-		return nil
+		return i.run.initial, nil
 	}
 	if i.client == nil || i.namespace == "" || i.name == "" {
-		return fmt.Errorf("informer: New needs a client, a namespace and a ConfigMap name (got namespace %q, name %q)", i.namespace, i.name)
+		return nil, fmt.Errorf("informer: New needs a client, a namespace and a ConfigMap name (got namespace %q, name %q)", i.namespace, i.name)
 	}
 	r, err := i.newRun(ctx)
 	if err != nil {
-		return fmt.Errorf("informer: ConfigMap %s/%s: %w", i.namespace, i.name, err)
+		return nil, fmt.Errorf("informer: ConfigMap %s/%s: %w", i.namespace, i.name, err)
 	}
 	i.src.SetState(flagz.StateConnecting, nil)
 	r.wg.Go(func() { r.informer.RunWithContext(r.ctx) })
@@ -45,7 +49,7 @@ func (i *Informer) initializeLocked(ctx context.Context) error {
 	if err := i.waitSynced(ctx, r); err != nil {
 		r.cancel()
 		r.wg.Wait()
-		return err
+		return nil, err
 	}
 	s, ok := r.box.take()
 	if !ok {
@@ -55,17 +59,18 @@ func (i *Informer) initializeLocked(ctx context.Context) error {
 	}
 	if i.everLoaded {
 		// Restarted after Stop: static flags were fixed by the first load.
-		i.record(i.src.Reconcile(s.revision(), s.values))
+		r.initial = i.src.Reconcile(s.revision(), s.values)
 	} else {
-		i.record(i.src.Load(s.revision(), s.values))
+		r.initial = i.src.Load(s.revision(), s.values)
 	}
+	i.record(r.initial)
 	r.last = s
 	i.everLoaded = true
 	r.loaded.Store(true)
 	i.src.SetState(flagz.StateServing, nil)
 	i.run = r
 	go i.supervise(r)
-	return nil
+	return r.initial, nil
 }
 
 // supervise waits for the run to be cancelled, then for its goroutines, and
@@ -109,7 +114,7 @@ func (i *Informer) waitSynced(ctx context.Context, r *run) error {
 func (i *Informer) Start(ctx context.Context) error {
 	i.mu.Lock()
 	defer i.mu.Unlock()
-	if err := i.initializeLocked(ctx); err != nil {
+	if _, err := i.initializeLocked(ctx); err != nil {
 		return err
 	}
 	r := i.run
@@ -129,7 +134,8 @@ func (i *Informer) Start(ctx context.Context) error {
 }
 
 // Run is Start, then waits for ctx to end and stops. It returns nil when ctx
-// ends, or the error of Initialize.
+// ends, or the error of Initialize; the entries refused by the initial load
+// are logged by name (LastReport lists them).
 func (i *Informer) Run(ctx context.Context) error {
 	if err := i.Start(ctx); err != nil {
 		return err

@@ -53,9 +53,9 @@ func TestInitializeTimesOutWithTheLastError(t *testing.T) {
 		}
 		cancel()
 	}()
-	err = inf.Initialize(ctx)
-	if !errors.Is(err, informer.ErrNotSynced) || !errors.Is(err, context.Canceled) {
-		t.Fatalf("Initialize = %v, want ErrNotSynced wrapping the context's end", err)
+	report, err := inf.Initialize(ctx)
+	if !errors.Is(err, informer.ErrNotSynced) || !errors.Is(err, context.Canceled) || report != nil {
+		t.Fatalf("Initialize = %v, %v; want a nil report and ErrNotSynced wrapping the context's end", report, err)
 	}
 	if !strings.Contains(err.Error(), "connection refused") {
 		t.Errorf("error %q does not carry the last failure (connection refused)", err)
@@ -68,9 +68,9 @@ func TestInitializeTimesOutWithTheLastError(t *testing.T) {
 
 func TestNewWithoutNameFailsAtInitialize(t *testing.T) {
 	f := newFlags()
-	err := informer.New(f.fs, nil, "default", "").Initialize(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "name") {
-		t.Fatalf("Initialize = %v, want an error about the missing name", err)
+	report, err := informer.New(f.fs, nil, "default", "").Initialize(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "name") || report != nil {
+		t.Fatalf("Initialize = %v, %v; want a nil report and an error about the missing name", report, err)
 	}
 }
 

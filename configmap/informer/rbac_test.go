@@ -25,9 +25,9 @@ func TestRBAC(t *testing.T) {
 		client := k.userClient(t, "nobody")
 		f := newFlags()
 		inf := informer.New(f.fs, client, k.namespace, "flags", informer.WithSyncTimeout(waitTimeout))
-		err := inf.Initialize(context.Background())
-		if !errors.Is(err, informer.ErrNotSynced) || !apierrors.IsForbidden(err) {
-			t.Fatalf("Initialize = %v, want ErrNotSynced and Forbidden", err)
+		report, err := inf.Initialize(context.Background())
+		if !errors.Is(err, informer.ErrNotSynced) || !apierrors.IsForbidden(err) || report != nil {
+			t.Fatalf("Initialize = %v, %v; want a nil report, ErrNotSynced and Forbidden", report, err)
 		}
 		for _, want := range []string{"nobody", "configmaps", k.namespace} {
 			if !strings.Contains(err.Error(), want) {

@@ -12,6 +12,8 @@ import (
 	utilnet "k8s.io/apimachinery/pkg/util/net"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/tools/cache"
+
+	"github.com/flagz-go/flagz"
 )
 
 // run is one life of the informer, from Initialize to Stop.
@@ -24,10 +26,11 @@ type run struct {
 	box      *mailbox
 	fatal    chan error // first error the first sync cannot get past (RBAC)
 
-	loaded   atomic.Bool // the first snapshot was handed to the engine
-	degraded atomic.Bool // the last list or watch failed
-	started  bool        // Start ran (guarded by Informer.mu)
-	last     snapshot    // the last snapshot applied (owned by the apply loop)
+	loaded   atomic.Bool  // the first snapshot was handed to the engine
+	degraded atomic.Bool  // the last list or watch failed
+	started  bool         // Start ran (guarded by Informer.mu)
+	initial  flagz.Report // the report of the run's first load (guarded by Informer.mu)
+	last     snapshot     // the last snapshot applied (owned by the apply loop)
 	done     chan struct{}
 }
 

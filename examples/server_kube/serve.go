@@ -51,14 +51,17 @@ func runServe(args []string, out io.Writer) (err error) {
 		return err
 	}
 	// Initialize loads the ConfigMap once: static flags may be set only now.
-	if err := src.Initialize(ctx); err != nil {
-		if *source == sourceAPI {
-			return fmt.Errorf("read the ConfigMap: %w", err)
-		}
-		// A directory that is missing or holds refused values: the flags
-		// keep their defaults (or last good values) and Start keeps
-		// following it.
+	report, err := src.Initialize(ctx)
+	switch {
+	case err != nil && *source == sourceAPI:
+		return fmt.Errorf("read the ConfigMap: %w", err)
+	case err != nil:
+		// A directory that is missing or unreadable: the flags keep their
+		// defaults and Start keeps following it.
 		logger.Warn("first read of the ConfigMap directory", "dir", *dir, "err", err)
+	case report.Err() != nil:
+		// Refused values: those flags keep their defaults, the rest apply.
+		logger.Warn("some values in the ConfigMap were refused; the flags keep their defaults", "err", report.Err())
 	}
 	if err := src.Start(ctx); err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/configmap"
 	"github.com/flagz-go/flagz/configmap/informer"
 	"github.com/spf13/pflag"
@@ -16,9 +17,11 @@ const (
 	sourceAPI = "api"
 )
 
-// flagSource is what both ConfigMap sources offer: load once, follow, stop.
+// flagSource is what both ConfigMap sources offer: load once (the report
+// names each refused entry; the error says the origin could not be loaded),
+// follow, stop.
 type flagSource interface {
-	Initialize(ctx context.Context) error
+	Initialize(ctx context.Context) (flagz.Report, error)
 	Start(ctx context.Context) error
 	Stop()
 }
