@@ -27,7 +27,6 @@ func (w *Watcher) follow(ctx context.Context, bo *backoff) error {
 	wch := w.client.Watch(wctx, w.keyPrefix,
 		clientv3.WithPrefix(),
 		clientv3.WithRev(w.rev+1),
-		clientv3.WithPrevKV(),
 		clientv3.WithProgressNotify(),
 		clientv3.WithCreatedNotify(),
 	)

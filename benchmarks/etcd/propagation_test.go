@@ -22,7 +22,7 @@ import (
 // the put until the new value is visible: through flagz (watcher → engine →
 // DynInt64.Get), through a raw clientv3 watch that parses the value into
 // an atomic (the floor), and through the same raw watch given the watcher's
-// watch options (prefix, WithPrevKV, WithProgressNotify, WithRequireLeader).
+// watch options (prefix, WithProgressNotify, WithRequireLeader).
 // All follow the same server, each on its own client, and one poll loop
 // watches all three after the same put, so they share every condition of
 // the run.
@@ -92,7 +92,7 @@ func BenchmarkPutToVisible(b *testing.B) {
 // watchOptions are the options the watcher's watch uses (design §3); the
 // second raw follower uses them too, to separate what they cost the server
 // from what flagz adds.
-var watchOptions = []clientv3.OpOption{clientv3.WithPrefix(), clientv3.WithPrevKV(), clientv3.WithProgressNotify()}
+var watchOptions = []clientv3.OpOption{clientv3.WithPrefix(), clientv3.WithProgressNotify()}
 
 // followRaw is the floor: a clientv3 watch on the key, its value parsed into
 // v. The returned function stops it and waits for its goroutine.
