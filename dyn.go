@@ -215,7 +215,11 @@ func (d *Dyn[T]) IsBoolFlag() bool { return d != nil && d.codec != nil && d.code
 
 // WithValidator adds a check that every new value must pass before it is
 // applied; validators run in the order they were added, on the goroutine
-// calling Set. It returns d for chaining.
+// calling Set. A validator's error (or panic) refuses the value, which the
+// flag reports as a ValueError of kind ErrInvalid. Validators run while the
+// engine applies a batch, so they must not call the Engine themselves. It
+// returns d for chaining; each call adds one more validator (go-flagz
+// replaced the previous one).
 func (d *Dyn[T]) WithValidator(validator func(T) error) *Dyn[T] {
 	d.setMu.Lock() // serialises writers of the list
 	defer d.setMu.Unlock()
@@ -228,7 +232,8 @@ func (d *Dyn[T]) WithValidator(validator func(T) error) *Dyn[T] {
 	return d
 }
 
-// WithNotifier adds a function called with (old, new) after every change.
+// WithNotifier adds a function called with (old, new) after every change;
+// each call adds one more (go-flagz replaced the previous one).
 // For one flag, notifiers run one at a time on a goroutine of their own, in
 // the order the changes happened, so a slow notifier delays only later
 // notifications of the same flag, never Set or other flags. A panic in a
