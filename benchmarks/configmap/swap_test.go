@@ -2,9 +2,9 @@ package configmap
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/benchmarks/internal/latency"
 	fcm "github.com/flagz-go/flagz/configmap"
 	"github.com/flagz-go/flagz/internal/atomicwriter"
 )
@@ -35,23 +36,10 @@ func swapToVisible(b *testing.B, aw *atomicwriter.Writer, payload func(v int) ma
 		if err := aw.WriteStrings(payload(int(v))); err != nil {
 			b.Fatal(err)
 		}
-		deadline := start.Add(10 * time.Second)
-		for get() != v {
-			if time.Now().After(deadline) {
-				b.Fatalf("swap %d not visible after 10s", v)
-			}
-			time.Sleep(20 * time.Microsecond)
-		}
-		latencies = append(latencies, time.Since(start))
+		latencies = append(latencies, latency.WaitVisible(b, start, fmt.Sprintf("swap %d", v), func() bool { return get() == v }))
 	}
 	b.StopTimer()
-	slices.Sort(latencies)
-	pct := func(p float64) float64 {
-		return float64(latencies[int(p*float64(len(latencies)-1))]) / float64(time.Millisecond)
-	}
-	b.ReportMetric(pct(0.50), "p50-ms")
-	b.ReportMetric(pct(0.99), "p99-ms")
-	b.ReportMetric(0, "ns/op") // the loop's time is dominated by the waits
+	latency.Report(b, "", latencies)
 }
 
 // quiet drops flagz's audit log, one line per change: viper logs nothing.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/benchmarks/internal/latency"
 	"github.com/flagz-go/flagz/internal/etcdtest"
 	"github.com/spf13/pflag"
 	clientv3 "go.etcd.io/etcd/client/v3"
@@ -76,16 +77,16 @@ func BenchmarkPutToVisible(b *testing.B) {
 	rawDone()
 	rawOptsDone()
 
-	f, r, ro := sortedCopy(flagzLat), sortedCopy(rawLat), sortedCopy(rawOptsLat)
-	b.ReportMetric(percentile(f, 0.50), "flagz-p50-ms")
-	b.ReportMetric(percentile(f, 0.99), "flagz-p99-ms")
-	b.ReportMetric(percentile(r, 0.50), "raw-p50-ms")
-	b.ReportMetric(percentile(r, 0.99), "raw-p99-ms")
-	b.ReportMetric(percentile(ro, 0.50), "rawopts-p50-ms")
-	b.ReportMetric(percentile(ro, 0.99), "rawopts-p99-ms")
-	b.ReportMetric(percentile(f, 0.50)/percentile(r, 0.50), "p50-ratio")
-	b.ReportMetric(percentile(f, 0.99)/percentile(r, 0.99), "p99-ratio")
-	b.ReportMetric(percentile(f, 0.99)/percentile(ro, 0.99), "p99-ratio-opts")
+	f, r, ro := flagzLat, rawLat, rawOptsLat
+	b.ReportMetric(latency.Percentile(f, 0.50), "flagz-p50-ms")
+	b.ReportMetric(latency.Percentile(f, 0.99), "flagz-p99-ms")
+	b.ReportMetric(latency.Percentile(r, 0.50), "raw-p50-ms")
+	b.ReportMetric(latency.Percentile(r, 0.99), "raw-p99-ms")
+	b.ReportMetric(latency.Percentile(ro, 0.50), "rawopts-p50-ms")
+	b.ReportMetric(latency.Percentile(ro, 0.99), "rawopts-p99-ms")
+	b.ReportMetric(latency.Percentile(f, 0.50)/latency.Percentile(r, 0.50), "p50-ratio")
+	b.ReportMetric(latency.Percentile(f, 0.99)/latency.Percentile(r, 0.99), "p99-ratio")
+	b.ReportMetric(latency.Percentile(f, 0.99)/latency.Percentile(ro, 0.99), "p99-ratio-opts")
 	b.ReportMetric(0, "ns/op") // the loop's time is the waits
 }
 

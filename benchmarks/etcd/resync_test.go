@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/benchmarks/internal/latency"
 	"github.com/flagz-go/flagz/watcher"
 	"github.com/spf13/pflag"
 	clientv3 "go.etcd.io/etcd/client/v3"
@@ -78,12 +79,12 @@ func BenchmarkFullResync(b *testing.B) {
 		}
 	}
 	b.StopTimer()
-	r, s, c := sortedCopy(raw), sortedCopy(same), sortedCopy(changed)
-	b.ReportMetric(percentile(r, 0.5), "raw-list-ms")
-	b.ReportMetric(percentile(s, 0.5), "flagz-same-ms")
-	b.ReportMetric(percentile(c, 0.5), "flagz-changed-ms")
-	b.ReportMetric(percentile(s, 0.5)/percentile(r, 0.5), "same-ratio")
-	b.ReportMetric(percentile(c, 0.5)/percentile(r, 0.5), "changed-ratio")
+	r, s, c := raw, same, changed
+	b.ReportMetric(latency.Percentile(r, 0.5), "raw-list-ms")
+	b.ReportMetric(latency.Percentile(s, 0.5), "flagz-same-ms")
+	b.ReportMetric(latency.Percentile(c, 0.5), "flagz-changed-ms")
+	b.ReportMetric(latency.Percentile(s, 0.5)/latency.Percentile(r, 0.5), "same-ratio")
+	b.ReportMetric(latency.Percentile(c, 0.5)/latency.Percentile(r, 0.5), "changed-ratio")
 	b.ReportMetric(0, "ns/op")
 }
 

@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"slices"
 	"testing"
-	"time"
 
 	"github.com/flagz-go/flagz/internal/etcdtest"
 	"github.com/flagz-go/flagz/watcher"
@@ -56,14 +54,3 @@ func startWatcher(b *testing.B, fs *pflag.FlagSet, cli *clientv3.Client) *watche
 }
 
 func newServer(b *testing.B) *etcdtest.Server { return etcdtest.Start(b) }
-
-// percentile returns the p-th percentile of sorted durations, in ms.
-func percentile(sorted []time.Duration, p float64) float64 {
-	return float64(sorted[int(p*float64(len(sorted)-1))]) / float64(time.Millisecond)
-}
-
-func sortedCopy(d []time.Duration) []time.Duration {
-	s := slices.Clone(d)
-	slices.Sort(s)
-	return s
-}

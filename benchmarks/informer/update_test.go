@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -19,6 +18,7 @@ import (
 	corev1client "k8s.io/client-go/kubernetes/typed/core/v1"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/benchmarks/internal/latency"
 	cmi "github.com/flagz-go/flagz/configmap/informer"
 	"github.com/flagz-go/flagz/internal/kubetest"
 )
@@ -95,23 +95,10 @@ func updateToVisible(b *testing.B, c corev1client.CoreV1Interface, namespace str
 		if cm, err = cms.Update(ctx, cm, metav1.UpdateOptions{}); err != nil {
 			b.Fatal(err)
 		}
-		deadline := start.Add(10 * time.Second)
-		for !visible(v) {
-			if time.Now().After(deadline) {
-				b.Fatalf("update %d not visible after 10s", v)
-			}
-			time.Sleep(20 * time.Microsecond)
-		}
-		latencies = append(latencies, time.Since(start))
+		latencies = append(latencies, latency.WaitVisible(b, start, fmt.Sprintf("update %d", v), func() bool { return visible(v) }))
 	}
 	b.StopTimer()
-	slices.Sort(latencies)
-	pct := func(p float64) float64 {
-		return float64(latencies[int(p*float64(len(latencies)-1))]) / float64(time.Millisecond)
-	}
-	b.ReportMetric(pct(0.50), "p50-ms")
-	b.ReportMetric(pct(0.99), "p99-ms")
-	b.ReportMetric(0, "ns/op") // the loop's time is dominated by the waits
+	latency.Report(b, "", latencies)
 }
 
 func BenchmarkUpdateToVisible(b *testing.B) {
