@@ -42,7 +42,9 @@ type Change struct {
 	Removed  bool   // the source dropped the name and the flag went back to its default
 }
 
-// Rejection describes the last value a source offered that a flag refused.
+// Rejection describes the last value a source offered that a flag refused:
+// it did not parse or validate, or the flag is static and the value takes
+// effect only after a restart (Reason says which).
 type Rejection struct {
 	Time     time.Time
 	Source   string
@@ -92,7 +94,7 @@ type FlagState struct {
 	Changed   bool   // the current value differs from the default
 
 	LastChange    *Change    // nil until a source changes the flag
-	LastRejection *Rejection // nil until a source offers a value the flag refuses
+	LastRejection *Rejection // nil until a source offers a value the flag refuses (or, static, cannot take before a restart)
 	NotifierPanic string     // the last panic of one of its notifiers, if any
 }
 
@@ -191,8 +193,8 @@ func (e *Engine) applyLocked(s *Source, rev int64, name, value string, initial b
 		if prev, held := s.held[name]; (held && prev == value) || f.Value.String() == value {
 			return Outcome{Flag: name, Result: Unchanged}
 		}
-		return Outcome{Flag: name, Result: RestartRequired, Value: redact(value, sensitive),
-			Err: fmt.Errorf("flag %q is static: the new value takes effect after a restart", name)}
+		return e.restartRequiredLocked(s, rev, name, redact(value, sensitive),
+			"the new value takes effect after a restart")
 	}
 	old := f.Value.String()
 	err := setFlag(e.fs, name, value)
@@ -224,8 +226,8 @@ func (e *Engine) removeLocked(s *Source, rev int64, name string, initial bool) O
 		return Outcome{Flag: name, Result: Unchanged}
 	}
 	if !initial && !IsFlagDynamic(f) {
-		return Outcome{Flag: name, Result: RestartRequired, Value: redact(f.DefValue, sensitive),
-			Err: fmt.Errorf("flag %q is static: returning to its default takes effect after a restart", name)}
+		return e.restartRequiredLocked(s, rev, name, redact(f.DefValue, sensitive),
+			"returning to its default takes effect after a restart")
 	}
 	old := f.Value.String()
 	err := setFlag(e.fs, name, f.DefValue)
@@ -233,15 +235,30 @@ func (e *Engine) removeLocked(s *Source, rev int64, name string, initial bool) O
 	return e.settle(s, rev, f, f.DefValue, sensitive, old, new, old != new, true, err)
 }
 
+// restartRequiredLocked reports a change a static flag cannot take while
+// the program runs. It is recorded as the flag's last rejection, so the
+// debug page shows which processes wait for a restart and with what.
+func (e *Engine) restartRequiredLocked(s *Source, rev int64, name, shown, why string) Outcome {
+	err := fmt.Errorf("flag %q is static: %s", name, why)
+	e.recordLocked(name).lastRejection = &Rejection{Time: time.Now(), Source: s.name, Revision: rev,
+		Value: shown, Reason: "static flag: " + why}
+	return Outcome{Flag: name, Result: RestartRequired, Value: shown, Err: err}
+}
+
+func (e *Engine) recordLocked(name string) *flagRecord {
+	rec := e.records[name]
+	if rec == nil {
+		rec = &flagRecord{}
+		e.records[name] = rec
+	}
+	return rec
+}
+
 // settle turns what a flag did with a value into an outcome and records it.
 func (e *Engine) settle(s *Source, rev int64, f *pflag.Flag, input string, sensitive bool,
 	old, new string, changed, removed bool, err error) Outcome {
 	now := time.Now()
-	rec := e.records[f.Name]
-	if rec == nil {
-		rec = &flagRecord{}
-		e.records[f.Name] = rec
-	}
+	rec := e.recordLocked(f.Name)
 	out := Outcome{Flag: f.Name, Value: redact(input, sensitive)}
 	switch {
 	case err != nil:

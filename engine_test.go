@@ -133,6 +133,10 @@ func TestEngineStaticAfterStartNeedsRestart(t *testing.T) {
 	if *f.static != ":9090" {
 		t.Errorf("static flag changed after start: %q", *f.static)
 	}
+	st, _ := f.e.Flag("listen")
+	if r := st.LastRejection; r == nil || r.Value != ":7070" || r.Revision != 2 || !strings.Contains(r.Reason, "restart") {
+		t.Errorf("the pending restart is not shown on the flag: %+v", r)
+	}
 	// Repeating the value the process already runs with is not a restart.
 	rep = f.src.Reconcile(3, map[string]string{"listen": ":9090"})
 	if o, _ := rep.Outcome("listen"); o.Result != Unchanged {

@@ -66,7 +66,8 @@ type Flag struct {
 	// LastChange is the last change a source made; absent if none did.
 	LastChange *Change `json:"last_change,omitempty"`
 	// LastRejection is the last value a source offered that the flag
-	// refused; absent if none was.
+	// refused, or that a static flag can take only after a restart (the
+	// reason says so); absent if none was.
 	LastRejection *Rejection `json:"last_rejection,omitempty"`
 	// NotifierPanic is the last panic of one of the flag's notifiers.
 	NotifierPanic string `json:"notifier_panic,omitempty"`
