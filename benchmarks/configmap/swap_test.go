@@ -54,57 +54,51 @@ func newVolume(b *testing.B) (*atomicwriter.Writer, string) {
 	return aw, dir
 }
 
+// yamlPayload is a volume holding one config.yaml key that sets rate to v.
+func yamlPayload(v int) map[string]string {
+	return map[string]string{"config.yaml": "rate: " + strconv.Itoa(v) + "\n"}
+}
+
+// followWithFlagz publishes payload(1) on a new volume, follows it with the
+// watcher newWatcher makes, and measures swaps until the rate flag shows them.
+func followWithFlagz(b *testing.B, payload func(v int) map[string]string, newWatcher func(fs *pflag.FlagSet, dir string) *fcm.Watcher) {
+	aw, dir := newVolume(b)
+	if err := aw.WriteStrings(payload(1)); err != nil {
+		b.Fatal(err)
+	}
+	fs := pflag.NewFlagSet("bench", pflag.ContinueOnError)
+	rate := flagz.DynInt64(fs, "rate", 0, "rate")
+	w := newWatcher(fs, dir)
+	if _, err := w.Initialize(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	if err := w.Start(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	defer w.Stop()
+	swapToVisible(b, aw, payload, rate.Get)
+}
+
 func BenchmarkSwapToVisible(b *testing.B) {
 	// flagz: one key per flag, the directory source with its defaults.
 	b.Run("flagz-dir", func(b *testing.B) {
-		aw, dir := newVolume(b)
-		payload := func(v int) map[string]string { return map[string]string{"rate": strconv.Itoa(v) + "\n"} }
-		if err := aw.WriteStrings(payload(1)); err != nil {
-			b.Fatal(err)
-		}
-		fs := pflag.NewFlagSet("bench", pflag.ContinueOnError)
-		rate := flagz.DynInt64(fs, "rate", 0, "rate")
-		w := fcm.New(fs, dir, fcm.WithLogger(quiet))
-		if _, err := w.Initialize(context.Background()); err != nil {
-			b.Fatal(err)
-		}
-		if err := w.Start(context.Background()); err != nil {
-			b.Fatal(err)
-		}
-		defer w.Stop()
-		swapToVisible(b, aw, payload, rate.Get)
+		followWithFlagz(b, func(v int) map[string]string { return map[string]string{"rate": strconv.Itoa(v) + "\n"} },
+			func(fs *pflag.FlagSet, dir string) *fcm.Watcher { return fcm.New(fs, dir, fcm.WithLogger(quiet)) })
 	})
 
 	// flagz: a YAML file that is a key of the ConfigMap, the file source with
 	// the directory's debounce (its own default, 100 ms, guards in-place writes).
 	b.Run("flagz-file", func(b *testing.B) {
-		aw, dir := newVolume(b)
-		payload := func(v int) map[string]string {
-			return map[string]string{"config.yaml": "rate: " + strconv.Itoa(v) + "\n"}
-		}
-		if err := aw.WriteStrings(payload(1)); err != nil {
-			b.Fatal(err)
-		}
-		fs := pflag.NewFlagSet("bench", pflag.ContinueOnError)
-		rate := flagz.DynInt64(fs, "rate", 0, "rate")
-		w := fcm.NewFile(fs, filepath.Join(dir, "config.yaml"), fcm.WithDebounce(fcm.DefaultDirDebounce), fcm.WithLogger(quiet))
-		if _, err := w.Initialize(context.Background()); err != nil {
-			b.Fatal(err)
-		}
-		if err := w.Start(context.Background()); err != nil {
-			b.Fatal(err)
-		}
-		defer w.Stop()
-		swapToVisible(b, aw, payload, rate.Get)
+		followWithFlagz(b, yamlPayload, func(fs *pflag.FlagSet, dir string) *fcm.Watcher {
+			return fcm.NewFile(fs, filepath.Join(dir, "config.yaml"), fcm.WithDebounce(fcm.DefaultDirDebounce), fcm.WithLogger(quiet))
+		})
 	})
 
 	// viper: the same swap of a config.yaml key, followed by WatchConfig (it
 	// cannot be stopped; its goroutine outlives the benchmark).
 	b.Run("viper", func(b *testing.B) {
 		aw, dir := newVolume(b)
-		payload := func(v int) map[string]string {
-			return map[string]string{"config.yaml": "rate: " + strconv.Itoa(v) + "\n"}
-		}
+		payload := yamlPayload
 		if err := aw.WriteStrings(payload(1)); err != nil {
 			b.Fatal(err)
 		}

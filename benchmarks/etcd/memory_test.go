@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/flagz-go/flagz"
-	"github.com/flagz-go/flagz/watcher"
 	"github.com/spf13/pflag"
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
@@ -40,16 +39,7 @@ func BenchmarkMemoryPerFlag(b *testing.B) {
 			flagz.DynInt64(fs, flagName(i), 0, "flag")
 		}
 		m1 := heap()
-		w, err := watcher.New(fs, cli, prefix, watcher.WithLogger(quiet))
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := w.Initialize(context.Background()); err != nil {
-			b.Fatal(err)
-		}
-		if err := w.Start(context.Background()); err != nil {
-			b.Fatal(err)
-		}
+		w := startWatcher(b, fs, cli)
 		m2 := heap()
 		w.Stop()
 		runtime.KeepAlive(fs)
