@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/internal/wait"
 	"github.com/flagz-go/flagz/watcher"
 	"github.com/spf13/pflag"
 	clientv3 "go.etcd.io/etcd/client/v3"
@@ -25,13 +26,7 @@ const waitTimeout = 60 * time.Second
 // eventually polls cond until it holds, failing the test after waitTimeout.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(waitTimeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for: %s", waitTimeout, what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	wait.Until(t, waitTimeout, what, cond)
 }
 
 // testFlags is a flag set with the flags most tests use.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/configmap/informer"
+	"github.com/flagz-go/flagz/internal/wait"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -22,13 +23,7 @@ const waitTimeout = 30 * time.Second
 // eventually polls cond until it holds, failing the test after waitTimeout.
 func eventually(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(waitTimeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting until %s", what)
-		}
-		eventuallyTick()
-	}
+	wait.Until(t, waitTimeout, what, cond)
 }
 
 // eventuallyTick is the pause between two checks of a condition.
