@@ -1,9 +1,11 @@
 package flagz
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/binary"
-	"hash/fnv"
-	"sort"
+	"hash"
+	"slices"
 
 	"github.com/spf13/pflag"
 )
@@ -38,37 +40,69 @@ func (k Kind) filter() func(*pflag.Flag) bool {
 	return nil
 }
 
+// cachedSum is the dynamic checksum at one version of the values.
+type cachedSum struct {
+	version uint64
+	sum     uint64
+}
+
 // Checksum returns a 64-bit FNV-1a hash of the names and current values of
 // the flags of the kind, sorted by name, each name and value framed by its
 // length (so {ab=c} and {a=bc} differ). Processes holding the same values
 // have the same checksum; it changes only when a value does.
+//
+// A sensitive flag's value is left out (its name and a marker are hashed
+// instead), so the checksum, which the debug page and the metrics publish,
+// is no oracle for a secret. With SetChecksumKey, its value enters as an
+// HMAC-SHA256 under the key instead: processes sharing the key agree, and
+// a changed secret changes the checksum.
+//
+// The dynamic checksum is kept from one change to the next: asking for it
+// costs nothing while no value changed.
 func (e *Engine) Checksum(kind Kind) uint64 {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.checksumLocked(kind.filter())
+	if kind == KindDynamic {
+		return e.dynamicChecksum()
+	}
+	return e.checksumOf(kind.filter())
 }
 
-func (e *Engine) checksumLocked(filter func(*pflag.Flag) bool) uint64 {
-	type entry struct{ name, value string }
-	var entries []entry
+// SetChecksumKey makes checksums cover the values of sensitive flags as an
+// HMAC-SHA256 under key (see Checksum). Give every process of a fleet the
+// same key, from a secret store; nil turns it off again.
+func (e *Engine) SetChecksumKey(key []byte) {
+	e.mu.Lock()
+	e.sumKey = slices.Clone(key)
+	e.mu.Unlock()
+	e.valueChanged()
+}
+
+func (e *Engine) dynamicChecksum() uint64 {
+	version := e.version.Load() // read first: a change while hashing makes the next call hash again
+	if c := e.dynCache.Load(); c != nil && c.version == version {
+		return c.sum
+	}
+	dyn := e.dynamicSorted()
+	h := e.newHasher()
+	for _, en := range dyn {
+		h.add(en.flag.Name, en.dyn.String(), en.sensitive())
+	}
+	sum := h.sum()
+	e.dynCache.Store(&cachedSum{version: version, sum: sum})
+	return sum
+}
+
+// checksumOf hashes the flags filter accepts (every flag for nil), reading
+// the flag set.
+func (e *Engine) checksumOf(filter func(*pflag.Flag) bool) uint64 {
+	h := e.newHasher()
+	e.fsMu.Lock()
+	defer e.fsMu.Unlock()
 	e.fs.visitAll(func(f *pflag.Flag) {
 		if filter == nil || filter(f) {
-			entries = append(entries, entry{f.Name, f.Value.String()})
+			h.add(f.Name, f.Value.String(), IsFlagSensitive(f))
 		}
 	})
-	sort.Slice(entries, func(i, j int) bool { return entries[i].name < entries[j].name })
-	h := fnv.New64a()
-	var frame [8]byte
-	write := func(s string) {
-		binary.BigEndian.PutUint64(frame[:], uint64(len(s)))
-		h.Write(frame[:])
-		h.Write([]byte(s))
-	}
-	for _, en := range entries {
-		write(en.name)
-		write(en.value)
-	}
-	return h.Sum64()
+	return h.sum()
 }
 
 // ChecksumFlagSet returns the checksum (see Engine.Checksum) of the flags
@@ -76,9 +110,61 @@ func (e *Engine) checksumLocked(filter func(*pflag.Flag) bool) uint64 {
 // bytes. Unlike go-flagz it covers flags left at their defaults too, so two
 // binaries with different defaults differ.
 func ChecksumFlagSet[F FlagSet](fs F, filter func(*pflag.Flag) bool) []byte {
-	e := EngineFor(fs)
-	e.mu.Lock()
-	sum := e.checksumLocked(filter)
-	e.mu.Unlock()
-	return binary.BigEndian.AppendUint64(nil, sum)
+	return binary.BigEndian.AppendUint64(nil, EngineFor(fs).checksumOf(filter))
 }
+
+// hasher feeds flags, in name order, to the checksum: FNV-1a 64, written
+// out so that hashing a string allocates nothing.
+type hasher struct {
+	v   uint64
+	mac hash.Hash // nil without a key
+	buf []byte
+}
+
+const (
+	fnvOffset64 = 14695981039346656037
+	fnvPrime64  = 1099511628211
+)
+
+// sensitiveMarker stands for the value of a sensitive flag when no key is
+// set. No flag text holds a NUL byte followed by it by accident.
+const sensitiveMarker = "\x00sensitive"
+
+func (e *Engine) newHasher() *hasher {
+	h := &hasher{v: fnvOffset64}
+	e.mu.Lock()
+	if e.sumKey != nil {
+		h.mac = hmac.New(sha256.New, e.sumKey)
+	}
+	e.mu.Unlock()
+	return h
+}
+
+func (h *hasher) add(name, value string, sensitive bool) {
+	h.write(name)
+	if !sensitive {
+		h.write(value)
+		return
+	}
+	if h.mac == nil {
+		h.write(sensitiveMarker)
+		return
+	}
+	h.mac.Reset()
+	h.mac.Write([]byte(value))
+	h.buf = h.mac.Sum(append(h.buf[:0], sensitiveMarker+":"...))
+	h.write(string(h.buf))
+}
+
+// write hashes the length of s as 8 big-endian bytes, then s.
+func (h *hasher) write(s string) {
+	n := uint64(len(s))
+	for shift := 56; shift >= 0; shift -= 8 {
+		h.v = (h.v ^ (n >> shift & 0xff)) * fnvPrime64
+	}
+	for i := 0; i < len(s); i++ {
+		h.v = (h.v ^ uint64(s[i])) * fnvPrime64
+	}
+}
+
+func (h *hasher) sum() uint64 { return h.v }

@@ -15,8 +15,8 @@ import (
 // structs, proto messages) returned by Get are shared snapshots: read them,
 // never modify them.
 type Dyn[T any] struct {
-	ptr   atomic.Pointer[T]
-	def   *T
+	ptr   atomic.Pointer[held[T]]
+	def   *held[T]
 	codec *codec[T]
 	name  string
 
@@ -30,6 +30,23 @@ type Dyn[T any] struct {
 	// a lock-free atomic swap.
 	setMu   sync.Mutex
 	flagSet flagSet
+	engine  *Engine // of the flag set: told of every change, for its checksums
+}
+
+// held is one value of a Dyn with its text, made on first use: every String
+// after the first, and every checksum, costs no formatting.
+type held[T any] struct {
+	v    T
+	text atomic.Pointer[string]
+}
+
+func (h *held[T]) String(format func(T) string) string {
+	if t := h.text.Load(); t != nil {
+		return *t
+	}
+	s := format(h.v)
+	h.text.Store(&s)
+	return s
 }
 
 // codec turns strings into values of one type and back.
@@ -39,6 +56,7 @@ type codec[T any] struct {
 	format   func(T) string
 	equal    func(a, b T) bool
 	clone    func(T) T // copies a caller-supplied default; nil when T is a plain value
+	syntax   Syntax
 	isBool   bool
 	safe     bool // parse is this package's own and cannot panic: no recover needed
 }
@@ -51,10 +69,11 @@ type dynamicValue interface {
 	Type() string
 	IsBoolFlag() bool
 	flagName() string
-	apply(input string) (old, new string, changed bool, err error)
+	stage(input string) (commit func() (old, new string, changed bool), err error)
 	reset() (old, new string, changed bool)
 	defaultString() string
 	isDefault() bool
+	valueSyntax() Syntax
 	isSensitive() bool
 	lastNotifierPanic() error
 }
@@ -70,7 +89,7 @@ func buildDyn[T any](name string, def T, c *codec[T]) *Dyn[T] {
 	if c.clone != nil {
 		def = c.clone(def)
 	}
-	d := &Dyn[T]{def: &def, codec: c, name: name}
+	d := &Dyn[T]{def: &held[T]{v: def}, codec: c, name: name}
 	d.ptr.Store(d.def)
 	d.notify.name = name
 	return d
@@ -79,17 +98,19 @@ func buildDyn[T any](name string, def T, c *codec[T]) *Dyn[T] {
 // registerDyn declares v, which is d or a type wrapping it, on fs.
 func registerDyn[T any, F FlagSet](fs F, d *Dyn[T], v dynamicValue, usage string) {
 	d.flagSet = adapt(fs)
+	d.engine = EngineFor(fs)
 	d.flagSet.register(v, d.name, usage)
+	d.engine.declared(d.name, v)
 }
 
 // Get returns the current value. It never blocks and never allocates.
 func (d *Dyn[T]) Get() T {
-	return *d.ptr.Load()
+	return d.ptr.Load().v
 }
 
 // Default returns the value the flag was declared with.
 func (d *Dyn[T]) Default() T {
-	return *d.def
+	return d.def.v
 }
 
 // Name returns the flag's name.
@@ -103,20 +124,30 @@ func (d *Dyn[T]) Name() string { return d.name }
 // Numbers, booleans, durations and lists ignore surrounding white space;
 // strings are taken verbatim.
 func (d *Dyn[T]) Set(input string) error {
-	_, _, _, err := d.set(input)
+	_, _, _, err := d.change(input)
 	return err
 }
 
-func (d *Dyn[T]) set(input string) (prev, next T, changed bool, err error) {
+// change parses, validates and swaps in input: Set without the formatting
+// the engine needs.
+func (d *Dyn[T]) change(input string) (prev, next *held[T], changed bool, err error) {
+	if next, err = d.prepare(input); err != nil {
+		return nil, nil, false, err
+	}
+	prev, changed = d.swap(next)
+	return prev, next, changed, nil
+}
+
+// prepare parses and validates input.
+func (d *Dyn[T]) prepare(input string) (*held[T], error) {
 	v, err := d.parse(input)
 	if err != nil {
-		return prev, next, false, d.valueError(input, ErrParse, err)
+		return nil, d.valueError(input, ErrParse, err)
 	}
 	if err := d.validate(v); err != nil {
-		return prev, next, false, d.valueError(input, ErrInvalid, err)
+		return nil, d.valueError(input, ErrInvalid, err)
 	}
-	prev, changed = d.swap(&v)
-	return prev, v, changed, nil
+	return &held[T]{v: v}, nil
 }
 
 // parse runs the codec, turning a panic (a custom UnmarshalJSON, say) into
@@ -151,27 +182,42 @@ func recoverInto(err *error) {
 	}
 }
 
-// swap makes *v the current value and, unless it equals the previous one,
-// queues the notification. It returns the previous value.
-func (d *Dyn[T]) swap(v *T) (prev T, changed bool) {
+// swap makes next the current value unless it equals the current one
+// (then nothing is stored: String and the checksums stay as they are, and
+// nobody is told), and queues the notification. It returns the value it
+// replaced, or the current one when nothing changed.
+func (d *Dyn[T]) swap(next *held[T]) (prev *held[T], changed bool) {
 	if d.notify.active() {
 		d.setMu.Lock()
 		defer d.setMu.Unlock()
 	}
-	p := d.ptr.Swap(v)
-	if p == v || d.codec.equal(*p, *v) {
-		return *p, false // an equal value: readers see no difference, nobody is told
+	for {
+		p := d.ptr.Load()
+		if p == next || d.codec.equal(p.v, next.v) {
+			return p, false
+		}
+		if d.ptr.CompareAndSwap(p, next) {
+			d.notify.enqueue(p.v, next.v)
+			d.engine.valueChanged()
+			return p, true
+		}
 	}
-	d.notify.enqueue(*p, *v)
-	return *p, true
 }
 
-func (d *Dyn[T]) apply(input string) (old, new string, changed bool, err error) {
-	prev, next, changed, err := d.set(input)
-	if err != nil || !changed {
-		return "", "", false, err
+// stage parses and validates input, and returns the step that makes it the
+// value: the engine runs that step together with recording the change.
+func (d *Dyn[T]) stage(input string) (commit func() (old, new string, changed bool), err error) {
+	next, err := d.prepare(input)
+	if err != nil {
+		return nil, err
 	}
-	return d.codec.format(prev), d.codec.format(next), true, nil
+	return func() (old, new string, changed bool) {
+		prev, changed := d.swap(next)
+		if !changed {
+			return "", "", false
+		}
+		return prev.String(d.codec.format), next.String(d.codec.format), true
+	}, nil
 }
 
 // reset returns the flag to its default value, notifying on a change.
@@ -181,7 +227,7 @@ func (d *Dyn[T]) reset() (old, new string, changed bool) {
 	if !changed {
 		return "", "", false
 	}
-	return d.codec.format(prev), d.codec.format(*d.def), true
+	return prev.String(d.codec.format), d.def.String(d.codec.format), true
 }
 
 func (d *Dyn[T]) valueError(input string, kind, reason error) error {
@@ -198,7 +244,7 @@ func (d *Dyn[T]) String() string {
 	if d == nil || d.codec == nil {
 		return "" // the zero Dyn, as flag.PrintDefaults makes one
 	}
-	return d.codec.format(d.Get())
+	return d.ptr.Load().String(d.codec.format)
 }
 
 // Type names the flag's type as go-flagz did: "dyn_int64", "dyn_json", ….
@@ -266,8 +312,9 @@ func (d *Dyn[T]) WithFileFlag(defaultFilePath string) (*Dyn[T], *FileReadValue) 
 func (d *Dyn[T]) WaitNotified() { d.notify.wait() }
 
 func (d *Dyn[T]) flagName() string              { return d.name }
-func (d *Dyn[T]) defaultString() string         { return d.codec.format(*d.def) }
-func (d *Dyn[T]) isDefault() bool               { return d.codec.equal(d.Get(), *d.def) }
+func (d *Dyn[T]) defaultString() string         { return d.def.String(d.codec.format) }
+func (d *Dyn[T]) isDefault() bool               { return d.codec.equal(d.Get(), d.def.v) }
+func (d *Dyn[T]) valueSyntax() Syntax           { return d.codec.syntax }
 func (d *Dyn[T]) isSensitive() bool             { return d.sensitive.Load() }
 func (d *Dyn[T]) lastNotifierPanic() error      { return d.notify.lastPanicErr() }
 func (d *Dyn[T]) flagzDynamic()                 {}

@@ -24,6 +24,7 @@ func DynJSON[F FlagSet](fs F, name string, value any, usage string) *DynJSONValu
 	elem := rv.Type().Elem()
 	c := &codec[any]{
 		typeName: "dyn_json",
+		syntax:   SyntaxJSON,
 		parse: func(s string) (any, error) {
 			p := reflect.New(elem).Interface()
 			if err := json.Unmarshal([]byte(s), p); err != nil {
@@ -44,6 +45,7 @@ func DynJSON[F FlagSet](fs F, name string, value any, usage string) *DynJSONValu
 func DynJSONOf[T any, F FlagSet](fs F, name string, value T, usage string) *Dyn[T] {
 	c := &codec[T]{
 		typeName: "dyn_json",
+		syntax:   SyntaxJSON,
 		parse: func(s string) (T, error) {
 			var v T
 			err := json.Unmarshal([]byte(s), &v)

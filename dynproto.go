@@ -22,6 +22,7 @@ type DynProtoValue[M proto.Message] = Dyn[M]
 func DynProto[M proto.Message, F FlagSet](fs F, name string, value M, usage string) *DynProtoValue[M] {
 	c := &codec[M]{
 		typeName: "dyn_proto",
+		syntax:   SyntaxProto,
 		parse: func(s string) (M, error) {
 			m := value.ProtoReflect().New().Interface().(M)
 			var err error

@@ -86,7 +86,7 @@ func TestEngineUpdateGoodIsAppliedNotifiedRecorded(t *testing.T) {
 	if c == nil || c.Source != "test" || c.Revision != 2 || c.Old != "20" || c.New != "30" || c.Time.Before(before) {
 		t.Errorf("last change %+v", c)
 	}
-	if v, ok := f.src.LastApplied("rate"); !ok || v != "30" {
+	if v, ok := f.src.lastApplied("rate"); !ok || v != "30" {
 		t.Errorf("LastApplied = %q, %v", v, ok)
 	}
 	if n := strings.Count(f.log.String(), "flagz: flag changed"); n != 2 {
@@ -114,7 +114,7 @@ func TestEngineUpdateBadKeepsLastGood(t *testing.T) {
 		if r := st.LastRejection; r == nil || r.Value != bad || r.Revision != 2 || r.Reason == "" {
 			t.Errorf("rejection not recorded: %+v", r)
 		}
-		if v, _ := f.src.LastApplied("rate"); v != "20" {
+		if v, _ := f.src.lastApplied("rate"); v != "20" {
 			t.Errorf("LastApplied moved to %q", v)
 		}
 	}
@@ -138,7 +138,7 @@ func TestEngineStaticAfterStartNeedsRestart(t *testing.T) {
 		t.Errorf("the pending restart is not shown on the flag: %+v", r)
 	}
 	// Repeating the value the process already runs with is not a restart.
-	rep = f.src.Reconcile(3, map[string]string{"listen": ":9090"})
+	rep = f.src.Replace(3, map[string]string{"listen": ":9090"})
 	if o, _ := rep.Outcome("listen"); o.Result != Unchanged {
 		t.Errorf("unchanged static value reported %v", o.Result)
 	}
@@ -178,7 +178,7 @@ func TestEngineRemovalRevertsToDefault(t *testing.T) {
 	if st, _ := f.e.Flag("rate"); st.LastChange == nil || !st.LastChange.Removed || st.Changed {
 		t.Errorf("removal not recorded: %+v", st.LastChange)
 	}
-	if _, ok := f.src.LastApplied("rate"); ok {
+	if _, ok := f.src.lastApplied("rate"); ok {
 		t.Error("LastApplied still remembers a removed name")
 	}
 }
@@ -188,7 +188,7 @@ func TestEngineReconcileAfterGap(t *testing.T) {
 	f.src.Load(1, map[string]string{"rate": "20", "mode": "fast", "other": "x"})
 	f.wantNote(t, 10, 20)
 	// While the source was away, rate changed and mode was deleted.
-	rep := f.src.Reconcile(9, map[string]string{"rate": "40", "other": "x"})
+	rep := f.src.Replace(9, map[string]string{"rate": "40", "other": "x"})
 	if f.rate.Get() != 40 || f.mode.Get() != "safe" {
 		t.Fatalf("reconcile: rate=%d mode=%q", f.rate.Get(), f.mode.Get())
 	}
@@ -200,7 +200,7 @@ func TestEngineReconcileAfterGap(t *testing.T) {
 	}
 	// An identical snapshot changes nothing and notifies nobody.
 	f.wantNote(t, 20, 40)
-	rep = f.src.Reconcile(10, map[string]string{"rate": "40", "other": "x"})
+	rep = f.src.Replace(10, map[string]string{"rate": "40", "other": "x"})
 	if rep.Count(Applied) != 0 {
 		t.Errorf("identical snapshot applied %v", rep)
 	}

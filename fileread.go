@@ -84,7 +84,7 @@ func ReadFileFlags[F FlagSet](fs F) error {
 		}
 		values[r.parentFlagName] = strings.TrimSuffix(string(data), "\n")
 	}
-	report := e.Source("fileread").run(0, values, nil, true, false)
+	report := e.Source("fileread").Load(0, values)
 	errs = append(errs, report.Err())
 	for _, o := range report {
 		if o.Result == Unknown {

@@ -23,6 +23,7 @@ type FlagSet interface {
 type flagSet interface {
 	name() string
 	visitAll(fn func(*pflag.Flag))
+	visitSet(fn func(*pflag.Flag)) // the flags that have been set
 	lookup(name string) *pflag.Flag
 	set(name, value string) error
 	register(v dynamicValue, name, usage string)
@@ -42,6 +43,7 @@ type pflagSet struct{ fs *pflag.FlagSet }
 
 func (p pflagSet) name() string                   { return p.fs.Name() }
 func (p pflagSet) visitAll(fn func(*pflag.Flag))  { p.fs.VisitAll(fn) }
+func (p pflagSet) visitSet(fn func(*pflag.Flag))  { p.fs.Visit(fn) }
 func (p pflagSet) lookup(name string) *pflag.Flag { return p.fs.Lookup(name) }
 func (p pflagSet) set(name, value string) error   { return p.fs.Set(name, value) }
 func (p pflagSet) register(v dynamicValue, name, usage string) {
@@ -95,6 +97,10 @@ func (s *stdFlagSetView) view(f *flag.Flag) *pflag.Flag {
 
 func (s *stdFlagSetView) visitAll(fn func(*pflag.Flag)) {
 	s.fs.VisitAll(func(f *flag.Flag) { fn(s.view(f)) })
+}
+
+func (s *stdFlagSetView) visitSet(fn func(*pflag.Flag)) {
+	s.fs.Visit(func(f *flag.Flag) { fn(s.view(f)) })
 }
 
 func (s *stdFlagSetView) lookup(name string) *pflag.Flag {

@@ -12,9 +12,10 @@ const (
 	Rejected                      // the value did not parse or failed a validator; the last good value stays
 	RestartRequired               // a static flag changed after start-up; not applied
 	Unknown                       // no flag has the name; ignored, never deleted from the source
+	CommandLine                   // a static flag given on the command line keeps that value; not applied
 )
 
-var resultNames = [...]string{"applied", "unchanged", "rejected", "restart_required", "unknown"}
+var resultNames = [...]string{"applied", "unchanged", "rejected", "restart_required", "unknown", "command_line"}
 
 func (r Result) String() string {
 	if r < 0 || int(r) >= len(resultNames) {
@@ -25,10 +26,14 @@ func (r Result) String() string {
 
 // Outcome is what became of one name.
 type Outcome struct {
-	Flag   string
-	Result Result
-	Value  string // the value offered (for a removal, the default), Redacted for a sensitive flag
-	Err    error  // why, for Rejected and RestartRequired
+	Flag     string
+	Result   Result
+	Value    string // the value offered (for a removal, the default), Redacted for a sensitive flag
+	Old, New string // for Applied: the flag's text before and after, Redacted for a sensitive flag
+	Removed  bool   // the source dropped the name (the flag returns to its default)
+	Err      error  // why, for Rejected and RestartRequired
+
+	commandLine *string // the command-line value this change overrides for the first time
 }
 
 // Report lists the outcome of every name in one update, sorted by name.

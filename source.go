@@ -1,10 +1,12 @@
 package flagz
 
 import (
+	"fmt"
 	"log/slog"
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -37,31 +39,56 @@ type SourceStatus struct {
 	LastSync     time.Time // when the source last delivered a batch or confirmed it is current
 	LastRevision int64     // the origin's revision at LastSync (etcd revision, resourceVersion, …)
 
-	Applied, Rejected, RestartRequired, Ignored uint64
+	// Counts of outcomes, by result (see Result).
+	Applied, Rejected, RestartRequired, Ignored, CommandLine uint64
 }
 
 // Source is a handle through which one origin of values (an etcd prefix, a
 // ConfigMap, a file, the debug page) changes flags. A source only turns its
-// events into batches: "set these names to these strings" (Load, Reconcile,
-// Update) or "these names are gone" (Remove). The engine applies them under
-// the same rules for every source and keeps the source's status.
+// events into batches: "the origin holds exactly these names with these
+// strings" (Load at start-up, Replace later), "these names changed"
+// (Update) or "these names are gone" (Remove). The engine applies them under
+// the same rules for every source and keeps the source's status:
+//
+//   - The source's first Load is its initial load: static flags may be set
+//     then, and only then. Any later full snapshot, Load or Replace, is a
+//     reconcile: changed names are applied and names the source held
+//     before and lacks now return to their defaults. A source whose first
+//     full snapshot is a Replace (it could not load at start-up) never sets
+//     static flags: the program has read them already.
+//   - A static flag changed after the initial load is not applied and is
+//     reported RestartRequired; a static flag given on the command line
+//     keeps that value (CommandLine).
+//   - A value a flag refuses is reported Rejected; the flag keeps its last
+//     good value. A name no flag has is reported Unknown.
+//
+// Batches of one source are applied one at a time; batches of different
+// sources may run at once, each flag's changes in the order they happen.
+// Sources that follow an origin run on a Runtime, which does all of this
+// for them; Engine.Source serves writers that run no origin of their own.
 type Source struct {
-	e      *Engine
-	name   string
-	logger *slog.Logger
+	e    *Engine
+	name string
 
-	// Guarded by e.mu.
+	owner  any  // the Runtime holding the name, nil when none does (guarded by e.mu)
+	shared bool // made by Engine.Source: never claimed by a Runtime (guarded by e.mu)
+
+	mu      sync.Mutex // one batch at a time; guards the fields below
+	logger  *slog.Logger
+	loaded  bool              // the initial load happened
 	held    map[string]string // every name the origin holds, with its text
 	applied map[string]string // the text last applied (or found already in place) per name
-	status  SourceStatus
+
+	stMu   sync.Mutex
+	status SourceStatus
 }
 
-// SourceOption configures a Source.
+// SourceOption configures a Source made by Engine.Source.
 type SourceOption func(*Source)
 
 // WithLogger sends the source's audit log (one line per applied change,
-// rejection, restart-required or unknown name) to logger instead of
-// slog.Default().
+// rejection, restart-required or command-line value, and one per batch for
+// unknown names) to logger instead of slog.Default().
 func WithLogger(logger *slog.Logger) SourceOption {
 	return func(s *Source) {
 		if logger != nil {
@@ -70,57 +97,102 @@ func WithLogger(logger *slog.Logger) SourceOption {
 	}
 }
 
+func newSource(e *Engine, name string) *Source {
+	return &Source{e: e, name: name, logger: slog.Default(),
+		held: map[string]string{}, applied: map[string]string{},
+		status: SourceStatus{Name: name, State: StateConnecting, Since: time.Now()}}
+}
+
 // Source returns the source called name, registering it on first use in
-// state CONNECTING. Options apply on every call.
+// state CONNECTING. It serves writers that run no origin of their own, such
+// as the debug page's setter and ReadFileFlags: every caller with the name
+// shares the one Source. Options apply on every call. A Runtime cannot
+// claim a name used here.
 func (e *Engine) Source(name string, opts ...SourceOption) *Source {
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	s := e.sources[name]
 	if s == nil {
-		s = &Source{e: e, name: name, logger: slog.Default(),
-			held: map[string]string{}, applied: map[string]string{},
-			status: SourceStatus{Name: name, State: StateConnecting, Since: time.Now()}}
+		s = newSource(e, name)
 		e.sources[name] = s
 	}
+	s.shared = true
+	e.mu.Unlock()
+	s.mu.Lock()
 	for _, opt := range opts {
 		opt(s)
 	}
+	s.mu.Unlock()
 	return s
+}
+
+// claim gives the source called name to owner alone, registering it on
+// first use. A source keeps what it held and whether it loaded across
+// owners, so a second run under the same name reconciles.
+func (e *Engine) claim(name string, owner any, logger *slog.Logger) (*Source, error) {
+	e.mu.Lock()
+	s := e.sources[name]
+	switch {
+	case s == nil:
+		s = newSource(e, name)
+		e.sources[name] = s
+	case s.shared:
+		e.mu.Unlock()
+		return nil, fmt.Errorf("%w: %q is written through Engine.Source", ErrNameInUse, name)
+	case s.owner != nil && s.owner != owner:
+		e.mu.Unlock()
+		return nil, fmt.Errorf("%w: another source running on flag set %q is called %q", ErrNameInUse, e.Name(), name)
+	}
+	s.owner = owner
+	e.mu.Unlock()
+	s.mu.Lock()
+	s.logger = logger
+	s.mu.Unlock()
+	return s, nil
+}
+
+// release lets another owner claim the source.
+func (e *Engine) release(s *Source, owner any) {
+	e.mu.Lock()
+	if s.owner == owner {
+		s.owner = nil
+	}
+	e.mu.Unlock()
 }
 
 // Name returns the source's name.
 func (s *Source) Name() string { return s.name }
 
-// Load applies the origin's first full snapshot. Static flags may be set
-// only here. Names the source held before and that are missing now return to
-// their defaults.
+// Load applies the full snapshot read at start-up: the origin holds exactly
+// values. The source's first Load is its initial load, when static flags
+// may be set; any later one reconciles, as Replace does.
 func (s *Source) Load(revision int64, values map[string]string) Report {
-	return s.run(revision, values, nil, true, true)
+	return s.apply(batch{rev: revision, values: values, full: true, load: true})
 }
 
-// Reconcile applies a full snapshot taken after start-up, for instance
-// after a reconnect: changed names are applied, names gone from the origin
+// Replace applies a full snapshot taken after start-up (after a gap, or
+// from an origin that sees only whole versions): the origin holds exactly
+// values. Changed names are applied; names gone since the last snapshot
 // return to their defaults.
-func (s *Source) Reconcile(revision int64, values map[string]string) Report {
-	return s.run(revision, values, nil, false, true)
+func (s *Source) Replace(revision int64, values map[string]string) Report {
+	return s.apply(batch{rev: revision, values: values, full: true})
 }
 
 // Update applies changed names; names it does not mention are left alone.
 func (s *Source) Update(revision int64, values map[string]string) Report {
-	return s.run(revision, values, nil, false, false)
+	return s.apply(batch{rev: revision, values: values})
 }
 
 // Remove returns the named flags to their defaults: the origin no longer
 // holds them.
 func (s *Source) Remove(revision int64, names ...string) Report {
-	return s.run(revision, nil, names, false, false)
+	return s.apply(batch{rev: revision, removed: names})
 }
 
 // SetState records the source's health; err says why it is not SERVING (nil
 // clears it).
 func (s *Source) SetState(state State, err error) {
-	s.e.mu.Lock()
-	defer s.e.mu.Unlock()
+	s.stMu.Lock()
+	defer s.stMu.Unlock()
 	if s.status.State != state {
 		s.status.State, s.status.Since = state, time.Now()
 	}
@@ -132,75 +204,11 @@ func (s *Source) SetState(state State, err error) {
 
 // Synced records that the source is current with its origin at revision,
 // even though nothing changed (an etcd progress notification, a resync that
-// found the same content).
+// found the same content). Revision 0 leaves the last revision as it is.
 func (s *Source) Synced(revision int64) {
-	s.e.mu.Lock()
-	defer s.e.mu.Unlock()
+	s.stMu.Lock()
+	defer s.stMu.Unlock()
 	s.syncedLocked(revision)
-}
-
-// Status returns the source's health and counters.
-func (s *Source) Status() SourceStatus {
-	s.e.mu.Lock()
-	defer s.e.mu.Unlock()
-	return s.status
-}
-
-// LastApplied returns the text this source last applied to the flag called
-// name (or found the flag already holding), if any. The etcd watcher writes
-// it back over a bad value.
-func (s *Source) LastApplied(name string) (string, bool) {
-	s.e.mu.Lock()
-	defer s.e.mu.Unlock()
-	v, ok := s.applied[name]
-	return v, ok
-}
-
-// Applied returns a copy of LastApplied for every name, read in one step:
-// what a last-known-good snapshot of this source holds.
-func (s *Source) Applied() map[string]string {
-	s.e.mu.Lock()
-	defer s.e.mu.Unlock()
-	return maps.Clone(s.applied)
-}
-
-// Held returns a copy of every name the source holds, with its text.
-func (s *Source) Held() map[string]string {
-	s.e.mu.Lock()
-	defer s.e.mu.Unlock()
-	return maps.Clone(s.held)
-}
-
-func (s *Source) run(rev int64, values map[string]string, removed []string, initial, full bool) Report {
-	e := s.e
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if full {
-		for name := range s.held {
-			if _, ok := values[name]; !ok {
-				removed = append(removed, name)
-			}
-		}
-	}
-	report := make(Report, 0, len(values)+len(removed))
-	for _, name := range slices.Sorted(maps.Keys(values)) {
-		value := values[name]
-		o := e.applyLocked(s, rev, name, value, initial)
-		s.held[name] = value
-		if o.Result == Applied || o.Result == Unchanged {
-			s.applied[name] = value
-		}
-		report = append(report, s.recordLocked(rev, o))
-	}
-	for _, name := range removed {
-		o := e.removeLocked(s, rev, name, initial)
-		delete(s.held, name)
-		delete(s.applied, name)
-		report = append(report, s.recordLocked(rev, o))
-	}
-	slices.SortStableFunc(report, func(a, b Outcome) int { return strings.Compare(a.Flag, b.Flag) })
-	s.syncedLocked(rev)
-	return report
 }
 
 func (s *Source) syncedLocked(rev int64) {
@@ -210,24 +218,130 @@ func (s *Source) syncedLocked(rev int64) {
 	}
 }
 
-// recordLocked counts an outcome and writes it to the audit log.
-func (s *Source) recordLocked(rev int64, o Outcome) Outcome {
-	s.e.countLocked(s, o)
-	attrs := []any{"flag", o.Flag, "source", s.name, "revision", rev}
-	switch o.Result {
-	case Applied:
-		s.status.Applied++
-		c := s.e.records[o.Flag].lastChange
-		s.logger.Info("flagz: flag changed", append(attrs, "old", c.Old, "new", c.New, "removed", c.Removed)...)
-	case Rejected:
-		s.status.Rejected++
-		s.logger.Warn("flagz: value rejected, last good value kept", append(attrs, "value", o.Value, "reason", reason(o.Err))...)
-	case RestartRequired:
-		s.status.RestartRequired++
-		s.logger.Warn("flagz: static flag changed, restart required", append(attrs, "value", o.Value)...)
-	case Unknown:
-		s.status.Ignored++
-		s.logger.Info("flagz: no flag with this name, ignored", attrs...)
+// Status returns the source's health and counters.
+func (s *Source) Status() SourceStatus {
+	s.stMu.Lock()
+	defer s.stMu.Unlock()
+	return s.status
+}
+
+// isLoaded reports whether the source had its initial load.
+func (s *Source) isLoaded() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.loaded
+}
+
+// lastApplied returns the text this source last applied to the flag called
+// name (or found the flag already holding), if any: what a write-back
+// restores over a refused value.
+func (s *Source) lastApplied(name string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, ok := s.applied[name]
+	return v, ok
+}
+
+// appliedValues returns a copy of lastApplied for every name, read in one
+// step: what a last-known-good snapshot of this source holds.
+func (s *Source) appliedValues() map[string]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.applied)
+}
+
+// batch is one step of a source: a full snapshot, or changed and removed
+// names.
+type batch struct {
+	rev     int64
+	values  map[string]string
+	removed []string
+	full    bool // values is everything the origin holds
+	load    bool // read at start-up
+}
+
+// apply runs one batch in one pass: each name is applied under its flag's
+// own lock, then the source's bookkeeping, counters and audit log follow.
+func (s *Source) apply(b batch) Report {
+	e := s.e
+	e.captureCommandLine()
+	cmdline := e.commandLine()
+
+	s.mu.Lock()
+	initial := b.load && !s.loaded
+	removed := slices.Clone(b.removed)
+	if b.full {
+		for name := range s.held {
+			if _, ok := b.values[name]; !ok {
+				removed = append(removed, name)
+			}
+		}
 	}
-	return o
+	report := make(Report, 0, len(b.values)+len(removed))
+	for _, name := range slices.Sorted(maps.Keys(b.values)) {
+		value := b.values[name]
+		prev, held := s.held[name]
+		o := e.set(s.name, b.rev, name, value, setContext{initial: initial, held: held, prev: prev, cmdline: cmdline})
+		s.held[name] = value
+		if o.Result == Applied || o.Result == Unchanged {
+			s.applied[name] = value
+		}
+		report = append(report, o)
+	}
+	for _, name := range removed {
+		_, given := cmdline[name]
+		o := e.remove(s.name, b.rev, name, initial, given)
+		delete(s.held, name)
+		delete(s.applied, name)
+		report = append(report, o)
+	}
+	if b.full {
+		s.loaded = true
+	}
+	logger := s.logger
+	s.mu.Unlock()
+
+	slices.SortStableFunc(report, func(a, b Outcome) int { return strings.Compare(a.Flag, b.Flag) })
+	e.count(s.name, report)
+	s.tally(b.rev, report)
+	audit(logger, s.name, b.rev, report)
+	return report
+}
+
+// tally adds a batch's outcomes to the source's counters and records the
+// sync.
+func (s *Source) tally(rev int64, report Report) {
+	s.stMu.Lock()
+	defer s.stMu.Unlock()
+	for _, o := range report {
+		switch o.Result {
+		case Applied:
+			s.status.Applied++
+		case Rejected:
+			s.status.Rejected++
+		case RestartRequired:
+			s.status.RestartRequired++
+		case Unknown:
+			s.status.Ignored++
+		case CommandLine:
+			s.status.CommandLine++
+		}
+	}
+	s.syncedLocked(rev)
+}
+
+// count adds a batch's outcomes to the engine's update counters.
+func (e *Engine) count(source string, report Report) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, o := range report {
+		if o.Result == Unchanged {
+			continue
+		}
+		flag := o.Flag
+		if o.Result == Unknown {
+			flag = ""
+		}
+		e.counts[UpdateKey{Flag: flag, Source: source, Result: o.Result}]++
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/fsnotify/fsnotify"
@@ -39,15 +40,14 @@ var errNoDataLink = errors.New(dataLink + " link missing from a kubelet-managed 
 // directory is back.
 func New[F flagz.FlagSet](fs F, dir string, opts ...Option) *Watcher {
 	dir = absClean(dir)
-	o := &dirOrigin{dir: dir, flagType: flagTypeFunc(fs)}
-	cfg := config{name: "configmap:" + dir, debounce: DefaultDirDebounce, resync: DefaultResyncPeriod}
-	return newWatcher(fs, o, cfg, opts)
+	o := &dirOrigin{dir: dir, syntax: flagSyntax(fs)}
+	return newWatcher(fs, o, defaultConfig("configmap:"+dir, DefaultDirDebounce), opts)
 }
 
 type dirOrigin struct {
-	dir      string
-	flagType func(name string) string
-	sawLink  bool // the directory had a ..data link once; guarded by Watcher.syncMu
+	dir     string
+	syntax  func(name string) flagz.Syntax
+	sawLink atomic.Bool // the directory had a ..data link once
 }
 
 func (o *dirOrigin) watchPaths() []string {
@@ -135,7 +135,7 @@ func (o *dirOrigin) snapshotDir() (string, error) {
 		if _, err := os.Stat(o.dir); err != nil {
 			return "", err
 		}
-		if o.sawLink {
+		if o.sawLink.Load() {
 			return "", errNoDataLink
 		}
 		return o.dir, nil
@@ -148,7 +148,7 @@ func (o *dirOrigin) snapshotDir() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	o.sawLink = true
+	o.sawLink.Store(true)
 	if !filepath.IsAbs(target) {
 		target = filepath.Join(o.dir, target)
 	}
@@ -156,11 +156,11 @@ func (o *dirOrigin) snapshotDir() (string, error) {
 }
 
 // value is the text a file gives its flag: the content without one trailing
-// newline, except for DynProto flags and content that is not UTF-8 text,
-// which pass byte for byte.
+// newline, except for protocol buffer flags (whose input may be binary) and
+// content that is not UTF-8 text, which pass byte for byte.
 func (o *dirOrigin) value(name string, content []byte) string {
 	text := string(content)
-	if strings.HasSuffix(text, "\n") && utf8.ValidString(text) && o.flagType(name) != "dyn_proto" {
+	if strings.HasSuffix(text, "\n") && utf8.ValidString(text) && o.syntax(name) != flagz.SyntaxProto {
 		text = text[:len(text)-1]
 	}
 	return text

@@ -43,14 +43,13 @@ import (
 // to the default.
 func NewFile[F flagz.FlagSet](fs F, path string, opts ...Option) *Watcher {
 	path = absClean(path)
-	o := &fileOrigin{path: path, flagType: flagTypeFunc(fs)}
-	cfg := config{name: "file:" + path, debounce: DefaultFileDebounce, resync: DefaultResyncPeriod}
-	return newWatcher(fs, o, cfg, opts)
+	o := &fileOrigin{path: path, syntax: flagSyntax(fs)}
+	return newWatcher(fs, o, defaultConfig("file:"+path, DefaultFileDebounce), opts)
 }
 
 type fileOrigin struct {
-	path     string
-	flagType func(name string) string
+	path   string
+	syntax func(name string) flagz.Syntax
 }
 
 func (o *fileOrigin) watchPaths() []string { return []string{filepath.Dir(o.path)} }
@@ -78,7 +77,7 @@ func (o *fileOrigin) read() (map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	values, err := parseFile(o.path, content, o.flagType)
+	values, err := parseFile(o.path, content, o.syntax)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", o.path, err)
 	}

@@ -17,22 +17,17 @@ import (
 var ErrEmptyFile = errors.New("file is empty (a write in progress?); nothing applied; write {} to clear every flag")
 
 // parseFile turns a YAML or JSON document into flag texts; see NewFile.
-func parseFile(path string, content []byte, flagType func(string) string) (map[string]string, error) {
+func parseFile(path string, content []byte, syntax func(string) flagz.Syntax) (map[string]string, error) {
 	if len(bytes.TrimSpace(content)) == 0 {
 		return nil, ErrEmptyFile
 	}
 	if strings.EqualFold(filepath.Ext(path), ".json") {
-		return parseJSON(content, flagType)
+		return parseJSON(content, syntax)
 	}
-	return parseYAML(content, flagType)
+	return parseYAML(content, syntax)
 }
 
-// wantsJSON reports whether a flag of this type takes a list as JSON.
-func wantsJSON(flagType string) bool {
-	return flagType == "dyn_json" || flagType == "dyn_proto"
-}
-
-func parseYAML(content []byte, flagType func(string) string) (map[string]string, error) {
+func parseYAML(content []byte, syntax func(string) flagz.Syntax) (map[string]string, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(content, &doc); err != nil {
 		return nil, fmt.Errorf("parse YAML: %w", err)
@@ -53,7 +48,7 @@ func parseYAML(content []byte, flagType func(string) string) (map[string]string,
 		if _, dup := values[key.Value]; dup {
 			return nil, fmt.Errorf("parse YAML: line %d: flag %q given twice", key.Line, key.Value)
 		}
-		text, err := yamlText(value, wantsJSON(flagType(key.Value)))
+		text, err := yamlText(value, syntax(key.Value).IsJSON())
 		if err != nil {
 			return nil, fmt.Errorf("parse YAML: line %d: flag %q: %w", value.Line, key.Value, err)
 		}
@@ -146,7 +141,7 @@ func jsonable(v any) (any, error) {
 	return v, nil
 }
 
-func parseJSON(content []byte, flagType func(string) string) (map[string]string, error) {
+func parseJSON(content []byte, syntax func(string) flagz.Syntax) (map[string]string, error) {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(content, &raw); err != nil {
 		return nil, fmt.Errorf("parse JSON: %w", err)
@@ -156,7 +151,7 @@ func parseJSON(content []byte, flagType func(string) string) (map[string]string,
 	}
 	values := make(map[string]string, len(raw))
 	for name, msg := range raw {
-		text, err := jsonText(msg, wantsJSON(flagType(name)))
+		text, err := jsonText(msg, syntax(name).IsJSON())
 		if err != nil {
 			return nil, fmt.Errorf("parse JSON: flag %q: %w", name, err)
 		}

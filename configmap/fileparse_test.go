@@ -5,11 +5,13 @@ import (
 	"maps"
 	"strings"
 	"testing"
+
+	"github.com/flagz-go/flagz"
 )
 
 func TestParseFileValues(t *testing.T) {
-	types := map[string]string{"cfg": "dyn_json", "list_json": "dyn_json", "tags": "dyn_stringslice"}
-	flagType := func(name string) string { return types[name] }
+	syntaxes := map[string]flagz.Syntax{"cfg": flagz.SyntaxJSON, "list_json": flagz.SyntaxJSON, "tags": flagz.SyntaxText}
+	flagType := func(name string) flagz.Syntax { return syntaxes[name] }
 	cases := []struct {
 		name, path, content string
 		want                map[string]string
@@ -57,7 +59,7 @@ func TestParseFileValues(t *testing.T) {
 }
 
 func TestParseFileErrors(t *testing.T) {
-	none := func(string) string { return "" }
+	none := func(string) flagz.Syntax { return flagz.SyntaxText }
 	cases := []struct{ name, path, content, wantErr string }{
 		{"empty", "f.yaml", " \n\t\n", ErrEmptyFile.Error()},
 		{"comments only", "f.yaml", "# nothing\n", ErrEmptyFile.Error()},

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+
+	"github.com/flagz-go/flagz"
 )
 
 // Defaults of the options.
@@ -20,27 +22,46 @@ const (
 	// DefaultResyncPeriod is how often a source reads its origin even though
 	// no event arrived, in case one was missed.
 	DefaultResyncPeriod = time.Minute
+	// DefaultMaxBackoff caps the wait between two reads of an origin that
+	// is missing, unreadable or does not parse.
+	DefaultMaxBackoff = 5 * time.Second
 )
 
 // Option configures a Watcher.
 type Option func(*config)
 
 type config struct {
-	logger    *slog.Logger
+	source    flagz.SourceConfig
 	debounce  time.Duration
-	resync    time.Duration
-	name      string
 	transform func(fsnotify.Event) (fsnotify.Event, bool) // tests only: rewrites or drops events
+}
+
+func defaultConfig(name string, debounce time.Duration) config {
+	return config{
+		source: flagz.SourceConfig{Name: name, ResyncPeriod: DefaultResyncPeriod,
+			MinBackoff: debounce, MaxBackoff: DefaultMaxBackoff},
+		debounce: debounce,
+	}
 }
 
 // WithLogger sends the watcher's logs, and the audit log of its flagz source,
 // to logger instead of slog.Default().
 func WithLogger(logger *slog.Logger) Option {
-	return func(c *config) {
-		if logger != nil {
-			c.logger = logger
-		}
-	}
+	return func(c *config) { c.source.Logger = logger }
+}
+
+// WithBackoff bounds the wait between reads of an origin that cannot be
+// read: it starts at min, doubles after each failure up to max, and is
+// jittered. Defaults: the debounce and DefaultMaxBackoff.
+func WithBackoff(min, max time.Duration) Option {
+	return func(c *config) { c.source.MinBackoff, c.source.MaxBackoff = min, max }
+}
+
+// WithSnapshotFile keeps the last known good values in the file at path
+// (see flagz.SourceConfig.SnapshotFile): when the origin cannot be read at
+// start-up, Initialize serves the values saved there.
+func WithSnapshotFile(path string) Option {
+	return func(c *config) { c.source.SnapshotFile = path }
 }
 
 // WithDebounce sets how long the watcher waits after the last event of a
@@ -61,7 +82,7 @@ func WithDebounce(d time.Duration) Option {
 // A read that finds the same content changes nothing. Zero or less turns the
 // periodic read off.
 func WithResyncPeriod(d time.Duration) Option {
-	return func(c *config) { c.resync = d }
+	return func(c *config) { c.source.ResyncPeriod = max(d, 0) }
 }
 
 // WithSourceName names the watcher's flagz source, as shown on the debug
@@ -70,7 +91,7 @@ func WithResyncPeriod(d time.Duration) Option {
 func WithSourceName(name string) Option {
 	return func(c *config) {
 		if name != "" {
-			c.name = name
+			c.source.Name = name
 		}
 	}
 }

@@ -84,7 +84,7 @@ func TestGoodUpdateIsAppliedNotifiedAndRecorded(t *testing.T) {
 			t.Errorf("notified %v, want [5 7]", got)
 		}
 		c := f.state(t, "rate").LastChange
-		if c == nil || c.Source != w.Source().Name() || c.Old != "5" || c.New != "7" || c.Revision < 2 {
+		if c == nil || c.Source != w.Name() || c.Old != "5" || c.New != "7" || c.Revision < 2 {
 			t.Errorf("last change = %+v", c)
 		}
 	})
@@ -215,7 +215,10 @@ func TestUnreachableOriginDegradesAndKeepsValues(t *testing.T) {
 	})
 }
 
-func TestInitializeOnMissingOriginDegrades(t *testing.T) {
+// A failed Initialize leaves the source CONNECTING with the reason; once the
+// origin appears it is loaded, but as a reconcile: the program started
+// with the static flags it had, so they wait for a restart.
+func TestInitializeOnMissingOriginConnectsLater(t *testing.T) {
 	bothOrigins(t, func(t *testing.T, o *testOrigin) {
 		f := newFlags(t)
 		w := o.watcher(f.fs, WithResyncPeriod(0), WithLogger(testLogger(t)))
@@ -223,8 +226,8 @@ func TestInitializeOnMissingOriginDegrades(t *testing.T) {
 		if !errors.Is(err, fs.ErrNotExist) || report != nil {
 			t.Fatalf("Initialize = %v, %v; want a nil report and not exist", report, err)
 		}
-		if st := w.Status(); st.State != flagz.StateDegraded {
-			t.Fatalf("state = %v", st.State)
+		if st := w.Status(); st.State != flagz.StateConnecting || !strings.Contains(st.Err, "no such file") {
+			t.Fatalf("state = %v (%q), want CONNECTING with the reason", st.State, st.Err)
 		}
 		if err := w.Start(t.Context()); err != nil {
 			t.Fatal(err)

@@ -2,21 +2,20 @@ package configmap
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"log/slog"
-	"sync"
+	"time"
 
 	"github.com/fsnotify/fsnotify"
 
 	"github.com/flagz-go/flagz"
 )
 
-// ErrRunning is returned by Start when the watcher is running already.
-var ErrRunning = errors.New("configmap: watcher already running")
+// ErrRunning is returned by Initialize and Start while the watcher runs. It
+// is flagz.ErrRunning, the same for every source.
+var ErrRunning = flagz.ErrRunning
 
-// origin is what a Watcher follows: a directory or a file.
-type origin interface {
+// kind is what a Watcher follows: a directory or a file.
+type kind interface {
 	// read returns the whole current snapshot, name -> value.
 	read() (map[string]string, error)
 	// watchPaths lists the paths to keep an fsnotify watch on.
@@ -35,147 +34,50 @@ const (
 )
 
 // Watcher keeps the flags of one flag set in step with a mounted ConfigMap
-// directory (New) or a YAML or JSON file (NewFile).
-//
-// Call Initialize to load the origin once, then Start to follow it (or Run
-// for both); Stop ends the watch and waits for it. A Watcher can be started
-// again after Stop; the first read after a restart reconciles whatever
-// changed in between.
+// directory (New) or a YAML or JSON file (NewFile). It runs on a
+// flagz.Runtime, whose methods it has: Initialize loads the origin once,
+// Start follows it (or Run for both), Stop ends the watch and waits for it,
+// Status tells its health. A Watcher can be started again after Stop; the
+// first read after a restart reconciles whatever changed in between.
 type Watcher struct {
-	src    *flagz.Source
-	logger *slog.Logger
-	cfg    config
-	origin origin
-
-	syncMu   sync.Mutex // serialises reads and applies
-	loaded   bool       // a snapshot was applied
-	lastHash [32]byte   // hash of the snapshot last applied
-	rev      int64      // counts the snapshots applied
-
-	mu     sync.Mutex // guards cancel and done
-	cancel context.CancelFunc
-	done   chan struct{}
+	*flagz.Runtime
+	origin kind
 }
 
-func newWatcher[F flagz.FlagSet](fs F, o origin, cfg config, opts []Option) *Watcher {
-	cfg.logger = slog.Default()
+func newWatcher[F flagz.FlagSet](fs F, k kind, cfg config, opts []Option) *Watcher {
 	for _, opt := range opts {
 		opt(&cfg)
 	}
-	return &Watcher{
-		src:    flagz.EngineFor(fs).Source(cfg.name, flagz.WithLogger(cfg.logger)),
-		logger: cfg.logger.With("source", cfg.name),
-		cfg:    cfg,
-		origin: o,
-	}
+	o := &fsOrigin{kind: k, debounce: cfg.debounce, transform: cfg.transform, name: cfg.source.Name}
+	return &Watcher{Runtime: flagz.NewRuntime(fs, o, cfg.source), origin: k}
 }
 
-// flagTypeFunc returns a function giving the Type() of the flag called name
-// on fs, or "" when there is none.
-func flagTypeFunc[F flagz.FlagSet](fs F) func(name string) string {
-	e := flagz.EngineFor(fs)
-	return func(name string) string {
-		st, ok := e.Flag(name)
-		if !ok {
-			return ""
-		}
-		return st.Type
-	}
+// fsOrigin is the flagz.Origin of a directory or a file: it reads the whole
+// of it, and follows it with fsnotify.
+type fsOrigin struct {
+	kind      kind
+	name      string
+	debounce  time.Duration
+	transform func(fsnotify.Event) (fsnotify.Event, bool)
 }
 
-// Source returns the flagz source the watcher feeds.
-func (w *Watcher) Source() *flagz.Source { return w.src }
-
-// Status returns the watcher's health and counters: SERVING when the last
-// read succeeded, DEGRADED when the origin is missing, unreadable or does
-// not parse (the last good values stay), STOPPED after Stop.
-func (w *Watcher) Status() flagz.SourceStatus { return w.src.Status() }
-
-// Initialize reads the origin once and applies the values, static flags
-// included (static flags may be set only here). Every good entry is applied
-// even if others are bad. The report names every flag that refused its
-// value and every name no flag is declared for; those do not make
-// Initialize fail: report.Err() joins the refusals, each naming its flag.
-//
-// If the origin cannot be read or parsed (missing, unreadable, not valid
-// YAML or JSON, an empty file), or ctx is done, Initialize returns the error
-// and a nil report; the source is then DEGRADED, and a started watcher keeps
-// trying.
-func (w *Watcher) Initialize(ctx context.Context) (flagz.Report, error) {
+func (o *fsOrigin) List(ctx context.Context) (flagz.Snapshot, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return flagz.Snapshot{}, err
 	}
-	return w.sync(true)
-}
-
-// Start watches the origin in the background until ctx is done or Stop is
-// called. It reads the origin at once, then after every burst of events,
-// and every resync period. Snapshots read after Initialize are reconciled:
-// changed names are applied and names gone return to their defaults.
-//
-// Start fails only when no fsnotify watcher can be made (the inotify limits)
-// or the watcher is running already; a missing origin is retried.
-func (w *Watcher) Start(ctx context.Context) error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.done != nil {
-		select {
-		case <-w.done: // the last run ended with its context
-		default:
-			return ErrRunning
-		}
-	}
-	fsw, err := fsnotify.NewWatcher()
+	values, err := o.kind.read()
 	if err != nil {
-		return fmt.Errorf("configmap: source %q: %w", w.src.Name(), err)
+		return flagz.Snapshot{}, fmt.Errorf("configmap: %w", err)
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	w.cancel, w.done = cancel, done
-	go func() {
-		defer close(done)
-		w.loop(ctx, fsw)
-	}()
-	return nil
+	return flagz.Snapshot{Values: values}, nil
 }
 
-// Stop ends the watch, closes the fsnotify watcher and waits for every
-// goroutine of the watcher to return. It is safe to call more than once and
-// concurrently; the flags keep their values.
-func (w *Watcher) Stop() {
-	w.mu.Lock()
-	cancel, done := w.cancel, w.done
-	w.cancel = nil
-	w.mu.Unlock()
-	if cancel != nil {
-		cancel()
+// flagSyntax returns a function giving the syntax of the flag called name
+// on fs (text for a name no flag has).
+func flagSyntax[F flagz.FlagSet](fs F) func(name string) flagz.Syntax {
+	e := flagz.EngineFor(fs)
+	return func(name string) flagz.Syntax {
+		s, _ := e.FlagSyntax(name)
+		return s
 	}
-	if done != nil {
-		<-done
-	}
-}
-
-// Run initializes the watcher, watches until ctx is done, then stops. An
-// error of the initial load, and the entries it refused, are logged and the
-// watch goes on (a missing origin may appear later); Run returns an error
-// only when the watch cannot start.
-func (w *Watcher) Run(ctx context.Context) error {
-	report, err := w.Initialize(ctx)
-	if err == nil {
-		if rerr := report.Err(); rerr != nil {
-			err = fmt.Errorf("configmap: source %q: %w", w.src.Name(), rerr)
-		}
-	}
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil
-		}
-		w.logger.Warn("configmap: initial load incomplete", "err", err)
-	}
-	if err := w.Start(ctx); err != nil {
-		return err
-	}
-	<-ctx.Done()
-	w.Stop()
-	return nil
 }

@@ -1,0 +1,203 @@
+package flagz
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// setContext is what the engine needs to know about one name of a batch
+// besides its value.
+type setContext struct {
+	initial bool              // the source's initial load: static flags may be set
+	held    bool              // the source held the name before this batch
+	prev    string            // what it held
+	cmdline map[string]string // flags set before any source ran
+}
+
+// set applies value to the flag called name, for the source called source,
+// under the rules every source shares.
+func (e *Engine) set(source string, rev int64, name, value string, c setContext) Outcome {
+	en := e.lookup(name)
+	if en == nil {
+		return Outcome{Flag: name, Result: Unknown}
+	}
+	en.mu.Lock()
+	defer en.mu.Unlock()
+	sensitive := en.sensitive()
+	shown := redact(value, sensitive)
+	given, onCommandLine := c.cmdline[name]
+
+	if !en.dynamic() {
+		switch {
+		case !c.initial && c.held && c.prev == value:
+			// The source repeats what it held: whatever became of it then
+			// (applied, restart required, command line) still stands.
+			return Outcome{Flag: name, Result: Unchanged, Value: shown}
+		case onCommandLine:
+			if e.staticValue(en) == value {
+				return Outcome{Flag: name, Result: Unchanged, Value: shown}
+			}
+			return Outcome{Flag: name, Result: CommandLine, Value: shown, commandLine: ptr(redact(given, sensitive))}
+		case !c.initial:
+			if e.staticValue(en) == value {
+				return Outcome{Flag: name, Result: Unchanged, Value: shown}
+			}
+			return e.restartRequired(en, source, rev, shown, "the new value takes effect after a restart")
+		}
+	}
+
+	var o Outcome
+	if en.dyn != nil {
+		commit, err := en.dyn.stage(value)
+		en.commit.Lock()
+		if err != nil {
+			o = e.settle(en, source, rev, shown, "", "", false, false, err)
+		} else {
+			old, new, changed := commit()
+			o = e.settle(en, source, rev, shown, old, new, changed, false, nil)
+		}
+		en.commit.Unlock()
+	} else {
+		o = e.setThroughFlagSet(en, source, rev, value, shown, false)
+	}
+	if o.Result == Applied && onCommandLine && !en.overrode {
+		en.overrode = true
+		o.commandLine = ptr(redact(given, sensitive))
+	}
+	return o
+}
+
+// remove returns the flag called name to its default because the source
+// called source dropped it.
+func (e *Engine) remove(source string, rev int64, name string, initial, onCommandLine bool) Outcome {
+	en := e.lookup(name)
+	if en == nil {
+		return Outcome{Flag: name, Result: Unknown}
+	}
+	en.mu.Lock()
+	defer en.mu.Unlock()
+	sensitive := en.sensitive()
+	if en.dyn != nil {
+		en.commit.Lock()
+		defer en.commit.Unlock()
+		old, new, changed := en.dyn.reset()
+		o := e.settle(en, source, rev, redact(en.dyn.defaultString(), sensitive), old, new, changed, true, nil)
+		o.Removed = true
+		return o
+	}
+	def := en.flag.DefValue
+	shown := redact(def, sensitive)
+	switch {
+	case !en.dynamic() && onCommandLine:
+		// The command-line value never gave way to the source's: it stays.
+		return Outcome{Flag: name, Result: Unchanged, Value: shown, Removed: true}
+	case e.staticValue(en) == def:
+		return Outcome{Flag: name, Result: Unchanged, Value: shown, Removed: true}
+	case !initial && !en.dynamic():
+		o := e.restartRequired(en, source, rev, shown, "returning to its default takes effect after a restart")
+		o.Removed = true
+		return o
+	}
+	o := e.setThroughFlagSet(en, source, rev, def, shown, true)
+	o.Removed = true
+	return o
+}
+
+// staticValue reads the text of a flag flagz did not declare, through the
+// flag set.
+func (e *Engine) staticValue(en *entry) string {
+	e.fsMu.Lock()
+	defer e.fsMu.Unlock()
+	return en.flag.Value.String()
+}
+
+// setThroughFlagSet sets a flag flagz did not declare through its flag set
+// (so that pflag records it as set), turning a panic of a foreign flag.Value
+// into an error, and records the outcome.
+func (e *Engine) setThroughFlagSet(en *entry, source string, rev int64, value, shown string, removed bool) Outcome {
+	e.fsMu.Lock()
+	defer e.fsMu.Unlock()
+	en.commit.Lock()
+	defer en.commit.Unlock()
+	f := en.flag
+	old := f.Value.String()
+	err := setFlag(e.fs, f.Name, value)
+	new := f.Value.String()
+	if err != nil {
+		var ve *ValueError
+		if !errors.As(err, &ve) {
+			sensitive := en.sensitive()
+			if sensitive {
+				err = redactError(err, value)
+			}
+			err = &ValueError{Flag: f.Name, Type: f.Value.Type(), Input: redact(value, sensitive), Kind: ErrParse, Reason: err}
+		}
+	}
+	if old != new {
+		e.valueChanged()
+	}
+	return e.settle(en, source, rev, shown, old, new, old != new, removed, err)
+}
+
+// restartRequired reports a change a static flag cannot take while the
+// program runs. It is recorded as the flag's last rejection, so the debug
+// page shows which processes wait for a restart and with what.
+func (e *Engine) restartRequired(en *entry, source string, rev int64, shown, why string) Outcome {
+	err := fmt.Errorf("flag %q is static: %s", en.flag.Name, why)
+	en.commit.Lock()
+	defer en.commit.Unlock()
+	en.updateRecord(func(r *flagRecord) {
+		r.lastRejection = &Rejection{Time: time.Now(), Source: source, Revision: rev, Value: shown, Reason: "static flag: " + why}
+	})
+	return Outcome{Flag: en.flag.Name, Result: RestartRequired, Value: shown, Err: err}
+}
+
+// settle turns what a flag did with a value into an outcome and records it
+// on the flag. The caller holds en.mu and en.commit.
+func (e *Engine) settle(en *entry, source string, rev int64, shown, old, new string, changed, removed bool, err error) Outcome {
+	sensitive := en.sensitive()
+	o := Outcome{Flag: en.flag.Name, Value: shown}
+	switch {
+	case err != nil:
+		o.Result, o.Err = Rejected, err
+		en.updateRecord(func(r *flagRecord) {
+			r.lastRejection = &Rejection{Time: time.Now(), Source: source, Revision: rev, Value: shown, Reason: reason(err)}
+		})
+	case !changed:
+		o.Result = Unchanged
+	default:
+		o.Result = Applied
+		o.Old, o.New = redact(old, sensitive), redact(new, sensitive)
+		en.updateRecord(func(r *flagRecord) {
+			r.lastChange = &Change{Time: time.Now(), Source: source, Revision: rev, Old: o.Old, New: o.New, Removed: removed}
+		})
+	}
+	return o
+}
+
+// reason gives the text of why a value was refused, without the flag name
+// and input that ValueError adds around it.
+func reason(err error) string {
+	var ve *ValueError
+	if errors.As(err, &ve) {
+		return fmt.Sprintf("%v: %v", ve.Kind, ve.Reason)
+	}
+	return err.Error()
+}
+
+func redact(v string, sensitive bool) string {
+	if sensitive {
+		return Redacted
+	}
+	return v
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// setFlag sets a flag through its flag set (so pflag records it as set),
+// turning a panic of a foreign flag.Value into an error.
+func setFlag(fs flagSet, name, value string) (err error) {
+	defer recoverInto(&err)
+	return fs.set(name, value)
+}

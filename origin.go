@@ -1,0 +1,87 @@
+package flagz
+
+import (
+	"context"
+	"errors"
+)
+
+// An Origin is where a source's values come from: an etcd prefix, a
+// directory, a file, a ConfigMap. A source package supplies only its
+// origin; a Runtime does everything else, the same way for every source:
+// the lifecycle, the states, retries with backoff, listing again after a
+// gap, the periodic resync, recovery from panics and the last-known-good
+// snapshot file.
+//
+// A new source is an Origin and a constructor:
+//
+//	func New(fs *pflag.FlagSet, db *sql.DB) *Source {
+//		return &Source{flagz.NewRuntime(fs, &tableOrigin{db}, flagz.SourceConfig{Name: "db:flags"})}
+//	}
+//
+// and its tests run the conformance suite of package sourcetest.
+type Origin interface {
+	// List reads everything the origin holds, at one revision. An error
+	// means the origin cannot be read now: the runtime keeps the last good
+	// values and tries again with backoff.
+	List(ctx context.Context) (Snapshot, error)
+
+	// Follow reports to sink what changes after the snapshot at revision
+	// from, until ctx ends (it then returns promptly) or it cannot follow
+	// any more (it returns why). It may call sink from any goroutine, but
+	// never after it has returned. An error wrapping ErrResync says that
+	// history is gone (an etcd compaction): the runtime lists again at
+	// once. Any other error makes the source DEGRADED; the runtime lists
+	// again after a backoff and follows from the new snapshot.
+	Follow(ctx context.Context, from int64, sink Sink) error
+}
+
+// ErrResync, wrapped in an error Follow returns, asks the runtime to list
+// the origin again at once and reconcile: the changes since the last
+// snapshot can no longer be followed, but the origin itself is fine.
+var ErrResync = errors.New("flagz: follow from a new snapshot")
+
+// Snapshot is everything an origin holds at one revision.
+type Snapshot struct {
+	// Revision is the origin's revision of the snapshot (an etcd
+	// revision, a resourceVersion), or 0 when the origin has none.
+	Revision int64
+	// Values maps flag names to their text. Binary values are carried as
+	// they are: a Go string holds any bytes.
+	Values map[string]string
+	// Versions optionally gives, per name, the revision of its last write,
+	// which a WriteBacker needs to restore a refused value safely.
+	Versions map[string]int64
+}
+
+// A Sink receives what an origin sees while it follows. Its methods are
+// safe for concurrent use and never block for long.
+type Sink interface {
+	// Update reports names whose values changed at revision.
+	Update(revision int64, values map[string]string)
+	// Remove reports names the origin no longer holds, as of revision.
+	Remove(revision int64, names ...string)
+	// Replace reports the origin's whole content, for origins that see
+	// only whole versions (a directory, a file, a ConfigMap). A snapshot
+	// equal to the one applied last changes nothing.
+	Replace(s Snapshot)
+	// Current reports that nothing changed up to revision (an etcd
+	// progress notification).
+	Current(revision int64)
+	// Serving reports that following works (again): the source is SERVING
+	// and the next failure starts its backoff afresh.
+	Serving()
+	// Degraded reports trouble the origin is riding out by itself (it
+	// keeps following): the source is DEGRADED with err until Serving or
+	// a change arrives.
+	Degraded(err error)
+}
+
+// A WriteBacker is an Origin that can put a good value back over one a
+// flag refused, as the etcd source rolls bad values back.
+type WriteBacker interface {
+	// WriteBack replaces the value of name written at badVersion with good,
+	// or deletes it when good is nil, only if that write is still the
+	// latest (so a newer write always wins, and two bad values cannot
+	// ping-pong). It reports whether it wrote.
+	WriteBack(ctx context.Context, name string, badVersion int64, good *string) (bool, error)
+}

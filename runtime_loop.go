@@ -1,0 +1,223 @@
+package flagz
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"maps"
+	"runtime/debug"
+	"slices"
+	"time"
+)
+
+// errResyncDue ends a Follow when the resync period is up.
+var errResyncDue = errors.New("flagz: periodic resync")
+
+// run is the goroutine Start launches: list when the flags may be stale,
+// follow from the listed revision, and when following fails, list again and
+// reconcile.
+func (r *Runtime) run(ctx context.Context, src *Source) {
+	defer func() {
+		r.mu.Lock()
+		r.current = false // a later Start lists again rather than replaying history
+		r.mu.Unlock()
+		src.SetState(StateStopped, nil)
+	}()
+	bo := newBackoff(r.cfg.MinBackoff, r.cfg.MaxBackoff)
+	for ctx.Err() == nil {
+		r.mu.Lock()
+		current := r.current
+		r.mu.Unlock()
+		if !current {
+			snap, err := r.list(ctx)
+			if err != nil {
+				if ctx.Err() != nil {
+					return
+				}
+				r.trouble(src, err, true)
+				bo.wait(ctx)
+				continue
+			}
+			r.load(ctx, snap, false)
+			r.saved(true)
+		}
+		err := r.follow(ctx, src, bo)
+		r.mu.Lock()
+		r.current = false
+		r.mu.Unlock()
+		switch {
+		case ctx.Err() != nil:
+			return
+		case errors.Is(err, errResyncDue):
+		case errors.Is(err, ErrResync):
+			r.log.Info("flagz: the origin's history is gone; listing it again", "reason", err)
+		default:
+			r.trouble(src, err, true)
+			bo.wait(ctx)
+		}
+	}
+}
+
+// list reads the origin's snapshot, turning a panic into an error.
+func (r *Runtime) list(ctx context.Context) (snap Snapshot, err error) {
+	err = r.safely("list", func() error {
+		snap, err = r.origin.List(ctx)
+		return err
+	})
+	return snap, err
+}
+
+// follow runs the origin's Follow until it fails, ctx ends or the resync
+// period is up.
+func (r *Runtime) follow(ctx context.Context, src *Source, bo *backoff) error {
+	fctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	if r.cfg.ResyncPeriod > 0 {
+		t := time.AfterFunc(r.cfg.ResyncPeriod, func() { cancel(errResyncDue) })
+		defer t.Stop()
+	}
+	r.mu.Lock()
+	from := r.rev
+	r.mu.Unlock()
+	sink := &runSink{r: r, src: src, ctx: fctx, bo: bo}
+	err := r.safely("follow", func() error { return r.origin.Follow(fctx, from, sink) })
+	if cause := context.Cause(fctx); errors.Is(cause, errResyncDue) && ctx.Err() == nil {
+		return errResyncDue
+	}
+	if err == nil {
+		err = errors.New("the origin stopped following without a reason")
+	}
+	return err
+}
+
+// load applies a listing: at start-up (Initialize) a Load, the initial load
+// if it is the first; later a Replace, which reconciles.
+func (r *Runtime) load(ctx context.Context, snap Snapshot, startup bool) Report {
+	src := r.src.Load()
+	r.numbered(&snap)
+	var report Report
+	if startup {
+		report = src.Load(snap.Revision, snap.Values)
+	} else {
+		report = src.Replace(snap.Revision, snap.Values)
+	}
+	r.mu.Lock()
+	r.rev, r.current = snap.Revision, true
+	r.mu.Unlock()
+	r.serving(src)
+	// A value that turned bad while the source was away is written back
+	// only if this process has a good value to put back: a listing never
+	// deletes anything.
+	r.writeBack(ctx, src, report, func(name string) int64 { return snap.Versions[name] }, false)
+	return report
+}
+
+// numbered records the content of snap as the last one seen and reports
+// whether it is the same as the one before. An origin without revisions
+// gets a count of the distinct contents seen instead, so the debug page and
+// the audit log can still tell one version from the next.
+func (r *Runtime) numbered(snap *Snapshot) (same bool) {
+	hash := contentHash(snap.Values)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	same = r.hashed && hash == r.lastHash
+	r.lastHash, r.hashed = hash, true
+	if snap.Revision == 0 {
+		if !same {
+			r.seq++
+		}
+		snap.Revision = r.seq
+	}
+	return same
+}
+
+// trouble records that the origin cannot be followed now: DEGRADED, or
+// still CONNECTING if nothing was ever loaded. It logs once per new reason.
+func (r *Runtime) trouble(src *Source, err error, logIt bool) {
+	st := StateDegraded
+	if !src.isLoaded() {
+		st = StateConnecting
+	}
+	prev := src.Status()
+	src.SetState(st, err)
+	if logIt && (prev.State != st || prev.Err != err.Error()) {
+		r.log.Warn("flagz: origin unreachable, keeping the last good values", "error", err)
+	}
+}
+
+// serving records that the origin answers.
+func (r *Runtime) serving(src *Source) {
+	prev := src.Status()
+	src.SetState(StateServing, nil)
+	if prev.State == StateDegraded || (prev.State == StateConnecting && prev.Err != "") {
+		r.log.Info("flagz: origin reachable again", "was", prev.State.String())
+	}
+}
+
+// writeBack restores the last good value over each value the report shows
+// refused, when the runtime is configured to and the origin can.
+func (r *Runtime) writeBack(ctx context.Context, src *Source, report Report, version func(string) int64, mayDelete bool) {
+	wb, ok := r.origin.(WriteBacker)
+	if !ok || !r.cfg.Rollback {
+		return
+	}
+	for _, o := range report {
+		if o.Result != Rejected {
+			continue
+		}
+		good, hasGood := src.lastApplied(o.Flag)
+		if !hasGood && !mayDelete {
+			continue
+		}
+		var restore *string
+		if hasGood {
+			restore = &good
+		}
+		badVersion := version(o.Flag)
+		attrs := []any{"flag", o.Flag, "bad_revision", badVersion, "restored", hasGood}
+		var wrote bool
+		err := r.safely("write back", func() (err error) {
+			wrote, err = wb.WriteBack(ctx, o.Flag, badVersion, restore)
+			return err
+		})
+		switch {
+		case err != nil:
+			r.log.Warn("flagz: writing the last good value back failed", append(attrs, "error", err)...)
+		case !wrote:
+			r.log.Info("flagz: no write back: a newer write replaced the refused value", attrs...)
+		default:
+			r.log.Warn("flagz: refused value replaced by the last good one in the origin", attrs...)
+		}
+	}
+}
+
+// safely runs fn and turns a panic into an error, so that no panic
+// escapes a source's goroutines.
+func (r *Runtime) safely(what string, fn func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic during %s: %v", what, p)
+			r.log.Error("flagz: recovered from a panic", "operation", what, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		}
+	}()
+	return fn()
+}
+
+// contentHash hashes names and values, sorted by name, each framed by its
+// length so that {ab=c} and {a=bc} differ.
+func contentHash(values map[string]string) [32]byte {
+	h := sha256.New()
+	var n [8]byte
+	for _, name := range slices.Sorted(maps.Keys(values)) {
+		for _, s := range [2]string{name, values[name]} {
+			binary.BigEndian.PutUint64(n[:], uint64(len(s)))
+			h.Write(n[:])
+			h.Write([]byte(s))
+		}
+	}
+	var sum [32]byte
+	h.Sum(sum[:0])
+	return sum
+}

@@ -1,0 +1,88 @@
+package flagz
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+)
+
+// runSink is the Sink a Runtime hands its origin for one Follow. Once that
+// Follow's context ends, it ignores whatever still arrives.
+type runSink struct {
+	r   *Runtime
+	src *Source
+	ctx context.Context
+	bo  *backoff
+}
+
+func (k *runSink) Update(revision int64, values map[string]string) {
+	k.guard("update", func() {
+		report := k.src.Update(revision, values)
+		k.r.advance(revision)
+		k.r.saved(report.Count(Applied) > 0)
+		k.r.writeBack(k.ctx, k.src, report, func(string) int64 { return revision }, true)
+	})
+}
+
+func (k *runSink) Remove(revision int64, names ...string) {
+	k.guard("remove", func() {
+		report := k.src.Remove(revision, names...)
+		k.r.advance(revision)
+		k.r.saved(report.Count(Applied) > 0)
+	})
+}
+
+func (k *runSink) Replace(s Snapshot) {
+	k.guard("replace", func() {
+		same := k.r.numbered(&s)
+		k.r.advance(s.Revision)
+		if same {
+			k.src.Synced(s.Revision)
+		} else {
+			report := k.src.Replace(s.Revision, s.Values)
+			k.r.saved(report.Count(Applied) > 0)
+			k.r.writeBack(k.ctx, k.src, report, func(name string) int64 { return s.Versions[name] }, false)
+		}
+		k.r.serving(k.src)
+	})
+}
+
+func (k *runSink) Current(revision int64) {
+	k.guard("current", func() {
+		k.r.advance(revision)
+		k.src.Synced(revision)
+	})
+}
+
+func (k *runSink) Serving() {
+	k.guard("serving", func() {
+		k.bo.reset()
+		k.r.serving(k.src)
+	})
+}
+
+func (k *runSink) Degraded(err error) {
+	k.guard("degraded", func() { k.r.trouble(k.src, err, true) })
+}
+
+// guard runs fn unless the Follow it belongs to has ended, recovering a
+// panic: sink methods run on the origin's goroutines, which must not die.
+func (k *runSink) guard(what string, fn func()) {
+	if k.ctx.Err() != nil {
+		return
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			k.r.log.Error("flagz: recovered from a panic; last good values kept", "operation", what,
+				"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		}
+	}()
+	fn()
+}
+
+// advance moves the revision the flags were brought up to.
+func (r *Runtime) advance(revision int64) {
+	r.mu.Lock()
+	r.rev = max(r.rev, revision)
+	r.mu.Unlock()
+}

@@ -1,0 +1,171 @@
+package flagz
+
+import (
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+)
+
+// FlagState is what the Engine knows about one flag at one moment.
+type FlagState struct {
+	Name      string
+	Type      string // "dyn_int64", …; for static flags pflag's type name, or "" for standard flags
+	Syntax    Syntax // how the flag's text is written
+	Usage     string
+	Dynamic   bool
+	Sensitive bool
+	Value     string // current value, Redacted for a sensitive flag
+	Default   string // Redacted for a sensitive flag
+	Changed   bool   // the current value differs from the default
+
+	// CommandLine is the value the flag was given before any source ran (on
+	// the command line, usually), Redacted for a sensitive flag; nil when it
+	// was not given or no source has run yet. A static flag given there
+	// keeps it whatever a source holds; a dynamic one follows its sources.
+	CommandLine *string
+
+	LastChange    *Change    // nil until a source changes the flag
+	LastRejection *Rejection // nil until a source offers a value the flag refuses (or, static, cannot take before a restart)
+	NotifierPanic string     // the last panic of one of its notifiers, if any
+}
+
+// Change describes the last change a source made to a flag.
+type Change struct {
+	Time     time.Time
+	Source   string
+	Revision int64
+	Old, New string // Redacted for a sensitive flag
+	Removed  bool   // the source dropped the name and the flag went back to its default
+}
+
+// Rejection describes the last value a source offered that a flag refused:
+// it did not parse or validate, or the flag is static and the value takes
+// effect only after a restart (Reason says which).
+type Rejection struct {
+	Time     time.Time
+	Source   string
+	Revision int64
+	Value    string // Redacted for a sensitive flag
+	Reason   string
+}
+
+// Flags returns the state of every flag, sorted by name.
+func (e *Engine) Flags() []FlagState {
+	var out []FlagState
+	e.VisitFlags(func(st *FlagState) bool {
+		out = append(out, *st)
+		return true
+	})
+	return out
+}
+
+// VisitFlags calls fn with the state of every flag in name order until fn
+// returns false. The state is reused between calls: copy what fn keeps. It
+// allocates far less than Flags for large flag sets, and fn may write its
+// output as it goes; fn must not call the Engine.
+func (e *Engine) VisitFlags(fn func(*FlagState) bool) {
+	cmdline := e.commandLine()
+	e.fsMu.Lock()
+	defer e.fsMu.Unlock()
+	var st FlagState
+	more := true
+	e.fs.visitAll(func(f *pflag.Flag) {
+		if more {
+			e.fillState(&st, e.entryOf(f), cmdline)
+			more = fn(&st)
+		}
+	})
+}
+
+// Flag returns the state of the flag called name.
+func (e *Engine) Flag(name string) (FlagState, bool) {
+	cmdline := e.commandLine()
+	e.fsMu.Lock()
+	defer e.fsMu.Unlock()
+	f := e.fs.lookup(name)
+	if f == nil {
+		return FlagState{}, false
+	}
+	var st FlagState
+	e.fillState(&st, e.entryOf(f), cmdline)
+	return st, true
+}
+
+// fillState writes the state of en into st. The caller holds fsMu (static
+// flags' values are read through the flag set).
+func (e *Engine) fillState(st *FlagState, en *entry, cmdline map[string]string) {
+	en.commit.RLock()
+	defer en.commit.RUnlock()
+	f := en.flag
+	*st = FlagState{
+		Name:      f.Name,
+		Type:      f.Value.Type(),
+		Usage:     f.Usage,
+		Dynamic:   en.dynamic(),
+		Sensitive: en.sensitive(),
+		Value:     f.Value.String(),
+		Default:   f.DefValue,
+	}
+	if d := en.dyn; d != nil {
+		st.Syntax = d.valueSyntax()
+		st.Default = d.defaultString()
+		st.Changed = !d.isDefault()
+		if err := d.lastNotifierPanic(); err != nil {
+			st.NotifierPanic = err.Error()
+		}
+	} else {
+		st.Changed = st.Value != st.Default
+	}
+	if v, ok := cmdline[f.Name]; ok {
+		st.CommandLine = &v
+	}
+	if st.Sensitive {
+		st.Value, st.Default = Redacted, Redacted
+		if st.CommandLine != nil {
+			st.CommandLine = &redactedText
+		}
+	}
+	r := en.rec()
+	st.LastChange, st.LastRejection = r.lastChange, r.lastRejection
+}
+
+var redactedText = Redacted
+
+// Sources returns the status of every source registered with the engine,
+// sorted by name.
+func (e *Engine) Sources() []SourceStatus {
+	e.mu.Lock()
+	srcs := slices.Collect(maps.Values(e.sources))
+	e.mu.Unlock()
+	out := make([]SourceStatus, len(srcs))
+	for i, s := range srcs {
+		out[i] = s.Status()
+	}
+	slices.SortFunc(out, func(a, b SourceStatus) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+// UpdateCounts returns how many updates each flag received from each source,
+// by result. Unchanged results are not counted.
+func (e *Engine) UpdateCounts() map[UpdateKey]uint64 {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return maps.Clone(e.counts)
+}
+
+// FlagSyntax returns how the text of the flag called name is written, and
+// whether there is such a flag. Sources turning structured input into flag
+// text call it per name; it is cheaper than Flag.
+func (e *Engine) FlagSyntax(name string) (Syntax, bool) {
+	en := e.lookup(name)
+	if en == nil {
+		return SyntaxText, false
+	}
+	if en.dyn != nil {
+		return en.dyn.valueSyntax(), true
+	}
+	return SyntaxText, true
+}

@@ -1,0 +1,32 @@
+package flagz
+
+// Syntax says how a flag's text is written. Sources that turn structured
+// input into flag text read it (flagz.FlagState.Syntax): a YAML list becomes
+// comma-separated text for a list flag but a JSON array for a JSON flag, and
+// a ConfigMap file keeps its trailing newline for a protocol buffer flag,
+// whose input may be binary.
+type Syntax int
+
+// The syntaxes of flag text.
+const (
+	// SyntaxText is command-line text: a scalar, or a comma-separated list.
+	SyntaxText Syntax = iota
+	// SyntaxJSON is a JSON document (DynJSON, DynJSONOf).
+	SyntaxJSON
+	// SyntaxProto is a protocol buffer message as protojson or in the binary
+	// wire format, byte for byte (DynProto).
+	SyntaxProto
+)
+
+var syntaxNames = [...]string{"text", "json", "proto"}
+
+func (s Syntax) String() string {
+	if s < 0 || int(s) >= len(syntaxNames) {
+		return "invalid"
+	}
+	return syntaxNames[s]
+}
+
+// IsJSON reports whether text of this syntax may be a JSON document: a
+// structured value (a YAML mapping or list) is given to such a flag as JSON.
+func (s Syntax) IsJSON() bool { return s == SyntaxJSON || s == SyntaxProto }
