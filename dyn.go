@@ -297,6 +297,7 @@ func (d *Dyn[T]) WithSensitive() *Dyn[T] {
 	if f := d.flagSet.lookup(d.name); f != nil {
 		MarkFlagSensitive(f)
 	}
+	d.engine.valueChanged() // the checksums leave its value out now
 	return d
 }
 

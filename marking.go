@@ -44,13 +44,14 @@ func IsFlagSensitive(f *pflag.Flag) bool {
 // exists.
 func MarkSensitive[F FlagSet](fs F, name string) bool {
 	e := EngineFor(fs)
-	e.mu.Lock()
-	defer e.mu.Unlock()
+	e.fsMu.Lock()
+	defer e.fsMu.Unlock()
 	f := e.fs.lookup(name)
 	if f == nil {
 		return false
 	}
 	MarkFlagSensitive(f)
+	e.valueChanged()
 	return true
 }
 

@@ -56,12 +56,16 @@ func encodeSnapshot(source string, revision int64, values map[string]string) ([]
 
 // decodeSnapshot reads a snapshot file of the source called source.
 func decodeSnapshot(source string, data []byte) (Snapshot, error) {
+	var head struct{ Format string }
+	if err := json.Unmarshal(data, &head); err != nil {
+		return Snapshot{}, err
+	}
+	if head.Format != snapshotFormat {
+		return Snapshot{}, fmt.Errorf("format %q, want %q", head.Format, snapshotFormat)
+	}
 	var f snapshotFile
 	if err := json.Unmarshal(data, &f); err != nil {
 		return Snapshot{}, err
-	}
-	if f.Format != snapshotFormat {
-		return Snapshot{}, fmt.Errorf("format %q, want %q", f.Format, snapshotFormat)
 	}
 	if f.Source != source {
 		return Snapshot{}, fmt.Errorf("saved by source %q, not %q", f.Source, source)

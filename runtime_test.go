@@ -1,0 +1,125 @@
+package flagz
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"maps"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// memOrigin is an Origin held in memory: a real implementation of the
+// interface, for the runtime's own mechanics. Sources are tested against
+// their real origins with package sourcetest.
+type memOrigin struct {
+	mu     sync.Mutex
+	values map[string]string
+	down   bool
+}
+
+var errDown = errors.New("origin down")
+
+func (o *memOrigin) List(context.Context) (Snapshot, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.down {
+		return Snapshot{}, errDown
+	}
+	return Snapshot{Revision: 1, Values: maps.Clone(o.values)}, nil
+}
+
+func (o *memOrigin) Follow(ctx context.Context, _ int64, sink Sink) error {
+	sink.Serving()
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+// The snapshot file stores every value byte for byte, binary ones
+// included, and a process that starts while its origin is down serves them.
+func TestSnapshotFileKeepsBytesExactly(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "flags.snapshot")
+	values := map[string]string{"text": "héllo\n", "bytes": "\xff\xfe ok", "proto": "\x0a\x03\xc3\x28\x00"}
+	cfg := SourceConfig{Name: "mem", SnapshotFile: path, Logger: slog.New(slog.DiscardHandler)}
+
+	declare := func(t *testing.T) (*Runtime, map[string]*DynStringValue, *memOrigin) {
+		fs := newFlagSet(t)
+		flags := map[string]*DynStringValue{}
+		for name := range values {
+			flags[name] = DynString(fs, name, "", "")
+		}
+		o := &memOrigin{values: values}
+		return NewRuntime(fs, o, cfg), flags, o
+	}
+
+	r, _, _ := declare(t)
+	if _, err := r.Initialize(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `"text": "h\u00e9llo\n"`) && !strings.Contains(string(data), `"text": "héllo\n"`) {
+		t.Errorf("a text value is not stored as readable text:\n%s", data)
+	}
+	if info, err := os.Stat(path); err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("snapshot file mode %v, %v; want 0600", info.Mode(), err)
+	}
+
+	// A restart while the origin is down.
+	r2, flags, o := declare(t)
+	o.down = true
+	report, err := r2.Initialize(t.Context())
+	if err != nil || report == nil {
+		t.Fatalf("Initialize with the origin down and a snapshot file = %v, %v", report, err)
+	}
+	for name, want := range values {
+		if got := flags[name].Get(); got != want {
+			t.Errorf("%s = %q after the restart, want %q", name, got, want)
+		}
+	}
+	if st := r2.Status(); st.State != StateDegraded || !strings.Contains(st.Err, "origin down") {
+		t.Errorf("status %+v, want DEGRADED with the reason", st)
+	}
+}
+
+func TestSnapshotFileOfAnotherSourceOrFormatIsRefused(t *testing.T) {
+	data, err := encodeSnapshot("a", 3, map[string]string{"x": "1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := decodeSnapshot("b", data); err == nil || !strings.Contains(err.Error(), `"a"`) {
+		t.Errorf("snapshot of source a read as b: %v", err)
+	}
+	old := []byte(`{"prefix": "/x", "revision": 3, "values": {"x": "1"}}`)
+	if _, err := decodeSnapshot("a", old); err == nil || !strings.Contains(err.Error(), "format") {
+		t.Errorf("a file of another format: %v", err)
+	}
+	s, err := decodeSnapshot("a", data)
+	if err != nil || s.Revision != 3 || s.Values["x"] != "1" {
+		t.Errorf("round trip: %+v, %v", s, err)
+	}
+}
+
+// A source whose configuration is wrong says so at Initialize and Start.
+func TestRuntimeConfigErrors(t *testing.T) {
+	fs := newFlagSet(t)
+	r := NewRuntime(fs, &memOrigin{}, SourceConfig{})
+	if _, err := r.Initialize(t.Context()); err == nil || !strings.Contains(err.Error(), "name") {
+		t.Errorf("Initialize without a name = %v", err)
+	}
+	r = NewRuntime(fs, &memOrigin{}, SourceConfig{Name: "x", MinBackoff: 2, MaxBackoff: 1})
+	if err := r.Start(t.Context()); err == nil || !strings.Contains(err.Error(), "backoff") {
+		t.Errorf("Start with bad backoff bounds = %v", err)
+	}
+	// A name an ad hoc writer uses cannot be claimed.
+	EngineFor(fs).Source("debug")
+	r = NewRuntime(fs, &memOrigin{}, SourceConfig{Name: "debug"})
+	if _, err := r.Initialize(t.Context()); !errors.Is(err, ErrNameInUse) {
+		t.Errorf("claiming an ad hoc source's name = %v, want ErrNameInUse", err)
+	}
+}
