@@ -95,7 +95,8 @@ type Runtime struct {
 	cfgErr error
 	log    *slog.Logger
 
-	src atomic.Pointer[Source] // the claimed source, nil before the first Initialize or Start
+	src  atomic.Pointer[Source] // the claimed source, nil before the first Initialize or Start
+	last atomic.Pointer[Report] // of the last batch handed to the engine
 
 	life   sync.Mutex // orders Initialize, Start and Stop
 	cancel context.CancelFunc
@@ -139,6 +140,22 @@ func (r *Runtime) Status() SourceStatus {
 	return SourceStatus{Name: r.cfg.Name, State: StateConnecting}
 }
 
+// LastReport returns what became of each name in the last batch the source
+// handed to the engine (the initial load, a reconcile or the last change),
+// or nil before the first.
+func (r *Runtime) LastReport() Report {
+	if p := r.last.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// reported keeps the report of a batch for LastReport.
+func (r *Runtime) reported(report Report) Report {
+	r.last.Store(&report)
+	return report
+}
+
 // Initialize lists the origin once and applies what it holds; see Runtime.
 // The report names every flag that refused its value and every name no flag
 // is declared with; those do not make Initialize fail: report.Err() joins
@@ -164,7 +181,7 @@ func (r *Runtime) Initialize(ctx context.Context) (Report, error) {
 	if r.cfg.SnapshotFile != "" {
 		saved, serr := readSnapshotFile(r.cfg.SnapshotFile, r.cfg.Name)
 		if serr == nil {
-			report := src.Load(saved.Revision, saved.Values)
+			report := r.reported(src.Load(saved.Revision, saved.Values))
 			r.mu.Lock()
 			r.rev, r.current = saved.Revision, false
 			r.mu.Unlock()

@@ -99,9 +99,9 @@ func (r *Runtime) load(ctx context.Context, snap Snapshot, startup bool) Report 
 	r.numbered(&snap)
 	var report Report
 	if startup {
-		report = src.Load(snap.Revision, snap.Values)
+		report = r.reported(src.Load(snap.Revision, snap.Values))
 	} else {
-		report = src.Replace(snap.Revision, snap.Values)
+		report = r.reported(src.Replace(snap.Revision, snap.Values))
 	}
 	r.mu.Lock()
 	r.rev, r.current = snap.Revision, true

@@ -17,7 +17,7 @@ type runSink struct {
 
 func (k *runSink) Update(revision int64, values map[string]string) {
 	k.guard("update", func() {
-		report := k.src.Update(revision, values)
+		report := k.r.reported(k.src.Update(revision, values))
 		k.r.advance(revision)
 		k.r.saved(report.Count(Applied) > 0)
 		k.r.writeBack(k.ctx, k.src, report, func(string) int64 { return revision }, true)
@@ -26,7 +26,7 @@ func (k *runSink) Update(revision int64, values map[string]string) {
 
 func (k *runSink) Remove(revision int64, names ...string) {
 	k.guard("remove", func() {
-		report := k.src.Remove(revision, names...)
+		report := k.r.reported(k.src.Remove(revision, names...))
 		k.r.advance(revision)
 		k.r.saved(report.Count(Applied) > 0)
 	})
@@ -39,7 +39,7 @@ func (k *runSink) Replace(s Snapshot) {
 		if same {
 			k.src.Synced(s.Revision)
 		} else {
-			report := k.src.Replace(s.Revision, s.Values)
+			report := k.r.reported(k.src.Replace(s.Revision, s.Values))
 			k.r.saved(report.Count(Applied) > 0)
 			k.r.writeBack(k.ctx, k.src, report, func(name string) int64 { return s.Versions[name] }, false)
 		}

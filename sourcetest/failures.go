@@ -157,8 +157,10 @@ func testNoLeak(t *testing.T, h Harness) {
 	eventually(t, "followed", func() bool { return f.rate.Get() == 21 })
 	s.Stop()
 	f.rate.WaitNotified()
-	if err := goleak.Find(before, goleak.IgnoreAnyFunction("net/http.(*persistConn).readLoop"),
-		goleak.IgnoreAnyFunction("net/http.(*persistConn).writeLoop")); err != nil {
+	if settler, ok := h.(Settler); ok {
+		settler.Settle(t)
+	}
+	if err := goleak.Find(before); err != nil {
 		t.Errorf("goroutines left after Stop: %v", err)
 	}
 }

@@ -63,6 +63,13 @@ type Harness interface {
 	Restore(t *testing.T)
 }
 
+// A Settler is a Harness whose clients keep goroutines of their own between
+// requests, such as idle HTTP/2 connections: Settle lets them go, so that
+// the suite can tell them from goroutines a stopped source left behind.
+type Settler interface {
+	Settle(t *testing.T)
+}
+
 // Timeout bounds every wait of the suite for a condition; it is generous,
 // for slow machines under the race detector. Speed is not what the suite
 // measures.

@@ -37,7 +37,11 @@ func Example() {
 
 	inf := informer.New(fs, client, "default", "example-flags",
 		informer.WithLogger(slog.New(slog.DiscardHandler)))
-	if err := inf.Start(ctx); err != nil { // Start runs Initialize: the first sync is loaded
+	if _, err := inf.Initialize(ctx); err != nil { // the initial load
+		fmt.Println(err)
+		return
+	}
+	if err := inf.Start(ctx); err != nil { // follow changes
 		fmt.Println(err)
 		return
 	}

@@ -23,6 +23,9 @@ func TestFakeClientset(t *testing.T) {
 	})
 	f := newFlags()
 	inf := informer.New(f.fs, c, "ns", "flags", informer.WithSyncTimeout(waitTimeout))
+	if _, err := inf.Initialize(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if err := inf.Start(ctx); err != nil {
 		t.Fatal(err)
 	}

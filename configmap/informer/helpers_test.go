@@ -3,6 +3,7 @@ package informer_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"testing"
 	"time"
@@ -190,4 +191,22 @@ func (r *recorder[T]) none(t testing.TB) {
 		t.Fatalf("unexpected notification %v -> %v", n[0], n[1])
 	default:
 	}
+}
+
+// testLogger writes to the test's output, shown only when it fails.
+func testLogger(t testing.TB) *slog.Logger {
+	return slog.New(slog.NewTextHandler(t.Output(), nil))
+}
+
+// reported waits until the informer's last report has the outcome want for
+// the flag called name, and returns it: a batch's report is kept once the
+// batch is done, just after its values took effect.
+func reported(t testing.TB, inf *informer.Informer, name string, want flagz.Result) flagz.Outcome {
+	t.Helper()
+	var o flagz.Outcome
+	eventually(t, fmt.Sprintf("%s reported %v", name, want), func() bool {
+		o, _ = inf.LastReport().Outcome(name)
+		return o.Result == want
+	})
+	return o
 }

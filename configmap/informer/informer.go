@@ -1,8 +1,8 @@
 package informer
 
 import (
+	"fmt"
 	"log/slog"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -10,7 +10,7 @@ import (
 	corev1client "k8s.io/client-go/kubernetes/typed/core/v1"
 )
 
-// DefaultSyncTimeout bounds how long Initialize waits for the first sync when
+// DefaultSyncTimeout bounds how long Initialize waits for the ConfigMap when
 // no WithSyncTimeout option is given.
 const DefaultSyncTimeout = 30 * time.Second
 
@@ -23,56 +23,59 @@ type CoreV1Getter interface {
 }
 
 // Informer follows one ConfigMap through the Kubernetes API and applies its
-// data and binaryData to the flags of one flag set. Create it with New, then
-// call Initialize and Start (or Run); Stop ends it.
+// data and binaryData to the flags of one flag set. It runs on a
+// flagz.Runtime, whose methods it has: create it with New, then call
+// Initialize and Start (or Run); Stop ends it; Status tells its health.
 //
 // Each key of the ConfigMap is a flag name and its value the flag's text;
-// binaryData values are passed as their raw bytes. The first sync is loaded
-// (static flags may be set then); each later change is reconciled: keys gone
-// from the ConfigMap return their flags to the defaults, and a deleted
-// ConfigMap returns all of them.
+// binaryData values are passed as their raw bytes. What Initialize reads is
+// the initial load (static flags may be set then); each later change is
+// reconciled: keys gone from the ConfigMap return their flags to the
+// defaults, and a deleted ConfigMap returns all of them.
 type Informer struct {
-	client    CoreV1Getter
-	namespace string
-	name      string
-	src       *flagz.Source
-	logger    *slog.Logger
-	timeout   time.Duration
-
-	mu         sync.Mutex // serialises Initialize, Start and Stop
-	run        *run       // the informer now running, nil when stopped
-	everLoaded bool       // a run has loaded once: later runs reconcile
-
-	events, batches, ignored atomic.Uint64
-	lastReport               atomic.Pointer[flagz.Report]
+	*flagz.Runtime
+	origin *apiOrigin
 }
 
 // Option configures an Informer.
 type Option func(*config)
 
 type config struct {
-	logger     *slog.Logger
-	sourceName string
-	timeout    time.Duration
+	source  flagz.SourceConfig
+	timeout time.Duration
 }
 
 // WithLogger sends the informer's logs and the engine's audit log (one line
 // per applied or refused change) to logger instead of slog.Default().
 func WithLogger(logger *slog.Logger) Option {
-	return func(c *config) { c.logger = logger }
+	return func(c *config) { c.source.Logger = logger }
 }
 
 // WithSourceName names the source in the engine (debug page, metrics, audit
 // log). The default is "configmap-api:<namespace>/<name>".
 func WithSourceName(name string) Option {
-	return func(c *config) { c.sourceName = name }
+	return func(c *config) { c.source.Name = name }
 }
 
-// WithSyncTimeout bounds how long Initialize waits for the first sync
-// (DefaultSyncTimeout otherwise); the context given to Initialize may cut it
-// shorter.
+// WithSyncTimeout bounds how long Initialize, and each later listing, waits
+// for the API server (DefaultSyncTimeout otherwise); the context given to
+// Initialize may cut it shorter.
 func WithSyncTimeout(d time.Duration) Option {
 	return func(c *config) { c.timeout = d }
+}
+
+// WithBackoff bounds the wait between attempts to list the ConfigMap again
+// after a failure (see flagz.SourceConfig); the watch itself is retried by
+// client-go's reflector.
+func WithBackoff(min, max time.Duration) Option {
+	return func(c *config) { c.source.MinBackoff, c.source.MaxBackoff = min, max }
+}
+
+// WithSnapshotFile keeps the last known good values in the file at path
+// (see flagz.SourceConfig.SnapshotFile): when the API server cannot be
+// reached at start-up, Initialize serves the values saved there.
+func WithSnapshotFile(path string) Option {
+	return func(c *config) { c.source.SnapshotFile = path }
 }
 
 // New returns an Informer that applies the ConfigMap called name in
@@ -80,51 +83,32 @@ func WithSyncTimeout(d time.Duration) Option {
 // Run. The client needs get, list and watch on that ConfigMap (see the
 // package documentation for the Role).
 func New[F flagz.FlagSet](fs F, client CoreV1Getter, namespace, name string, opts ...Option) *Informer {
-	c := config{logger: slog.Default(), timeout: DefaultSyncTimeout,
-		sourceName: "configmap-api:" + namespace + "/" + name}
+	c := config{timeout: DefaultSyncTimeout,
+		source: flagz.SourceConfig{Name: "configmap-api:" + namespace + "/" + name}}
 	for _, opt := range opts {
 		opt(&c)
 	}
-	if c.logger == nil {
-		c.logger = slog.Default()
+	o := &apiOrigin{client: client, namespace: namespace, name: name, timeout: c.timeout}
+	if client == nil || namespace == "" || name == "" {
+		o.err = fmt.Errorf("informer: New needs a client, a namespace and a ConfigMap name (got namespace %q, name %q)", namespace, name)
 	}
-	logger := c.logger.With("source", c.sourceName)
-	return &Informer{
-		client:    client,
-		namespace: namespace,
-		name:      name,
-		src:       flagz.EngineFor(fs).Source(c.sourceName, flagz.WithLogger(c.logger)),
-		logger:    logger,
-		timeout:   c.timeout,
-	}
-}
-
-// Source returns the engine's handle for this informer: its name, status and
-// what it holds.
-func (i *Informer) Source() *flagz.Source { return i.src }
-
-// Status returns the informer's health (CONNECTING, SERVING, DEGRADED,
-// STOPPED), last sync, last revision (the ConfigMap's resourceVersion) and
-// the counts of applied, rejected, restart-required and ignored names.
-func (i *Informer) Status() flagz.SourceStatus { return i.src.Status() }
-
-// LastReport returns what became of each key in the last snapshot handed to
-// the engine (the first load, or the last change), or nil before the first.
-func (i *Informer) LastReport() flagz.Report {
-	if r := i.lastReport.Load(); r != nil {
-		return *r
-	}
-	return nil
+	return &Informer{Runtime: flagz.NewRuntime(fs, o, c.source), origin: o}
 }
 
 // Stats counts what the informer saw of its ConfigMap.
 type Stats struct {
 	Events  uint64 // adds, updates and deletes delivered by the API server
-	Batches uint64 // snapshots handed to the engine (initial load included)
+	Batches uint64 // changed snapshots handed to the engine after the initial load
 	Ignored uint64 // events skipped: same resourceVersion, or same content
 }
 
 // Stats returns the informer's event counters.
 func (i *Informer) Stats() Stats {
-	return Stats{Events: i.events.Load(), Batches: i.batches.Load(), Ignored: i.ignored.Load()}
+	o := i.origin
+	return Stats{Events: o.events.Load(), Batches: o.batches.Load(), Ignored: o.ignored.Load()}
+}
+
+// counters are the origin's Stats.
+type counters struct {
+	events, batches, ignored atomic.Uint64
 }

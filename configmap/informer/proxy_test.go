@@ -66,6 +66,13 @@ func (p *proxy) restore() {
 	p.serve(l)
 }
 
+// open counts the connections the proxy relays now.
+func (p *proxy) open() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.conns)
+}
+
 // track registers c, or reports false when the proxy was cut meanwhile.
 func (p *proxy) track(l net.Listener, c net.Conn) bool {
 	p.mu.Lock()

@@ -55,6 +55,7 @@ func (s snapshot) sameAs(prev snapshot) bool {
 type mailbox struct {
 	mu     sync.Mutex
 	latest *snapshot
+	puts   uint64        // how many snapshots were put
 	ready  chan struct{} // has a token while latest is set
 }
 
@@ -63,7 +64,33 @@ func newMailbox() *mailbox { return &mailbox{ready: make(chan struct{}, 1)} }
 func (m *mailbox) put(s snapshot) {
 	m.mu.Lock()
 	m.latest = &s
+	m.puts++
 	m.mu.Unlock()
+	m.signal()
+}
+
+// generation returns how many snapshots were put so far.
+func (m *mailbox) generation() uint64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.puts
+}
+
+// putUnlessNewer puts s only if nothing was put since generation gen: a
+// state read from elsewhere never overwrites an event that came after.
+func (m *mailbox) putUnlessNewer(gen uint64, s snapshot) {
+	m.mu.Lock()
+	if m.puts != gen {
+		m.mu.Unlock()
+		return
+	}
+	m.latest = &s
+	m.puts++
+	m.mu.Unlock()
+	m.signal()
+}
+
+func (m *mailbox) signal() {
 	select {
 	case m.ready <- struct{}{}:
 	default:

@@ -64,16 +64,15 @@ func TestMailboxKeepsOnlyTheNewest(t *testing.T) {
 }
 
 func TestObservedUnwrapsTombstonesAndFiltersOtherConfigMaps(t *testing.T) {
-	i := &Informer{namespace: "ns", name: "flags"}
-	r := &run{box: newMailbox()}
+	r := &follow{origin: &apiOrigin{namespace: "ns", name: "flags"}, box: newMailbox()}
 	other := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "other", ResourceVersion: "5"}}
-	i.observed(r, other, false)
+	r.observed(other, false)
 	if _, ok := r.box.take(); ok {
 		t.Fatal("a ConfigMap of another name was taken")
 	}
 	mine := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "flags", ResourceVersion: "6"},
 		Data: map[string]string{"a": "1"}}
-	i.observed(r, cache.DeletedFinalStateUnknown{Key: "ns/flags", Obj: mine}, true)
+	r.observed(cache.DeletedFinalStateUnknown{Key: "ns/flags", Obj: mine}, true)
 	s, ok := r.box.take()
 	if !ok || s.exists || len(s.values) != 0 || s.resourceVersion != "6" {
 		t.Fatalf("after a tombstone: %+v, %v; want a deletion at resourceVersion 6", s, ok)
