@@ -69,15 +69,17 @@ awk -v out="$consumer/readme" -v readme="$root/README.md" '
 ' "$root/README.md"
 blocks=$(find "$consumer/readme" -name main.go 2>/dev/null | wc -l)
 log "README.md: $blocks go blocks"
-if [ "$blocks" -gt 0 ]; then
-	unformatted=$(gofmt -l "$consumer/readme" | sed 's|.*/line\([0-9]*\)/main.go$|README.md:\1|')
-	[ -z "$unformatted" ] || die "gofmt would change the go block starting at" $unformatted
-fi
 
 cd "$consumer"
 export GOFLAGS=-mod=mod
 log "go mod tidy"
 go mod tidy
+if [ "$blocks" -gt 0 ]; then
+	log "gofmt -l readme"
+	unformatted=$(gofmt -l readme) || die "a go block of README.md does not parse (above)"
+	[ -z "$unformatted" ] || die "gofmt would change the go block starting at" \
+		$(printf '%s\n' "$unformatted" | sed 's|^readme/line\([0-9]*\)/main.go$|README.md:\1|')
+fi
 log "go build ./...${tools[*]:+ and tool}"
 go build ./...
 if [ "${#tools[@]}" -gt 0 ]; then go build -o "$consumer/bin/" tool; fi
