@@ -4,16 +4,12 @@ go 1.26.0
 
 replace github.com/flagz-go/flagz => ../
 
-replace (
-	github.com/flagz-go/flagz/internal/etcdtest => ../internal/etcdtest
-	github.com/flagz-go/flagz/watcher => ../watcher
-)
+replace github.com/flagz-go/flagz/watcher => ../watcher
 
 require (
 	fortio.org/dflag v1.9.3
 	fortio.org/sets v1.3.0
 	github.com/flagz-go/flagz v0.0.0-00010101000000-000000000000
-	github.com/flagz-go/flagz/internal/etcdtest v0.0.0-00010101000000-000000000000
 	github.com/flagz-go/flagz/watcher v0.0.0-00010101000000-000000000000
 	github.com/fsnotify/fsnotify v1.10.1
 	github.com/spf13/pflag v1.0.10
@@ -72,7 +68,6 @@ require (
 	github.com/coreos/go-systemd/v22 v22.7.0 // indirect
 	github.com/dustin/go-humanize v1.0.1 // indirect
 	github.com/flagz-go/flagz/configmap/informer v0.0.0-00010101000000-000000000000
-	github.com/flagz-go/flagz/internal/kubetest v0.0.0-00010101000000-000000000000
 	github.com/go-logr/logr v1.4.4 // indirect
 	github.com/go-logr/stdr v1.2.2 // indirect
 	github.com/go-viper/mapstructure/v2 v2.4.0 // indirect
@@ -133,5 +128,3 @@ require (
 )
 
 replace github.com/flagz-go/flagz/configmap/informer => ../configmap/informer
-
-replace github.com/flagz-go/flagz/internal/kubetest => ../internal/kubetest

@@ -14,7 +14,8 @@ import (
 // Values of sensitive flags are "[redacted]" (flagz.Redacted) everywhere
 // they would appear: value, default, last change, last rejection.
 type Page struct {
-	// FlagSet is the name of the flag set.
+	// FlagSet is the name of the flag set (flagz.Engine.Name: the program's
+	// name for the command-line flag set), also the page's title.
 	FlagSet string `json:"flag_set"`
 	// Time is when the page was read.
 	Time time.Time `json:"time"`

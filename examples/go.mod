@@ -5,15 +5,12 @@ go 1.26.0
 replace (
 	github.com/flagz-go/flagz => ../
 	github.com/flagz-go/flagz/configmap/informer => ../configmap/informer
-	github.com/flagz-go/flagz/internal/etcdtest => ../internal/etcdtest
-	github.com/flagz-go/flagz/internal/kubetest => ../internal/kubetest
 	github.com/flagz-go/flagz/watcher => ../watcher
 )
 
 require (
 	github.com/flagz-go/flagz v0.0.0-00010101000000-000000000000
 	github.com/flagz-go/flagz/configmap/informer v0.0.0-00010101000000-000000000000
-	github.com/flagz-go/flagz/internal/kubetest v0.0.0-00010101000000-000000000000
 	github.com/flagz-go/flagz/watcher v0.0.0-00010101000000-000000000000
 	github.com/prometheus/client_golang v1.25.0
 	github.com/spf13/pflag v1.0.10

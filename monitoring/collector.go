@@ -17,9 +17,12 @@ const UnknownFlag = "(unknown)"
 // Option configures a Collector.
 type Option func(*Collector)
 
-// WithSetName sets the "set" label of every metric. By default it is the
-// flag set's name (flagz.Engine.Name), or "default" if that is empty. Two
-// flag sets registered on one registry need different names.
+// WithSetName sets the "set" label of every metric. By default it is
+// flagz.Engine.Name: the flag set's name, except that the command-line flag
+// set (named os.Args[0]) gives the program's name, the same for every
+// process of one service wherever its binary lies (`go run` included), and
+// an empty name gives "default". Two flag sets registered on one registry
+// need different names.
 func WithSetName(name string) Option {
 	return func(c *Collector) { c.set = name }
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -153,6 +155,30 @@ func TestChecksumValueIsStableAndFollowsChanges(t *testing.T) {
 	other := newFixture(t, monitoring.WithSetName("server"))
 	if v := series(t, other.reg)[dyn]; v != first[dyn] {
 		t.Fatalf("an identical flag set reports %v, want %v", v, first[dyn])
+	}
+}
+
+// The command-line flag set is named os.Args[0], a new temporary path on
+// every `go run`: the set label is the program's name instead, the same for
+// every process of one service (flagz.Engine.Name).
+func TestSetLabelOfCommandLineFlagSetIsProgramName(t *testing.T) {
+	fs := pflag.NewFlagSet(os.Args[0], pflag.ContinueOnError)
+	flagz.DynInt64(fs, "rate", 100, "requests per second")
+	reg := prometheus.NewRegistry()
+	if _, err := monitoring.Register(reg, fs); err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf(`flagz_checksum{kind="dynamic",set=%q}`, filepath.Base(os.Args[0]))
+	if _, ok := series(t, reg)[want]; !ok {
+		t.Errorf("no series %s in %v", want, series(t, reg))
+	}
+
+	other := prometheus.NewRegistry()
+	if _, err := monitoring.Register(other, fs, monitoring.WithSetName("myservice")); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := series(t, other)[`flagz_checksum{kind="dynamic",set="myservice"}`]; !ok {
+		t.Errorf("WithSetName did not set the label: %v", series(t, other))
 	}
 }
 

@@ -32,6 +32,11 @@
 // holding it: more than one series means the fleet disagrees. go-flagz's form
 // (the checksum as a label, value 1) is available with WithChecksumLabel.
 //
+// The set label is flagz.Engine.Name unless WithSetName gives another: for
+// pflag.CommandLine or flag.CommandLine (named os.Args[0]) it is the
+// program's name (the binary's file name without ".exe"), so every process
+// of one service shares it, under `go run` too.
+//
 // # Cardinality
 //
 // Flag labels take only declared flag names: updates naming an unknown flag

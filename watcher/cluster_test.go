@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/flagz-go/flagz"
-	"github.com/flagz-go/flagz/internal/etcdtest"
+	"github.com/flagz-go/flagz/watcher/etcdtest"
 )
 
 // Fault test 6: in a 3-member cluster, the leader stops; the watcher

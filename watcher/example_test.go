@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz"
-	"github.com/flagz-go/flagz/internal/etcdtest"
 	"github.com/flagz-go/flagz/watcher"
+	"github.com/flagz-go/flagz/watcher/etcdtest"
 	"github.com/spf13/pflag"
 	clientv3 "go.etcd.io/etcd/client/v3"
 )

@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/flagz-go/flagz"
-	"github.com/flagz-go/flagz/internal/etcdtest"
+	"github.com/flagz-go/flagz/watcher/etcdtest"
 )
 
 // Fault test 4: etcd stops mid-stream and restarts on the same data

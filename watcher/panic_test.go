@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/flagz-go/flagz"
-	"github.com/flagz-go/flagz/internal/etcdtest"
+	"github.com/flagz-go/flagz/watcher/etcdtest"
 )
 
 // A validator that panics on an update does not take the watcher down: the

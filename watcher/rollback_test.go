@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/flagz-go/flagz"
-	"github.com/flagz-go/flagz/internal/etcdtest"
 	"github.com/flagz-go/flagz/watcher"
+	"github.com/flagz-go/flagz/watcher/etcdtest"
 	"go.etcd.io/etcd/api/v3/mvccpb"
 )
 

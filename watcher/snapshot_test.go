@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz"
-	"github.com/flagz-go/flagz/internal/etcdtest"
 	"github.com/flagz-go/flagz/watcher"
+	"github.com/flagz-go/flagz/watcher/etcdtest"
 )
 
 // Fault test 9: a process that starts while etcd is down serves the values

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz"
-	"github.com/flagz-go/flagz/internal/etcdtest"
+	"github.com/flagz-go/flagz/watcher/etcdtest"
 	"go.uber.org/goleak"
 )
 

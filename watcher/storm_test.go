@@ -5,7 +5,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/flagz-go/flagz/internal/etcdtest"
+	"github.com/flagz-go/flagz/watcher/etcdtest"
 )
 
 // Fault test 7: 10,000 puts to one flag from another client. The final

@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/flagz-go/flagz"
-	"github.com/flagz-go/flagz/internal/etcdtest"
+	"github.com/flagz-go/flagz/watcher/etcdtest"
 )
 
 // Fault test 2: updates apply, deletes return flags to their defaults, a

@@ -10,7 +10,7 @@ import (
 
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/benchmarks/internal/latency"
-	"github.com/flagz-go/flagz/internal/etcdtest"
+	"github.com/flagz-go/flagz/watcher/etcdtest"
 	"github.com/spf13/pflag"
 	clientv3 "go.etcd.io/etcd/client/v3"
 )

@@ -20,7 +20,7 @@ import (
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/benchmarks/internal/latency"
 	cmi "github.com/flagz-go/flagz/configmap/informer"
-	"github.com/flagz-go/flagz/internal/kubetest"
+	"github.com/flagz-go/flagz/configmap/informer/kubetest"
 )
 
 // Run with a fixed count so that percentiles have enough samples:

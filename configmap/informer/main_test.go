@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/flagz-go/flagz/internal/kubetest"
+	"github.com/flagz-go/flagz/configmap/informer/kubetest"
 )
 
 // server is the real kube-apiserver (with etcd) every test of the package

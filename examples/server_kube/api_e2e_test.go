@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flagz-go/flagz/configmap/informer/kubetest"
 	"github.com/flagz-go/flagz/examples/internal/demo"
 	"github.com/flagz-go/flagz/examples/internal/demotest"
-	"github.com/flagz-go/flagz/internal/kubetest"
 	authenticationv1 "k8s.io/api/authentication/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"

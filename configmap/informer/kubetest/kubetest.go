@@ -1,7 +1,10 @@
 // Package kubetest starts a real kube-apiserver, with the etcd behind it,
-// for tests. The binaries come from KUBEBUILDER_ASSETS, which
-// scripts/kube-assets.sh builds from the Go module proxy and prints;
-// scripts/test.sh sets it.
+// for tests of programs that use flagz's ConfigMap informer (as
+// net/http/httptest starts HTTP servers). It wraps controller-runtime's
+// envtest. The binaries come from the directory named by
+// KUBEBUILDER_ASSETS, as envtest expects (setup-envtest installs them; in
+// the flagz repository scripts/kube-assets.sh builds them from the Go
+// module proxy and prints the directory, and scripts/test.sh sets it).
 package kubetest
 
 import (
@@ -20,7 +23,8 @@ const AssetsEnv = "KUBEBUILDER_ASSETS"
 
 // ErrNoAssets is returned when AssetsEnv does not point at the binaries.
 var ErrNoAssets = errors.New(AssetsEnv + " is not set to a directory holding kube-apiserver and etcd: " +
-	"run scripts/test.sh, or export " + AssetsEnv + "=$(scripts/kube-assets.sh | tail -n 1)")
+	"install them (setup-envtest use -p path), or in the flagz repository run scripts/test.sh or export " +
+	AssetsEnv + "=$(scripts/kube-assets.sh | tail -n 1)")
 
 // Server is a running kube-apiserver with its etcd, listening on loopback.
 type Server struct {

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flagz-go/flagz/internal/etcdtest"
+	"github.com/flagz-go/flagz/watcher/etcdtest"
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
