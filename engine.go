@@ -1,6 +1,8 @@
 package flagz
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -85,8 +87,28 @@ func EngineFor[F FlagSet](fs F) *Engine {
 	return e.(*Engine)
 }
 
-// Name returns the flag set's name.
-func (e *Engine) Name() string { return e.fs.name() }
+// Name returns the name that identifies the flag set to operators: the
+// debug page's title and the metrics' "set" label. It is the flag set's
+// name, with two exceptions that keep it the same for every process of one
+// service. A flag set named os.Args[0], as pflag.CommandLine and
+// flag.CommandLine are, gives the program's name: the last element of that
+// path without a trailing ".exe", so /usr/local/bin/myservice, ./myservice
+// and the temporary path `go run` builds in are all "myservice". An empty
+// name gives "default".
+func (e *Engine) Name() string { return setName(e.fs.name(), os.Args) }
+
+// setName is Engine.Name for a flag set named name in a process started
+// with args.
+func setName(name string, args []string) string {
+	switch {
+	case name == "":
+		return "default"
+	case len(args) > 0 && name == args[0]:
+		return strings.TrimSuffix(filepath.Base(name), ".exe")
+	default:
+		return name
+	}
+}
 
 // declared registers a dynamic value flagz has just put on the flag set.
 func (e *Engine) declared(name string, v dynamicValue) {
