@@ -5,18 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-
-	"github.com/spf13/pflag"
-)
-
-// go-flagz's signatures: code that stores these functions in variables of
-// go-flagz's function types keeps compiling.
-var (
-	_ func(*pflag.FlagSet, string, string) *FileReadValue = FileReadFlag
-	_ func(*pflag.FlagSet) error                          = ReadFileFlags
-	_ func(string) *DynJSONValue                          = (*DynJSONValue)(nil).WithFileFlag
-	_ func(string) *DynStringSetValue                     = (*DynStringSetValue)(nil).WithFileFlag
-	_ func(string) *DynInt64Value                         = (*DynInt64Value)(nil).WithFileFlag
 )
 
 // The companion flag WithFileFlag declares is reached through the flag set,
