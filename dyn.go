@@ -301,11 +301,15 @@ func (d *Dyn[T]) WithSensitive() *Dyn[T] {
 	return d
 }
 
-// WithFileFlag adds a companion flag "<name>_path": when it holds a path,
-// ReadFileFlags sets this flag from that file's contents. It returns d and
-// the companion's value.
-func (d *Dyn[T]) WithFileFlag(defaultFilePath string) (*Dyn[T], *FileReadValue) {
-	return d, newFileReadValue(d.flagSet, d.name, defaultFilePath)
+// WithFileFlag adds a companion flag "<name>_path" holding defaultFilePath:
+// when it holds a path, ReadFileFlags sets this flag from that file's
+// contents. It returns d for chaining, as go-flagz does; the companion is
+// reached through the flag set, its Value a *FileReadValue:
+//
+//	fs.Lookup(d.Name() + "_path").Value.(*flagz.FileReadValue).Path()
+func (d *Dyn[T]) WithFileFlag(defaultFilePath string) *Dyn[T] {
+	newFileReadValue(d.flagSet, d.name, defaultFilePath)
+	return d
 }
 
 // WaitNotified blocks until every notification queued before the call has

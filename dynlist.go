@@ -83,9 +83,9 @@ func (d *DynStringSetValue) WithSensitive() *DynStringSetValue {
 }
 
 // WithFileFlag adds a "<name>_path" companion flag; see Dyn.WithFileFlag.
-func (d *DynStringSetValue) WithFileFlag(defaultFilePath string) (*DynStringSetValue, *FileReadValue) {
-	_, f := d.Dyn.WithFileFlag(defaultFilePath)
-	return d, f
+func (d *DynStringSetValue) WithFileFlag(defaultFilePath string) *DynStringSetValue {
+	d.Dyn.WithFileFlag(defaultFilePath)
+	return d
 }
 
 func buildStringSet(items []string) map[string]struct{} {

@@ -5,29 +5,23 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync/atomic"
 
 	"github.com/spf13/pflag"
 )
 
 // FileReadValue is the value of a "<name>_path" flag: a path from which
-// ReadFileFlags sets the flag called name.
+// ReadFileFlags sets the flag called name. It is the flag's Value, as in
+// go-flagz, so the companion flag that WithFileFlag declares is reached
+// through the flag set:
+//
+//	pathFlag := fs.Lookup("config_path").Value.(*flagz.FileReadValue)
+//
+// Its String is the path (empty for none), so Set(String()) round-trips.
 type FileReadValue struct {
-	fs             flagSet
 	parentFlagName string
-	path           pathValue
+	path           atomic.Pointer[string]
 }
-
-// pathValue is the flag.Value the "_path" flag holds.
-type pathValue struct{ path *string }
-
-func (p pathValue) String() string {
-	if p.path == nil {
-		return ""
-	}
-	return *p.path
-}
-func (p pathValue) Set(s string) error { *p.path = s; return nil }
-func (p pathValue) Type() string       { return "fileread" }
 
 // FileReadFlag declares "<parentFlagName>_path" on fs: when it holds a path
 // (defaultFilePath unless given), ReadFileFlags reads that file into the
@@ -37,20 +31,44 @@ func FileReadFlag[F FlagSet](fs F, parentFlagName, defaultFilePath string) *File
 }
 
 func newFileReadValue(fs flagSet, parent, defaultFilePath string) *FileReadValue {
-	path := defaultFilePath
-	v := &FileReadValue{fs: fs, parentFlagName: parent, path: pathValue{&path}}
+	v := &FileReadValue{parentFlagName: parent}
+	v.path.Store(&defaultFilePath)
+	name := parent + "_path"
 	usage := fmt.Sprintf("path of a file to read the value of --%s from", parent)
 	switch s := fs.(type) {
 	case pflagSet:
-		s.fs.VarP(v.path, parent+"_path", "", usage)
+		s.fs.VarP(v, name, "", usage)
 	case *stdFlagSetView:
-		s.fs.Var(v.path, parent+"_path", usage)
+		s.fs.Var(v, name, usage)
 	}
 	return v
 }
 
-// Path returns the path the flag holds now.
-func (f *FileReadValue) Path() string { return f.path.String() }
+// Path returns the path the flag holds now; empty means none.
+func (f *FileReadValue) Path() string {
+	if f == nil {
+		return ""
+	}
+	if p := f.path.Load(); p != nil {
+		return *p
+	}
+	return "" // the zero value, as flag.PrintDefaults makes one
+}
+
+// ParentFlagName names the flag that ReadFileFlags sets from the file.
+func (f *FileReadValue) ParentFlagName() string { return f.parentFlagName }
+
+// String returns the path.
+func (f *FileReadValue) String() string { return f.Path() }
+
+// Set replaces the path; an empty path means nothing is read.
+func (f *FileReadValue) Set(path string) error {
+	f.path.Store(&path)
+	return nil
+}
+
+// Type is "fileread", as in go-flagz.
+func (f *FileReadValue) Type() string { return "fileread" }
 
 // ReadFileFlags reads the file of every "_path" flag declared with
 // FileReadFlag or WithFileFlag that holds a path, and sets its parent flag to
@@ -60,29 +78,25 @@ func (f *FileReadValue) Path() string { return f.path.String() }
 // each naming its flag.
 func ReadFileFlags[F FlagSet](fs F) error {
 	e := EngineFor(fs)
-	var readers []*FileReadValue
+	type fileRead struct{ parent, path string }
+	var reads []fileRead
 	e.mu.Lock()
 	e.fs.visitAll(func(f *pflag.Flag) {
-		if p, ok := f.Value.(pathValue); ok {
-			if r := fileReaderFor(e.fs, f.Name, p); r != nil {
-				readers = append(readers, r)
-			}
+		if r, ok := f.Value.(*FileReadValue); ok && r.Path() != "" {
+			reads = append(reads, fileRead{r.parentFlagName, r.Path()})
 		}
 	})
 	e.mu.Unlock()
 
 	values := map[string]string{}
 	var errs []error
-	for _, r := range readers {
-		if r.Path() == "" {
-			continue
-		}
-		data, err := os.ReadFile(r.Path())
+	for _, r := range reads {
+		data, err := os.ReadFile(r.path)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("flag %q: reading %s: %w", r.parentFlagName, r.Path(), err))
+			errs = append(errs, fmt.Errorf("flag %q: reading %s: %w", r.parent, r.path, err))
 			continue
 		}
-		values[r.parentFlagName] = strings.TrimSuffix(string(data), "\n")
+		values[r.parent] = strings.TrimSuffix(string(data), "\n")
 	}
 	report := e.Source("fileread").Load(0, values)
 	errs = append(errs, report.Err())
@@ -92,12 +106,4 @@ func ReadFileFlags[F FlagSet](fs F) error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-func fileReaderFor(fs flagSet, pathFlag string, p pathValue) *FileReadValue {
-	parent, ok := strings.CutSuffix(pathFlag, "_path")
-	if !ok {
-		return nil
-	}
-	return &FileReadValue{fs: fs, parentFlagName: parent, path: p}
 }

@@ -18,7 +18,7 @@ func TestReadFileFlags(t *testing.T) {
 		return p
 	}
 	fs := newFlagSet(t)
-	hosts, _ := DynStringSlice(fs, "hosts", nil, "").WithFileFlag(write("hosts", "a, b\n"))
+	hosts := DynStringSlice(fs, "hosts", nil, "").WithFileFlag(write("hosts", "a, b\n"))
 	port := fs.Int("port", 1, "")
 	FileReadFlag(fs, "port", "")
 	token := DynString(fs, "token", "", "")
@@ -55,7 +55,7 @@ func TestReadFileFlagsStandardFlagSet(t *testing.T) {
 		t.Fatal(err)
 	}
 	fs := flag.NewFlagSet("std", flag.ContinueOnError)
-	limit, _ := DynInt64(fs, "limit", 1, "").WithFileFlag(p)
+	limit := DynInt64(fs, "limit", 1, "").WithFileFlag(p)
 	if err := ReadFileFlags(fs); err != nil || limit.Get() != 42 {
 		t.Fatalf("err=%v limit=%d", err, limit.Get())
 	}

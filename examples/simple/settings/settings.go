@@ -32,7 +32,7 @@ var (
 	// flagz.ReadFileFlags reads it after parsing. WithSensitive shows
 	// "[redacted]" instead of the value on the debug page, in logs and in
 	// errors.
-	APIToken, APITokenPath = flagz.DynString(pflag.CommandLine, "api_token", "", "token for the upstream API").
-				WithSensitive().
-				WithFileFlag("")
+	APIToken = flagz.DynString(pflag.CommandLine, "api_token", "", "token for the upstream API").
+			WithSensitive().
+			WithFileFlag("")
 )
