@@ -46,8 +46,9 @@ const RolloutBuckets = 10000
 // and uniform for distinct inputs, so sequential keys ("user-1", "user-2",
 // …) spread evenly and two salts choose unrelated sets of keys, which faster
 // non-cryptographic hashes of the standard libraries (FNV, CRC-32) do not
-// promise; and a salt and key of up to 55 bytes take one compression of
-// its block, about 80 ns where the processor has SHA instructions.
+// promise; and a salt and key of up to 55 bytes together take a single
+// compression of one 64-byte block, which Go runs with the processor's SHA
+// instructions where it has them (benchmarks/README.md has the numbers).
 func RolloutBucket(salt, key string) int {
 	return int(rolloutHash(salt, key) % RolloutBuckets)
 }

@@ -26,8 +26,10 @@ type DynRolloutValue struct {
 //	share   = percent | "ramp " percent ".." percent " " instant ".." instant
 //	percent = 1*DIGIT [ "." 1*2DIGIT ] "%"      ; 0% to 100% in steps of 0.01%
 //	instant = RFC 3339 date-time                 ; 2026-12-01T10:00:00Z
-//	option  = "salt=" word | "on=" keys | "off=" keys
-//	keys    = key *( "," key )                   ; a key: no white space, no comma
+//	option  = "salt=" salt | "on=" keys | "off=" keys
+//	salt    = *( any character but white space )
+//	keys    = key *( "," key )
+//	key     = 1*( any character but white space and "," )
 //
 // such as "5%", "12.5% salt=checkout-v2 on=alice,bob off=carol" or
 // "ramp 5%..100% 2026-12-01T10:00:00Z..2026-12-08T10:00:00Z" (each option
