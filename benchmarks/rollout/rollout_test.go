@@ -69,6 +69,10 @@ func keep(bool) {}
 //     rollout, with the context built from the key, as per request.
 //   - growthbook: EvalFeature of a feature with a 25% coverage rule, with
 //     the client bound to the key's attributes, as per request.
+//
+// The lists case adds four keys always on and two always off; the ramp case
+// moves from 5% to 100% over a day, and is also compared with the floor
+// plus one read of the wall clock (time.Now), which a ramp needs.
 func BenchmarkEnabled(b *testing.B) {
 	framed := []byte(salt + "\x00" + key)
 	floor := func(b *testing.B) {
@@ -119,4 +123,11 @@ func BenchmarkEnabled(b *testing.B) {
 		}
 	})
 	b.Run("ramp/sha256", floor)
+	b.Run("ramp/sha256+clock", func(b *testing.B) { // the floor plus the wall clock a ramp reads
+		b.ReportAllocs()
+		for b.Loop() {
+			sum := sha256.Sum256(framed)
+			keep(binary.BigEndian.Uint64(sum[:8])%10000 < uint64(time.Now().UnixMilli()%10000))
+		}
+	})
 }
