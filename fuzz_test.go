@@ -50,3 +50,12 @@ func FuzzProto(f *testing.F) {
 	fs := newFlagSet(f)
 	fuzzRoundTrip(f, DynProto(fs, "p", &structpb.Struct{}, "").codec, `{"a":1}`, `{"a":{"b":[1,"x",null]}}`, "\x0a\x03\x0a\x01a", "")
 }
+
+func FuzzRollout(f *testing.F) {
+	fs := newFlagSet(f)
+	fuzzRoundTrip(f, DynRollout(fs, "rollout", Rollout{}, "").codec,
+		"5%", " 12.5%\n", "100.00%", "101%", "-1%", "5", "25% salt=checkout-v2 on=b,a off=c",
+		"ramp 5%..100% 2026-12-01T10:00:00Z..2026-12-08T10:00:00.5+02:00", "25% salt=rollout",
+		`{"percent": 7, "salt": "two words", "on": ["a,b"]}`,
+		`{"ramp": {"from": 5, "to": 1, "start": "2026-12-01T10:00:00Z", "end": "2026-12-08T10:00:00Z"}}`)
+}

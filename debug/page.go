@@ -63,7 +63,11 @@ func (h *handler) read(filter Filter) Page {
 	}
 	for _, st := range states {
 		if filter.keeps(st) {
-			page.Flags = append(page.Flags, newFlag(st))
+			f := newFlag(st)
+			if !f.Sensitive {
+				f.Description = h.describe(st.Name)
+			}
+			page.Flags = append(page.Flags, f)
 		}
 	}
 	return page

@@ -1,8 +1,11 @@
 package debug
 
 import (
+	"flag"
 	"fmt"
 	"time"
+
+	"github.com/spf13/pflag"
 
 	"github.com/flagz-go/flagz"
 )
@@ -60,7 +63,12 @@ type Flag struct {
 	// and LastRejection are redacted.
 	Sensitive bool   `json:"sensitive"`
 	Value     string `json:"value"`
-	Default   string `json:"default"`
+	// Description is the value as a person reads it, for values that
+	// describe themselves (a method Describe() string): a rollout reads
+	// "25% (salt checkout-v2)", a ramp with its share now. Absent for other
+	// values and for sensitive flags.
+	Description string `json:"description,omitempty"`
+	Default     string `json:"default"`
 	// Changed is true when Value differs from Default.
 	Changed bool   `json:"changed"`
 	Usage   string `json:"usage"`
@@ -163,5 +171,40 @@ func newSource(st flagz.SourceStatus) Source {
 		Name: st.Name, State: st.State.String(), Since: st.Since, Error: st.Err,
 		LastSync: st.LastSync, LastRevision: st.LastRevision,
 		Applied: st.Applied, Rejected: st.Rejected, RestartRequired: st.RestartRequired, Ignored: st.Ignored,
+	}
+}
+
+// describer returns a function giving the Describe() text of the value of
+// the flag called name, or "" when it has none. Looking a flag up reads
+// only the flag set's declarations, which nothing writes after start-up.
+func describer[F flagz.FlagSet](fs F) func(name string) string {
+	var lookup func(name string) any
+	switch s := any(fs).(type) {
+	case *pflag.FlagSet:
+		lookup = func(name string) any {
+			if f := s.Lookup(name); f != nil {
+				return f.Value
+			}
+			return nil
+		}
+	case *flag.FlagSet:
+		lookup = func(name string) any {
+			if f := s.Lookup(name); f != nil {
+				return f.Value
+			}
+			return nil
+		}
+	}
+	return func(name string) (text string) {
+		v, ok := lookup(name).(interface{ Describe() string })
+		if !ok {
+			return ""
+		}
+		defer func() {
+			if recover() != nil {
+				text = "" // a panicking Describe leaves the canonical value alone on the page
+			}
+		}()
+		return v.Describe()
 	}
 }
