@@ -76,13 +76,13 @@ func DynRollout[F FlagSet](fs F, name string, value Rollout, usage string) *DynR
 // The empty key is enabled only at 100%. Enabled takes no lock and
 // allocates nothing for a salt and key of up to 1 KiB together.
 func (d *DynRolloutValue) Enabled(key string) bool {
-	return d.ptr.Load().enabledAt(key, time.Now)
+	return d.ptr.Load().v.enabledAt(key, time.Now)
 }
 
 // EnabledAt is Enabled as it would answer at t (under a ramp; without one
 // the answer does not depend on time).
 func (d *DynRolloutValue) EnabledAt(key string, t time.Time) bool {
-	return d.ptr.Load().enabledAt(key, func() time.Time { return t })
+	return d.ptr.Load().v.enabledAt(key, func() time.Time { return t })
 }
 
 // Describe returns the value as a person reads it, with the share in force
@@ -161,7 +161,7 @@ func (d *DynRolloutValue) WithSensitive() *DynRolloutValue {
 }
 
 // WithFileFlag adds a "<name>_path" companion flag; see Dyn.WithFileFlag.
-func (d *DynRolloutValue) WithFileFlag(defaultFilePath string) (*DynRolloutValue, *FileReadValue) {
-	_, f := d.Dyn.WithFileFlag(defaultFilePath)
-	return d, f
+func (d *DynRolloutValue) WithFileFlag(defaultFilePath string) *DynRolloutValue {
+	d.Dyn.WithFileFlag(defaultFilePath)
+	return d
 }

@@ -18,7 +18,11 @@ type FlagState struct {
 	Dynamic   bool
 	Sensitive bool
 	Value     string // current value, Redacted for a sensitive flag
-	Default   string // Redacted for a sensitive flag
+	// Description is the value as a person reads it, for values that
+	// describe themselves (a method Describe() string, as a rollout has):
+	// "25% (salt checkout-v2)". Empty for other values and sensitive flags.
+	Description string
+	Default     string // Redacted for a sensitive flag
 	Changed   bool   // the current value differs from the default
 
 	// CommandLine is the value the flag was given before any source ran (on
@@ -122,6 +126,9 @@ func (e *Engine) fillState(st *FlagState, en *entry, cmdline map[string]string) 
 	if v, ok := cmdline[f.Name]; ok {
 		st.CommandLine = &v
 	}
+	if !st.Sensitive {
+		st.Description = describe(f.Value)
+	}
 	if st.Sensitive {
 		st.Value, st.Default = Redacted, Redacted
 		if st.CommandLine != nil {
@@ -168,4 +175,19 @@ func (e *Engine) FlagSyntax(name string) (Syntax, bool) {
 		return en.dyn.valueSyntax(), true
 	}
 	return SyntaxText, true
+}
+
+// describe returns the Describe() text of a value that has one; a panic in
+// it leaves the description empty.
+func describe(v any) (text string) {
+	d, ok := v.(interface{ Describe() string })
+	if !ok {
+		return ""
+	}
+	defer func() {
+		if recover() != nil {
+			text = ""
+		}
+	}()
+	return d.Describe()
 }

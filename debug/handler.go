@@ -43,7 +43,6 @@ func WithLogger(logger *slog.Logger) Option {
 
 type handler struct {
 	engine    *flagz.Engine
-	describe  func(name string) string
 	setter    bool
 	authorize func(*http.Request) error
 	logger    *slog.Logger
@@ -55,8 +54,7 @@ type handler struct {
 // path, and, when WithSetter is given, the setter for POST on a path ending
 // in "/set". Everything it shows comes from flagz.EngineFor(fs).
 func NewHandler[F flagz.FlagSet](fs F, opts ...Option) http.Handler {
-	h := &handler{engine: flagz.EngineFor(fs), describe: describer(fs), logger: slog.Default(),
-		csrf: http.NewCrossOriginProtection()}
+	h := &handler{engine: flagz.EngineFor(fs), logger: slog.Default(), csrf: http.NewCrossOriginProtection()}
 	for _, opt := range opts {
 		opt(h)
 	}

@@ -63,11 +63,7 @@ func (h *handler) read(filter Filter) Page {
 	}
 	for _, st := range states {
 		if filter.keeps(st) {
-			f := newFlag(st)
-			if !f.Sensitive {
-				f.Description = h.describe(st.Name)
-			}
-			page.Flags = append(page.Flags, f)
+			page.Flags = append(page.Flags, newFlag(st))
 		}
 	}
 	return page

@@ -1,11 +1,8 @@
 package debug
 
 import (
-	"flag"
 	"fmt"
 	"time"
-
-	"github.com/spf13/pflag"
 
 	"github.com/flagz-go/flagz"
 )
@@ -143,7 +140,7 @@ func checksumText(sum uint64) string { return fmt.Sprintf("%016x", sum) }
 func newFlag(st flagz.FlagState) Flag {
 	f := Flag{
 		Name: st.Name, Type: st.Type, Dynamic: st.Dynamic, Sensitive: st.Sensitive,
-		Value: st.Value, Default: st.Default, Changed: st.Changed, Usage: st.Usage,
+		Value: st.Value, Description: st.Description, Default: st.Default, Changed: st.Changed, Usage: st.Usage,
 		NotifierPanic: st.NotifierPanic,
 	}
 	if c := st.LastChange; c != nil {
@@ -155,7 +152,7 @@ func newFlag(st flagz.FlagState) Flag {
 			Value: r.Value, Reason: r.Reason}
 	}
 	if f.Sensitive { // the engine redacts already; this guards against a future field
-		f.Value, f.Default = flagz.Redacted, flagz.Redacted
+		f.Value, f.Default, f.Description = flagz.Redacted, flagz.Redacted, ""
 		if f.LastChange != nil {
 			f.LastChange.Old, f.LastChange.New = flagz.Redacted, flagz.Redacted
 		}
@@ -171,40 +168,5 @@ func newSource(st flagz.SourceStatus) Source {
 		Name: st.Name, State: st.State.String(), Since: st.Since, Error: st.Err,
 		LastSync: st.LastSync, LastRevision: st.LastRevision,
 		Applied: st.Applied, Rejected: st.Rejected, RestartRequired: st.RestartRequired, Ignored: st.Ignored,
-	}
-}
-
-// describer returns a function giving the Describe() text of the value of
-// the flag called name, or "" when it has none. Looking a flag up reads
-// only the flag set's declarations, which nothing writes after start-up.
-func describer[F flagz.FlagSet](fs F) func(name string) string {
-	var lookup func(name string) any
-	switch s := any(fs).(type) {
-	case *pflag.FlagSet:
-		lookup = func(name string) any {
-			if f := s.Lookup(name); f != nil {
-				return f.Value
-			}
-			return nil
-		}
-	case *flag.FlagSet:
-		lookup = func(name string) any {
-			if f := s.Lookup(name); f != nil {
-				return f.Value
-			}
-			return nil
-		}
-	}
-	return func(name string) (text string) {
-		v, ok := lookup(name).(interface{ Describe() string })
-		if !ok {
-			return ""
-		}
-		defer func() {
-			if recover() != nil {
-				text = "" // a panicking Describe leaves the canonical value alone on the page
-			}
-		}()
-		return v.Describe()
 	}
 }
