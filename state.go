@@ -23,7 +23,7 @@ type FlagState struct {
 	// "25% (salt checkout-v2)". Empty for other values and sensitive flags.
 	Description string
 	Default     string // Redacted for a sensitive flag
-	Changed   bool   // the current value differs from the default
+	Changed     bool   // the current value differs from the default
 
 	// CommandLine is the value the flag was given before any source ran (on
 	// the command line, usually), Redacted for a sensitive flag; nil when it
