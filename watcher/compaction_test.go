@@ -15,10 +15,7 @@ import (
 // client resumes the watch at a compacted revision; the watcher lists the
 // prefix again and converges, the deleted flag back at its default.
 func TestCompactionWhileDisconnected(t *testing.T) {
-	srv := etcdtest.Start(t)
-	proxy := etcdtest.NewProxy(t, srv)
-	writer := srv.Client(t)
-	cli := etcdtest.NewClient(t, proxy.Endpoint()) // the watcher's, through the proxy
+	proxy, writer, cli := proxiedEtcd(t)
 	put(t, writer, "rate", "250")
 	put(t, writer, "name", "alice")
 
@@ -60,10 +57,7 @@ func TestCompactionWhileDisconnected(t *testing.T) {
 // from the history, is found by the relist and rolled back to the value
 // this process last applied.
 func TestBadValueFoundByRelistIsRolledBack(t *testing.T) {
-	srv := etcdtest.Start(t)
-	proxy := etcdtest.NewProxy(t, srv)
-	writer := srv.Client(t)
-	cli := etcdtest.NewClient(t, proxy.Endpoint())
+	proxy, writer, cli := proxiedEtcd(t)
 	put(t, writer, "rate", "250")
 
 	logs := &logRecorder{}

@@ -30,14 +30,22 @@
 // after start-up is reported "restart required" and not applied.
 //
 // When the watch breaks (history compacted, no leader, server or network
-// gone: the watcher asks for a progress notification at each health-check
-// interval and treats silence as a failure), the state becomes DEGRADED,
-// the flags keep their last good values, and the watcher lists the prefix
-// again with capped exponential backoff and jitter, reconciling what it
-// finds: changed names applied, names gone returned to their defaults. Then
-// it is SERVING again. The client's own gRPC reconnect backoff
+// gone) or cannot be created within the request timeout, the state
+// becomes DEGRADED, the flags keep their last good values, and the watcher
+// lists the prefix again with capped exponential backoff and jitter,
+// reconciling what it finds: changed names applied, names gone returned to
+// their defaults. Then it is SERVING again. The client's own gRPC reconnect backoff
 // (grpc.WithConnectParams in clientv3.Config.DialOptions) bounds how soon
 // it notices that etcd is back.
+//
+// At each health-check interval the watcher reads etcd's revision with a
+// linearizable read. A read that fails means etcd is unreachable. A
+// revision past what the watch delivered means the watch owes an event or
+// a progress notification, which it then asks for; silence within the
+// request timeout means the watch is dead. On a quiet etcd (nothing
+// written since the listing) etcd answers no progress request, and none is
+// sent: the read alone shows that nothing was missed, and the state stays
+// SERVING.
 //
 // # Rollback
 //
@@ -53,7 +61,9 @@
 //
 // WithSnapshotFile saves every applied state to a file atomically; when
 // etcd is unreachable at start-up, Initialize serves the saved values and
-// reports DEGRADED until etcd answers.
+// reports DEGRADED until etcd answers. The file is JSON (format
+// "flagz-snapshot/v1", with the source name and revision) and keeps every
+// value byte for byte: as text when it is valid UTF-8, else as base64.
 //
 // # Health
 //

@@ -12,29 +12,27 @@ import (
 )
 
 var (
-	errWatchClosed = errors.New("watch closed by the client")
-	errNoAnswer    = errors.New("etcd did not answer a progress request on the watch")
+	errWatchClosed     = errors.New("watch closed by the client")
+	errWatchNotCreated = errors.New("etcd did not confirm the creation of the watch")
 )
 
 // follow watches the prefix from the revision after w.rev and applies each
-// event, until the watch fails; it returns why. Every health-check interval
-// it asks etcd for a progress notification on the watch stream: if no
-// response of any kind arrives within the request timeout, the stream is
-// dead (the server is gone, or the network is), even though the client
-// would keep retrying silently.
+// event, until the watch fails; it returns why. Creating the watch is
+// bounded by the request timeout, and every health-check interval a
+// healthCheck judges whether the watch still delivers what etcd holds,
+// since the client would otherwise keep retrying silently while the server
+// or the network is gone.
 func (w *Watcher) follow(ctx context.Context, bo *backoff) error {
-	wctx, cancel := context.WithCancel(clientv3.WithRequireLeader(ctx))
-	wch := w.client.Watch(wctx, w.keyPrefix,
-		clientv3.WithPrefix(),
-		clientv3.WithRev(w.rev+1),
-		clientv3.WithProgressNotify(),
-		clientv3.WithCreatedNotify(),
-	)
+	wctx, cancel := context.WithCancel(w.watchContext(ctx))
+	wch, err := w.openWatch(wctx, cancel)
+	if err != nil {
+		return err
+	}
 	defer w.closeWatch(cancel, wch)
 
+	health := &healthCheck{w: w, wctx: wctx}
 	probe := time.NewTicker(w.opts.probeInterval)
 	defer probe.Stop()
-	var answerDue <-chan time.Time // set while a progress request waits for an answer
 	for {
 		select {
 		case <-ctx.Done():
@@ -43,7 +41,7 @@ func (w *Watcher) follow(ctx context.Context, bo *backoff) error {
 			if !ok {
 				return errWatchClosed
 			}
-			answerDue = nil
+			health.answered()
 			if err := resp.Err(); err != nil {
 				return err
 			}
@@ -58,25 +56,40 @@ func (w *Watcher) follow(ctx context.Context, bo *backoff) error {
 				w.apply(ctx, resp.Events)
 			}
 		case <-probe.C:
-			if answerDue != nil {
-				continue
+			if err := health.probe(); err != nil {
+				return err
 			}
-			if err := w.requestProgress(wctx); err != nil {
-				return fmt.Errorf("%w: %w", errNoAnswer, err)
-			}
-			answerDue = time.After(w.opts.requestTimeout)
-		case <-answerDue:
-			return fmt.Errorf("%w within %v", errNoAnswer, w.opts.requestTimeout)
+		case <-health.answerDue:
+			return health.timedOut()
 		}
 	}
 }
 
-// requestProgress asks for a progress notification on the stream of wctx's
-// watch. The client blocks while it reconnects, hence the timeout.
-func (w *Watcher) requestProgress(wctx context.Context) error {
-	ctx, cancel := context.WithTimeout(wctx, w.opts.requestTimeout)
-	defer cancel()
-	return w.client.RequestProgress(ctx)
+// openWatch creates the watch on wctx and returns its channel.
+// clientv3.Watch returns only once etcd has confirmed the watch, or wctx
+// has ended: with etcd unreachable it would wait for as long as the
+// outage lasts, so it runs in a goroutine and is given the request
+// timeout. On timeout wctx is canceled, which makes Watch return at once.
+func (w *Watcher) openWatch(wctx context.Context, cancel context.CancelFunc) (clientv3.WatchChan, error) {
+	opened := make(chan clientv3.WatchChan, 1)
+	go func() {
+		opened <- w.client.Watch(wctx, w.keyPrefix,
+			clientv3.WithPrefix(),
+			clientv3.WithRev(w.rev+1),
+			clientv3.WithProgressNotify(),
+			clientv3.WithCreatedNotify(),
+		)
+	}()
+	timeout := time.NewTimer(w.opts.requestTimeout)
+	defer timeout.Stop()
+	select {
+	case wch := <-opened:
+		return wch, nil
+	case <-timeout.C:
+		cancel() // Watch returns once wctx is done
+		w.closeWatch(cancel, <-opened)
+		return nil, fmt.Errorf("%w within %v", errWatchNotCreated, w.opts.requestTimeout)
+	}
 }
 
 // closeWatch cancels the watch and waits until the client has closed its

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/watcher/etcdtest"
 	"github.com/flagz-go/flagz/internal/wait"
 	"github.com/flagz-go/flagz/watcher"
 	"github.com/spf13/pflag"
@@ -94,6 +95,16 @@ func ctxT(t *testing.T) context.Context {
 	return ctx
 }
 
+// proxiedEtcd starts etcd with a proxy in front of it. writer talks to etcd
+// directly; cli, the watcher's client, goes through the proxy, which can
+// cut the network while etcd keeps running.
+func proxiedEtcd(t *testing.T) (proxy *etcdtest.Proxy, writer, cli *clientv3.Client) {
+	t.Helper()
+	srv := etcdtest.Start(t)
+	proxy = etcdtest.NewProxy(t, srv)
+	return proxy, srv.Client(t), etcdtest.NewClient(t, proxy.Endpoint())
+}
+
 // put writes key (relative to prefix) and returns the revision of the write.
 func put(t *testing.T, cli *clientv3.Client, key, value string) int64 {
 	t.Helper()
@@ -166,17 +177,23 @@ func history(t *testing.T, cli *clientv3.Client, key string, from, to int64) []*
 
 func state(w *watcher.Watcher) flagz.State { return w.Status().State }
 
-// logRecorder keeps the messages of every record logged through it.
+// logRecorder keeps the level and message of every record logged through
+// it.
 type logRecorder struct {
-	mu   sync.Mutex
-	msgs []string
+	mu      sync.Mutex
+	records []loggedRecord
+}
+
+type loggedRecord struct {
+	level slog.Level
+	msg   string
 }
 
 func (r *logRecorder) Enabled(context.Context, slog.Level) bool { return true }
 func (r *logRecorder) Handle(_ context.Context, rec slog.Record) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.msgs = append(r.msgs, rec.Message)
+	r.records = append(r.records, loggedRecord{rec.Level, rec.Message})
 	return nil
 }
 func (r *logRecorder) WithAttrs([]slog.Attr) slog.Handler { return r }
@@ -185,5 +202,18 @@ func (r *logRecorder) WithGroup(string) slog.Handler      { return r }
 func (r *logRecorder) logged(substr string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return slices.ContainsFunc(r.msgs, func(m string) bool { return strings.Contains(m, substr) })
+	return slices.ContainsFunc(r.records, func(rec loggedRecord) bool { return strings.Contains(rec.msg, substr) })
+}
+
+// warnings returns the messages logged at level WARN or above.
+func (r *logRecorder) warnings() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for _, rec := range r.records {
+		if rec.level >= slog.LevelWarn {
+			out = append(out, rec.msg)
+		}
+	}
+	return out
 }

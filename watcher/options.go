@@ -85,15 +85,20 @@ func WithSourceName(name string) Option {
 // every applied state is written to it atomically, and Initialize loads it
 // when etcd cannot be reached, so the process starts with the values it
 // last saw (state DEGRADED) until etcd answers. The file holds values in
-// clear text, like etcd does, with permissions 0600.
+// clear text, like etcd does, with permissions 0600: valid UTF-8 as text,
+// anything else (binary protobuf, say) as base64, so every value comes
+// back byte for byte. A file of another format or another source (see
+// WithSourceName) is refused with an error.
 func WithSnapshotFile(path string) Option {
 	return func(o *options) { o.snapshotPath = path }
 }
 
-// WithHealthCheck sets how often the watcher asks etcd to confirm that the
-// watch is alive (a progress request on the watch stream), and how long it
-// waits for that answer and for any other request before it considers etcd
-// unreachable, reports DEGRADED and reconnects. Defaults: 10s and 5s.
+// WithHealthCheck sets how often the watcher checks that the watch is
+// alive (a linearizable read of etcd's revision, and a progress request on
+// the watch when etcd is past what the watch delivered), and how long it
+// waits for those answers, for the creation of the watch and for any other
+// request before it considers etcd unreachable, reports DEGRADED and
+// reconnects. Defaults: 10s and 5s.
 func WithHealthCheck(interval, timeout time.Duration) Option {
 	return func(o *options) { o.probeInterval, o.requestTimeout = interval, timeout }
 }

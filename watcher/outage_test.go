@@ -1,6 +1,7 @@
 package watcher_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/flagz-go/flagz"
@@ -44,4 +45,41 @@ func TestEtcdStoppedAndRestarted(t *testing.T) {
 	// Still following after the recovery.
 	put(t, writer, "rate", "280")
 	eventually(t, "rate = 280", func() bool { return f.rate.Get() == 280 })
+}
+
+// Issue 9.2: the network to etcd is cut after Initialize and before Start,
+// so the watch cannot be created. The watcher reports DEGRADED (creating
+// the watch is bounded by the request timeout), keeps the last good
+// values, retries, and once the network returns it reconciles what changed
+// meanwhile and follows again.
+func TestCutBeforeTheWatchOpens(t *testing.T) {
+	proxy, writer, cli := proxiedEtcd(t)
+	put(t, writer, "rate", "250")
+	put(t, writer, "name", "alice")
+
+	f := newTestFlags()
+	w := newWatcher(t, f.fs, cli, fastOptions()...)
+	if _, err := w.Initialize(context.Background()); err != nil {
+		t.Fatalf("Initialize: %v", err)
+	}
+	proxy.Cut()
+	if err := w.Start(context.Background()); err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	eventually(t, "state DEGRADED while the watch cannot be created", func() bool { return state(w) == flagz.StateDegraded })
+	if st := w.Status(); st.Err == "" {
+		t.Errorf("DEGRADED status gives no reason: %+v", st)
+	}
+	if f.rate.Get() != 250 || f.name.Get() != "alice" {
+		t.Errorf("while cut off: rate = %d, name = %q; want the last good 250, alice", f.rate.Get(), f.name.Get())
+	}
+
+	put(t, writer, "rate", "260")
+	del(t, writer, "name")
+	proxy.Restore()
+	eventually(t, "reconciled after the network returned", func() bool {
+		return f.rate.Get() == 260 && f.name.Get() == "default-name" && state(w) == flagz.StateServing
+	})
+	put(t, writer, "rate", "270")
+	eventually(t, "rate = 270", func() bool { return f.rate.Get() == 270 })
 }

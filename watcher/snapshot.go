@@ -1,7 +1,6 @@
 package watcher
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,21 +8,17 @@ import (
 	"github.com/flagz-go/flagz"
 )
 
-// snapshotFile is what the last-known-good file holds.
-type snapshotFile struct {
-	Prefix   string            `json:"prefix"`
-	Revision int64             `json:"revision"`
-	Values   map[string]string `json:"values"` // flag name -> the text applied
-}
-
 // persist writes the values this source has applied to the snapshot file,
 // if one is configured. Failures are logged: the flags are already set.
 func (w *Watcher) persist() {
 	if w.opts.snapshotPath == "" {
 		return
 	}
-	snap := snapshotFile{Prefix: w.prefix, Revision: w.rev, Values: w.src.Applied()}
-	if err := writeFileAtomic(w.opts.snapshotPath, snap); err != nil {
+	data, err := encodeSnapshot(w.opts.sourceName, w.rev, w.src.Applied())
+	if err == nil {
+		err = writeFileAtomic(w.opts.snapshotPath, data)
+	}
+	if err != nil {
 		w.log.Warn("flagz watcher: cannot save the snapshot file", "path", w.opts.snapshotPath, "error", err)
 	}
 }
@@ -34,26 +29,19 @@ func (w *Watcher) loadSnapshot() (flagz.Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("watcher: read snapshot file: %w", err)
 	}
-	var snap snapshotFile
-	if err := json.Unmarshal(data, &snap); err != nil {
+	rev, values, err := decodeSnapshot(data, w.opts.sourceName)
+	if err != nil {
 		return nil, fmt.Errorf("watcher: snapshot file %s: %w", w.opts.snapshotPath, err)
 	}
-	if snap.Prefix != w.prefix {
-		return nil, fmt.Errorf("watcher: snapshot file %s holds prefix %q, not %q", w.opts.snapshotPath, snap.Prefix, w.prefix)
-	}
-	report := w.src.Load(snap.Revision, snap.Values)
-	w.loaded, w.current, w.rev = true, false, snap.Revision
+	report := w.src.Load(rev, values)
+	w.loaded, w.current, w.rev = true, false, rev
 	return report, nil
 }
 
-// writeFileAtomic writes v as JSON to a temporary file next to path, syncs
-// it and renames it over path, so readers see the old or the new content,
+// writeFileAtomic writes data to a temporary file next to path, syncs it
+// and renames it over path, so readers see the old or the new content,
 // never a part.
-func writeFileAtomic(path string, v any) (err error) {
-	data, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
+func writeFileAtomic(path string, data []byte) (err error) {
 	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
 	if err != nil {
 		return err

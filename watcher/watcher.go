@@ -19,6 +19,7 @@ type Watcher struct {
 	client    *clientv3.Client
 	prefix    string // as given, without a trailing slash
 	keyPrefix string // prefix + "/": every flag's key starts with it
+	stream    string // distinguishes this watcher's gRPC watch stream (watchContext)
 	opts      options
 	src       *flagz.Source
 	log       *slog.Logger
@@ -55,6 +56,7 @@ func New[F flagz.FlagSet](fs F, client *clientv3.Client, prefix string, opts ...
 		client:    client,
 		prefix:    prefix,
 		keyPrefix: prefix + "/",
+		stream:    newStreamID(),
 		opts:      o,
 		src:       flagz.EngineFor(fs).Source(o.sourceName, flagz.WithLogger(o.logger)),
 		log:       o.logger.With("source", o.sourceName),

@@ -1,0 +1,127 @@
+package watcher
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	clientv3 "go.etcd.io/etcd/client/v3"
+	"google.golang.org/grpc/metadata"
+)
+
+var (
+	errUnreachable = errors.New("etcd did not answer a health-check read")
+	errNoAnswer    = errors.New("etcd did not answer a progress request on the watch")
+)
+
+// healthCheck judges, once per health-check interval, whether the watch
+// still delivers what etcd holds. Neither a progress request alone nor a
+// read alone can judge it, because of how etcd answers:
+//
+//   - etcd answers a progress request only when every watch on the gRPC
+//     stream is synced and the store revision is at or past the watch's
+//     start revision (watchableStore.progressIfSync in
+//     server/storage/mvcc/watchable_store.go, reached through
+//     serverWatchStream.recvLoop's RequestProgressAll in
+//     server/etcdserver/api/v3rpc/watch.go; the periodic notifications of
+//     WithProgressNotify take the same path). The watch starts at the
+//     listing's revision + 1, so while nobody writes, etcd drops every
+//     request silently: silence proves nothing on a quiet cluster.
+//   - A linearizable read (a Get of one key, count only) is answered
+//     whenever the cluster has a leader and the member is reachable, and
+//     its header carries the store revision R at the time of the read.
+//
+// So each check reads R first. A read that fails or times out means etcd
+// is unreachable through this client (a stopped server, a cut network, no
+// leader), and the watch is abandoned. If R is at most the revision the
+// watch has delivered up to (events, progress notifications, or the
+// listing), there is nothing the watch could have missed: the source is
+// current at that revision, whatever the stream's state, and no progress
+// request is sent (etcd would drop it). If R is past it, the store is past
+// the watch's start revision, so etcd answers a progress request on a
+// healthy watch: one is sent, and if neither it nor an event is answered
+// within the request timeout, the stream is dead (a member cut off while
+// the read went to another, a stuck stream) and the watch is abandoned.
+// A dead stream is thus noticed within an interval and a timeout of the
+// first write that it should have delivered, and a quiet etcd stays
+// SERVING.
+//
+// The rule "every watch on the stream" would let another watch on the
+// caller's client (one from a future revision, or an unsynced one) silence
+// this watch's answers; watchContext gives the watch a gRPC stream of its
+// own. While an answer is awaited the request is sent again at each
+// interval, since etcd also drops it during the moments the watch is
+// unsynced, catching up after its creation.
+type healthCheck struct {
+	w    *Watcher
+	wctx context.Context // the watch's context: RequestProgress finds its stream by it
+
+	// answerDue fires when a progress request has been awaited for the
+	// request timeout; nil while no answer is awaited.
+	answerDue <-chan time.Time
+}
+
+// probe runs one health check and returns why the watch must be
+// abandoned, or nil.
+func (h *healthCheck) probe() error {
+	w := h.w
+	rev, err := h.storeRevision()
+	if err != nil {
+		return fmt.Errorf("%w within %v: %w", errUnreachable, w.opts.requestTimeout, err)
+	}
+	if rev <= w.rev {
+		h.answerDue = nil
+		w.src.Synced(w.rev)
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(h.wctx, w.opts.requestTimeout)
+	defer cancel()
+	// The client blocks while it reconnects the stream, hence the timeout.
+	if err := w.client.RequestProgress(ctx); err != nil {
+		return fmt.Errorf("%w: %w", errNoAnswer, err)
+	}
+	if h.answerDue == nil {
+		h.answerDue = time.After(w.opts.requestTimeout)
+	}
+	return nil
+}
+
+// answered records that the watch delivered something (an event, a
+// progress notification, an error): the stream is alive.
+func (h *healthCheck) answered() { h.answerDue = nil }
+
+// timedOut is the error of a progress request left unanswered.
+func (h *healthCheck) timedOut() error {
+	return fmt.Errorf("%w within %v", errNoAnswer, h.w.opts.requestTimeout)
+}
+
+// storeRevision returns etcd's current revision, read linearizably: a
+// count-only Get of the prefix key itself (one index lookup, no value, in
+// the range the caller's credentials already allow reading).
+func (h *healthCheck) storeRevision() (int64, error) {
+	ctx, cancel := context.WithTimeout(h.wctx, h.w.opts.requestTimeout)
+	defer cancel()
+	resp, err := h.w.client.Get(ctx, h.w.keyPrefix, clientv3.WithCountOnly())
+	if err != nil {
+		return 0, err
+	}
+	return resp.Header.Revision, nil
+}
+
+// watchStreams numbers watchers, so that each has a gRPC stream of its own.
+var watchStreams atomic.Uint64
+
+// watchContext returns the context of the watcher's watch and progress
+// requests: etcd must know a leader, and the watch gets a gRPC stream of
+// its own. The client shares one stream among the watches whose contexts
+// carry the same outgoing metadata (streamKeyFromCtx in
+// client/v3/watch.go), and etcd answers a progress request only when
+// every watch of the stream allows it (see healthCheck).
+func (w *Watcher) watchContext(ctx context.Context) context.Context {
+	return metadata.AppendToOutgoingContext(clientv3.WithRequireLeader(ctx), "flagz-watch-stream", w.stream)
+}
+
+func newStreamID() string { return strconv.FormatUint(watchStreams.Add(1), 10) }
