@@ -36,6 +36,14 @@ type Outcome struct {
 	commandLine *string // the command-line value this change overrides for the first time
 }
 
+// String gives the flag and the result, and the error of a refusal.
+func (o Outcome) String() string {
+	if o.Err != nil {
+		return o.Flag + ": " + o.Result.String() + ": " + o.Err.Error()
+	}
+	return o.Flag + ": " + o.Result.String()
+}
+
 // Report lists the outcome of every name in one update, sorted by name.
 type Report []Outcome
 

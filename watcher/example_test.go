@@ -106,7 +106,7 @@ func Example_rollback() {
 	}
 	fmt.Println("flag:", rate.Get())
 	// Output:
-	// loaded: [{rate applied 250 <nil>}]
+	// loaded: [rate: applied]
 	// etcd: rate=-5
 	// etcd: rate=250
 	// flag: 250

@@ -8,6 +8,7 @@ import (
 
 	"github.com/flagz-go/flagz"
 	"go.etcd.io/etcd/api/v3/mvccpb"
+	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
@@ -16,22 +17,23 @@ var (
 	errWatchNotCreated = errors.New("etcd did not confirm the creation of the watch")
 )
 
-// follow watches the prefix from the revision after w.rev and applies each
-// event, until the watch fails; it returns why. Creating the watch is
+// Follow watches the prefix from the revision after from and reports each
+// event, until the watch fails; it returns why (a compaction wraps
+// flagz.ErrResync: the runtime lists again at once). Creating the watch is
 // bounded by the request timeout, and every health-check interval a
 // healthCheck judges whether the watch still delivers what etcd holds,
 // since the client would otherwise keep retrying silently while the server
 // or the network is gone.
-func (w *Watcher) follow(ctx context.Context, bo *backoff) error {
-	wctx, cancel := context.WithCancel(w.watchContext(ctx))
-	wch, err := w.openWatch(wctx, cancel)
+func (o *etcdOrigin) Follow(ctx context.Context, from int64, sink flagz.Sink) error {
+	wctx, cancel := context.WithCancel(o.watchContext(ctx))
+	wch, err := o.openWatch(wctx, cancel, from)
 	if err != nil {
 		return err
 	}
-	defer w.closeWatch(cancel, wch)
+	defer o.closeWatch(cancel, wch)
 
-	health := &healthCheck{w: w, wctx: wctx}
-	probe := time.NewTicker(w.opts.probeInterval)
+	health := &healthCheck{o: o, wctx: wctx, delivered: from, sink: sink}
+	probe := time.NewTicker(o.opts.probeInterval)
 	defer probe.Stop()
 	for {
 		select {
@@ -43,17 +45,22 @@ func (w *Watcher) follow(ctx context.Context, bo *backoff) error {
 			}
 			health.answered()
 			if err := resp.Err(); err != nil {
+				if errors.Is(err, rpctypes.ErrCompacted) {
+					return fmt.Errorf("%w: watch revision %d compacted: %w", flagz.ErrResync, health.delivered+1, err)
+				}
 				return err
 			}
 			switch {
 			case resp.Created:
-				bo.reset()
-				w.src.SetState(flagz.StateServing, nil)
+				sink.Serving()
 			case resp.IsProgressNotify():
-				w.rev = max(w.rev, resp.Header.Revision)
-				w.src.Synced(resp.Header.Revision)
+				health.delivered = max(health.delivered, resp.Header.Revision)
+				sink.Current(resp.Header.Revision)
 			default:
-				w.apply(ctx, resp.Events)
+				for _, ev := range resp.Events {
+					health.delivered = max(health.delivered, ev.Kv.ModRevision)
+					o.report(sink, ev)
+				}
 			}
 		case <-probe.C:
 			if err := health.probe(); err != nil {
@@ -65,38 +72,39 @@ func (w *Watcher) follow(ctx context.Context, bo *backoff) error {
 	}
 }
 
-// openWatch creates the watch on wctx and returns its channel.
-// clientv3.Watch returns only once etcd has confirmed the watch, or wctx
-// has ended: with etcd unreachable it would wait for as long as the
-// outage lasts, so it runs in a goroutine and is given the request
-// timeout. On timeout wctx is canceled, which makes Watch return at once.
-func (w *Watcher) openWatch(wctx context.Context, cancel context.CancelFunc) (clientv3.WatchChan, error) {
+// openWatch creates the watch on wctx from the revision after from and
+// returns its channel. clientv3.Watch returns only once etcd has confirmed
+// the watch, or wctx has ended: with etcd unreachable it would wait for as
+// long as the outage lasts, so it runs in a goroutine and is given the
+// request timeout. On timeout wctx is canceled, which makes Watch return at
+// once.
+func (o *etcdOrigin) openWatch(wctx context.Context, cancel context.CancelFunc, from int64) (clientv3.WatchChan, error) {
 	opened := make(chan clientv3.WatchChan, 1)
 	go func() {
-		opened <- w.client.Watch(wctx, w.keyPrefix,
+		opened <- o.client.Watch(wctx, o.keyPrefix,
 			clientv3.WithPrefix(),
-			clientv3.WithRev(w.rev+1),
+			clientv3.WithRev(from+1),
 			clientv3.WithProgressNotify(),
 			clientv3.WithCreatedNotify(),
 		)
 	}()
-	timeout := time.NewTimer(w.opts.requestTimeout)
+	timeout := time.NewTimer(o.opts.requestTimeout)
 	defer timeout.Stop()
 	select {
 	case wch := <-opened:
 		return wch, nil
 	case <-timeout.C:
 		cancel() // Watch returns once wctx is done
-		w.closeWatch(cancel, <-opened)
-		return nil, fmt.Errorf("%w within %v", errWatchNotCreated, w.opts.requestTimeout)
+		o.closeWatch(cancel, <-opened)
+		return nil, fmt.Errorf("%w within %v", errWatchNotCreated, o.opts.requestTimeout)
 	}
 }
 
 // closeWatch cancels the watch and waits until the client has closed its
-// channel, so that no watch outlives follow.
-func (w *Watcher) closeWatch(cancel context.CancelFunc, wch clientv3.WatchChan) {
+// channel, so that no watch outlives Follow.
+func (o *etcdOrigin) closeWatch(cancel context.CancelFunc, wch clientv3.WatchChan) {
 	cancel()
-	timeout := time.NewTimer(w.opts.requestTimeout)
+	timeout := time.NewTimer(o.opts.requestTimeout)
 	defer timeout.Stop()
 	for {
 		select {
@@ -105,46 +113,24 @@ func (w *Watcher) closeWatch(cancel context.CancelFunc, wch clientv3.WatchChan) 
 				return
 			}
 		case <-timeout.C:
-			w.log.Warn("flagz watcher: the client did not close a canceled watch in time")
+			o.log.Warn("flagz watcher: the client did not close a canceled watch in time")
 			return
 		}
 	}
 }
 
-// apply hands watch events to the engine one at a time, in order, each with
-// its own revision, and rolls back values a flag refuses. An event whose
-// handling panics is logged and skipped; the following ones still apply.
-func (w *Watcher) apply(ctx context.Context, events []*clientv3.Event) {
-	changed := false
-	for _, ev := range events {
-		w.rev = max(w.rev, ev.Kv.ModRevision)
-		name, ok := w.flagName(ev.Kv.Key)
-		if !ok {
-			continue
-		}
-		w.safely("event of flag "+name, func() error {
-			changed = w.applyEvent(ctx, name, ev) || changed
-			return nil
-		})
+// report hands one watch event to sink with its own revision: a put sets
+// the flag, a delete returns it to its default. Keys that stand for no flag
+// are skipped.
+func (o *etcdOrigin) report(sink flagz.Sink, ev *clientv3.Event) {
+	name, ok := o.flagName(ev.Kv.Key)
+	if !ok {
+		return
 	}
-	if changed {
-		w.persist()
-	}
-}
-
-// applyEvent applies one event to the flag called name and reports whether
-// the flag changed.
-func (w *Watcher) applyEvent(ctx context.Context, name string, ev *clientv3.Event) bool {
-	rev := ev.Kv.ModRevision
-	var report flagz.Report
 	switch ev.Type {
 	case mvccpb.PUT:
-		report = w.src.Update(rev, map[string]string{name: string(ev.Kv.Value)})
-		if w.opts.rollback && report.Count(flagz.Rejected) > 0 {
-			w.rollBack(ctx, name, rev)
-		}
+		sink.Update(ev.Kv.ModRevision, map[string]string{name: string(ev.Kv.Value)})
 	case mvccpb.DELETE:
-		report = w.src.Remove(rev, name)
+		sink.Remove(ev.Kv.ModRevision, name)
 	}
-	return report.Count(flagz.Applied) > 0
 }

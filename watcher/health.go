@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/flagz-go/flagz"
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"google.golang.org/grpc/metadata"
 )
@@ -56,8 +57,10 @@ var (
 // interval, since etcd also drops it during the moments the watch is
 // unsynced, catching up after its creation.
 type healthCheck struct {
-	w    *Watcher
-	wctx context.Context // the watch's context: RequestProgress finds its stream by it
+	o         *etcdOrigin
+	wctx      context.Context // the watch's context: RequestProgress finds its stream by it
+	sink      flagz.Sink
+	delivered int64 // the revision the watch has delivered up to (events, progress, the listing)
 
 	// answerDue fires when a progress request has been awaited for the
 	// request timeout; nil while no answer is awaited.
@@ -67,24 +70,24 @@ type healthCheck struct {
 // probe runs one health check and returns why the watch must be
 // abandoned, or nil.
 func (h *healthCheck) probe() error {
-	w := h.w
+	o := h.o
 	rev, err := h.storeRevision()
 	if err != nil {
-		return fmt.Errorf("%w within %v: %w", errUnreachable, w.opts.requestTimeout, err)
+		return fmt.Errorf("%w within %v: %w", errUnreachable, o.opts.requestTimeout, err)
 	}
-	if rev <= w.rev {
+	if rev <= h.delivered {
 		h.answerDue = nil
-		w.src.Synced(w.rev)
+		h.sink.Current(h.delivered)
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(h.wctx, w.opts.requestTimeout)
+	ctx, cancel := context.WithTimeout(h.wctx, o.opts.requestTimeout)
 	defer cancel()
 	// The client blocks while it reconnects the stream, hence the timeout.
-	if err := w.client.RequestProgress(ctx); err != nil {
+	if err := o.client.RequestProgress(ctx); err != nil {
 		return fmt.Errorf("%w: %w", errNoAnswer, err)
 	}
 	if h.answerDue == nil {
-		h.answerDue = time.After(w.opts.requestTimeout)
+		h.answerDue = time.After(o.opts.requestTimeout)
 	}
 	return nil
 }
@@ -95,16 +98,16 @@ func (h *healthCheck) answered() { h.answerDue = nil }
 
 // timedOut is the error of a progress request left unanswered.
 func (h *healthCheck) timedOut() error {
-	return fmt.Errorf("%w within %v", errNoAnswer, h.w.opts.requestTimeout)
+	return fmt.Errorf("%w within %v", errNoAnswer, h.o.opts.requestTimeout)
 }
 
 // storeRevision returns etcd's current revision, read linearizably: a
 // count-only Get of the prefix key itself (one index lookup, no value, in
 // the range the caller's credentials already allow reading).
 func (h *healthCheck) storeRevision() (int64, error) {
-	ctx, cancel := context.WithTimeout(h.wctx, h.w.opts.requestTimeout)
+	ctx, cancel := context.WithTimeout(h.wctx, h.o.opts.requestTimeout)
 	defer cancel()
-	resp, err := h.w.client.Get(ctx, h.w.keyPrefix, clientv3.WithCountOnly())
+	resp, err := h.o.client.Get(ctx, h.o.keyPrefix, clientv3.WithCountOnly())
 	if err != nil {
 		return 0, err
 	}
@@ -120,8 +123,8 @@ var watchStreams atomic.Uint64
 // carry the same outgoing metadata (streamKeyFromCtx in
 // client/v3/watch.go), and etcd answers a progress request only when
 // every watch of the stream allows it (see healthCheck).
-func (w *Watcher) watchContext(ctx context.Context) context.Context {
-	return metadata.AppendToOutgoingContext(clientv3.WithRequireLeader(ctx), "flagz-watch-stream", w.stream)
+func (o *etcdOrigin) watchContext(ctx context.Context) context.Context {
+	return metadata.AppendToOutgoingContext(clientv3.WithRequireLeader(ctx), "flagz-watch-stream", o.stream)
 }
 
 func newStreamID() string { return strconv.FormatUint(watchStreams.Add(1), 10) }

@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz"
-	"github.com/flagz-go/flagz/watcher/etcdtest"
 	"github.com/flagz-go/flagz/watcher"
+	"github.com/flagz-go/flagz/watcher/etcdtest"
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
 

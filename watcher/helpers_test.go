@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz"
-	"github.com/flagz-go/flagz/watcher/etcdtest"
 	"github.com/flagz-go/flagz/internal/wait"
 	"github.com/flagz-go/flagz/watcher"
+	"github.com/flagz-go/flagz/watcher/etcdtest"
 	"github.com/spf13/pflag"
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
@@ -193,7 +193,12 @@ func (r *logRecorder) Enabled(context.Context, slog.Level) bool { return true }
 func (r *logRecorder) Handle(_ context.Context, rec slog.Record) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.records = append(r.records, loggedRecord{rec.Level, rec.Message})
+	msg := rec.Message
+	rec.Attrs(func(a slog.Attr) bool {
+		msg += " " + a.String()
+		return true
+	})
+	r.records = append(r.records, loggedRecord{rec.Level, msg})
 	return nil
 }
 func (r *logRecorder) WithAttrs([]slog.Attr) slog.Handler { return r }

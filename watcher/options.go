@@ -4,18 +4,15 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/flagz-go/flagz"
 )
 
 // Option configures a Watcher.
 type Option func(*options)
 
 type options struct {
-	logger         *slog.Logger
-	rollback       bool
-	minBackoff     time.Duration
-	maxBackoff     time.Duration
-	sourceName     string
-	snapshotPath   string
+	source         flagz.SourceConfig
 	probeInterval  time.Duration
 	requestTimeout time.Duration
 	pageSize       int64
@@ -23,11 +20,8 @@ type options struct {
 
 func defaultOptions(prefix string) options {
 	return options{
-		logger:         slog.Default(),
-		rollback:       true,
-		minBackoff:     100 * time.Millisecond,
-		maxBackoff:     30 * time.Second,
-		sourceName:     "etcd:" + prefix,
+		source: flagz.SourceConfig{Name: "etcd:" + prefix, Rollback: true,
+			MinBackoff: flagz.DefaultMinBackoff, MaxBackoff: flagz.DefaultMaxBackoff},
 		probeInterval:  10 * time.Second,
 		requestTimeout: 5 * time.Second,
 		pageSize:       1000,
@@ -36,14 +30,17 @@ func defaultOptions(prefix string) options {
 
 func (o *options) validate() error {
 	switch {
-	case o.minBackoff <= 0 || o.maxBackoff < o.minBackoff:
-		return fmt.Errorf("watcher: backoff bounds must satisfy 0 < min <= max, got min %v, max %v", o.minBackoff, o.maxBackoff)
+	case o.source.MinBackoff <= 0 || o.source.MaxBackoff < o.source.MinBackoff:
+		return fmt.Errorf("watcher: backoff bounds must satisfy 0 < min <= max, got min %v, max %v", o.source.MinBackoff, o.source.MaxBackoff)
 	case o.probeInterval <= 0 || o.requestTimeout <= 0:
 		return fmt.Errorf("watcher: health check interval and timeout must be positive, got %v and %v", o.probeInterval, o.requestTimeout)
 	case o.pageSize <= 0:
 		return fmt.Errorf("watcher: page size must be positive, got %d", o.pageSize)
-	case o.sourceName == "":
+	case o.source.Name == "":
 		return fmt.Errorf("watcher: source name must not be empty")
+	}
+	if o.source.Logger == nil {
+		o.source.Logger = slog.Default()
 	}
 	return nil
 }
@@ -51,11 +48,7 @@ func (o *options) validate() error {
 // WithLogger sends the watcher's logs, and the audit log of the changes it
 // applies, to logger instead of slog.Default().
 func WithLogger(logger *slog.Logger) Option {
-	return func(o *options) {
-		if logger != nil {
-			o.logger = logger
-		}
-	}
+	return func(o *options) { o.source.Logger = logger }
 }
 
 // WithRollback turns rolling back bad values on or off (on by default).
@@ -65,20 +58,20 @@ func WithLogger(logger *slog.Logger) Option {
 // when processes of different versions share a prefix and may disagree on
 // what is valid.
 func WithRollback(enabled bool) Option {
-	return func(o *options) { o.rollback = enabled }
+	return func(o *options) { o.source.Rollback = enabled }
 }
 
 // WithBackoff bounds the wait between attempts to reach etcd again after a
 // failure: it starts at min, doubles after each failure up to max, and is
 // jittered. Defaults: 100ms and 30s.
 func WithBackoff(min, max time.Duration) Option {
-	return func(o *options) { o.minBackoff, o.maxBackoff = min, max }
+	return func(o *options) { o.source.MinBackoff, o.source.MaxBackoff = min, max }
 }
 
 // WithSourceName names the source in the audit log, the debug page and
 // metrics. Default: "etcd:<prefix>".
 func WithSourceName(name string) Option {
-	return func(o *options) { o.sourceName = name }
+	return func(o *options) { o.source.Name = name }
 }
 
 // WithSnapshotFile keeps the last known good values in the file at path:
@@ -90,7 +83,7 @@ func WithSourceName(name string) Option {
 // back byte for byte. A file of another format or another source (see
 // WithSourceName) is refused with an error.
 func WithSnapshotFile(path string) Option {
-	return func(o *options) { o.snapshotPath = path }
+	return func(o *options) { o.source.SnapshotFile = path }
 }
 
 // WithHealthCheck sets how often the watcher checks that the watch is
