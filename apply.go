@@ -36,11 +36,14 @@ func (e *Engine) set(source string, rev int64, name, value string, c setContext)
 			return Outcome{Flag: name, Result: Unchanged, Value: shown}
 		case onCommandLine:
 			if e.staticValue(en) == value {
+				e.clearPending(en, source)
 				return Outcome{Flag: name, Result: Unchanged, Value: shown}
 			}
+			e.pending(en, Pending{Source: source, Revision: rev, Time: time.Now(), Value: shown, CommandLine: true})
 			return Outcome{Flag: name, Result: CommandLine, Value: shown, commandLine: ptr(redact(given, sensitive))}
 		case !c.initial:
 			if e.staticValue(en) == value {
+				e.clearPending(en, source)
 				return Outcome{Flag: name, Result: Unchanged, Value: shown}
 			}
 			return e.restartRequired(en, source, rev, shown, "the new value takes effect after a restart")
@@ -91,8 +94,10 @@ func (e *Engine) remove(source string, rev int64, name string, initial, onComman
 	switch {
 	case !en.dynamic() && onCommandLine:
 		// The command-line value never gave way to the source's: it stays.
+		e.clearPending(en, source)
 		return Outcome{Flag: name, Result: Unchanged, Value: shown, Removed: true}
 	case e.staticValue(en) == def:
+		e.clearPending(en, source)
 		return Outcome{Flag: name, Result: Unchanged, Value: shown, Removed: true}
 	case !initial && !en.dynamic():
 		o := e.restartRequired(en, source, rev, shown, "returning to its default takes effect after a restart")
@@ -145,12 +150,30 @@ func (e *Engine) setThroughFlagSet(en *entry, source string, rev int64, value, s
 // page shows which processes wait for a restart and with what.
 func (e *Engine) restartRequired(en *entry, source string, rev int64, shown, why string) Outcome {
 	err := fmt.Errorf("flag %q is static: %s", en.flag.Name, why)
+	now := time.Now()
 	en.commit.Lock()
 	defer en.commit.Unlock()
 	en.updateRecord(func(r *flagRecord) {
-		r.lastRejection = &Rejection{Time: time.Now(), Source: source, Revision: rev, Value: shown, Reason: "static flag: " + why}
+		r.lastRejection = &Rejection{Time: now, Source: source, Revision: rev, Value: shown, Reason: "static flag: " + why}
 	})
+	en.setPending(source, &Pending{Source: source, Revision: rev, Time: now, Value: shown})
 	return Outcome{Flag: en.flag.Name, Result: RestartRequired, Value: shown, Err: err}
+}
+
+// pending records a value the source holds and the process does not run
+// with.
+func (e *Engine) pending(en *entry, p Pending) {
+	en.commit.Lock()
+	defer en.commit.Unlock()
+	en.setPending(p.Source, &p)
+}
+
+// clearPending records that the process runs with what the source holds
+// (or the source holds nothing any more).
+func (e *Engine) clearPending(en *entry, source string) {
+	en.commit.Lock()
+	defer en.commit.Unlock()
+	en.setPending(source, nil)
 }
 
 // settle turns what a flag did with a value into an outcome and records it
@@ -166,12 +189,14 @@ func (e *Engine) settle(en *entry, source string, rev int64, shown, old, new str
 		})
 	case !changed:
 		o.Result = Unchanged
+		en.setPending(source, nil)
 	default:
 		o.Result = Applied
 		o.Old, o.New = redact(old, sensitive), redact(new, sensitive)
 		en.updateRecord(func(r *flagRecord) {
 			r.lastChange = &Change{Time: time.Now(), Source: source, Revision: rev, Old: o.Old, New: o.New, Removed: removed}
 		})
+		en.setPending(source, nil)
 	}
 	return o
 }

@@ -1,6 +1,7 @@
 package flagz
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -59,6 +60,28 @@ type entry struct {
 type flagRecord struct {
 	lastChange    *Change
 	lastRejection *Rejection
+	pending       map[string]Pending // by source; never modified, replaced
+}
+
+// setPending records (p != nil) or clears what the source called source
+// holds for the flag and the process does not run with. The caller holds
+// en.mu and en.commit.
+func (en *entry) setPending(source string, p *Pending) {
+	if p == nil && en.rec().pending[source] == (Pending{}) {
+		return
+	}
+	en.updateRecord(func(r *flagRecord) {
+		m := maps.Clone(r.pending)
+		if p == nil {
+			delete(m, source)
+		} else {
+			if m == nil {
+				m = map[string]Pending{}
+			}
+			m[source] = *p
+		}
+		r.pending = m
+	})
 }
 
 // UpdateKey identifies a counter of updates: which flag, from which source,

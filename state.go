@@ -31,6 +31,11 @@ type FlagState struct {
 	// keeps it whatever a source holds; a dynamic one follows its sources.
 	CommandLine *string
 
+	// Pending lists, by source, values sources hold that the process does
+	// not run with: a static flag changed after start-up waits for a
+	// restart, or keeps the value given on the command line.
+	Pending []Pending
+
 	LastChange    *Change    // nil until a source changes the flag
 	LastRejection *Rejection // nil until a source offers a value the flag refuses (or, static, cannot take before a restart)
 	NotifierPanic string     // the last panic of one of its notifiers, if any
@@ -54,6 +59,18 @@ type Rejection struct {
 	Revision int64
 	Value    string // Redacted for a sensitive flag
 	Reason   string
+}
+
+// Pending is a value a source holds for a flag that the process does not
+// run with.
+type Pending struct {
+	Source   string
+	Revision int64
+	Time     time.Time
+	Value    string // Redacted for a sensitive flag
+	// CommandLine is true when the flag keeps the value given on the
+	// command line; false when the value takes effect at the next restart.
+	CommandLine bool
 }
 
 // Flags returns the state of every flag, sorted by name.
@@ -137,6 +154,9 @@ func (e *Engine) fillState(st *FlagState, en *entry, cmdline map[string]string) 
 	}
 	r := en.rec()
 	st.LastChange, st.LastRejection = r.lastChange, r.lastRejection
+	for _, source := range slices.Sorted(maps.Keys(r.pending)) {
+		st.Pending = append(st.Pending, r.pending[source])
+	}
 }
 
 var redactedText = Redacted

@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"github.com/flagz-go/flagz"
 	"html/template"
 	"io"
 	"net/url"
@@ -107,7 +108,7 @@ func renderHTML(w io.Writer, page Page) error {
 // pretty indents the text of JSON and proto values; any other text, or text
 // that is not JSON (a redacted value), is returned as it is.
 func pretty(f Flag, text string) string {
-	if f.Sensitive || (f.Type != "dyn_json" && f.Type != "dyn_proto") {
+	if f.Sensitive || f.Syntax == flagz.SyntaxText.String() {
 		return text
 	}
 	var buf bytes.Buffer

@@ -54,6 +54,9 @@ type Flag struct {
 	// flags, pflag's type name ("string", "int", …) for static pflag flags,
 	// "" for static flags of the standard flag package.
 	Type string `json:"type"`
+	// Syntax says how Value is written: "text" (a scalar or a
+	// comma-separated list), "json" or "proto" (protojson, or binary).
+	Syntax string `json:"syntax"`
 	// Dynamic is true for flags that may change while the program runs.
 	Dynamic bool `json:"dynamic"`
 	// Sensitive is true when Value, Default and the values in LastChange
@@ -77,6 +80,13 @@ type Flag struct {
 	LastRejection *Rejection `json:"last_rejection,omitempty"`
 	// NotifierPanic is the last panic of one of the flag's notifiers.
 	NotifierPanic string `json:"notifier_panic,omitempty"`
+	// CommandLine is the value the flag was given on the command line
+	// (before any source ran), if it was. A static flag keeps it whatever
+	// its sources hold; a dynamic one follows its sources.
+	CommandLine *string `json:"command_line,omitempty"`
+	// Pending lists, by source, values sources hold that the process does
+	// not run with.
+	Pending []Pending `json:"pending,omitempty"`
 }
 
 // Change is the last change a source made to a flag.
@@ -89,6 +99,17 @@ type Change struct {
 	// Removed is true when the source dropped the name and the flag went
 	// back to its default.
 	Removed bool `json:"removed,omitempty"`
+}
+
+// Pending is a value a source holds for a flag that the process does not
+// run with: a static flag's change waits for a restart, or the flag keeps
+// the value given on the command line.
+type Pending struct {
+	Source      string    `json:"source"`
+	Revision    int64     `json:"revision"`
+	Time        time.Time `json:"time"`
+	Value       string    `json:"value"`
+	CommandLine bool      `json:"command_line"` // false: takes effect at the next restart
 }
 
 // Rejection is the last value a source offered that a flag refused.
@@ -139,9 +160,13 @@ func checksumText(sum uint64) string { return fmt.Sprintf("%016x", sum) }
 
 func newFlag(st flagz.FlagState) Flag {
 	f := Flag{
-		Name: st.Name, Type: st.Type, Dynamic: st.Dynamic, Sensitive: st.Sensitive,
+		Name: st.Name, Type: st.Type, Syntax: st.Syntax.String(), Dynamic: st.Dynamic, Sensitive: st.Sensitive,
 		Value: st.Value, Description: st.Description, Default: st.Default, Changed: st.Changed, Usage: st.Usage,
 		NotifierPanic: st.NotifierPanic,
+	}
+	f.CommandLine = st.CommandLine
+	for _, p := range st.Pending {
+		f.Pending = append(f.Pending, Pending{Source: p.Source, Revision: p.Revision, Time: p.Time, Value: p.Value, CommandLine: p.CommandLine})
 	}
 	if c := st.LastChange; c != nil {
 		f.LastChange = &Change{Time: c.Time, Source: c.Source, Revision: c.Revision,
@@ -159,6 +184,12 @@ func newFlag(st flagz.FlagState) Flag {
 		if f.LastRejection != nil {
 			f.LastRejection.Value = flagz.Redacted
 		}
+		if f.CommandLine != nil {
+			f.CommandLine = &redacted
+		}
+		for i := range f.Pending {
+			f.Pending[i].Value = flagz.Redacted
+		}
 	}
 	return f
 }
@@ -170,3 +201,5 @@ func newSource(st flagz.SourceStatus) Source {
 		Applied: st.Applied, Rejected: st.Rejected, RestartRequired: st.RestartRequired, Ignored: st.Ignored,
 	}
 }
+
+var redacted = flagz.Redacted

@@ -85,8 +85,11 @@ func checkValue(name, value string) string {
 	demo.DeclareFlags(fs)
 	f := fs.Lookup(name)
 	switch {
+	case f == nil && pflag.CommandLine.Lookup(name) != nil:
+		return fmt.Sprintf("%q is a static flag of the demo: a running demo keeps its value and reports "+
+			"\"restart required\"; the next start takes it, unless --%s is given on its command line, which wins", name, name)
 	case f == nil:
-		return fmt.Sprintf("the demo has no dynamic flag %q (it has %s): it will ignore the key",
+		return fmt.Sprintf("the demo has no flag %q (its dynamic flags: %s): it will report the key unknown and leave it",
 			name, strings.Join([]string{demo.FlagGreeting, demo.FlagShout, demo.FlagRoutes, demo.FlagRateLimit}, ", "))
 	case f.Value.Set(value) != nil:
 		return fmt.Sprintf("%v: the demo will refuse it and roll the key back", f.Value.Set(value))
