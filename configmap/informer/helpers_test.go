@@ -27,9 +27,6 @@ func eventually(t testing.TB, what string, cond func() bool) {
 	wait.Until(t, waitTimeout, what, cond)
 }
 
-// eventuallyTick is the pause between two checks of a condition.
-func eventuallyTick() { time.Sleep(5 * time.Millisecond) }
-
 // kube is a test's view of the API server: an admin client and a namespace
 // of its own, deleted when the test ends.
 type kube struct {
