@@ -192,13 +192,18 @@ func (s *Source) Remove(revision int64, names ...string) Report {
 // clears it).
 func (s *Source) SetState(state State, err error) {
 	s.stMu.Lock()
-	defer s.stMu.Unlock()
-	if s.status.State != state {
+	changed := s.status.State != state
+	if changed {
 		s.status.State, s.status.Since = state, time.Now()
 	}
 	s.status.Err = ""
 	if err != nil {
 		s.status.Err = err.Error()
+	}
+	st := s.status
+	s.stMu.Unlock()
+	if changed {
+		s.e.publish(Event{Time: st.Since, Source: s.name, State: &st})
 	}
 }
 
@@ -305,6 +310,7 @@ func (s *Source) apply(b batch) Report {
 	e.count(s.name, report)
 	s.tally(b.rev, report)
 	audit(logger, s.name, b.rev, report)
+	e.publish(Event{Time: time.Now(), Source: s.name, Revision: b.rev, Report: report})
 	return report
 }
 
