@@ -5,32 +5,45 @@
 // # Values
 //
 // DynInt64, DynBool, DynString, DynDuration, DynFloat64, DynStringSlice,
-// DynStringSet, DynJSON, DynJSONOf and DynProto declare values on a
-// spf13/pflag FlagSet or a standard library flag.FlagSet. Get is lock-free
-// and allocation-free; Set parses, validates, swaps and notifies:
+// DynStringSet, DynJSON, DynJSONOf, DynProto and DynRollout declare values
+// on a spf13/pflag FlagSet or a standard library flag.FlagSet. Get is
+// lock-free and allocation-free; Set parses, validates, swaps and notifies:
 //
 //	var rate = flagz.DynInt64(pflag.CommandLine, "rate", 100, "requests per second").
 //		WithValidator(flagz.ValidateDynInt64Range(1, 10_000)).
-//		WithNotifier(func(old, new int64) { limiter.SetLimit(new) })
+//		WithNotifier(func(old, new int64) { log.Printf("rate %d -> %d", old, new) })
 //
 //	func handle() { if n := rate.Get(); … }
 //
 // Values returned by Get for slices, sets, JSON and protocol buffers are
 // shared snapshots: read them, never modify them.
 //
-// # Static and dynamic flags
+// # Validators, checksums, marking
 //
-// Flags not declared by flagz (or marked with MarkFlagDynamic) are static:
-// sources may set them only while loading at start-up; a later change is
-// reported as "restart required" and not applied.
+// ValidateDynInt64Range, ValidateDynFloat64Range,
+// ValidateDynStringMatchesRegex and the MinElements validators check values
+// before they are applied. ChecksumFlagSet and Engine.Checksum hash what a
+// process runs with, so that a fleet can be compared; sensitive values
+// (WithSensitive, MarkSensitive) stay out of every output, checksums
+// included. IsFlagDynamic, MarkFlagDynamic and IsFlagStatic tell the two
+// kinds of flags apart: flags not declared by flagz are static, and sources
+// may set them only while loading at start-up; a later change is reported
+// as "restart required" and not applied. A static flag given on the
+// command line keeps that value.
 //
-// # The engine
+// # For source authors
 //
-// Every source changes flags through EngineFor(fs).Source(name): it turns
-// its events into Load (first full snapshot), Reconcile (full snapshot after
-// a gap), Update (changed names) and Remove (names gone, which return to
-// their defaults). The engine applies them, keeps the last good value of any
-// flag that refuses a value, records the last change and rejection of every
-// flag, counts updates, and keeps each source's health, which the debug
-// handler and the Prometheus collectors show.
+// A source is an Origin (list a snapshot at a revision, follow changes from
+// a revision, optionally write back) run by a Runtime, which owns the
+// lifecycle (Initialize, Start, Stop, Run), the states (CONNECTING,
+// SERVING, DEGRADED, STOPPED), capped jittered backoff, relisting after a
+// gap, the periodic resync, panic recovery and the last-known-good
+// snapshot file, the same for every source. The Runtime hands batches to
+// the Engine of the flag set (EngineFor) through a Source: Load (the
+// initial load), Replace (a full snapshot after start-up), Update (changed
+// names) and Remove (names gone). The Engine applies them under the rules
+// every source shares, records the last change and rejection of every
+// flag, counts updates, keeps each source's health, and tells subscribers
+// (Engine.Subscribe). Package sourcetest is the conformance suite every
+// source passes.
 package flagz
