@@ -187,8 +187,10 @@ func (r *Runtime) writeBack(ctx context.Context, src *Source, report Report, ver
 			r.log.Warn("flagz: writing the last good value back failed", append(attrs, "error", err)...)
 		case !wrote:
 			r.log.Info("flagz: no write back: a newer write replaced the refused value", attrs...)
+		case hasGood:
+			r.log.Warn("flagz: refused value replaced in the origin by the last good one", attrs...)
 		default:
-			r.log.Warn("flagz: refused value replaced by the last good one in the origin", attrs...)
+			r.log.Warn("flagz: refused value deleted from the origin: this process never applied a good one", attrs...)
 		}
 	}
 }

@@ -45,6 +45,7 @@ type Collector struct {
 	checksumLabel bool
 
 	checksum, updates, sourceState, lastSync, lastRevision *prometheus.Desc
+	cache                                                  metricCache
 }
 
 // NewCollector returns a Collector for fs. Register it with Register or a
@@ -113,8 +114,7 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		if flag == "" || key.Result == flagz.Unknown {
 			flag = UnknownFlag
 		}
-		ch <- prometheus.MustNewConstMetric(c.updates, prometheus.CounterValue, float64(n),
-			flag, key.Source, key.Result.String())
+		ch <- c.cache.get(c.updates, prometheus.CounterValue, float64(n), flag, key.Source, key.Result.String())
 	}
 	for _, s := range c.engine.Sources() {
 		for _, state := range states {
@@ -122,12 +122,11 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 			if s.State == state {
 				v = 1
 			}
-			ch <- prometheus.MustNewConstMetric(c.sourceState, prometheus.GaugeValue, v, s.Name, state.String())
+			ch <- c.cache.get(c.sourceState, prometheus.GaugeValue, v, s.Name, state.String())
 		}
 		if !s.LastSync.IsZero() {
-			ch <- prometheus.MustNewConstMetric(c.lastSync, prometheus.GaugeValue,
-				float64(s.LastSync.UnixNano())/1e9, s.Name)
-			ch <- prometheus.MustNewConstMetric(c.lastRevision, prometheus.GaugeValue, float64(s.LastRevision), s.Name)
+			ch <- c.cache.get(c.lastSync, prometheus.GaugeValue, float64(s.LastSync.UnixNano())/1e9, s.Name)
+			ch <- c.cache.get(c.lastRevision, prometheus.GaugeValue, float64(s.LastRevision), s.Name)
 		}
 	}
 }
@@ -141,7 +140,7 @@ func (c *Collector) collectChecksums(ch chan<- prometheus.Metric) {
 			ch <- prometheus.MustNewConstMetric(c.checksum, prometheus.GaugeValue, 1, kind.String(), fmt.Sprintf("%016x", sum))
 			continue
 		}
-		ch <- prometheus.MustNewConstMetric(c.checksum, prometheus.GaugeValue, ChecksumValue(sum), kind.String())
+		ch <- c.cache.get(c.checksum, prometheus.GaugeValue, ChecksumValue(sum), kind.String())
 	}
 }
 
