@@ -48,7 +48,9 @@ func ValidateDynStringSliceMinElements(count int) func([]string) error {
 // ValidateDynStringSetMinElements returns a validator accepting sets of at
 // least count items.
 func ValidateDynStringSetMinElements(count int) func(map[string]struct{}) error {
-	return func(v map[string]struct{}) error { return checkMinElements("ValidateDynStringSetMinElements", len(v), count) }
+	return func(v map[string]struct{}) error {
+		return checkMinElements("ValidateDynStringSetMinElements", len(v), count)
+	}
 }
 
 func checkMinElements(validator string, have, want int) error {
