@@ -37,16 +37,20 @@ var errNoDataLink = errors.New(dataLink + " link missing from a kubelet-managed 
 // is always one consistent version of the ConfigMap. A key that disappears
 // returns its flag to the default. A directory that disappears keeps every
 // flag at its last good value and makes the source DEGRADED until the
-// directory is back.
+// directory is back. A version whose files hold more than the size cap
+// together (WithMaxSize, 1 MiB by default, the limit of a ConfigMap) is not
+// read further, and nothing of it is applied.
 func New[F flagz.FlagSet](fs F, dir string, opts ...Option) *Watcher {
 	dir = absClean(dir)
-	o := &dirOrigin{dir: dir, syntax: flagSyntax(fs)}
-	return newWatcher(fs, o, defaultConfig("configmap:"+dir, DefaultDirDebounce), opts)
+	cfg := newConfig("configmap:"+dir, DefaultDirDebounce, opts)
+	o := &dirOrigin{dir: dir, syntax: flagSyntax(fs), maxSize: cfg.maxSize}
+	return newWatcher(fs, o, cfg)
 }
 
 type dirOrigin struct {
 	dir     string
 	syntax  func(name string) flagz.Syntax
+	maxSize int64       // bytes the files of one version may hold together
 	sawLink atomic.Bool // the directory had a ..data link once
 }
 
@@ -102,6 +106,7 @@ func (o *dirOrigin) readVersion(base string) (map[string]string, error) {
 		return nil, err
 	}
 	values := make(map[string]string, len(entries))
+	left := o.maxSize
 	for _, e := range entries {
 		name := e.Name()
 		if strings.HasPrefix(name, "..") {
@@ -115,10 +120,14 @@ func (o *dirOrigin) readVersion(base string) (map[string]string, error) {
 		if info.IsDir() {
 			continue
 		}
-		content, err := os.ReadFile(path)
+		content, err := readCapped(path, left)
+		if errors.Is(err, ErrTooLarge) {
+			return nil, tooLarge("the files of "+o.dir+" together", o.maxSize)
+		}
 		if err != nil {
 			return nil, err
 		}
+		left -= int64(len(content))
 		values[name] = o.value(name, content)
 	}
 	return values, nil
