@@ -330,6 +330,7 @@ func (d *Dyn[T]) defaultString() string         { return d.def.String(d.codec.fo
 func (d *Dyn[T]) isDefault() bool               { return d.codec.equal(d.Get(), d.def.v) }
 func (d *Dyn[T]) valueSyntax() Syntax           { return d.codec.syntax }
 func (d *Dyn[T]) isSensitive() bool             { return d.sensitive.Load() }
+func (d *Dyn[T]) markSensitive()                { d.sensitive.Store(true) }
 func (d *Dyn[T]) lastNotifierPanic() error      { return d.notify.lastPanicErr() }
 func (d *Dyn[T]) flagzDynamic()                 {}
 func equalComparable[T comparable](a, b T) bool { return a == b }
