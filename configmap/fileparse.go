@@ -61,7 +61,7 @@ func parseYAML(content []byte, syntax func(string) flagz.Syntax) (map[string]str
 		}
 		text, err := yamlText(value, syntax(key.Value).IsJSON())
 		if err != nil {
-			return nil, fmt.Errorf("parse YAML: line %d: flag %q: %w", value.Line, key.Value, err)
+			return nil, fmt.Errorf("parse YAML: line %d: flag %q: %w", key.Line, key.Value, err)
 		}
 		values[key.Value] = text
 	}
