@@ -299,8 +299,9 @@ func (d *Dyn[T]) WithNotifier(notifier func(oldValue, newValue T)) *Dyn[T] {
 }
 
 // WithSensitive marks the flag's value as secret: the debug page, JSON,
-// logs, errors and metrics show "[redacted]" instead of it. It returns d for
-// chaining.
+// logs, errors and metrics show "[redacted]" instead of it, a refused
+// value's error names only who refused it (see ValueError), and a notifier's
+// panic is reported without its value. It returns d for chaining.
 func (d *Dyn[T]) WithSensitive() *Dyn[T] {
 	d.sensitive.Store(true)
 	if f := d.flagSet.lookup(d.name); f != nil {
