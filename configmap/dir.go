@@ -83,6 +83,10 @@ func (o *dirOrigin) classify(ev fsnotify.Event) eventKind {
 // it was reading was replaced and removed meanwhile) is tried again at once.
 const readAttempts = 3
 
+// read reads the version ..data points at, and reads again when ..data
+// moved meanwhile: the version read may have been half removed (the
+// kubelet deletes the old version after the swap), so that keys missing
+// from it would look removed.
 func (o *dirOrigin) read() (map[string]string, error) {
 	for attempt := 1; ; attempt++ {
 		base, err := o.snapshotDir()
@@ -90,11 +94,11 @@ func (o *dirOrigin) read() (map[string]string, error) {
 			return nil, err
 		}
 		values, err := o.readVersion(base)
-		if err == nil || attempt == readAttempts {
-			return values, err
-		}
 		if now, _ := o.snapshotDir(); now == base {
-			return nil, err // not a race with a swap
+			return values, err // the version read is still the current one
+		}
+		if attempt == readAttempts {
+			return nil, fmt.Errorf("%s: swapped to a new version during each of %d reads", o.dir, readAttempts)
 		}
 	}
 }
