@@ -3,6 +3,7 @@ package flagz
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 )
 
@@ -13,6 +14,7 @@ type setContext struct {
 	held    bool              // the source held the name before this batch
 	prev    string            // what it held
 	cmdline map[string]string // flags set before any source ran
+	logger  *slog.Logger      // the source's log, where its changes' notifier panics go
 }
 
 // set applies value to the flag called name, for the source called source,
@@ -57,7 +59,7 @@ func (e *Engine) set(source string, rev int64, name, value string, c setContext)
 		if err != nil {
 			o = e.settle(en, source, rev, shown, "", "", false, false, err)
 		} else {
-			old, new, changed := commit()
+			old, new, changed := commit(c.logger)
 			o = e.settle(en, source, rev, shown, old, new, changed, false, nil)
 		}
 		en.commit.Unlock()
@@ -72,8 +74,8 @@ func (e *Engine) set(source string, rev int64, name, value string, c setContext)
 }
 
 // remove returns the flag called name to its default because the source
-// called source dropped it.
-func (e *Engine) remove(source string, rev int64, name string, initial, onCommandLine bool) Outcome {
+// called source dropped it; notifier panics go to logger.
+func (e *Engine) remove(source string, rev int64, name string, initial, onCommandLine bool, logger *slog.Logger) Outcome {
 	en := e.lookup(name)
 	if en == nil {
 		return Outcome{Flag: name, Result: Unknown}
@@ -84,7 +86,7 @@ func (e *Engine) remove(source string, rev int64, name string, initial, onComman
 	if en.dyn != nil {
 		en.commit.Lock()
 		defer en.commit.Unlock()
-		old, new, changed := en.dyn.reset()
+		old, new, changed := en.dyn.reset(logger)
 		o := e.settle(en, source, rev, redact(en.dyn.defaultString(), sensitive), old, new, changed, true, nil)
 		o.Removed = true
 		return o
@@ -119,7 +121,9 @@ func (e *Engine) staticValue(en *entry) string {
 
 // setThroughFlagSet sets a flag flagz did not declare through its flag set
 // (so that pflag records it as set), turning a panic of a foreign flag.Value
-// into an error, and records the outcome.
+// into an error, and records the outcome. The error of a sensitive flag
+// keeps nothing of the flag set's or the Value's error, which quote the
+// input (pflag's "invalid argument %q for ..."), only the flag's type.
 func (e *Engine) setThroughFlagSet(en *entry, source string, rev int64, value, shown string, removed bool) Outcome {
 	e.fsMu.Lock()
 	defer e.fsMu.Unlock()
@@ -131,12 +135,12 @@ func (e *Engine) setThroughFlagSet(en *entry, source string, rev int64, value, s
 	new := f.Value.String()
 	if err != nil {
 		var ve *ValueError
-		if !errors.As(err, &ve) {
-			sensitive := en.sensitive()
-			if sensitive {
-				err = redactError(err, value)
-			}
-			err = &ValueError{Flag: f.Name, Type: f.Value.Type(), Input: redact(value, sensitive), Kind: ErrParse, Reason: err}
+		switch {
+		case en.sensitive():
+			err = &ValueError{Flag: f.Name, Type: f.Value.Type(), Input: Redacted, Kind: ErrParse,
+				Reason: sensitiveReason(ErrParse, f.Value.Type(), 0, err)}
+		case !errors.As(err, &ve):
+			err = &ValueError{Flag: f.Name, Type: f.Value.Type(), Input: value, Kind: ErrParse, Reason: err}
 		}
 	}
 	if old != new {

@@ -2,6 +2,7 @@ package flagz
 
 import (
 	"fmt"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 )
@@ -69,8 +70,8 @@ type dynamicValue interface {
 	Type() string
 	IsBoolFlag() bool
 	flagName() string
-	stage(input string) (commit func() (old, new string, changed bool), err error)
-	reset() (old, new string, changed bool)
+	stage(input string) (commit func(logger *slog.Logger) (old, new string, changed bool), err error)
+	reset(logger *slog.Logger) (old, new string, changed bool)
 	defaultString() string
 	isDefault() bool
 	valueSyntax() Syntax
@@ -91,7 +92,7 @@ func buildDyn[T any](name string, def T, c *codec[T]) *Dyn[T] {
 	}
 	d := &Dyn[T]{def: &held[T]{v: def}, codec: c, name: name}
 	d.ptr.Store(d.def)
-	d.notify.name = name
+	d.notify.name, d.notify.sensitive = name, &d.sensitive
 	return d
 }
 
@@ -134,7 +135,7 @@ func (d *Dyn[T]) change(input string) (prev, next *held[T], changed bool, err er
 	if next, err = d.prepare(input); err != nil {
 		return nil, nil, false, err
 	}
-	prev, changed = d.swap(next)
+	prev, changed = d.swap(next, nil)
 	return prev, next, changed, nil
 }
 
@@ -142,10 +143,10 @@ func (d *Dyn[T]) change(input string) (prev, next *held[T], changed bool, err er
 func (d *Dyn[T]) prepare(input string) (*held[T], error) {
 	v, err := d.parse(input)
 	if err != nil {
-		return nil, d.valueError(input, ErrParse, err)
+		return nil, d.valueError(input, ErrParse, 0, err)
 	}
-	if err := d.validate(v); err != nil {
-		return nil, d.valueError(input, ErrInvalid, err)
+	if i, err := d.validate(v); err != nil {
+		return nil, d.valueError(input, ErrInvalid, i, err)
 	}
 	return &held[T]{v: v}, nil
 }
@@ -161,18 +162,21 @@ func (d *Dyn[T]) parse(input string) (v T, err error) {
 }
 
 // validate runs every validator in order, turning a panic into an error.
-func (d *Dyn[T]) validate(v T) (err error) {
+// On a refusal it returns the position (from 1) of the validator that
+// refused.
+func (d *Dyn[T]) validate(v T) (refusedBy int, err error) {
 	validators := d.validators.Load()
 	if validators == nil {
-		return nil
+		return 0, nil
 	}
 	defer recoverInto(&err)
-	for _, validate := range *validators {
+	for i, validate := range *validators {
+		refusedBy = i + 1
 		if err := validate(v); err != nil {
-			return err
+			return refusedBy, err
 		}
 	}
-	return nil
+	return 0, nil
 }
 
 // recoverInto, deferred, turns a panic into *err.
@@ -184,9 +188,11 @@ func recoverInto(err *error) {
 
 // swap makes next the current value unless it equals the current one
 // (then nothing is stored: String and the checksums stay as they are, and
-// nobody is told), and queues the notification. It returns the value it
-// replaced, or the current one when nothing changed.
-func (d *Dyn[T]) swap(next *held[T]) (prev *held[T], changed bool) {
+// nobody is told), and queues the notification, whose notifier panics go to
+// logger (the log of the source making the change; nil: slog.Default()).
+// It returns the value it replaced, or the current one when nothing
+// changed.
+func (d *Dyn[T]) swap(next *held[T], logger *slog.Logger) (prev *held[T], changed bool) {
 	if d.notify.active() {
 		d.setMu.Lock()
 		defer d.setMu.Unlock()
@@ -197,7 +203,7 @@ func (d *Dyn[T]) swap(next *held[T]) (prev *held[T], changed bool) {
 			return p, false
 		}
 		if d.ptr.CompareAndSwap(p, next) {
-			d.notify.enqueue(p.v, next.v)
+			d.notify.enqueue(p.v, next.v, logger)
 			d.engine.valueChanged()
 			return p, true
 		}
@@ -206,13 +212,13 @@ func (d *Dyn[T]) swap(next *held[T]) (prev *held[T], changed bool) {
 
 // stage parses and validates input, and returns the step that makes it the
 // value: the engine runs that step together with recording the change.
-func (d *Dyn[T]) stage(input string) (commit func() (old, new string, changed bool), err error) {
+func (d *Dyn[T]) stage(input string) (commit func(logger *slog.Logger) (old, new string, changed bool), err error) {
 	next, err := d.prepare(input)
 	if err != nil {
 		return nil, err
 	}
-	return func() (old, new string, changed bool) {
-		prev, changed := d.swap(next)
+	return func(logger *slog.Logger) (old, new string, changed bool) {
+		prev, changed := d.swap(next, logger)
 		if !changed {
 			return "", "", false
 		}
@@ -222,17 +228,20 @@ func (d *Dyn[T]) stage(input string) (commit func() (old, new string, changed bo
 
 // reset returns the flag to its default value, notifying on a change.
 // Validators do not run: the default is accepted by declaration.
-func (d *Dyn[T]) reset() (old, new string, changed bool) {
-	prev, changed := d.swap(d.def)
+func (d *Dyn[T]) reset(logger *slog.Logger) (old, new string, changed bool) {
+	prev, changed := d.swap(d.def, logger)
 	if !changed {
 		return "", "", false
 	}
 	return prev.String(d.codec.format), d.def.String(d.codec.format), true
 }
 
-func (d *Dyn[T]) valueError(input string, kind, reason error) error {
+// valueError reports a refused input; refusedBy is the position of the
+// validator that refused it (ErrInvalid). For a sensitive flag nothing
+// derived from the input is kept (see ValueError).
+func (d *Dyn[T]) valueError(input string, kind error, refusedBy int, reason error) error {
 	if d.isSensitive() {
-		reason = redactError(reason, input)
+		reason = sensitiveReason(kind, d.codec.typeName, refusedBy, reason)
 		input = Redacted
 	}
 	return &ValueError{Flag: d.name, Type: d.codec.typeName, Input: input, Kind: kind, Reason: reason}
@@ -290,8 +299,9 @@ func (d *Dyn[T]) WithNotifier(notifier func(oldValue, newValue T)) *Dyn[T] {
 }
 
 // WithSensitive marks the flag's value as secret: the debug page, JSON,
-// logs, errors and metrics show "[redacted]" instead of it. It returns d for
-// chaining.
+// logs, errors and metrics show "[redacted]" instead of it, a refused
+// value's error names only who refused it (see ValueError), and a notifier's
+// panic is reported without its value. It returns d for chaining.
 func (d *Dyn[T]) WithSensitive() *Dyn[T] {
 	d.sensitive.Store(true)
 	if f := d.flagSet.lookup(d.name); f != nil {
@@ -321,6 +331,7 @@ func (d *Dyn[T]) defaultString() string         { return d.def.String(d.codec.fo
 func (d *Dyn[T]) isDefault() bool               { return d.codec.equal(d.Get(), d.def.v) }
 func (d *Dyn[T]) valueSyntax() Syntax           { return d.codec.syntax }
 func (d *Dyn[T]) isSensitive() bool             { return d.sensitive.Load() }
+func (d *Dyn[T]) markSensitive()                { d.sensitive.Store(true) }
 func (d *Dyn[T]) lastNotifierPanic() error      { return d.notify.lastPanicErr() }
 func (d *Dyn[T]) flagzDynamic()                 {}
 func equalComparable[T comparable](a, b T) bool { return a == b }

@@ -3,8 +3,6 @@ package flagz
 import (
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 )
 
 // Redacted stands in for the value of a sensitive flag wherever flagz would
@@ -21,12 +19,20 @@ var (
 
 // ValueError reports a value a flag refused. The flag keeps its previous
 // value. errors.Is(err, ErrParse) or errors.Is(err, ErrInvalid) tells why.
+//
+// For a sensitive flag no text derived from the input is kept: Input is
+// Redacted and Reason is a fixed text naming who refused the value (the
+// flag's type for a parse error; the validator, such as
+// "ValidateDynStringMatchesRegex(^sk-)" or "a custom validator (#2)", for a
+// rejection). The parser's or validator's own error is dropped, not
+// wrapped, since its text (or a field such as strconv.NumError.Num) may
+// hold the value.
 type ValueError struct {
 	Flag   string // the flag's name
 	Type   string // the flag's type, such as "dyn_int64"
 	Input  string // the refused input, or Redacted for a sensitive flag
 	Kind   error  // ErrParse or ErrInvalid
-	Reason error  // what the parser or the validator said
+	Reason error  // what the parser or the validator said; a fixed text for a sensitive flag
 }
 
 func (e *ValueError) Error() string {
@@ -36,27 +42,40 @@ func (e *ValueError) Error() string {
 // Unwrap lets errors.Is and errors.As see both the kind and the reason.
 func (e *ValueError) Unwrap() []error { return []error{e.Kind, e.Reason} }
 
-// redactError hides a secret input inside an error's text while keeping the
-// error for errors.Is and errors.As. Validators of sensitive flags should not
-// quote the value in other forms.
-func redactError(err error, input string) error {
-	msg := err.Error()
-	var ne *strconv.NumError
-	if errors.As(err, &ne) {
-		msg = ne.Err.Error()
-	}
-	for _, s := range []string{input, strings.TrimSpace(input)} {
-		if s != "" {
-			msg = strings.ReplaceAll(msg, s, Redacted)
+// fixedText is an error whose text is derived from no input: a sensitive
+// flag's error may carry it as it is.
+type fixedText string
+
+func (t fixedText) Error() string { return string(t) }
+
+// validatorError is what this package's validators return: the text a
+// person reads, and the validator's identity (its name and configuration,
+// never the value), which is all a sensitive flag's error says.
+type validatorError struct {
+	validator string // such as "ValidateDynInt64Range(1, 10)"
+	msg       string
+}
+
+func (e *validatorError) Error() string { return e.msg }
+
+// sensitiveReason is the Reason of a ValueError of a sensitive flag: a
+// fixed text saying who refused the value and nothing of the value itself.
+// typeName is the flag's type; validator is the position (from 1) of the
+// validator that refused it, for kind ErrInvalid.
+func sensitiveReason(kind error, typeName string, validator int, reason error) error {
+	if kind == ErrInvalid {
+		var ve *validatorError
+		if errors.As(reason, &ve) {
+			return fixedText(ve.validator)
 		}
+		return fixedText(fmt.Sprintf("a custom validator (#%d)", validator))
 	}
-	return &redactedError{msg: msg, err: err}
+	var ft fixedText
+	if errors.As(reason, &ft) {
+		return ft
+	}
+	if typeName == "" {
+		return fixedText("not a valid value")
+	}
+	return fixedText("not a valid " + typeName)
 }
-
-type redactedError struct {
-	msg string
-	err error
-}
-
-func (e *redactedError) Error() string { return e.msg }
-func (e *redactedError) Unwrap() error { return e.err }

@@ -28,7 +28,12 @@ func IsFlagStatic(f *pflag.Flag) bool { return !IsFlagDynamic(f) }
 // MarkFlagSensitive marks a flag whose value is secret: flagz shows
 // Redacted instead of it everywhere. For dynamic values WithSensitive does
 // the same.
-func MarkFlagSensitive(f *pflag.Flag) { annotate(f, sensitiveAnnotation) }
+func MarkFlagSensitive(f *pflag.Flag) {
+	annotate(f, sensitiveAnnotation)
+	if d, ok := f.Value.(interface{ markSensitive() }); ok {
+		d.markSensitive() // its own errors and notifier panics are redacted too
+	}
+}
 
 // IsFlagSensitive reports whether f's value must not be shown.
 func IsFlagSensitive(f *pflag.Flag) bool {

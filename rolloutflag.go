@@ -1,7 +1,6 @@
 package flagz
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -96,7 +95,9 @@ func (d *DynRolloutValue) Describe() string {
 	return describeRollout(d.Get(), d.name, time.Now())
 }
 
-var errSensitiveRollout = errors.New("not a rollout value: " + rolloutSyntax)
+// errSensitiveRollout is the parse error of a sensitive rollout flag: a
+// fixed text, which its ValueError may carry (see ValueError).
+var errSensitiveRollout error = fixedText("not a rollout value: " + rolloutSyntax)
 
 // describedKeys is how many keys of each list Describe names.
 const describedKeys = 5

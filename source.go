@@ -274,6 +274,7 @@ func (s *Source) apply(b batch) Report {
 
 	s.mu.Lock()
 	initial := b.load && !s.loaded
+	logger := s.logger
 	removed := slices.Clone(b.removed)
 	if b.full {
 		for name := range s.held {
@@ -286,7 +287,7 @@ func (s *Source) apply(b batch) Report {
 	for _, name := range slices.Sorted(maps.Keys(b.values)) {
 		value := b.values[name]
 		prev, held := s.held[name]
-		o := e.set(s.name, b.rev, name, value, setContext{initial: initial, held: held, prev: prev, cmdline: cmdline})
+		o := e.set(s.name, b.rev, name, value, setContext{initial: initial, held: held, prev: prev, cmdline: cmdline, logger: logger})
 		s.held[name] = value
 		if o.Result == Applied || o.Result == Unchanged {
 			s.applied[name] = value
@@ -295,7 +296,7 @@ func (s *Source) apply(b batch) Report {
 	}
 	for _, name := range removed {
 		_, given := cmdline[name]
-		o := e.remove(s.name, b.rev, name, initial, given)
+		o := e.remove(s.name, b.rev, name, initial, given, logger)
 		delete(s.held, name)
 		delete(s.applied, name)
 		report = append(report, o)
@@ -303,7 +304,6 @@ func (s *Source) apply(b batch) Report {
 	if b.full {
 		s.loaded = true
 	}
-	logger := s.logger
 	s.mu.Unlock()
 
 	slices.SortStableFunc(report, func(a, b Outcome) int { return strings.Compare(a.Flag, b.Flag) })

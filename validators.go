@@ -8,19 +8,20 @@ import (
 // ValidateDynInt64Range returns a validator accepting values in
 // [fromInclusive, toInclusive].
 func ValidateDynInt64Range(fromInclusive, toInclusive int64) func(int64) error {
-	return validateRange(fromInclusive, toInclusive)
+	return validateRange("ValidateDynInt64Range", fromInclusive, toInclusive)
 }
 
 // ValidateDynFloat64Range returns a validator accepting values in
 // [fromInclusive, toInclusive].
 func ValidateDynFloat64Range(fromInclusive, toInclusive float64) func(float64) error {
-	return validateRange(fromInclusive, toInclusive)
+	return validateRange("ValidateDynFloat64Range", fromInclusive, toInclusive)
 }
 
-func validateRange[N int64 | float64](from, to N) func(N) error {
+func validateRange[N int64 | float64](validator string, from, to N) func(N) error {
 	return func(v N) error {
 		if !(v >= from && v <= to) { // written so that NaN fails
-			return fmt.Errorf("value %v not in range [%v, %v]", v, from, to)
+			return &validatorError{validator: fmt.Sprintf("%s(%v, %v)", validator, from, to),
+				msg: fmt.Sprintf("value %v not in range [%v, %v]", v, from, to)}
 		}
 		return nil
 	}
@@ -31,7 +32,8 @@ func validateRange[N int64 | float64](from, to N) func(N) error {
 func ValidateDynStringMatchesRegex(re *regexp.Regexp) func(string) error {
 	return func(v string) error {
 		if !re.MatchString(v) {
-			return fmt.Errorf("value %q does not match %q", v, re.String())
+			return &validatorError{validator: "ValidateDynStringMatchesRegex(" + re.String() + ")",
+				msg: fmt.Sprintf("value %q does not match %q", v, re.String())}
 		}
 		return nil
 	}
@@ -40,18 +42,21 @@ func ValidateDynStringMatchesRegex(re *regexp.Regexp) func(string) error {
 // ValidateDynStringSliceMinElements returns a validator accepting lists of
 // at least count items.
 func ValidateDynStringSliceMinElements(count int) func([]string) error {
-	return func(v []string) error { return checkMinElements(len(v), count) }
+	return func(v []string) error { return checkMinElements("ValidateDynStringSliceMinElements", len(v), count) }
 }
 
 // ValidateDynStringSetMinElements returns a validator accepting sets of at
 // least count items.
 func ValidateDynStringSetMinElements(count int) func(map[string]struct{}) error {
-	return func(v map[string]struct{}) error { return checkMinElements(len(v), count) }
+	return func(v map[string]struct{}) error {
+		return checkMinElements("ValidateDynStringSetMinElements", len(v), count)
+	}
 }
 
-func checkMinElements(have, want int) error {
+func checkMinElements(validator string, have, want int) error {
 	if have < want {
-		return fmt.Errorf("%d elements, want at least %d", have, want)
+		return &validatorError{validator: fmt.Sprintf("%s(%d)", validator, want),
+			msg: fmt.Sprintf("%d elements, want at least %d", have, want)}
 	}
 	return nil
 }

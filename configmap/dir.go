@@ -37,16 +37,20 @@ var errNoDataLink = errors.New(dataLink + " link missing from a kubelet-managed 
 // is always one consistent version of the ConfigMap. A key that disappears
 // returns its flag to the default. A directory that disappears keeps every
 // flag at its last good value and makes the source DEGRADED until the
-// directory is back.
+// directory is back. A version whose files hold more than the size cap
+// together (WithMaxSize, 1 MiB by default, the limit of a ConfigMap) is not
+// read further, and nothing of it is applied.
 func New[F flagz.FlagSet](fs F, dir string, opts ...Option) *Watcher {
 	dir = absClean(dir)
-	o := &dirOrigin{dir: dir, syntax: flagSyntax(fs)}
-	return newWatcher(fs, o, defaultConfig("configmap:"+dir, DefaultDirDebounce), opts)
+	cfg := newConfig("configmap:"+dir, DefaultDirDebounce, opts)
+	o := &dirOrigin{dir: dir, syntax: flagSyntax(fs), maxSize: cfg.maxSize}
+	return newWatcher(fs, o, cfg)
 }
 
 type dirOrigin struct {
 	dir     string
 	syntax  func(name string) flagz.Syntax
+	maxSize int64       // bytes the files of one version may hold together
 	sawLink atomic.Bool // the directory had a ..data link once
 }
 
@@ -79,6 +83,10 @@ func (o *dirOrigin) classify(ev fsnotify.Event) eventKind {
 // it was reading was replaced and removed meanwhile) is tried again at once.
 const readAttempts = 3
 
+// read reads the version ..data points at, and reads again when ..data
+// moved meanwhile: the version read may have been half removed (the
+// kubelet deletes the old version after the swap), so that keys missing
+// from it would look removed.
 func (o *dirOrigin) read() (map[string]string, error) {
 	for attempt := 1; ; attempt++ {
 		base, err := o.snapshotDir()
@@ -86,11 +94,11 @@ func (o *dirOrigin) read() (map[string]string, error) {
 			return nil, err
 		}
 		values, err := o.readVersion(base)
-		if err == nil || attempt == readAttempts {
-			return values, err
-		}
 		if now, _ := o.snapshotDir(); now == base {
-			return nil, err // not a race with a swap
+			return values, err // the version read is still the current one
+		}
+		if attempt == readAttempts {
+			return nil, fmt.Errorf("%s: swapped to a new version during each of %d reads", o.dir, readAttempts)
 		}
 	}
 }
@@ -102,6 +110,7 @@ func (o *dirOrigin) readVersion(base string) (map[string]string, error) {
 		return nil, err
 	}
 	values := make(map[string]string, len(entries))
+	left := o.maxSize
 	for _, e := range entries {
 		name := e.Name()
 		if strings.HasPrefix(name, "..") {
@@ -115,10 +124,14 @@ func (o *dirOrigin) readVersion(base string) (map[string]string, error) {
 		if info.IsDir() {
 			continue
 		}
-		content, err := os.ReadFile(path)
+		content, err := readCapped(path, left)
+		if errors.Is(err, ErrTooLarge) {
+			return nil, tooLarge("the files of "+o.dir+" together", o.maxSize)
+		}
 		if err != nil {
 			return nil, err
 		}
+		left -= int64(len(content))
 		values[name] = o.value(name, content)
 	}
 	return values, nil

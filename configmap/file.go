@@ -41,15 +41,22 @@ import (
 // its default, write "{}". A missing file also keeps the last good values
 // (DEGRADED) until it is back. A name removed from the file returns its flag
 // to the default.
+//
+// A file above the size cap (WithMaxSize, 1 MiB by default) is not read,
+// and a YAML document whose aliases expand beyond ten times its size (at
+// least 64 KiB) is refused: neither changes anything, like a file that does
+// not parse. Parse errors name the line and the flag, never a value.
 func NewFile[F flagz.FlagSet](fs F, path string, opts ...Option) *Watcher {
 	path = absClean(path)
-	o := &fileOrigin{path: path, syntax: flagSyntax(fs)}
-	return newWatcher(fs, o, defaultConfig("file:"+path, DefaultFileDebounce), opts)
+	cfg := newConfig("file:"+path, DefaultFileDebounce, opts)
+	o := &fileOrigin{path: path, syntax: flagSyntax(fs), maxSize: cfg.maxSize}
+	return newWatcher(fs, o, cfg)
 }
 
 type fileOrigin struct {
-	path   string
-	syntax func(name string) flagz.Syntax
+	path    string
+	syntax  func(name string) flagz.Syntax
+	maxSize int64 // bytes the file may hold
 }
 
 func (o *fileOrigin) watchPaths() []string { return []string{filepath.Dir(o.path)} }
@@ -89,9 +96,9 @@ func (o *fileOrigin) read() (map[string]string, error) {
 // never to parse a part of it.
 func (o *fileOrigin) readWhole() ([]byte, error) {
 	for attempt := 1; ; attempt++ {
-		content, err := os.ReadFile(o.path)
+		content, err := readCapped(o.path, o.maxSize)
 		if err != nil {
-			if attempt < readAttempts && !errors.Is(err, fs.ErrNotExist) {
+			if attempt < readAttempts && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, ErrTooLarge) {
 				continue
 			}
 			return nil, err

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/flagz-go/flagz"
@@ -17,6 +19,11 @@ import (
 var ErrEmptyFile = errors.New("file is empty (a write in progress?); nothing applied; write {} to clear every flag")
 
 // parseFile turns a YAML or JSON document into flag texts; see NewFile.
+//
+// Its errors name the line and the flag, never a value: the YAML and JSON
+// libraries' own texts are passed on only when they quote nothing of the
+// input (see problemText), so a secret in a malformed file stays out of
+// the error, the log and the debug page.
 func parseFile(path string, content []byte, syntax func(string) flagz.Syntax) (map[string]string, error) {
 	if len(bytes.TrimSpace(content)) == 0 {
 		return nil, ErrEmptyFile
@@ -30,7 +37,7 @@ func parseFile(path string, content []byte, syntax func(string) flagz.Syntax) (m
 func parseYAML(content []byte, syntax func(string) flagz.Syntax) (map[string]string, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(content, &doc); err != nil {
-		return nil, fmt.Errorf("parse YAML: %w", err)
+		return nil, fmt.Errorf("parse YAML: %s", yamlSyntaxProblem(err))
 	}
 	if len(doc.Content) == 0 {
 		return nil, ErrEmptyFile // comments only
@@ -39,6 +46,7 @@ func parseYAML(content []byte, syntax func(string) flagz.Syntax) (map[string]str
 	if root.Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("parse YAML: line %d: the top level must map flag names to values", root.Line)
 	}
+	budget := newExpansion(len(content))
 	values := make(map[string]string, len(root.Content)/2)
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		key, value := deref(root.Content[i]), deref(root.Content[i+1])
@@ -48,9 +56,12 @@ func parseYAML(content []byte, syntax func(string) flagz.Syntax) (map[string]str
 		if _, dup := values[key.Value]; dup {
 			return nil, fmt.Errorf("parse YAML: line %d: flag %q given twice", key.Line, key.Value)
 		}
+		if err := budget.spend(root.Content[i+1]); err != nil {
+			return nil, fmt.Errorf("parse YAML: line %d: flag %q: %w", key.Line, key.Value, err)
+		}
 		text, err := yamlText(value, syntax(key.Value).IsJSON())
 		if err != nil {
-			return nil, fmt.Errorf("parse YAML: line %d: flag %q: %w", value.Line, key.Value, err)
+			return nil, fmt.Errorf("parse YAML: line %d: flag %q: %w", key.Line, key.Value, err)
 		}
 		values[key.Value] = text
 	}
@@ -72,8 +83,10 @@ func yamlText(n *yaml.Node, listAsJSON bool) (string, error) {
 			return "", nil
 		case "!!binary":
 			var b string // yaml decodes !!binary into a string of the bytes
-			err := n.Decode(&b)
-			return b, err
+			if err := n.Decode(&b); err != nil {
+				return "", errors.New("a !!binary value that is not base64")
+			}
+			return b, nil
 		}
 		return n.Value, nil
 	case yaml.SequenceNode:
@@ -96,11 +109,13 @@ func yamlText(n *yaml.Node, listAsJSON bool) (string, error) {
 	return yamlJSON(n)
 }
 
-// yamlJSON encodes a YAML node as compact JSON.
+// yamlJSON encodes a YAML node as compact JSON. Its errors quote nothing
+// of the node: yaml's own ("cannot decode !!str `s3cr3t` as a !!int") are
+// replaced by the line of the offending value and what is wrong with it.
 func yamlJSON(n *yaml.Node) (string, error) {
 	var v any
 	if err := n.Decode(&v); err != nil {
-		return "", err
+		return "", undecodable(n)
 	}
 	v, err := jsonable(v)
 	if err != nil {
@@ -108,9 +123,68 @@ func yamlJSON(n *yaml.Node) (string, error) {
 	}
 	b, err := json.Marshal(v)
 	if err != nil {
-		return "", err
+		return "", errors.New("a number JSON cannot hold (NaN or infinity)")
 	}
 	return string(b), nil
+}
+
+// undecodable says why yaml could not decode n, naming the line of the
+// first value inside it that does not decode, never the value.
+func undecodable(n *yaml.Node) error {
+	seen := map[*yaml.Node]bool{}
+	var find func(*yaml.Node) error
+	find = func(n *yaml.Node) error {
+		if seen[n] {
+			if n.Kind != yaml.ScalarNode {
+				return fmt.Errorf("the alias on line %d refers to a node that contains it", n.Line)
+			}
+			return nil
+		}
+		seen[n] = true
+		defer func() {
+			if n.Kind != yaml.ScalarNode {
+				delete(seen, n) // only nodes being walked make a cycle
+			}
+		}()
+		switch n.Kind {
+		case yaml.AliasNode:
+			if n.Alias != nil {
+				return find(n.Alias)
+			}
+		case yaml.ScalarNode:
+			var v any
+			if n.Decode(&v) != nil {
+				return fmt.Errorf("%s, on line %d", tagProblem(n.Tag), n.Line)
+			}
+		case yaml.MappingNode:
+			for i, c := range n.Content {
+				if i%2 == 0 && deref(c).Kind != yaml.ScalarNode {
+					return fmt.Errorf("a mapping key that is a list or a mapping, on line %d", c.Line)
+				}
+			}
+		}
+		for _, c := range n.Content {
+			if err := find(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := find(n); err != nil {
+		return err
+	}
+	return errors.New("a value YAML cannot decode")
+}
+
+// tagProblem says what is wrong with a scalar that does not decode.
+func tagProblem(tag string) string {
+	switch tag {
+	case "!!binary":
+		return "a !!binary value that is not base64"
+	case "!!int", "!!float", "!!bool", "!!null", "!!timestamp", "!!str":
+		return "a value tagged " + tag + " whose text is not one"
+	}
+	return "a value whose tag does not fit its text"
 }
 
 // jsonable turns what YAML decodes into something encoding/json takes: maps
@@ -141,64 +215,132 @@ func jsonable(v any) (any, error) {
 	return v, nil
 }
 
+// parseJSON reads the top-level object one member at a time, so that an
+// error names the flag and the line.
 func parseJSON(content []byte, syntax func(string) flagz.Syntax) (map[string]string, error) {
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(content, &raw); err != nil {
-		return nil, fmt.Errorf("parse JSON: %w", err)
+	dec := json.NewDecoder(bytes.NewReader(content))
+	at := func(flag string, err error) error {
+		line := 1 + bytes.Count(content[:min(int(jsonErrorOffset(dec, err)), len(content))], []byte("\n"))
+		if flag != "" {
+			return fmt.Errorf("parse JSON: line %d: flag %q: %s", line, flag, jsonProblem(err))
+		}
+		return fmt.Errorf("parse JSON: line %d: %s", line, jsonProblem(err))
 	}
-	if raw == nil {
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, at("", err)
+	}
+	if tok != json.Delim('{') {
 		return nil, errors.New("parse JSON: the top level must be an object mapping flag names to values")
 	}
-	values := make(map[string]string, len(raw))
-	for name, msg := range raw {
-		text, err := jsonText(msg, syntax(name).IsJSON())
+	values := map[string]string{}
+	for dec.More() {
+		tok, err := dec.Token()
 		if err != nil {
-			return nil, fmt.Errorf("parse JSON: flag %q: %w", name, err)
+			return nil, at("", err)
 		}
-		values[name] = text
+		name, _ := tok.(string) // More and Token make it a string inside an object
+		var msg json.RawMessage
+		if err := dec.Decode(&msg); err != nil {
+			return nil, at(name, err)
+		}
+		values[name] = jsonText(msg, syntax(name).IsJSON()) // the last of a name given twice wins
+	}
+	if _, err := dec.Token(); err != nil { // the closing brace
+		return nil, at("", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("parse JSON: line %d: text after the top-level object",
+			1+bytes.Count(content[:dec.InputOffset()], []byte("\n")))
 	}
 	return values, nil
 }
 
-func jsonText(msg json.RawMessage, listAsJSON bool) (string, error) {
+// jsonErrorOffset is where the decoder stopped on err.
+func jsonErrorOffset(dec *json.Decoder, err error) int64 {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return se.Offset
+	}
+	return dec.InputOffset()
+}
+
+// jsonProblem says what is wrong with a JSON document without quoting it.
+func jsonProblem(err error) string {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return "the document ends too early"
+	}
+	if text := problemText(err.Error()); text != "" {
+		return text
+	}
+	return "not valid JSON"
+}
+
+// jsonText gives the flag text of one valid JSON value.
+func jsonText(msg json.RawMessage, listAsJSON bool) string {
 	msg = bytes.TrimSpace(msg)
 	switch msg[0] {
 	case '"':
 		var s string
-		err := json.Unmarshal(msg, &s)
-		return s, err
+		_ = json.Unmarshal(msg, &s) // valid: the decoder read it
+		return s
 	case 'n':
-		return "", nil
+		return ""
 	case '[':
 		if !listAsJSON {
 			var items []json.RawMessage
-			if err := json.Unmarshal(msg, &items); err != nil {
-				return "", err
-			}
+			_ = json.Unmarshal(msg, &items)
 			texts := make([]string, 0, len(items))
 			for _, item := range items {
 				if c := bytes.TrimSpace(item)[0]; c == '[' || c == '{' {
 					return compactJSON(msg)
 				}
-				text, err := jsonText(item, false)
-				if err != nil {
-					return "", err
-				}
-				texts = append(texts, text)
+				texts = append(texts, jsonText(item, false))
 			}
-			return flagz.FormatList(texts), nil
+			return flagz.FormatList(texts)
 		}
 		return compactJSON(msg)
 	case '{':
 		return compactJSON(msg)
 	}
-	return string(msg), nil // a number, true or false, as written
+	return string(msg) // a number, true or false, as written
 }
 
-func compactJSON(msg json.RawMessage) (string, error) {
+func compactJSON(msg json.RawMessage) string {
 	var b bytes.Buffer
-	if err := json.Compact(&b, msg); err != nil {
-		return "", err
-	}
-	return b.String(), nil
+	_ = json.Compact(&b, msg) // valid: the decoder read it
+	return b.String()
 }
+
+// yamlSyntaxProblem gives the line and the problem of an error of
+// yaml.Unmarshal, or a text of its own where yaml's quotes the input (the
+// name of an unknown anchor, say).
+func yamlSyntaxProblem(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	where := ""
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		where, msg = m[1], msg[len(m[0]):]
+	}
+	switch text := problemText(msg); {
+	case text != "":
+		return where + text
+	case strings.HasPrefix(msg, "unknown anchor"):
+		return where + "an alias refers to an anchor not defined before it"
+	}
+	return where + "not valid YAML"
+}
+
+var yamlLine = regexp.MustCompile(`^(line \d+: )`)
+
+// problemText returns a parser's error text when it is made of words and
+// quoted punctuation only, as YAML's and JSON's syntax errors are ("did not
+// find expected ',' or ']'"), and "" when it quotes anything else: a
+// character, a word or a scalar of the input.
+func problemText(msg string) string {
+	if safeProblem.MatchString(msg) {
+		return strings.TrimPrefix(msg, "json: ")
+	}
+	return ""
+}
+
+var safeProblem = regexp.MustCompile(`^(?:[a-zA-Z0-9 %<>:-]|'[^\sa-zA-Z0-9\\']')+$`)

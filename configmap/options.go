@@ -25,6 +25,10 @@ const (
 	// DefaultMaxBackoff caps the wait between two reads of an origin that
 	// is missing, unreadable or does not parse.
 	DefaultMaxBackoff = 5 * time.Second
+	// DefaultMaxSize caps the bytes a source reads: a file, or all the
+	// files of a directory together. It is the Kubernetes limit of a
+	// ConfigMap (1 MiB).
+	DefaultMaxSize = 1 << 20
 )
 
 // Option configures a Watcher.
@@ -33,14 +37,35 @@ type Option func(*config)
 type config struct {
 	source    flagz.SourceConfig
 	debounce  time.Duration
+	maxSize   int64
 	transform func(fsnotify.Event) (fsnotify.Event, bool) // tests only: rewrites or drops events
 }
 
-func defaultConfig(name string, debounce time.Duration) config {
-	return config{
+// newConfig returns the defaults of a source called name, changed by opts.
+func newConfig(name string, debounce time.Duration, opts []Option) config {
+	c := config{
 		source: flagz.SourceConfig{Name: name, ResyncPeriod: DefaultResyncPeriod,
 			MinBackoff: debounce, MaxBackoff: DefaultMaxBackoff},
 		debounce: debounce,
+		maxSize:  DefaultMaxSize,
+	}
+	for _, opt := range opts {
+		opt(&c)
+	}
+	return c
+}
+
+// WithMaxSize caps the bytes the watcher reads from its origin: the file,
+// or the files of the directory together (DefaultMaxSize, 1 MiB, unless
+// set; zero or less keeps the default). An origin above the cap is not
+// read further and nothing of it is applied: the flags keep their last good
+// values and the source is DEGRADED, saying so, until the origin is back
+// under the cap.
+func WithMaxSize(n int64) Option {
+	return func(c *config) {
+		if n > 0 {
+			c.maxSize = n
+		}
 	}
 }
 

@@ -44,10 +44,7 @@ type Watcher struct {
 	origin kind
 }
 
-func newWatcher[F flagz.FlagSet](fs F, k kind, cfg config, opts []Option) *Watcher {
-	for _, opt := range opts {
-		opt(&cfg)
-	}
+func newWatcher[F flagz.FlagSet](fs F, k kind, cfg config) *Watcher {
 	o := &fsOrigin{kind: k, debounce: cfg.debounce, transform: cfg.transform, name: cfg.source.Name}
 	return &Watcher{Runtime: flagz.NewRuntime(fs, o, cfg.source), origin: k}
 }

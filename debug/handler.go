@@ -24,6 +24,9 @@ type Option func(*handler)
 // documentation). Every request must pass authorize first: a non-nil error
 // refuses it with 403 Forbidden and the error's text. A nil authorize
 // refuses every request. The setter is off unless this option is given.
+// Before the authorizer, the setter refuses requests addressed (Host
+// header) to a name other than localhost, an IP address or one given to
+// WithAllowedHosts, and cross-origin browser requests.
 func WithSetter(authorize func(*http.Request) error) Option {
 	return func(h *handler) {
 		h.setter = true
@@ -47,6 +50,7 @@ type handler struct {
 	authorize func(*http.Request) error
 	logger    *slog.Logger
 	csrf      *http.CrossOriginProtection
+	hosts     allowedHosts // names besides localhost and IP addresses the setter answers to
 }
 
 // NewHandler returns the /debug/flagz handler of fs: the page (HTML, or

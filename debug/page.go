@@ -58,6 +58,9 @@ func (h *handler) read(filter Filter) Page {
 		Sources: []Source{},
 		Flags:   []Flag{},
 	}
+	if h.setter {
+		page.Setter = &Setter{AllowedHosts: append([]string{}, h.hosts...)}
+	}
 	for _, st := range h.engine.Sources() {
 		page.Sources = append(page.Sources, newSource(st))
 	}

@@ -29,6 +29,16 @@ type Page struct {
 	Sources []Source `json:"sources"`
 	// Flags lists the flags the filter selected, sorted by name.
 	Flags []Flag `json:"flags"`
+	// Setter is present when the handler's setter is on.
+	Setter *Setter `json:"setter,omitempty"`
+}
+
+// Setter describes the handler's setter (POST <mount>/set), when it is on.
+type Setter struct {
+	// AllowedHosts lists the names, besides localhost and IP addresses, the
+	// setter answers to (debug.WithAllowedHosts); requests addressed to any
+	// other name are refused.
+	AllowedHosts []string `json:"allowed_hosts"`
 }
 
 // Filter selects which flags a page lists.

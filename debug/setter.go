@@ -24,6 +24,8 @@ type SetRequest struct {
 const maxSetBody = 1 << 20
 
 func (h *handler) serveSet(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", "POST")
 		writeJSON(w, http.StatusMethodNotAllowed, SetResult{Error: "method not allowed: the setter takes POST only"})
@@ -31,6 +33,11 @@ func (h *handler) serveSet(w http.ResponseWriter, r *http.Request) {
 	}
 	if !h.setter {
 		writeJSON(w, http.StatusForbidden, SetResult{Error: "setting flags is disabled on this handler"})
+		return
+	}
+	if err := h.hosts.check(r.Host); err != nil {
+		h.logger.Warn("flagz debug: set refused: Host not allowed", "remote", r.RemoteAddr, "host", r.Host)
+		writeJSON(w, http.StatusForbidden, SetResult{Error: fmt.Sprintf("refused: %v", err)})
 		return
 	}
 	if err := h.csrf.Check(r); err != nil {
@@ -58,18 +65,33 @@ func (h *handler) serveSet(w http.ResponseWriter, r *http.Request) {
 
 // set applies one value through the engine's "debug" source, as any source
 // would, and turns the outcome into an HTTP status and answer.
+//
+// The answer about a sensitive flag does not depend on whether the value
+// sent equals the flag's, so the setter is no oracle for a guess: a dynamic
+// flag answers 200 "applied" with the value [redacted] whether the value
+// changed or not; a static one answers the same 400 whatever is sent, and
+// nothing is recorded (the setter can never change a static flag: it
+// takes effect only at start-up).
 func (h *handler) set(name, value string) (int, SetResult) {
+	if st, ok := h.engine.Flag(name); ok && st.Sensitive && !st.Dynamic {
+		return http.StatusBadRequest, SetResult{Flag: name, Result: flagz.RestartRequired.String(), Value: flagz.Redacted,
+			Error: fmt.Sprintf("flag %q is static: the new value takes effect after a restart", name)}
+	}
 	report := h.engine.Source(SourceName).Update(0, map[string]string{name: value})
 	o, _ := report.Outcome(name)
 	res := SetResult{Flag: name, Result: o.Result.String()}
 	if o.Err != nil {
 		res.Error = o.Err.Error()
 	}
-	if st, ok := h.engine.Flag(name); ok {
+	st, ok := h.engine.Flag(name)
+	if ok {
 		res.Value = st.Value
 	}
 	switch o.Result {
 	case flagz.Applied, flagz.Unchanged:
+		if st.Sensitive {
+			res.Result = flagz.Applied.String()
+		}
 		return http.StatusOK, res
 	case flagz.Unknown:
 		res.Error = fmt.Sprintf("no flag is called %q", name)

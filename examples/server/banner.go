@@ -39,7 +39,7 @@ func printBanner(out io.Writer, b banner) {
 	p("")
 	p("flagz demo: a service whose behaviour follows dynamic flags kept in etcd.")
 	p("")
-	demo.PrintEndpoints(out, b.baseURL)
+	demo.PrintEndpoints(out, b.baseURL, b.baseURL)
 	p("  etcd        %s  (%s)", eps, where)
 	p("  keys        %s/<flag-name>", prefix)
 	p("")

@@ -61,7 +61,7 @@ func TestAPIEndToEnd(t *testing.T) {
 
 	p := demotest.Start(t, demotest.Build(t, ".", raceEnabled),
 		"--source=api", "--kubeconfig="+serviceAccountKubeconfig(t, server.Config, core),
-		"--namespace="+deployNamespace, "--configmap="+deployConfigMap, "--listen=127.0.0.1:0")
+		"--namespace="+deployNamespace, "--configmap="+deployConfigMap, "--listen=127.0.0.1:0", "--admin-listen=127.0.0.1:0")
 
 	// The manifest's values, read before the banner (Initialize).
 	if f := p.Flag(t, demo.FlagGreeting); f.Value != "hello from a ConfigMap" {

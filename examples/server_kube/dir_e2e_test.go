@@ -1,9 +1,12 @@
 package main
 
 import (
+	"net/http"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/flagz-go/flagz/debug"
 	"github.com/flagz-go/flagz/examples/internal/demo"
 	"github.com/flagz-go/flagz/examples/internal/demotest"
 	"github.com/flagz-go/flagz/internal/atomicwriter"
@@ -11,7 +14,8 @@ import (
 
 // TestDirEndToEnd builds examples/server_kube and runs it with
 // --source=dir on a directory written the way the kubelet writes a
-// ConfigMap volume (..data swaps): the initial ConfigMap is served, an
+// ConfigMap volume (..data swaps): the initial ConfigMap is served, the
+// debug page and metrics are on their own listener, not the service's, an
 // edited one applies, a refused value keeps the last good one, a removed
 // key returns its default, SIGTERM stops it with exit code 0.
 func TestDirEndToEnd(t *testing.T) {
@@ -31,9 +35,22 @@ func TestDirEndToEnd(t *testing.T) {
 	write(map[string]string{demo.FlagGreeting: "hello from a ConfigMap", demo.FlagRateLimit: "1000"})
 
 	p := demotest.Start(t, demotest.Build(t, ".", raceEnabled),
-		"--source=dir", "--dir="+volume.Dir(), "--listen=127.0.0.1:0")
+		"--source=dir", "--dir="+volume.Dir(), "--listen=127.0.0.1:0", "--admin-listen=127.0.0.1:0")
 	if st := p.Status(t); st.Greeting != "hello from a ConfigMap" || st.RateLimit != 1000 {
 		t.Fatalf("GET / right after start = %+v, want the ConfigMap's values", st)
+	}
+	// The service's listener serves neither the debug page nor the metrics:
+	// they are on the admin listener, which the Service does not publish.
+	if strings.HasPrefix(p.DebugURL, p.BaseURL+"/") {
+		t.Errorf("debug page %s is on the service's listener %s", p.DebugURL, p.BaseURL)
+	}
+	for _, path := range []string{debug.Path, debug.Path + "?format=json", "/metrics"} {
+		if status := p.GetJSON(t, path, nil); status != http.StatusNotFound {
+			t.Errorf("GET %s on the service's listener: status %d, want 404", path, status)
+		}
+	}
+	if f := p.Flag(t, demo.FlagGreeting); f.Value != "hello from a ConfigMap" {
+		t.Errorf("greeting on the debug page = %q", f.Value)
 	}
 
 	write(map[string]string{demo.FlagGreeting: "edited", demo.FlagShout: "true", demo.FlagRateLimit: "1000"})

@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -18,7 +20,10 @@ import (
 // only.
 var (
 	listen = pflag.String("listen", ":8080",
-		"address to serve on; 127.0.0.1:0 picks a free loopback port")
+		"address to serve the service on (GET /, /route/, /healthz); 127.0.0.1:0 picks a free loopback port")
+	adminListen = pflag.String("admin-listen", "127.0.0.1:9090",
+		"address to serve the operators' endpoints on (/debug/flagz, its setter, /metrics): keep it "+
+			"out of reach of the service's users; in a pod, loopback is reached with kubectl port-forward")
 	source = pflag.String("source", sourceDir,
 		"where the ConfigMap comes from: dir (mounted volume) or api (Kubernetes API, needs RBAC)")
 	dir = pflag.String("dir", "/etc/flagz",
@@ -68,7 +73,7 @@ func runServe(args []string, out io.Writer) (err error) {
 	}
 	defer src.Stop()
 
-	handler, err := demo.Handler(pflag.CommandLine, flags, logger)
+	admin, err := demo.AdminHandler(pflag.CommandLine, logger)
 	if err != nil {
 		return err
 	}
@@ -76,18 +81,39 @@ func runServe(args []string, out io.Writer) (err error) {
 	if err != nil {
 		return err
 	}
-	printBanner(out, demo.BaseURL(ln), what)
-	if err := demo.Serve(ctx, ln, handler, logger); err != nil {
+	adminLn, err := net.Listen("tcp", *adminListen)
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("--admin-listen: %w", err)
+	}
+	printBanner(out, demo.BaseURL(ln), demo.BaseURL(adminLn), what)
+	if err := serveBoth(ctx, ln, demo.ServiceHandler(flags, logger), adminLn, admin, logger); err != nil {
 		return err
 	}
-	logger.Info("server closed; stopping the ConfigMap source")
+	logger.Info("servers closed; stopping the ConfigMap source")
 	return nil
 }
 
+// serveBoth serves the service on ln and the operators' endpoints on
+// adminLn until ctx is done or one of them fails, which stops the other.
+func serveBoth(ctx context.Context, ln net.Listener, service http.Handler, adminLn net.Listener, admin http.Handler, logger *slog.Logger) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	adminDone := make(chan error, 1)
+	go func() {
+		err := demo.Serve(ctx, adminLn, admin, logger)
+		cancel()
+		adminDone <- err
+	}()
+	err := demo.Serve(ctx, ln, service, logger)
+	cancel()
+	return errors.Join(err, <-adminDone)
+}
+
 // printBanner prints the URLs and how to change a flag.
-func printBanner(out io.Writer, baseURL, what string) {
+func printBanner(out io.Writer, baseURL, adminURL, what string) {
 	fmt.Fprintf(out, "\nflagz demo: a service whose behaviour follows dynamic flags kept in a ConfigMap.\n\n")
-	demo.PrintEndpoints(out, baseURL)
+	demo.PrintEndpoints(out, baseURL, adminURL)
 	fmt.Fprintf(out, "  flags from  %s\n\n", what)
 	demo.PrintTryIt(out, baseURL)
 	fmt.Fprintf(out, "Change a flag while it runs (each change is logged as it lands):\n\n")
@@ -100,7 +126,7 @@ func printBanner(out io.Writer, baseURL, what string) {
 		fmt.Fprintf(out, "             (the kubelet refreshes the mounted files within about a minute)\n")
 		fmt.Fprintf(out, "  locally:   echo hello > %s/%s\n\n", *dir, demo.FlagGreeting)
 	}
-	demo.PrintSetter(out, baseURL)
+	demo.PrintSetter(out, adminURL)
 	demo.PrintReady(out)
 }
 

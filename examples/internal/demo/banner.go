@@ -5,13 +5,15 @@ import (
 	"io"
 )
 
-// PrintEndpoints prints the URLs of the demo served at baseURL, one per
-// labelled line ("service", "debug page", "metrics"), then where to start
-// looking. The labels are stable: tests read them.
-func PrintEndpoints(out io.Writer, baseURL string) {
-	fmt.Fprintf(out, "  service     %s/\n", baseURL)
-	fmt.Fprintf(out, "  debug page  %s/debug/flagz\n", baseURL)
-	fmt.Fprintf(out, "  metrics     %s/metrics\n", baseURL)
+// PrintEndpoints prints the URLs of the demo, one per labelled line
+// ("service", "debug page", "metrics"): the service served at serviceURL,
+// the operators' endpoints (AdminHandler) at adminURL, which is serviceURL
+// when one server serves both (Handler). The labels are stable: tests read
+// them.
+func PrintEndpoints(out io.Writer, serviceURL, adminURL string) {
+	fmt.Fprintf(out, "  service     %s/\n", serviceURL)
+	fmt.Fprintf(out, "  debug page  %s/debug/flagz\n", adminURL)
+	fmt.Fprintf(out, "  metrics     %s/metrics\n", adminURL)
 }
 
 // PrintTryIt prints the requests that show the flags' effect.
