@@ -1,0 +1,219 @@
+package fleet
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/flagz-go/flagz/watcher"
+	"github.com/spf13/pflag"
+	clientv3 "go.etcd.io/etcd/client/v3"
+)
+
+// roundTimeout bounds how long a round waits for every member of a group.
+const roundTimeout = 30 * time.Second
+
+// config is one row of the benchmark.
+type config struct {
+	n        int  // followers of each kind
+	proxy    bool // followers connect through the gRPC proxy
+	presence bool // flagz followers publish presence records
+}
+
+func (c config) String() string {
+	s := fmt.Sprintf("N=%d", c.n)
+	if c.proxy {
+		s += "/proxy"
+	}
+	if c.presence {
+		return s + "/presence"
+	}
+	return s + "/watcher"
+}
+
+// fleet is one run: a server process, N raw watchers and N flagz
+// followers on it, and a writer that changes flagName once per round.
+type fleet struct {
+	cfg    config
+	srv    *server
+	writer *clientv3.Client
+
+	raw     *group // raw watchers: the value arrived
+	visible *group // flagz followers: Get returns the value (notifier)
+	applied *group // flagz followers: the engine validated the value
+	wait    *group // presence records: Revision ≥ the put's (nil without presence)
+	writes  *writeCounter
+
+	raws []*rawFollower
+
+	// Memory per follower, in phases: a raw watcher's client and watch; a
+	// flagz follower's client, flag set and watcher.
+	rawClient, rawWatch, flagzClient, flags, flagzWatch memStats
+
+	watchers, streams int64 // server-side watchers and watch streams the followers added
+
+	round   int64
+	samples map[string][]time.Duration // per group name, one per round
+	revs    []int64                    // per round, the put's revision
+}
+
+// newFleet starts the server and the followers, measuring the heap each
+// kind adds and the watches that reach the server.
+func newFleet(tb testing.TB, cfg config) *fleet {
+	tb.Helper()
+	f := &fleet{cfg: cfg, samples: map[string][]time.Duration{}}
+	f.srv = startServer(tb)
+	writer, err := newClient(f.srv.Endpoint)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { writer.Close() })
+	f.writer = writer
+	if _, err := writer.Put(context.Background(), flagKey, "0"); err != nil {
+		tb.Fatalf("first put: %v", err)
+	}
+	endpoint := f.srv.Endpoint
+	if cfg.proxy {
+		endpoint = f.srv.Proxy
+	}
+	f.raw = newGroup("raw watchers", cfg.n)
+	f.visible = newGroup("flagz followers (visible)", cfg.n)
+	f.applied = newGroup("flagz followers (applied)", cfg.n)
+	var opts []watcher.Option
+	if cfg.presence {
+		f.wait = newGroup("presence records", cfg.n)
+		f.writes = startPresenceCounter(tb, f.srv.Endpoint, f.wait)
+		opts = append(opts, presenceOptions()...)
+	}
+	watchers0 := f.srv.gauge(tb, "etcd_debugging_mvcc_watcher_total")
+	streams0 := f.srv.gauge(tb, "etcd_debugging_mvcc_watch_stream_total")
+
+	// Each kind is built in phases, the heap measured after each: the
+	// clients, then (flagz) the flag sets, then the watches.
+	mem := []memStats{memory()}
+	rawClients := startClients(tb, cfg.n, endpoint)
+	mem = append(mem, memory())
+	f.raws = make([]*rawFollower, cfg.n)
+	startAll(tb, cfg.n, func(i int) (func(), error) {
+		r, stop, err := startRaw(rawClients[i], f.raw, i)
+		f.raws[i] = r
+		return stop, err
+	})
+	mem = append(mem, memory())
+	flagzClients := startClients(tb, cfg.n, endpoint)
+	mem = append(mem, memory())
+	sets := make([]*pflag.FlagSet, cfg.n)
+	for i := range sets {
+		sets[i] = newFlagSet(i, f.visible, f.applied)
+	}
+	mem = append(mem, memory())
+	startAll(tb, cfg.n, func(i int) (func(), error) {
+		return startFlagz(flagzClients[i], sets[i], i, opts...)
+	})
+	if f.wait != nil {
+		// Every follower has published its record.
+		f.wait.arm(1, time.Now())
+		if _, err := f.wait.wait(roundTimeout); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	mem = append(mem, memory())
+	runtime.KeepAlive(sets)
+	perFollower := func(from, to int) memStats {
+		return memStats{heap: (mem[to].heap - mem[from].heap) / float64(cfg.n), stack: (mem[to].stack - mem[from].stack) / float64(cfg.n)}
+	}
+	f.rawClient, f.rawWatch = perFollower(0, 1), perFollower(1, 2)
+	f.flagzClient, f.flags, f.flagzWatch = perFollower(2, 3), perFollower(3, 4), perFollower(4, 5)
+	f.watchers = f.srv.gauge(tb, "etcd_debugging_mvcc_watcher_total") - watchers0
+	f.streams = f.srv.gauge(tb, "etcd_debugging_mvcc_watch_stream_total") - streams0
+	if f.writes != nil {
+		f.writes.reset()
+	}
+	return f
+}
+
+// step changes flagName once and waits until every member of every group
+// has it, recording each group's time from the start of the put.
+func (f *fleet) step(tb testing.TB) {
+	tb.Helper()
+	f.round++
+	v := f.round
+	start := time.Now()
+	f.raw.arm(v, start)
+	f.visible.arm(v, start)
+	f.applied.arm(v, start)
+	resp, err := f.writer.Put(context.Background(), flagKey, strconv.FormatInt(v, 10))
+	if err != nil {
+		tb.Fatalf("round %d: put: %v", v, err)
+	}
+	f.revs = append(f.revs, resp.Header.Revision)
+	groups := []*group{f.raw, f.visible, f.applied}
+	if f.wait != nil {
+		f.writes.next()
+		f.wait.arm(resp.Header.Revision, start)
+		groups = append(groups, f.wait)
+	}
+	for _, g := range groups {
+		d, err := g.wait(roundTimeout)
+		if err != nil {
+			tb.Fatalf("round %d: %v", v, err)
+		}
+		f.samples[g.name] = append(f.samples[g.name], d)
+	}
+}
+
+// startAll starts n members with start, a few at a time, and stops them
+// all (in parallel) when tb ends. It fails tb if any does not start.
+func startAll(tb testing.TB, n int, start func(i int) (stop func(), err error)) {
+	tb.Helper()
+	stops := make([]func(), n)
+	errs := make([]error, n)
+	parallel(n, func(i int) { stops[i], errs[i] = start(i) })
+	tb.Cleanup(func() {
+		var wg sync.WaitGroup
+		for _, stop := range stops {
+			if stop != nil {
+				wg.Go(stop)
+			}
+		}
+		wg.Wait()
+	})
+	for _, err := range errs {
+		if err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
+// memStats is live heap and goroutine stack bytes (per follower, in a
+// fleet's figures).
+type memStats struct{ heap, stack float64 }
+
+// memory returns the live heap and the goroutine stacks after a full
+// collection.
+func memory() memStats {
+	var m runtime.MemStats
+	runtime.GC()
+	runtime.GC()
+	runtime.ReadMemStats(&m)
+	return memStats{heap: float64(m.HeapAlloc), stack: float64(m.StackInuse)}
+}
+
+// startClients returns n clients of endpoint, closed when tb ends.
+func startClients(tb testing.TB, n int, endpoint string) []*clientv3.Client {
+	tb.Helper()
+	clients := make([]*clientv3.Client, n)
+	startAll(tb, n, func(i int) (func(), error) {
+		cli, err := newClient(endpoint)
+		if err != nil {
+			return nil, err
+		}
+		clients[i] = cli
+		return func() { cli.Close() }, nil
+	})
+	return clients
+}

@@ -1,0 +1,186 @@
+package fleet
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/flagz-go/flagz/watcher/etcdtest"
+	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
+	clientv3 "go.etcd.io/etcd/client/v3"
+	"go.etcd.io/etcd/server/v3/proxy/grpcproxy"
+	"go.uber.org/zap"
+	"google.golang.org/grpc"
+)
+
+// serverEnv, when set in the environment, makes the test binary run an
+// etcd server (and a gRPC proxy in front of it) instead of its tests: the
+// server lives in a process of its own, so that the heap measured in the
+// benchmark's process is the followers' alone, as it would be in N
+// processes.
+const serverEnv = "FLAGZ_FLEET_SERVER"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(serverEnv) != "" {
+		if err := serve(os.Stdin, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "fleet server:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// serve runs one embedded etcd member and a gRPC proxy in front of it on
+// loopback, writes "<etcd endpoint> <proxy endpoint>" as one line to out,
+// and serves until in is closed (the parent ended or closed it).
+func serve(in io.Reader, out io.Writer) error {
+	srv, err := etcdtest.New()
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	proxy, stop, err := startProxy(srv.Endpoint())
+	if err != nil {
+		return err
+	}
+	defer stop()
+	// The proxy learns that there is a leader through a watch of its own,
+	// set up in the background; until then it refuses watches that require
+	// a leader (the watcher's), and that watch would count as a follower's.
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		n, err := readGauge(srv.Endpoint(), "etcd_debugging_mvcc_watcher_total")
+		if err == nil && n >= 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the proxy's leader watch did not start: %v", err)
+		}
+	}
+	if _, err := fmt.Fprintln(out, srv.Endpoint(), proxy); err != nil {
+		return err
+	}
+	_, _ = io.Copy(io.Discard, in)
+	return nil
+}
+
+// startProxy starts etcd's gRPC proxy (the KV, watch and lease services
+// that the watcher and presence use) on a loopback port, in front of
+// endpoint, as `etcd grpc-proxy start` would. The proxy coalesces the
+// watches of identical key ranges into few watches on the server.
+func startProxy(endpoint string) (string, func(), error) {
+	cli, err := clientv3.New(clientv3.Config{Endpoints: []string{endpoint},
+		DialTimeout: 5 * time.Second, Logger: zap.NewNop()})
+	if err != nil {
+		return "", nil, fmt.Errorf("proxy client: %w", err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		cli.Close()
+		return "", nil, fmt.Errorf("proxy listen: %w", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	kvp, _ := grpcproxy.NewKvProxy(cli)
+	wp, _ := grpcproxy.NewWatchProxy(ctx, zap.NewNop(), cli)
+	lp, _ := grpcproxy.NewLeaseProxy(ctx, cli)
+	gs := grpc.NewServer()
+	pb.RegisterKVServer(gs, kvp)
+	pb.RegisterWatchServer(gs, wp)
+	pb.RegisterLeaseServer(gs, lp)
+	go func() { _ = gs.Serve(l) }()
+	stop := func() {
+		cancel()
+		gs.Stop()
+		cli.Close()
+	}
+	return "http://" + l.Addr().String(), stop, nil
+}
+
+// server is the etcd member and proxy of one benchmark run, in a child
+// process.
+type server struct {
+	Endpoint string // the member's client URL
+	Proxy    string // the gRPC proxy's URL
+}
+
+// startServer runs the test binary again as a server process and stops it
+// when tb ends.
+func startServer(tb testing.TB) *server {
+	tb.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), serverEnv+"=1")
+	cmd.Stderr = os.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		tb.Fatalf("start the server process: %v", err)
+	}
+	tb.Cleanup(func() {
+		stdin.Close()
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case <-done:
+		case <-time.After(30 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+	})
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		tb.Fatalf("read the server's endpoints: %v", err)
+	}
+	fields := strings.Fields(line)
+	if len(fields) != 2 {
+		tb.Fatalf("server's endpoints: got %q", line)
+	}
+	return &server{Endpoint: fields[0], Proxy: fields[1]}
+}
+
+// gauge reads one gauge of the member's Prometheus metrics, such as
+// etcd_debugging_mvcc_watcher_total: the watchers the server's store holds.
+func (s *server) gauge(tb testing.TB, name string) int64 {
+	tb.Helper()
+	v, err := readGauge(s.Endpoint, name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return v
+}
+
+// readGauge reads the gauge name from the /metrics page of the member at
+// endpoint (etcd serves it on the client URL).
+func readGauge(endpoint, name string) (int64, error) {
+	resp, err := http.Get(endpoint + "/metrics")
+	if err != nil {
+		return 0, fmt.Errorf("read the server's metrics: %w", err)
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) == 2 && f[0] == name {
+			v, err := strconv.ParseFloat(f[1], 64)
+			if err != nil {
+				return 0, fmt.Errorf("metric %s: %w", name, err)
+			}
+			return int64(v), nil
+		}
+	}
+	return 0, fmt.Errorf("metric %s not found on %s/metrics (%v)", name, endpoint, sc.Err())
+}
