@@ -3,7 +3,9 @@ package fleet
 import (
 	"context"
 	"fmt"
+	"os"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"sync"
 	"testing"
@@ -56,6 +58,7 @@ type fleet struct {
 
 	watchers, streams int64 // server-side watchers and watch streams the followers added
 
+	phase   int // of the start-up, for memory
 	round   int64
 	samples map[string][]time.Duration // per group name, one per round
 	revs    []int64                    // per round, the put's revision
@@ -94,23 +97,23 @@ func newFleet(tb testing.TB, cfg config) *fleet {
 
 	// Each kind is built in phases, the heap measured after each: the
 	// clients, then (flagz) the flag sets, then the watches.
-	mem := []memStats{memory()}
+	mem := []memStats{f.memory(tb)}
 	rawClients := startClients(tb, cfg.n, endpoint)
-	mem = append(mem, memory())
+	mem = append(mem, f.memory(tb))
 	f.raws = make([]*rawFollower, cfg.n)
 	startAll(tb, cfg.n, func(i int) (func(), error) {
 		r, stop, err := startRaw(rawClients[i], f.raw, i)
 		f.raws[i] = r
 		return stop, err
 	})
-	mem = append(mem, memory())
+	mem = append(mem, f.memory(tb))
 	flagzClients := startClients(tb, cfg.n, endpoint)
-	mem = append(mem, memory())
+	mem = append(mem, f.memory(tb))
 	sets := make([]*pflag.FlagSet, cfg.n)
 	for i := range sets {
 		sets[i] = newFlagSet(i, f.visible, f.applied)
 	}
-	mem = append(mem, memory())
+	mem = append(mem, f.memory(tb))
 	startAll(tb, cfg.n, func(i int) (func(), error) {
 		return startFlagz(flagzClients[i], sets[i], i, opts...)
 	})
@@ -121,7 +124,7 @@ func newFleet(tb testing.TB, cfg config) *fleet {
 			tb.Fatal(err)
 		}
 	}
-	mem = append(mem, memory())
+	mem = append(mem, f.memory(tb))
 	runtime.KeepAlive(sets)
 	perFollower := func(from, to int) memStats {
 		return memStats{heap: (mem[to].heap - mem[from].heap) / float64(cfg.n), stack: (mem[to].stack - mem[from].stack) / float64(cfg.n)}
@@ -195,7 +198,9 @@ type memStats struct{ heap, stack float64 }
 
 // memory returns the live heap and the goroutine stacks after a full
 // collection.
-func memory() memStats {
+func (f *fleet) memory(tb testing.TB) memStats {
+	writeHeapProfile(tb, f.phase)
+	f.phase++
 	var m runtime.MemStats
 	runtime.GC()
 	runtime.GC()
@@ -216,4 +221,26 @@ func startClients(tb testing.TB, n int, endpoint string) []*clientv3.Client {
 		return func() { cli.Close() }, nil
 	})
 	return clients
+}
+
+// writeHeapProfile writes a heap profile of the running fleet to the file
+// $FLEET_HEAPPROFILE.<phase>, if the variable is set (run with
+// -test.memprofilerate=1 to see every allocation): what the followers
+// hold, while they run. pprof -diff_base between two phases shows what one
+// kind of follower added.
+func writeHeapProfile(tb testing.TB, phase int) {
+	path := os.Getenv("FLEET_HEAPPROFILE")
+	if path == "" {
+		return
+	}
+	out, err := os.Create(fmt.Sprintf("%s.%d", path, phase))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer out.Close()
+	runtime.GC()
+	runtime.GC()
+	if err := pprof.WriteHeapProfile(out); err != nil {
+		tb.Fatal(err)
+	}
 }
