@@ -77,6 +77,7 @@ func (f *fleet) report(b *testing.B) {
 		b.ReportMetric(perRound, "writes/proc/change")
 		b.ReportMetric(float64(fewest), "writes-min")
 		b.ReportMetric(float64(most), "writes-max")
+		b.ReportMetric(f.writes.bytesPerWrite(), "presence-B/write")
 	}
 	raw := f.rawClient.heap + f.rawWatch.heap
 	follower := f.flagzClient.heap + f.flagzWatch.heap
@@ -91,6 +92,10 @@ func (f *fleet) report(b *testing.B) {
 	b.ReportMetric((f.flagzClient.stack+f.flagzWatch.stack)/1024, "flagz-stack-KB")
 	b.ReportMetric(float64(f.watchers), "server-watchers")
 	b.ReportMetric(float64(f.streams), "server-streams")
+	b.ReportMetric(float64(f.warnings.total()), "warnings")
+	if f.warnings.total() > 0 {
+		b.Logf("the followers logged warnings:%s", f.warnings)
+	}
 	b.ReportMetric(0, "ns/op")
 }
 

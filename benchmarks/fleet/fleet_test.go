@@ -50,6 +50,8 @@ type fleet struct {
 	wait    *group // presence records: Revision ≥ the put's (nil without presence)
 	writes  *writeCounter
 
+	warnings *warnings // what the followers' watchers logged at Warn and above
+
 	raws []*rawFollower
 
 	// Memory per follower, in phases: a raw watcher's client and watch; a
@@ -68,7 +70,7 @@ type fleet struct {
 // kind adds and the watches that reach the server.
 func newFleet(tb testing.TB, cfg config) *fleet {
 	tb.Helper()
-	f := &fleet{cfg: cfg, samples: map[string][]time.Duration{}}
+	f := &fleet{cfg: cfg, samples: map[string][]time.Duration{}, warnings: newWarnings()}
 	f.srv = startServer(tb)
 	writer, err := newClient(f.srv.Endpoint)
 	if err != nil {
@@ -115,7 +117,7 @@ func newFleet(tb testing.TB, cfg config) *fleet {
 	}
 	mem = append(mem, f.memory(tb))
 	startAll(tb, cfg.n, func(i int) (func(), error) {
-		return startFlagz(flagzClients[i], sets[i], i, opts...)
+		return startFlagz(flagzClients[i], sets[i], i, f.warnings.logger(), opts...)
 	})
 	if f.wait != nil {
 		// Every follower has published its record.

@@ -24,9 +24,6 @@ const (
 	flagKey  = prefix + "/" + flagName
 )
 
-// quiet drops flagz's logs (one audit line per change and follower).
-var quiet = slog.New(slog.DiscardHandler)
-
 // rawFollower is the floor: a clientv3 watch of the same prefix on a
 // client of its own, recording the value and the revision it has seen.
 type rawFollower struct {
@@ -94,9 +91,10 @@ func newFlagSet(i int, visible, applied *group) *pflag.FlagSet {
 	return fs
 }
 
-// startFlagz starts follower i's watcher of fs on cli. stop stops it.
-func startFlagz(cli *clientv3.Client, fs *pflag.FlagSet, i int, opts ...watcher.Option) (stop func(), err error) {
-	w, err := watcher.New(fs, cli, prefix, append([]watcher.Option{watcher.WithLogger(quiet)}, opts...)...)
+// startFlagz starts follower i's watcher of fs on cli, logging to log.
+// stop stops it.
+func startFlagz(cli *clientv3.Client, fs *pflag.FlagSet, i int, log *slog.Logger, opts ...watcher.Option) (stop func(), err error) {
+	w, err := watcher.New(fs, cli, prefix, append([]watcher.Option{watcher.WithLogger(log)}, opts...)...)
 	if err == nil {
 		_, err = w.Initialize(context.Background())
 	}

@@ -2,12 +2,11 @@ package fleet
 
 import (
 	"context"
-	"encoding/json"
-	"strings"
 	"sync"
 	"testing"
 
 	"github.com/flagz-go/flagz/watcher"
+	"github.com/flagz-go/flagz/watcher/presence"
 	"go.etcd.io/etcd/api/v3/mvccpb"
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
@@ -15,19 +14,6 @@ import (
 // presenceOptions are the watcher options of a follower with presence.
 func presenceOptions() []watcher.Option {
 	return nil // presence is not on main yet
-}
-
-// presencePrefix is where the followers' presence records live.
-func presencePrefix() string { return strings.TrimSuffix(prefix, "/") + "@presence/" }
-
-// decodeRecord returns a presence record's process id and applied revision.
-func decodeRecord(value []byte) (id string, rev int64, err error) {
-	var r struct {
-		ID       string `json:"id"`
-		Revision int64  `json:"revision"`
-	}
-	err = json.Unmarshal(value, &r)
-	return r.ID, r.Revision, err
 }
 
 // writeCounter watches the presence prefix, as `flagz set --wait` does: it
@@ -43,6 +29,7 @@ type writeCounter struct {
 	maxOne  int            // most writes of one process in one round
 	minOne  int            // fewest writes of one process in a round (-1: none yet)
 	errs    int            // records that did not decode
+	bytes   int            // bytes written over the counted rounds
 }
 
 // startPresenceCounter watches the presence records on a client of its own
@@ -55,7 +42,7 @@ func startPresenceCounter(tb testing.TB, endpoint string, g *group) *writeCounte
 	}
 	c := &writeCounter{members: map[string]int{}, round: map[string]int{}, minOne: -1}
 	ctx, cancel := context.WithCancel(context.Background())
-	wch := cli.Watch(ctx, presencePrefix(), clientv3.WithPrefix(), clientv3.WithCreatedNotify())
+	wch := cli.Watch(ctx, presence.Prefix(prefix), clientv3.WithPrefix(), clientv3.WithCreatedNotify())
 	if created := <-wch; created.Err() != nil || !created.Created {
 		tb.Fatalf("presence watch not created: %v", created.Err())
 	}
@@ -76,12 +63,16 @@ func startPresenceCounter(tb testing.TB, endpoint string, g *group) *writeCounte
 }
 
 func (c *writeCounter) put(g *group, value []byte) {
-	id, rev, err := decodeRecord(value)
+	rec, err := presence.Decode(value)
+	id, rev := rec.ID, rec.Revision
 	c.mu.Lock()
 	if err != nil {
 		c.errs++
 		c.mu.Unlock()
 		return
+	}
+	if c.open {
+		c.bytes += len(value)
 	}
 	i, ok := c.members[id]
 	if !ok {
@@ -100,7 +91,7 @@ func (c *writeCounter) reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	clear(c.round)
-	c.open, c.rounds, c.total, c.maxOne, c.minOne = false, 0, 0, 0, -1
+	c.open, c.rounds, c.total, c.maxOne, c.minOne, c.bytes = false, 0, 0, 0, -1, 0
 }
 
 // next closes the counting of a round (if one was open) and opens the
@@ -147,3 +138,14 @@ func (c *writeCounter) counts() (perRound float64, fewest, most, processes, unde
 
 // presenceBuilt tells whether the watcher can publish presence yet.
 const presenceBuilt = false
+
+// bytesPerWrite returns the mean size of a record written in the counted
+// rounds.
+func (c *writeCounter) bytesPerWrite() float64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.total == 0 {
+		return 0
+	}
+	return float64(c.bytes) / float64(c.total)
+}

@@ -49,6 +49,9 @@ func TestFleetSmoke(t *testing.T) {
 			case cfg.proxy && (f.watchers < 1 || f.watchers >= direct):
 				t.Errorf("behind the proxy, server watchers %d; want between 1 and %d", f.watchers, direct-1)
 			}
+			if n := f.warnings.total(); n > 0 {
+				t.Errorf("the followers logged %d warnings:%s", n, f.warnings)
+			}
 			if cfg.presence {
 				perRound, fewest, most, procs, bad := f.writes.counts()
 				if perRound != 1 || fewest != 1 || most != 1 || procs != cfg.n || bad != 0 {
