@@ -93,6 +93,19 @@ func (f *fleet) report(b *testing.B) {
 	b.ReportMetric(float64(f.watchers), "server-watchers")
 	b.ReportMetric(float64(f.streams), "server-streams")
 	b.ReportMetric(float64(f.warnings.total()), "warnings")
+	var rewatches int64
+	for _, r := range f.raws {
+		rewatches += r.rewatchs.Load()
+		if e, ok := r.lastErr.Load().(string); ok {
+			b.Logf("a raw watch ended: %s", e)
+		}
+	}
+	b.ReportMetric(float64(rewatches), "raw-rewatches")
+	for name, n := range f.lost {
+		b.Logf("%s: %d rounds in which a member missed the change for %v", name, n, roundTimeout)
+	}
+	b.ReportMetric(float64(f.lost[f.raw.name]), "raw-lost-rounds")
+	b.ReportMetric(float64(f.lost[f.visible.name]), "flagz-lost-rounds")
 	if f.warnings.total() > 0 {
 		b.Logf("the followers logged warnings:%s", f.warnings)
 	}

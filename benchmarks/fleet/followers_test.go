@@ -27,11 +27,15 @@ const (
 // rawFollower is the floor: a clientv3 watch of the same prefix on a
 // client of its own, recording the value and the revision it has seen.
 type rawFollower struct {
-	rev atomic.Int64 // the ModRevision of the last event seen
+	rev      atomic.Int64 // the ModRevision of the last event seen
+	rewatchs atomic.Int64 // how often the watch ended and was made again
+	lastErr  atomic.Value // string: why the watch last ended
 }
 
 // startRaw starts a raw watcher of prefix on cli; it reports each value
-// of flagName it sees to g as member i. stop ends the watch.
+// of flagName it sees to g as member i. If the watch ends (etcd's proxy
+// cancels streams it cannot feed), it watches again from the next
+// revision, as a program must. stop ends the watch.
 func startRaw(cli *clientv3.Client, g *group, i int) (f *rawFollower, stop func(), err error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	wch := cli.Watch(ctx, prefix+"/", clientv3.WithPrefix(), clientv3.WithCreatedNotify())
@@ -41,19 +45,30 @@ func startRaw(cli *clientv3.Client, g *group, i int) (f *rawFollower, stop func(
 		return nil, nil, fmt.Errorf("raw watcher %d: watch not created: %v", i, err)
 	}
 	f = &rawFollower{}
+	f.rev.Store(created.Header.Revision)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		for resp := range wch {
-			for _, ev := range resp.Events {
-				if string(ev.Kv.Key) != flagKey {
-					continue
+		for ctx.Err() == nil {
+			for resp := range wch {
+				if err := resp.Err(); err != nil {
+					f.lastErr.Store(err.Error())
 				}
-				f.rev.Store(ev.Kv.ModRevision)
-				if v, err := strconv.ParseInt(string(ev.Kv.Value), 10, 64); err == nil {
-					g.report(i, v)
+				for _, ev := range resp.Events {
+					if string(ev.Kv.Key) != flagKey {
+						continue
+					}
+					f.rev.Store(ev.Kv.ModRevision)
+					if v, err := strconv.ParseInt(string(ev.Kv.Value), 10, 64); err == nil {
+						g.report(i, v)
+					}
 				}
 			}
+			if ctx.Err() != nil {
+				return
+			}
+			f.rewatchs.Add(1)
+			wch = cli.Watch(ctx, prefix+"/", clientv3.WithPrefix(), clientv3.WithRev(f.rev.Load()+1))
 		}
 	}()
 	return f, func() { cancel(); <-done }, nil

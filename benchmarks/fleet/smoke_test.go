@@ -24,6 +24,9 @@ func TestFleetSmoke(t *testing.T) {
 			for range smokeRounds {
 				f.step(t)
 			}
+			for name, n := range f.lost {
+				t.Errorf("%s: %d rounds in which a member missed the change", name, n)
+			}
 			for name, s := range f.samples {
 				if len(s) != smokeRounds {
 					t.Errorf("%s: %d samples, want %d", name, len(s), smokeRounds)
