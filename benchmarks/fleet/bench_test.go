@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/flagz-go/flagz/benchmarks/internal/latency"
 )
@@ -92,6 +93,10 @@ func (f *fleet) report(b *testing.B) {
 	b.ReportMetric((f.flagzClient.stack+f.flagzWatch.stack)/1024, "flagz-stack-KB")
 	b.ReportMetric(float64(f.watchers), "server-watchers")
 	b.ReportMetric(float64(f.streams), "server-streams")
+	serverCPU, followersCPU := f.cpu()
+	b.ReportMetric(float64(serverCPU)/float64(time.Millisecond), "server-cpu-ms/change")
+	b.ReportMetric(float64(followersCPU)/float64(time.Millisecond), "followers-cpu-ms/change")
+	b.ReportMetric(float64(f.serverRSS)/(1<<20), "server-rss-MB")
 	b.ReportMetric(float64(f.warnings.total()), "warnings")
 	var rewatches int64
 	for _, r := range f.raws {

@@ -59,6 +59,9 @@ type fleet struct {
 	rawClient, rawWatch, flagzClient, flags, flagzWatch memStats
 
 	watchers, streams int64 // server-side watchers and watch streams the followers added
+	serverRSS         int64 // the server process's resident memory once all followers run
+
+	serverCPU0, clientCPU0 time.Duration // CPU time used before the first round
 
 	phase   int // of the start-up, for memory
 	round   int64
@@ -139,7 +142,20 @@ func newFleet(tb testing.TB, cfg config) *fleet {
 	if f.writes != nil {
 		f.writes.reset()
 	}
+	f.serverCPU0, f.serverRSS = f.srv.usage()
+	f.clientCPU0, _ = procUsage(os.Getpid())
 	return f
+}
+
+// cpu returns the CPU time the server and this process (the followers)
+// used per round so far.
+func (f *fleet) cpu() (server, followers time.Duration) {
+	if f.round == 0 {
+		return 0, 0
+	}
+	s, _ := f.srv.usage()
+	c, _ := procUsage(os.Getpid())
+	return (s - f.serverCPU0) / time.Duration(f.round), (c - f.clientCPU0) / time.Duration(f.round)
 }
 
 // step changes flagName once and waits until every member of every group

@@ -110,6 +110,7 @@ func startProxy(endpoint string) (string, func(), error) {
 type server struct {
 	Endpoint string // the member's client URL
 	Proxy    string // the gRPC proxy's URL
+	pid      int    // the server process
 }
 
 // startServer runs the test binary again as a server process and stops it
@@ -149,7 +150,7 @@ func startServer(tb testing.TB) *server {
 	if len(fields) != 2 {
 		tb.Fatalf("server's endpoints: got %q", line)
 	}
-	return &server{Endpoint: fields[0], Proxy: fields[1]}
+	return &server{Endpoint: fields[0], Proxy: fields[1], pid: cmd.Process.Pid}
 }
 
 // gauge reads one gauge of the member's Prometheus metrics, such as
@@ -183,4 +184,35 @@ func readGauge(endpoint, name string) (int64, error) {
 		}
 	}
 	return 0, fmt.Errorf("metric %s not found on %s/metrics (%v)", name, endpoint, sc.Err())
+}
+
+// usage returns the CPU time (user and system) the server process has
+// used, and its resident memory, from /proc (zero where /proc is missing).
+func (s *server) usage() (cpu time.Duration, rss int64) {
+	return procUsage(s.pid)
+}
+
+// procUsage reads a process's CPU time and resident set size from
+// /proc/<pid>/stat (utime and stime, in clock ticks of 1/100 s on Linux)
+// and /proc/<pid>/statm.
+func procUsage(pid int) (cpu time.Duration, rss int64) {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, 0
+	}
+	// The command name, in parentheses, may hold spaces: fields count
+	// from the last ')'.
+	f := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
+	if len(f) > 12 {
+		utime, _ := strconv.ParseInt(f[11], 10, 64)
+		stime, _ := strconv.ParseInt(f[12], 10, 64)
+		cpu = time.Duration(utime+stime) * 10 * time.Millisecond
+	}
+	if statm, err := os.ReadFile(fmt.Sprintf("/proc/%d/statm", pid)); err == nil {
+		if m := strings.Fields(string(statm)); len(m) > 1 {
+			pages, _ := strconv.ParseInt(m[1], 10, 64)
+			rss = pages * int64(os.Getpagesize())
+		}
+	}
+	return cpu, rss
 }
