@@ -46,10 +46,10 @@ func (w *warnings) String() string {
 	return s
 }
 
-type warnHandler struct {
-	w     *warnings
-	attrs []slog.Attr
-}
+// warnHandler keys a record by its message and error. It keeps no
+// attributes of the logger (WithAttrs): what it holds is not the
+// followers' memory.
+type warnHandler struct{ w *warnings }
 
 func (h warnHandler) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelWarn }
 
@@ -67,8 +67,6 @@ func (h warnHandler) Handle(_ context.Context, r slog.Record) error {
 	return nil
 }
 
-func (h warnHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
-	return warnHandler{w: h.w, attrs: append(slices.Clone(h.attrs), attrs...)}
-}
+func (h warnHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
 
 func (h warnHandler) WithGroup(string) slog.Handler { return h }
