@@ -74,11 +74,11 @@ func (f *fleet) report(b *testing.B) {
 		b.ReportMetric(p(w, 0.99), "wait-p99-ms")
 		b.ReportMetric(p(w, 0.50)/p(rl, 0.50), "wait-p50-ratio")
 		b.ReportMetric(p(w, 0.99)/p(rl, 0.99), "wait-p99-ratio")
-		perRound, fewest, most, _, _ := f.writes.counts()
-		b.ReportMetric(perRound, "writes/proc/change")
-		b.ReportMetric(float64(fewest), "writes-min")
-		b.ReportMetric(float64(most), "writes-max")
-		b.ReportMetric(f.writes.bytesPerWrite(), "presence-B/write")
+		wc := f.writes.counts(f.revs)
+		b.ReportMetric(wc.perChange, "writes/proc/change")
+		b.ReportMetric(float64(wc.fewest), "writes-min")
+		b.ReportMetric(float64(wc.most), "writes-max")
+		b.ReportMetric(wc.bytesPerWrite, "presence-B/write")
 	}
 	raw := f.rawClient.heap + f.rawWatch.heap
 	follower := f.flagzClient.heap + f.flagzWatch.heap

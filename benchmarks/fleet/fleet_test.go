@@ -175,7 +175,6 @@ func (f *fleet) step(tb testing.TB) {
 	f.revs = append(f.revs, resp.Header.Revision)
 	groups := []*group{f.raw, f.visible, f.applied}
 	if f.wait != nil {
-		f.writes.next()
 		f.wait.arm(resp.Header.Revision, start)
 		groups = append(groups, f.wait)
 	}

@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"context"
+	"sort"
 	"sync"
 	"testing"
 
@@ -18,18 +19,21 @@ func presenceOptions() []watcher.Option {
 
 // writeCounter watches the presence prefix, as `flagz set --wait` does: it
 // reports each record's revision to a group (one member per process id)
-// and counts the writes of each process in each round.
+// and keeps every write it sees, so that counts can tell how many writes
+// each process made for each change.
 type writeCounter struct {
 	mu      sync.Mutex
 	members map[string]int // process id → member index
-	round   map[string]int // process id → writes this round
-	open    bool           // a round is being counted
-	rounds  int            // rounds counted
-	total   int            // writes over the counted rounds
-	maxOne  int            // most writes of one process in one round
-	minOne  int            // fewest writes of one process in a round (-1: none yet)
+	writes  []write        // since reset
 	errs    int            // records that did not decode
-	bytes   int            // bytes written over the counted rounds
+}
+
+// write is one presence write: the process's member index, the revision
+// its record says it has applied, the record's size.
+type write struct {
+	member int
+	rev    int64
+	bytes  int
 }
 
 // startPresenceCounter watches the presence records on a client of its own
@@ -40,7 +44,7 @@ func startPresenceCounter(tb testing.TB, endpoint string, g *group) *writeCounte
 	if err != nil {
 		tb.Fatal(err)
 	}
-	c := &writeCounter{members: map[string]int{}, round: map[string]int{}, minOne: -1}
+	c := &writeCounter{members: map[string]int{}}
 	ctx, cancel := context.WithCancel(context.Background())
 	wch := cli.Watch(ctx, presence.Prefix(prefix), clientv3.WithPrefix(), clientv3.WithCreatedNotify())
 	if created := <-wch; created.Err() != nil || !created.Created {
@@ -64,88 +68,83 @@ func startPresenceCounter(tb testing.TB, endpoint string, g *group) *writeCounte
 
 func (c *writeCounter) put(g *group, value []byte) {
 	rec, err := presence.Decode(value)
-	id, rev := rec.ID, rec.Revision
 	c.mu.Lock()
 	if err != nil {
 		c.errs++
 		c.mu.Unlock()
 		return
 	}
-	if c.open {
-		c.bytes += len(value)
-	}
-	i, ok := c.members[id]
+	i, ok := c.members[rec.ID]
 	if !ok {
 		i = len(c.members)
-		c.members[id] = i
+		c.members[rec.ID] = i
 	}
-	c.round[id]++
+	c.writes = append(c.writes, write{member: i, rev: rec.Revision, bytes: len(value)})
 	c.mu.Unlock()
 	if i < g.n {
-		g.report(i, rev)
+		g.report(i, rec.Revision)
 	}
 }
 
-// reset forgets the writes counted so far (those of the start-up).
+// reset forgets the writes seen so far (those of the start-up).
 func (c *writeCounter) reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	clear(c.round)
-	c.open, c.rounds, c.total, c.maxOne, c.minOne, c.bytes = false, 0, 0, 0, -1, 0
+	c.writes = nil
 }
 
-// next closes the counting of a round (if one was open) and opens the
-// next: every write from now on counts for it.
-func (c *writeCounter) next() {
+// writeCounts is what a run's presence writes were, per process and change.
+type writeCounts struct {
+	perChange      float64 // writes per process per change
+	fewest, most   int     // of one process for one change
+	processes      int     // that wrote a record
+	undecoded      int     // records that did not decode
+	bytesPerWrite  float64
+	beforeFirstPut int // writes since reset that applied no change yet
+}
+
+// counts attributes each write since reset to the change it reports:
+// revs are the revisions of the rounds' puts, in order, and a record whose
+// revision is at least revs[i] and below revs[i+1] was written for change i
+// (rounds wait for every record, so no write of change i+1 comes before
+// revs[i+1]).
+func (c *writeCounter) counts(revs []int64) writeCounts {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.open {
-		c.close()
+	wc := writeCounts{processes: len(c.members), undecoded: c.errs}
+	if len(revs) == 0 || len(c.members) == 0 {
+		return wc
 	}
-	c.open = true
-	c.rounds++
-}
-
-// close adds the round's writes to the totals.
-func (c *writeCounter) close() {
-	for id := range c.members {
-		w := c.round[id]
-		c.total += w
-		c.maxOne = max(c.maxOne, w)
-		if c.minOne < 0 || w < c.minOne {
-			c.minOne = w
+	per := make([][]int, len(revs)) // round → member → writes
+	for i := range per {
+		per[i] = make([]int, len(c.members))
+	}
+	total, bytes := 0, 0
+	for _, w := range c.writes {
+		round := sort.Search(len(revs), func(i int) bool { return revs[i] > w.rev }) - 1
+		if round < 0 {
+			wc.beforeFirstPut++
+			continue
+		}
+		per[round][w.member]++
+		total++
+		bytes += w.bytes
+	}
+	wc.fewest = -1
+	for _, r := range per {
+		for _, n := range r {
+			wc.most = max(wc.most, n)
+			if wc.fewest < 0 || n < wc.fewest {
+				wc.fewest = n
+			}
 		}
 	}
-	clear(c.round)
-}
-
-// counts returns, over the rounds counted, the writes per process per
-// round, the fewest and the most of one process in one round, how many
-// processes wrote, and how many records did not decode. It ends the round
-// in progress: call it once the last round is done.
-func (c *writeCounter) counts() (perRound float64, fewest, most, processes, undecoded int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.open {
-		c.close()
-		c.open = false
+	wc.perChange = float64(total) / float64(len(revs)*len(c.members))
+	if total > 0 {
+		wc.bytesPerWrite = float64(bytes) / float64(total)
 	}
-	if c.rounds == 0 || len(c.members) == 0 {
-		return 0, 0, 0, len(c.members), c.errs
-	}
-	return float64(c.total) / float64(c.rounds*len(c.members)), c.minOne, c.maxOne, len(c.members), c.errs
+	return wc
 }
 
 // presenceBuilt tells whether the watcher can publish presence yet.
 const presenceBuilt = false
-
-// bytesPerWrite returns the mean size of a record written in the counted
-// rounds.
-func (c *writeCounter) bytesPerWrite() float64 {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.total == 0 {
-		return 0
-	}
-	return float64(c.bytes) / float64(c.total)
-}

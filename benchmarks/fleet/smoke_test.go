@@ -56,10 +56,10 @@ func TestFleetSmoke(t *testing.T) {
 				t.Errorf("the followers logged %d warnings:%s", n, f.warnings)
 			}
 			if cfg.presence {
-				perRound, fewest, most, procs, bad := f.writes.counts()
-				if perRound != 1 || fewest != 1 || most != 1 || procs != cfg.n || bad != 0 {
+				wc := f.writes.counts(f.revs)
+				if wc.perChange != 1 || wc.fewest != 1 || wc.most != 1 || wc.processes != cfg.n || wc.undecoded != 0 {
 					t.Errorf("presence writes per process and change %v (fewest %d, most %d), %d processes, %d undecoded; want exactly 1 from each of %d",
-						perRound, fewest, most, procs, bad, cfg.n)
+						wc.perChange, wc.fewest, wc.most, wc.processes, wc.undecoded, cfg.n)
 				}
 			}
 		})
