@@ -93,10 +93,15 @@ func (f *fleet) report(b *testing.B) {
 	b.ReportMetric((f.flagzClient.stack+f.flagzWatch.stack)/1024, "flagz-stack-KB")
 	b.ReportMetric(float64(f.watchers), "server-watchers")
 	b.ReportMetric(float64(f.streams), "server-streams")
-	serverCPU, followersCPU := f.cpu()
-	b.ReportMetric(float64(serverCPU)/float64(time.Millisecond), "server-cpu-ms/change")
-	b.ReportMetric(float64(followersCPU)/float64(time.Millisecond), "followers-cpu-ms/change")
-	b.ReportMetric(float64(f.serverRSS)/(1<<20), "server-rss-MB")
+	memberCPU, proxyCPU, followersCPU := f.cpu()
+	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+	b.ReportMetric(ms(memberCPU), "server-cpu-ms/change")
+	b.ReportMetric(ms(followersCPU), "followers-cpu-ms/change")
+	b.ReportMetric(float64(f.member0.rss)/(1<<20), "server-rss-MB")
+	if f.cfg.proxy {
+		b.ReportMetric(ms(proxyCPU), "proxy-cpu-ms/change")
+		b.ReportMetric(float64(f.proxy0.rss)/(1<<20), "proxy-rss-MB")
+	}
 	b.ReportMetric(float64(f.warnings.total()), "warnings")
 	var rewatches int64
 	for _, r := range f.raws {

@@ -58,10 +58,9 @@ type fleet struct {
 	// flagz follower's client, flag set and watcher.
 	rawClient, rawWatch, flagzClient, flags, flagzWatch memStats
 
-	watchers, streams int64 // server-side watchers and watch streams the followers added
-	serverRSS         int64 // the server process's resident memory once all followers run
-
-	serverCPU0, clientCPU0 time.Duration // CPU time used before the first round
+	watchers, streams int64         // server-side watchers and watch streams the followers added
+	member0, proxy0   procStats     // the server processes once all followers run
+	followersCPU0     time.Duration // this process's CPU time then
 
 	phase   int // of the start-up, for memory
 	round   int64
@@ -75,7 +74,7 @@ type fleet struct {
 func newFleet(tb testing.TB, cfg config) *fleet {
 	tb.Helper()
 	f := &fleet{cfg: cfg, samples: map[string][]time.Duration{}, lost: map[string]int{}, warnings: newWarnings()}
-	f.srv = startServer(tb)
+	f.srv = startServer(tb, cfg.proxy)
 	writer, err := newClient(f.srv.Endpoint)
 	if err != nil {
 		tb.Fatal(err)
@@ -142,20 +141,21 @@ func newFleet(tb testing.TB, cfg config) *fleet {
 	if f.writes != nil {
 		f.writes.reset()
 	}
-	f.serverCPU0, f.serverRSS = f.srv.usage()
-	f.clientCPU0, _ = procUsage(os.Getpid())
+	f.member0, f.proxy0 = f.srv.usage()
+	f.followersCPU0, _ = procUsage(os.Getpid())
 	return f
 }
 
-// cpu returns the CPU time the server and this process (the followers)
-// used per round so far.
-func (f *fleet) cpu() (server, followers time.Duration) {
+// cpu returns the CPU time the member, the proxy and this process (the
+// followers) used per round so far.
+func (f *fleet) cpu() (member, proxy, followers time.Duration) {
 	if f.round == 0 {
-		return 0, 0
+		return 0, 0, 0
 	}
-	s, _ := f.srv.usage()
+	m, p := f.srv.usage()
 	c, _ := procUsage(os.Getpid())
-	return (s - f.serverCPU0) / time.Duration(f.round), (c - f.clientCPU0) / time.Duration(f.round)
+	n := time.Duration(f.round)
+	return (m.cpu - f.member0.cpu) / n, (p.cpu - f.proxy0.cpu) / n, (c - f.followersCPU0) / n
 }
 
 // step changes flagName once and waits until every member of every group

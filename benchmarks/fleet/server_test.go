@@ -22,16 +22,17 @@ import (
 	"google.golang.org/grpc"
 )
 
-// serverEnv, when set in the environment, makes the test binary run an
-// etcd server (and a gRPC proxy in front of it) instead of its tests: the
-// server lives in a process of its own, so that the heap measured in the
-// benchmark's process is the followers' alone, as it would be in N
-// processes.
+// serverEnv, when set in the environment, makes the test binary run a
+// server instead of its tests: "etcd" an embedded etcd member, "proxy=URL"
+// etcd's gRPC proxy in front of the member at URL. Each lives in a process
+// of its own, so that the heap measured in the benchmark's process is the
+// followers' alone, as it would be in N processes, and the CPU time of the
+// member and of the proxy can be told apart.
 const serverEnv = "FLAGZ_FLEET_SERVER"
 
 func TestMain(m *testing.M) {
-	if os.Getenv(serverEnv) != "" {
-		if err := serve(os.Stdin, os.Stdout); err != nil {
+	if role := os.Getenv(serverEnv); role != "" {
+		if err := serve(role, os.Stdin, os.Stdout); err != nil {
 			fmt.Fprintln(os.Stderr, "fleet server:", err)
 			os.Exit(1)
 		}
@@ -40,33 +41,48 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// serve runs one embedded etcd member and a gRPC proxy in front of it on
-// loopback, writes "<etcd endpoint> <proxy endpoint>" as one line to out,
-// and serves until in is closed (the parent ended or closed it).
-func serve(in io.Reader, out io.Writer) error {
-	srv, err := etcdtest.New()
-	if err != nil {
-		return err
-	}
-	defer srv.Close()
-	proxy, stop, err := startProxy(srv.Endpoint())
-	if err != nil {
-		return err
-	}
-	defer stop()
-	// The proxy learns that there is a leader through a watch of its own,
-	// set up in the background; until then it refuses watches that require
-	// a leader (the watcher's), and that watch would count as a follower's.
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		n, err := readGauge(srv.Endpoint(), "etcd_debugging_mvcc_watcher_total")
-		if err == nil && n >= 1 {
-			break
+// serve runs the server of role on loopback, writes its endpoint as one
+// line to out, and serves until in is closed (the parent ended or closed
+// it).
+func serve(role string, in io.Reader, out io.Writer) error {
+	var endpoint string
+	switch {
+	case role == "etcd":
+		srv, err := etcdtest.New()
+		if err != nil {
+			return err
 		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("the proxy's leader watch did not start: %v", err)
+		defer srv.Close()
+		endpoint = srv.Endpoint()
+	case strings.HasPrefix(role, "proxy="):
+		member := strings.TrimPrefix(role, "proxy=")
+		watchers0, err := readGauge(member, "etcd_debugging_mvcc_watcher_total")
+		if err != nil {
+			return err
 		}
+		proxy, stop, err := startProxy(member)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		// The proxy learns that there is a leader through a watch of its
+		// own, set up in the background; until then it refuses watches that
+		// require a leader (the watcher's), and that watch would count as a
+		// follower's.
+		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+			n, err := readGauge(member, "etcd_debugging_mvcc_watcher_total")
+			if err == nil && n > watchers0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				return fmt.Errorf("the proxy's leader watch did not start: %v", err)
+			}
+		}
+		endpoint = proxy
+	default:
+		return fmt.Errorf("%s=%q: want etcd or proxy=URL", serverEnv, role)
 	}
-	if _, err := fmt.Fprintln(out, srv.Endpoint(), proxy); err != nil {
+	if _, err := fmt.Fprintln(out, endpoint); err != nil {
 		return err
 	}
 	_, _ = io.Copy(io.Discard, in)
@@ -105,20 +121,33 @@ func startProxy(endpoint string) (string, func(), error) {
 	return "http://" + l.Addr().String(), stop, nil
 }
 
-// server is the etcd member and proxy of one benchmark run, in a child
-// process.
+// server is the etcd member, and the gRPC proxy if asked for, of one
+// benchmark run, each in a child process.
 type server struct {
 	Endpoint string // the member's client URL
-	Proxy    string // the gRPC proxy's URL
-	pid      int    // the server process
+	Proxy    string // the gRPC proxy's URL, "" without a proxy
+	pid      int    // the member's process
+	proxyPid int    // the proxy's process
 }
 
-// startServer runs the test binary again as a server process and stops it
-// when tb ends.
-func startServer(tb testing.TB) *server {
+// startServer starts the member, and a proxy in front of it if withProxy,
+// and stops them when tb ends.
+func startServer(tb testing.TB, withProxy bool) *server {
+	tb.Helper()
+	s := &server{}
+	s.Endpoint, s.pid = startChild(tb, "etcd")
+	if withProxy {
+		s.Proxy, s.proxyPid = startChild(tb, "proxy="+s.Endpoint)
+	}
+	return s
+}
+
+// startChild runs the test binary again as the server of role and returns
+// its endpoint and process id; the process ends when tb ends.
+func startChild(tb testing.TB, role string) (endpoint string, pid int) {
 	tb.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), serverEnv+"=1")
+	cmd.Env = append(os.Environ(), serverEnv+"="+role)
 	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -129,7 +158,7 @@ func startServer(tb testing.TB) *server {
 		tb.Fatal(err)
 	}
 	if err := cmd.Start(); err != nil {
-		tb.Fatalf("start the server process: %v", err)
+		tb.Fatalf("start the %s process: %v", role, err)
 	}
 	tb.Cleanup(func() {
 		stdin.Close()
@@ -144,13 +173,9 @@ func startServer(tb testing.TB) *server {
 	})
 	line, err := bufio.NewReader(stdout).ReadString('\n')
 	if err != nil {
-		tb.Fatalf("read the server's endpoints: %v", err)
+		tb.Fatalf("read the %s process's endpoint: %v", role, err)
 	}
-	fields := strings.Fields(line)
-	if len(fields) != 2 {
-		tb.Fatalf("server's endpoints: got %q", line)
-	}
-	return &server{Endpoint: fields[0], Proxy: fields[1], pid: cmd.Process.Pid}
+	return strings.TrimSpace(line), cmd.Process.Pid
 }
 
 // gauge reads one gauge of the member's Prometheus metrics, such as
@@ -186,10 +211,21 @@ func readGauge(endpoint, name string) (int64, error) {
 	return 0, fmt.Errorf("metric %s not found on %s/metrics (%v)", name, endpoint, sc.Err())
 }
 
-// usage returns the CPU time (user and system) the server process has
-// used, and its resident memory, from /proc (zero where /proc is missing).
-func (s *server) usage() (cpu time.Duration, rss int64) {
-	return procUsage(s.pid)
+// usage returns the CPU time (user and system) the member's process, and
+// the proxy's, have used, and their resident memory, from /proc (zero
+// where /proc is missing, or without a proxy).
+func (s *server) usage() (member, proxy procStats) {
+	member.cpu, member.rss = procUsage(s.pid)
+	if s.proxyPid != 0 {
+		proxy.cpu, proxy.rss = procUsage(s.proxyPid)
+	}
+	return member, proxy
+}
+
+// procStats is a process's CPU time and resident memory.
+type procStats struct {
+	cpu time.Duration
+	rss int64
 }
 
 // procUsage reads a process's CPU time and resident set size from
