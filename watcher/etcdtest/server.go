@@ -169,6 +169,7 @@ func (s *Server) launch() error {
 	cfg.TickMs = 10
 	cfg.ElectionMs = 50
 	cfg.UnsafeNoFsync = true // test data: speed over durability
+	cfg.MaxTxnOps = 10000    // transactions as large as a fleet's flag sets
 	cfg.LogLevel = "error"
 	cfg.ZapLoggerBuilder = embed.NewZapLoggerBuilder(zap.NewNop())
 	e, err := embed.StartEtcd(cfg)
