@@ -65,6 +65,25 @@
 // "flagz-snapshot/v1", with the source name and revision) and keeps every
 // value byte for byte: as text when it is valid UTF-8, else as base64.
 //
+// # Presence
+//
+// With WithPresence each process keeps one record in etcd while its watcher
+// runs, under a lease the client keeps alive (TTL 5s by default): who it is
+// (host, pid, start time, build version, flag set), the schema of its flags
+// with the constraints of the validators flagz ships (flagz.SchemaOf), the
+// etcd revision it has applied, its dynamic checksum, its state and the
+// values it refuses now. The record lives at presence.Key(prefix, id),
+// under "<prefix>@presence/", outside the flag key space: the watcher never
+// takes it for a flag. It is written from a goroutine of its own, at most
+// once per watch response (the puts of one transaction are one batch, also
+// for the engine) and on each change of state, and after every batch even
+// when no flag changed (a refused value, an unknown name), so that a tool
+// waiting for a write sees it handled. A failing write is retried with
+// backoff and never delays the flags. Stop revokes the lease; the record of
+// a process that dies without Stop expires with its lease; a lease lost
+// during an outage is granted again and the record rewritten once etcd
+// answers. Package presence lists the records.
+//
 // # Health
 //
 // Status, and flagz.EngineFor(fs).Sources() for the debug page and metrics,

@@ -336,3 +336,29 @@ func TestPresenceAfterEtcdRestart(t *testing.T) {
 		return r.Revision >= rev && r.State == "SERVING"
 	})
 }
+
+// A 3-member cluster loses its leader while a write is being waited for:
+// the record stays (leases outlive a leader change) and reports the write
+// applied on the next leader.
+func TestPresenceLeaderLost(t *testing.T) {
+	c := etcdtest.StartCluster(t, 3)
+	cli := c.Client(t)
+	f := newTestFlags()
+	startWatcher(t, f.fs, cli, presenceOptions("proc-1", watcher.WithPresenceTTL(5*time.Second))...)
+	awaitRecord(t, cli, "proc-1", "up", atRevision(0))
+
+	old := c.Leader(t)
+	rev := put(t, cli, "rate", "500")
+	old.Stop()
+	if next := c.Leader(t); next == old {
+		t.Fatal("the stopped member still leads")
+	}
+	awaitRecord(t, cli, "proc-1", "the write applied", atRevision(rev))
+	rev = put(t, cli, "rate", "501")
+	awaitRecord(t, cli, "proc-1", "a write on the next leader applied", func(r presence.Record) bool {
+		return r.Revision >= rev && r.State == "SERVING"
+	})
+	if f.rate.Get() != 501 {
+		t.Errorf("rate = %d, want 501", f.rate.Get())
+	}
+}
