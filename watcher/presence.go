@@ -161,6 +161,13 @@ func (ps *presenceState) encode() ([]byte, error) {
 	rec.State = ps.status().State.String()
 	rec.Checksum = fmt.Sprintf("%016x", ps.engine.Checksum(flagz.KindDynamic))
 	rec.Rejections = ps.currentRejections()
+	rec.Values = map[string]string{}
+	ps.engine.VisitFlags(func(st *flagz.FlagState) bool {
+		if !st.Sensitive {
+			rec.Values[st.Name] = st.Value
+		}
+		return true
+	})
 	rec.Updated = time.Now().UTC()
 	if schema := ps.engine.Schema(); ps.schemaJSON == nil || !slices.EqualFunc(schema, ps.schema, sameSchema) {
 		out, err := json.Marshal(schema)

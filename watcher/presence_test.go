@@ -103,6 +103,9 @@ func TestPresenceRecordDescribesTheProcess(t *testing.T) {
 			t.Errorf("%s: published %+v, want one constraint %+v", name, s, c)
 		}
 	}
+	if rec.Values["rate"] != "250" || rec.Values["port"] != "8080" || rec.Values["name"] != "default-name" {
+		t.Errorf("values: %v, want rate 250, port 8080, name default-name", rec.Values)
+	}
 	if port, _ := rec.Flag("port"); port.Dynamic || port.Type != "int" || port.Default != "8080" {
 		t.Errorf("static port: %+v", port)
 	}
