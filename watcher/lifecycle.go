@@ -85,10 +85,12 @@ func newPresenceState[F flagz.FlagSet](fs F, w *Watcher, o *etcdOrigin) *presenc
 		ttl:     po.ttlSeconds(),
 		timeout: o.opts.requestTimeout,
 		min:     o.opts.source.MinBackoff,
-		max:     o.opts.source.MaxBackoff,
-		log:     o.log,
-		build:   ps.encode,
-		poke:    make(chan struct{}, 1),
+		// Retry at least once per TTL: the record is back within about
+		// one TTL of etcd answering again.
+		max:   max(o.opts.source.MinBackoff, min(o.opts.source.MaxBackoff, po.ttl)),
+		log:   o.log,
+		build: ps.encode,
+		poke:  make(chan struct{}, 1),
 	}
 	return ps
 }

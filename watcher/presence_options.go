@@ -52,7 +52,7 @@ func (p *presenceOptions) ttlSeconds() int64 {
 // space. It is written from a goroutine of its own, once per batch of
 // changes the watcher applies (a transaction's events, one watch
 // response) and whenever the watcher's state changes; a write that fails is
-// retried with backoff and never delays the flags. Stop revokes the lease,
+// retried with backoff (at least once per TTL) and never delays the flags. Stop revokes the lease,
 // deleting the record; a process that dies without Stop disappears when
 // the lease's TTL runs out (WithPresenceTTL). If the lease is lost (an
 // outage longer than the TTL), a new one is granted and the record written

@@ -39,8 +39,11 @@ type etcdOrigin struct {
 
 // New returns a watcher that sets the flags of fs from the keys
 // <prefix>/<flag-name> read through client. Deeper keys
-// (<prefix>/a/b) are ignored. The caller owns client (endpoints, TLS, auth)
-// and closes it after Stop.
+// (<prefix>/a/b) are ignored. A trailing slash of prefix makes no
+// difference: "/svc/flags" and "/svc/flags/" both mean the keys under
+// "/svc/flags/", never the presence records beside them
+// ("/svc/flags@presence/…", see WithPresence). The caller owns client
+// (endpoints, TLS, auth) and closes it after Stop.
 func New[F flagz.FlagSet](fs F, client *clientv3.Client, prefix string, opts ...Option) (*Watcher, error) {
 	if client == nil {
 		return nil, errors.New("watcher: client is nil")
