@@ -111,7 +111,11 @@ func (p *presenceWriter) run(ctx context.Context) {
 		case <-p.poke:
 			dirty = true
 		case _, ok := <-l.keepAlive:
-			if !ok { // the lease expired or could not be kept alive
+			switch {
+			case ok:
+			case ctx.Err() != nil:
+				return // closed by the end of ctx: the lease is still there to revoke
+			default: // the lease expired or could not be kept alive
 				p.drop(l)
 				dirty = true
 			}
