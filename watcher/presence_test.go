@@ -15,6 +15,7 @@ import (
 	"github.com/flagz-go/flagz/watcher/presence"
 	"github.com/spf13/pflag"
 	clientv3 "go.etcd.io/etcd/client/v3"
+	"go.uber.org/goleak"
 	"go.uber.org/zap"
 )
 
@@ -364,4 +365,49 @@ func TestPresenceLeaderLost(t *testing.T) {
 	if f.rate.Get() != 501 {
 		t.Errorf("rate = %d, want 501", f.rate.Get())
 	}
+}
+
+// Run publishes the record while it runs and deletes it when its context
+// ends; a static flag changed after start-up is listed as not applied.
+func TestPresenceWithRun(t *testing.T) {
+	cli := etcdtest.Start(t).Client(t)
+	f := newTestFlags()
+	w, err := watcher.New(f.fs, cli, prefix, presenceOptions("proc-1")...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx) }()
+	awaitRecord(t, cli, "proc-1", "up", atRevision(0))
+
+	rev := put(t, cli, "port", "9090")
+	rec := awaitRecord(t, cli, "proc-1", "the static change", atRevision(rev))
+	if rej, ok := rec.Rejection("port"); !ok || rej.Revision != rev || !strings.Contains(rej.Reason, "restart") {
+		t.Errorf("rejection of static port: %+v, %v; want one saying it needs a restart", rej, ok)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if _, ok := records(t, cli)["proc-1"]; ok {
+		t.Error("the record is still there after Run returned")
+	}
+}
+
+// Stop during an outage returns, deletes nothing it cannot reach (the lease
+// expires by itself), and leaves no goroutine of the presence writer.
+func TestPresenceStopDuringOutage(t *testing.T) {
+	srv := etcdtest.Start(t)
+	before := goleak.IgnoreCurrent()
+	cli := etcdtest.NewClient(t, srv.Endpoint())
+	w, _ := startWatcher(t, newTestFlags().fs, cli, presenceOptions("proc-1",
+		watcher.WithHealthCheck(100*time.Millisecond, time.Second))...)
+	awaitRecord(t, cli, "proc-1", "up", atRevision(0))
+	srv.Stop()
+	eventually(t, "DEGRADED", func() bool { return state(w) == flagz.StateDegraded })
+	w.Stop()
+	w.Stop()
+	cli.Close()
+	goleak.VerifyNone(t, before)
 }
