@@ -24,10 +24,12 @@
 // etcd's mirror package does. It does not ask for previous values
 // (WithPrevKV): nothing uses them (a rollback restores the value this
 // process applied), and fetching them made etcd's p99 latency 1.36× the
-// bare watch's instead of 1.11× (benchmarks/README.md). Every event is
-// applied through the flagz engine in order with its own revision: a put
-// sets the flag, a delete returns it to its default, a static flag changed
-// after start-up is reported "restart required" and not applied.
+// bare watch's instead of 1.11× (benchmarks/README.md). Events are
+// applied through the flagz engine in order, a batch per revision (the
+// puts of one transaction together, then its deletes), each with its
+// revision: a put sets the flag, a delete returns it to its default, a
+// static flag changed after start-up is reported "restart required" and
+// not applied.
 //
 // When the watch breaks (history compacted, no leader, server or network
 // gone) or cannot be created within the request timeout, the state
