@@ -29,12 +29,12 @@ type Provider struct {
 
 	events chan openfeature.Event // never closed: the SDK may Init the provider again
 
-	mu      sync.Mutex // guards the fields below; taken before the Engine's locks
-	phase   phase
-	stale   bool
-	stop    chan struct{} // closed by Shutdown: unblocks event sends
-	unsub   func()
-	wake    chan struct{} // signalled when a source changed, for a waiting Init
+	mu    sync.Mutex // guards the fields below; taken before the Engine's locks
+	phase phase
+	stale bool
+	stop  chan struct{} // closed by Shutdown: unblocks event sends
+	unsub func()
+	wake  chan struct{} // signalled when a source changed, for a waiting Init
 }
 
 // phase is where the provider is in its life.
