@@ -2,6 +2,7 @@ package ofprovider_test
 
 import (
 	"context"
+	"log/slog"
 	"slices"
 	"sync"
 	"testing"
@@ -85,5 +86,8 @@ func (r *recorder) count(typ openfeature.EventType) int {
 	}
 	return n
 }
+
+// quiet is the log of the tests' sources.
+var quiet = slog.New(slog.DiscardHandler)
 
 func noCtx() openfeature.EvaluationContext { return openfeature.EvaluationContext{} }
