@@ -12,6 +12,7 @@ require (
 	github.com/flagz-go/flagz v0.0.0-00010101000000-000000000000
 	github.com/flagz-go/flagz/configmap/informer v0.0.0-00010101000000-000000000000
 	github.com/flagz-go/flagz/watcher v0.0.0-00010101000000-000000000000
+	github.com/open-feature/go-sdk v1.20.0
 	github.com/prometheus/client_golang v1.25.0
 	github.com/spf13/pflag v1.0.10
 	go.etcd.io/etcd/api/v3 v3.7.3
@@ -24,6 +25,8 @@ require (
 	k8s.io/client-go v0.37.2
 )
 
+require go.uber.org/mock v0.6.0 // indirect
+
 require (
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/cenkalti/backoff/v5 v5.0.3 // indirect
@@ -34,6 +37,7 @@ require (
 	github.com/dustin/go-humanize v1.0.1 // indirect
 	github.com/emicklei/go-restful/v3 v3.13.0 // indirect
 	github.com/evanphx/json-patch/v5 v5.9.11 // indirect
+	github.com/flagz-go/flagz/ofprovider v0.0.0-00010101000000-000000000000
 	github.com/fsnotify/fsnotify v1.10.1 // indirect
 	github.com/fxamacker/cbor/v2 v2.9.1 // indirect
 	github.com/go-logr/logr v1.4.4 // indirect
@@ -114,3 +118,5 @@ require (
 	sigs.k8s.io/structured-merge-diff/v6 v6.4.2 // indirect
 	sigs.k8s.io/yaml v1.6.0 // indirect
 )
+
+replace github.com/flagz-go/flagz/ofprovider => ../ofprovider
