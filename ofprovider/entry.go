@@ -75,9 +75,9 @@ func (p *Provider) newEntry(h flagz.FlagHandle, st *flagz.FlagState) *flagEntry 
 
 // resolved returns the reason and metadata of a flagz value as it is now.
 func (fl *flagEntry) resolved(withMetadata bool) openfeature.ProviderResolutionDetail {
-	change, isDefault := fl.h.LastChange(), fl.h.IsDefault()
-	if fl.kind == kindRollout {
-		isDefault = false // a rollout's reason is SPLIT whatever its value
+	change, isDefault := fl.h.LastChange(), false
+	if fl.kind != kindRollout { // a rollout's reason is SPLIT whatever its value
+		isDefault = fl.h.IsDefault()
 	}
 	if d := fl.detail.Load(); d != nil && d.change == change && d.isDefault == isDefault {
 		return d.resolved

@@ -27,6 +27,7 @@ func (p *Provider) InitWithContext(ctx context.Context, _ openfeature.Evaluation
 		ctx, cancel = context.WithTimeout(ctx, p.initTimeout)
 		defer cancel()
 	}
+	p.lifeMu.Lock()
 	p.mu.Lock()
 	if p.phase == phaseIdle {
 		p.stop = make(chan struct{})
@@ -36,6 +37,7 @@ func (p *Provider) InitWithContext(ctx context.Context, _ openfeature.Evaluation
 	p.phase = phaseInitializing
 	wake, stop := p.wake, p.stop
 	p.mu.Unlock()
+	p.lifeMu.Unlock()
 	// The copies of flags flagz did not declare are taken again: the
 	// command line may have been parsed since New.
 	p.refreshStatic(nil)
@@ -73,14 +75,16 @@ func (p *Provider) InitWithContext(ctx context.Context, _ openfeature.Evaluation
 // waiting for an event being handled. The provider may be initialised
 // again.
 func (p *Provider) ShutdownWithContext(context.Context) error {
-	p.mu.Lock()
-	if p.phase == phaseIdle {
-		p.mu.Unlock()
-		return nil
+	p.lifeMu.Lock()
+	defer p.lifeMu.Unlock()
+	if p.stop == nil {
+		return nil // never initialised, or shut down already
 	}
+	close(p.stop) // a handler blocked sending an event under mu gives up
+	p.mu.Lock()
 	p.phase = phaseIdle
 	p.stale = false
-	close(p.stop) // a handler blocked sending an event gives up
+	p.stop = nil
 	unsub := p.unsub
 	p.unsub = nil
 	p.mu.Unlock()

@@ -213,3 +213,18 @@ func TestConcurrentEvaluationWithChanges(t *testing.T) {
 	close(stop)
 	wg.Wait()
 }
+
+// Shutdown returns even when nobody reads the events and the channel is
+// full: the provider's pending send gives up.
+func TestShutdownWithNobodyReading(t *testing.T) {
+	f := newFixture(t)
+	p := ofprovider.New(f.fs)
+	if err := p.InitWithContext(context.Background(), openfeature.EvaluationContext{}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 40 {
+		f.src.Update(int64(i+2), map[string]string{"limit": fmt.Sprint(100 + i)})
+	}
+	wait.Until(t, 30*time.Second, "the event channel full", func() bool { return len(p.EventChannel()) == cap(p.EventChannel()) })
+	p.Shutdown()
+}
