@@ -29,10 +29,16 @@ type Provider struct {
 
 	events chan openfeature.Event // never closed: the SDK may Init the provider again
 
+	// lifeMu orders Init's start and Shutdown; it is taken before mu, and
+	// never held while Init waits.
+	lifeMu sync.Mutex
+	// stop is closed by Shutdown, before it takes mu, so that an event
+	// send blocked under mu gives up. Written under lifeMu and mu.
+	stop chan struct{}
+
 	mu    sync.Mutex // guards the fields below; taken before the Engine's locks
 	phase phase
 	stale bool
-	stop  chan struct{} // closed by Shutdown: unblocks event sends
 	unsub func()
 	wake  chan struct{} // signalled when a source changed, for a waiting Init
 }
