@@ -44,6 +44,10 @@ func (p *Provider) InitWithContext(ctx context.Context, _ openfeature.Evaluation
 
 	for {
 		p.mu.Lock()
+		if p.stop != stop { // shut down meanwhile
+			p.mu.Unlock()
+			return fmt.Errorf("%w: the provider was shut down", ErrNotLoaded)
+		}
 		st := p.sourceState()
 		if st.loaded {
 			p.phase = phaseReady
