@@ -10,6 +10,7 @@ require (
 	fortio.org/dflag v1.9.3
 	fortio.org/sets v1.3.0
 	github.com/flagz-go/flagz v0.0.0-00010101000000-000000000000
+	github.com/flagz-go/flagz/ofprovider v0.0.0-00010101000000-000000000000
 	github.com/flagz-go/flagz/watcher v0.0.0-00010101000000-000000000000
 	github.com/fsnotify/fsnotify v1.10.1
 	github.com/growthbook/growthbook-golang v0.7.0
@@ -78,7 +79,6 @@ require (
 	github.com/coreos/go-systemd/v22 v22.7.0 // indirect
 	github.com/dustin/go-humanize v1.0.1 // indirect
 	github.com/flagz-go/flagz/configmap/informer v0.0.0-00010101000000-000000000000
-	github.com/flagz-go/flagz/ofprovider v0.0.0-00010101000000-000000000000
 	github.com/go-logr/logr v1.4.4 // indirect
 	github.com/go-logr/stdr v1.2.2 // indirect
 	github.com/go-viper/mapstructure/v2 v2.4.0 // indirect

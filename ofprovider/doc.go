@@ -25,7 +25,9 @@
 // once per change and shared (WithoutMetadata leaves it out).
 //
 // Evaluating a flag flagz declared takes no lock and allocates nothing in
-// the provider: it is one map read and one atomic load. Flags flagz did not
+// the provider: it is one map read and one atomic load. A name the flag set
+// lacks is looked up in the flag set on every evaluation (never cached, so
+// arbitrary keys cannot grow the provider's memory). Flags flagz did not
 // declare (pflag's or the standard package's own) are read from a copy the
 // provider takes when it starts and after each batch of a source that
 // changes them.
