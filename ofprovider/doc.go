@@ -16,7 +16,9 @@
 // encoding/json gives. A rollout answers BooleanEvaluation for the
 // evaluation context's targeting key, with reason SPLIT. Any other call is
 // TYPE_MISMATCH with the caller's default; a name the flag set lacks is
-// FLAG_NOT_FOUND.
+// FLAG_NOT_FOUND. A sensitive flag is never served (GENERAL): OpenFeature's
+// hooks may record what an evaluation returns, where flagz cannot redact
+// it.
 //
 // The reason is DEFAULT while a flag holds its declared default and STATIC
 // when a source or the command line set it. FlagMetadata holds "dynamic"

@@ -16,14 +16,15 @@ import (
 type kind int
 
 const (
-	kindBool     kind = iota // *flagz.DynBoolValue
-	kindInt                  // *flagz.DynInt64Value
-	kindFloat                // *flagz.DynFloat64Value
-	kindString               // *flagz.DynStringValue
-	kindDuration             // *flagz.DynDurationValue: its text
-	kindRollout              // *flagz.DynRolloutValue
-	kindObject               // any other value flagz declared: lists, sets, JSON, proto
-	kindCopied               // a flag flagz did not declare, read from a copy
+	kindBool      kind = iota // *flagz.DynBoolValue
+	kindInt                   // *flagz.DynInt64Value
+	kindFloat                 // *flagz.DynFloat64Value
+	kindString                // *flagz.DynStringValue
+	kindDuration              // *flagz.DynDurationValue: its text
+	kindRollout               // *flagz.DynRolloutValue
+	kindObject                // any other value flagz declared: lists, sets, JSON, proto
+	kindCopied                // a flag flagz did not declare, read from a copy
+	kindSensitive             // a sensitive flag: never served
 )
 
 // flagEntry is the provider's view of one flag.
@@ -49,6 +50,10 @@ type detail struct {
 
 func (p *Provider) newEntry(h flagz.FlagHandle, st *flagz.FlagState) *flagEntry {
 	fl := &flagEntry{h: h, v: h.Value(), dynamic: st.Dynamic}
+	if st.Sensitive {
+		fl.kind = kindSensitive
+		return fl
+	}
 	switch fl.v.(type) {
 	case *flagz.DynBoolValue:
 		fl.kind = kindBool
@@ -109,19 +114,18 @@ func metadata(dynamic bool, change *flagz.Change) openfeature.FlagMetadata {
 
 // copiedValue is a copy of a flag flagz did not declare, parsed once.
 type copiedValue struct {
-	kind      kind // kindBool, kindInt, kindFloat, kindString, kindDuration, kindObject (a list)
-	sensitive bool
-	b         bool
-	i         int64
-	f         float64
-	s         string
-	list      []any
-	resolved  openfeature.ProviderResolutionDetail
+	kind     kind // kindBool, kindInt, kindFloat, kindString, kindDuration, kindObject (a list)
+	b        bool
+	i        int64
+	f        float64
+	s        string
+	list     []any
+	resolved openfeature.ProviderResolutionDetail
 }
 
 // copyFrom takes a new copy of a flag flagz did not declare from its state.
 func (fl *flagEntry) copyFrom(st *flagz.FlagState, withMetadata bool) {
-	c := &copiedValue{kind: copiedKind(fl.v), sensitive: st.Sensitive, s: st.Value}
+	c := &copiedValue{kind: copiedKind(fl.v), s: st.Value}
 	var err error
 	switch c.kind {
 	case kindBool:

@@ -29,7 +29,7 @@ func (p *Provider) BooleanEvaluation(_ context.Context, name string, def bool, f
 		d.Variant = variant(on)
 		return openfeature.BoolResolutionDetail{Value: on, ProviderResolutionDetail: d}
 	case kindCopied:
-		if c := fl.copied.Load(); c.kind == kindBool && !c.sensitive {
+		if c := fl.copied.Load(); c.kind == kindBool {
 			return openfeature.BoolResolutionDetail{Value: c.b, ProviderResolutionDetail: c.resolved}
 		}
 	}
@@ -48,7 +48,7 @@ func (p *Provider) StringEvaluation(_ context.Context, name string, def string, 
 	case kindDuration:
 		return openfeature.StringResolutionDetail{Value: fl.v.(*flagz.DynDurationValue).String(), ProviderResolutionDetail: fl.resolved(p.metadata)}
 	case kindCopied:
-		if c := fl.copied.Load(); (c.kind == kindString || c.kind == kindDuration) && !c.sensitive {
+		if c := fl.copied.Load(); c.kind == kindString || c.kind == kindDuration {
 			return openfeature.StringResolutionDetail{Value: c.s, ProviderResolutionDetail: c.resolved}
 		}
 	}
@@ -67,7 +67,7 @@ func (p *Provider) FloatEvaluation(_ context.Context, name string, def float64, 
 	case kindInt:
 		return openfeature.FloatResolutionDetail{Value: float64(fl.v.(*flagz.DynInt64Value).Get()), ProviderResolutionDetail: fl.resolved(p.metadata)}
 	case kindCopied:
-		if c := fl.copied.Load(); (c.kind == kindFloat || c.kind == kindInt) && !c.sensitive {
+		if c := fl.copied.Load(); c.kind == kindFloat || c.kind == kindInt {
 			return openfeature.FloatResolutionDetail{Value: c.f, ProviderResolutionDetail: c.resolved}
 		}
 	}
@@ -84,7 +84,7 @@ func (p *Provider) IntEvaluation(_ context.Context, name string, def int64, _ op
 	case kindInt:
 		return openfeature.IntResolutionDetail{Value: fl.v.(*flagz.DynInt64Value).Get(), ProviderResolutionDetail: fl.resolved(p.metadata)}
 	case kindCopied:
-		if c := fl.copied.Load(); c.kind == kindInt && !c.sensitive {
+		if c := fl.copied.Load(); c.kind == kindInt {
 			return openfeature.IntResolutionDetail{Value: c.i, ProviderResolutionDetail: c.resolved}
 		}
 	}
@@ -102,13 +102,14 @@ func notFound(name string) openfeature.ProviderResolutionDetail {
 	return failed(openfeature.NewFlagNotFoundResolutionError(fmt.Sprintf("no flag %q in the flag set", name)))
 }
 
-// mismatch is the answer to an evaluation of the wrong type; a sensitive
-// flag flagz did not declare is never served (its copy holds only
-// flagz.Redacted).
+// mismatch is the answer to an evaluation of the wrong type, and to any
+// evaluation of a sensitive flag: its value is never served, since
+// OpenFeature's hooks (telemetry, logs) may record what an evaluation
+// returns and flagz cannot redact it there.
 func (p *Provider) mismatch(fl *flagEntry, want string) openfeature.ProviderResolutionDetail {
-	if fl.kind == kindCopied && fl.copied.Load().sensitive {
+	if fl.kind == kindSensitive {
 		return failed(openfeature.NewGeneralResolutionError(fmt.Sprintf(
-			"flag %q is sensitive and flagz did not declare it: read it from its flag", fl.h.Name())))
+			"flag %q is sensitive: flagz does not serve it through OpenFeature; read it from its flag", fl.h.Name())))
 	}
 	return failed(openfeature.NewTypeMismatchResolutionError(fmt.Sprintf("flag %q is %s, not %s", fl.h.Name(), typeName(fl), want)))
 }

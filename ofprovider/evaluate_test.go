@@ -53,6 +53,7 @@ func newFixture(t *testing.T, args ...string) *fixture {
 	fs.String("listen", ":8080", "")
 	fs.StringSlice("peers", []string{"p1", "p2"}, "")
 	fs.Duration("grace", time.Minute, "")
+	flagz.DynString(fs, "password", "hunter2", "").WithSensitive()
 	fs.String("token", "s3cret", "")
 	flagz.MarkSensitive(fs, "token")
 	f.e = flagz.EngineFor(fs)
@@ -229,6 +230,11 @@ func TestErrors(t *testing.T) {
 	check("sensitive static flag", s.EvaluationDetails, err, openfeature.GeneralCode)
 	if s.Value != "d" || strings.Contains(s.ErrorMessage, "s3cret") {
 		t.Errorf("sensitive static flag: %q, message %q", s.Value, s.ErrorMessage)
+	}
+	s, err = c.StringValueDetails(ctx, "password", "d", noCtx())
+	check("sensitive dynamic flag", s.EvaluationDetails, err, openfeature.GeneralCode)
+	if s.Value != "d" || strings.Contains(s.ErrorMessage, "hunter2") {
+		t.Errorf("sensitive dynamic flag: %q, message %q", s.Value, s.ErrorMessage)
 	}
 }
 

@@ -31,7 +31,7 @@ func (p *Provider) ObjectEvaluation(_ context.Context, name string, def any, _ o
 		}
 		return openfeature.InterfaceResolutionDetail{Value: v, ProviderResolutionDetail: fl.resolved(p.metadata)}
 	case kindCopied:
-		if c := fl.copied.Load(); c.kind == kindObject && !c.sensitive {
+		if c := fl.copied.Load(); c.kind == kindObject {
 			return openfeature.InterfaceResolutionDetail{Value: c.list, ProviderResolutionDetail: c.resolved}
 		}
 	}
