@@ -228,3 +228,18 @@ func TestShutdownWithNobodyReading(t *testing.T) {
 	wait.Until(t, 30*time.Second, "the event channel full", func() bool { return len(p.EventChannel()) == cap(p.EventChannel()) })
 	p.Shutdown()
 }
+
+// A source already DEGRADED when Init ends: READY from the SDK, then
+// STALE; READY again once it serves.
+func TestInitWithADegradedSource(t *testing.T) {
+	f := newFixture(t)
+	f.src.SetState(flagz.StateDegraded, errors.New("cut off"))
+	c := openfeature.NewClient(t.Name())
+	r := record(t, c)
+	serve(t, ofprovider.New(f.fs))
+	at := r.waitFor(t, 0, openfeature.ProviderStale, "STALE after Init", func(d openfeature.EventDetails) bool {
+		return strings.Contains(d.Message, "test (cut off)")
+	})
+	f.src.SetState(flagz.StateServing, nil)
+	r.waitFor(t, at+1, openfeature.ProviderReady, "READY once the source serves", nil)
+}
