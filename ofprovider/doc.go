@@ -16,9 +16,9 @@
 // encoding/json gives. A rollout answers BooleanEvaluation for the
 // evaluation context's targeting key, with reason SPLIT. Any other call is
 // TYPE_MISMATCH with the caller's default; a name the flag set lacks is
-// FLAG_NOT_FOUND. A sensitive flag is never served (GENERAL): OpenFeature's
-// hooks may record what an evaluation returns, where flagz cannot redact
-// it.
+// FLAG_NOT_FOUND. A sensitive flag (as marked when the provider first sees
+// it) is never served (GENERAL): OpenFeature's hooks may record what an
+// evaluation returns, where flagz cannot redact it.
 //
 // The reason is DEFAULT while a flag holds its declared default and STATIC
 // when a source or the command line set it. FlagMetadata holds "dynamic"
@@ -38,6 +38,7 @@
 // by its context and WithInitTimeout), then the SDK reports
 // PROVIDER_READY. Every batch a source applies that changes flags is one
 // PROVIDER_CONFIGURATION_CHANGED naming them (a resync of 10,000 flags is
-// one event). While a source is DEGRADED the provider is PROVIDER_STALE, and
+// one event); a value's Set called directly is no batch and makes no event.
+// While a source is DEGRADED the provider is PROVIDER_STALE, and
 // PROVIDER_READY again once none is. Shutdown ends the subscription.
 package ofprovider
