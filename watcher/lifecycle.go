@@ -15,7 +15,9 @@ func (w *Watcher) Start(ctx context.Context) error {
 	w.life.Lock()
 	defer w.life.Unlock()
 	ps := w.origin.presence
-	if ps == nil {
+	if ps == nil || ps.writer.running() {
+		// Without presence, or already running: the runtime says
+		// ErrRunning and the record stays as it is.
 		return w.Runtime.Start(ctx)
 	}
 	ps.prepare()

@@ -2,6 +2,7 @@ package watcher_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"regexp"
@@ -410,4 +411,16 @@ func TestPresenceStopDuringOutage(t *testing.T) {
 	w.Stop()
 	cli.Close()
 	goleak.VerifyNone(t, before)
+}
+
+// A second Start is refused and leaves the record in place.
+func TestPresenceSecondStart(t *testing.T) {
+	cli := etcdtest.Start(t).Client(t)
+	w, _ := startWatcher(t, newTestFlags().fs, cli, presenceOptions("proc-1")...)
+	awaitRecord(t, cli, "proc-1", "up", atRevision(0))
+	if err := w.Start(ctxT(t)); !errors.Is(err, flagz.ErrRunning) {
+		t.Fatalf("second Start = %v, want ErrRunning", err)
+	}
+	rev := put(t, cli, "rate", "42")
+	awaitRecord(t, cli, "proc-1", "still written after the refused Start", atRevision(rev))
 }

@@ -57,6 +57,21 @@ func (p *presenceWriter) start(ctx context.Context) {
 	}()
 }
 
+// running reports whether the writer runs (its context has not ended).
+func (p *presenceWriter) running() bool {
+	p.life.Lock()
+	defer p.life.Unlock()
+	if p.done == nil {
+		return false
+	}
+	select {
+	case <-p.done:
+		return false
+	default:
+		return true
+	}
+}
+
 // stop ends the writer, which revokes its lease (deleting the record), and
 // waits for it.
 func (p *presenceWriter) stop() {
