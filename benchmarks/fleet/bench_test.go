@@ -35,9 +35,6 @@ func BenchmarkFleet(b *testing.B) {
 			if cfg.proxy && n != largest {
 				continue
 			}
-			if cfg.presence && !presenceBuilt {
-				continue
-			}
 			b.Run(cfg.String(), func(b *testing.B) { benchFleet(b, cfg) })
 		}
 	}

@@ -14,7 +14,7 @@ import (
 
 // presenceOptions are the watcher options of a follower with presence.
 func presenceOptions() []watcher.Option {
-	return nil // presence is not on main yet
+	return []watcher.Option{watcher.WithPresence()}
 }
 
 // writeCounter watches the presence prefix, as `flagz set --wait` does: it
@@ -145,6 +145,3 @@ func (c *writeCounter) counts(revs []int64) writeCounts {
 	}
 	return wc
 }
-
-// presenceBuilt tells whether the watcher can publish presence yet.
-const presenceBuilt = false

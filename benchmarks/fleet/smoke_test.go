@@ -14,10 +14,7 @@ const smokeRounds = 5
 // adds exactly one watch and one watch stream on the server when direct,
 // and the proxy coalesces them.
 func TestFleetSmoke(t *testing.T) {
-	cfgs := []config{{n: 3}, {n: 3, proxy: true}}
-	if presenceBuilt {
-		cfgs = append(cfgs, config{n: 3, presence: true}, config{n: 3, proxy: true, presence: true})
-	}
+	cfgs := []config{{n: 3}, {n: 3, proxy: true}, {n: 3, presence: true}, {n: 3, proxy: true, presence: true}}
 	for _, cfg := range cfgs {
 		t.Run(cfg.String(), func(t *testing.T) {
 			f := newFleet(t, cfg)
