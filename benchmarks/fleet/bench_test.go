@@ -18,6 +18,7 @@ import (
 //	FLEET_N=100,500,1000  (default)
 //	FLEET_MODES=watcher,presence,proxy/watcher,proxy/presence  (default: all;
 //	    proxy rows only at the largest N)
+//	FLEET_FLAGS=10  (flags per follower, default 10)
 //
 // and give at least a few hundred changes per row, for a p99:
 //

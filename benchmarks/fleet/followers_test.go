@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -76,8 +77,13 @@ func startRaw(cli *clientv3.Client, g *group, i int) (f *rawFollower, stop func(
 
 // extraFlags is how many flags each follower declares besides flagName,
 // so that its flag set (and, with presence, its published schema) is the
-// size of a small service's.
-const extraFlags = 9
+// size of a small service's: 9, or $FLEET_FLAGS - 1.
+var extraFlags = func() int {
+	if n, err := strconv.Atoi(os.Getenv("FLEET_FLAGS")); err == nil && n >= 1 {
+		return n - 1
+	}
+	return 9
+}()
 
 // newFlagSet returns the flag set of follower i: flagName and
 // extraFlags others. It reports to visible, as member i, each value of
