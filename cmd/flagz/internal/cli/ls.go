@@ -1,0 +1,186 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/flagz-go/flagz"
+	"github.com/spf13/pflag"
+)
+
+// lsFlag is one row of ls: a flag some live process declares, or a key in
+// etcd no live process declares.
+type lsFlag struct {
+	Name     string   `json:"name"`
+	Types    []string `json:"types"`    // distinct types the processes declare (one, normally)
+	Dynamic  bool     `json:"dynamic"`  // dynamic in every declaring process
+	Defaults []string `json:"defaults"` // distinct defaults
+	Usage    string   `json:"usage,omitempty"`
+	Etcd     *keyView `json:"etcd"` // the key, or null: the processes use their default
+	Holders  holders  `json:"processes"`
+}
+
+// holders counts the live processes by what they hold for one flag.
+type holders struct {
+	Declaring int `json:"declaring"`
+	Applied   int `json:"applied"`  // hold etcd's value: reported its mod revision, no rejection of it
+	Rejected  int `json:"rejected"` // rejected etcd's value (they hold their last good one)
+	Behind    int `json:"behind"`   // have not reported the key's mod revision yet
+	Default   int `json:"default"`  // no key: hold their declared default
+	Static    int `json:"static"`   // a static flag: what etcd held when they started
+}
+
+func lsCommand() *command {
+	return &command{
+		name:    "ls",
+		summary: "list every flag a live process declares, its value in etcd, who holds it",
+		details: `
+One row per flag any live process declares (from their presence records),
+plus keys in etcd no live process declares. Per flag: type, default, the
+value in etcd (none: the processes use their default) and how many
+processes hold which value, computed from the presence records:
+
+  applied   the process reported a revision at or past the key's mod
+            revision and lists no rejection of it: it holds etcd's value
+  rejected  it lists a rejection of the flag at that revision: it keeps
+            its last good value
+  behind    it has not reported that revision yet
+  default   there is no key: it holds its declared default
+  static    a static flag: it holds what it read at start
+
+A sensitive flag's value shows as [redacted].`,
+		setup: func(fs *pflag.FlagSet) func(context.Context, *session, []string) error {
+			return runLs
+		},
+	}
+}
+
+func runLs(ctx context.Context, s *session, args []string) error {
+	if len(args) != 0 {
+		return usagef("ls takes no arguments, got %d", len(args))
+	}
+	f, err := s.readFleet(ctx)
+	if err != nil {
+		return err
+	}
+	keys, err := s.readKeys(ctx)
+	if err != nil {
+		return err
+	}
+	rows := lsRows(f, keys)
+	if s.json() {
+		return s.printJSON(struct {
+			Processes int      `json:"processes"`
+			Revision  int64    `json:"revision"`
+			Flags     []lsFlag `json:"flags"`
+		}{len(f.records), keys.revision, rows})
+	}
+	fmt.Fprintf(s.stdout, "%d live processes under %s\n", len(f.records), s.g.flagPrefix())
+	tw := tabwriter.NewWriter(s.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tTYPE\tDEFAULT\tVALUE IN ETCD\tPROCESSES")
+	for _, r := range rows {
+		value := "-"
+		if r.Etcd != nil {
+			value = fmt.Sprintf("%s (rev %d)", clip(r.Etcd.Value), r.Etcd.ModRevision)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Name, orDash(strings.Join(r.Types, "|")),
+			orDash(clip(strings.Join(r.Defaults, "|"))), value, r.Holders.String())
+	}
+	return tw.Flush()
+}
+
+// lsRows computes ls's rows, sorted by name.
+func lsRows(f fleet, keys flagKeys) []lsFlag {
+	byName := map[string]*lsFlag{}
+	for _, r := range f.records {
+		for _, s := range r.Flags {
+			row, ok := byName[s.Name]
+			if !ok {
+				row = &lsFlag{Name: s.Name, Dynamic: true, Usage: s.Usage}
+				byName[s.Name] = row
+			}
+			row.Types = addDistinct(row.Types, s.Type)
+			row.Defaults = addDistinct(row.Defaults, s.Default)
+			row.Dynamic = row.Dynamic && s.Dynamic
+			row.Holders.Declaring++
+			kv, hasKey := keys.byName[s.Name]
+			switch {
+			case !s.Dynamic:
+				row.Holders.Static++
+			case !hasKey:
+				row.Holders.Default++
+			case rejects(r, s.Name, kv.ModRevision):
+				row.Holders.Rejected++
+			case r.Revision >= kv.ModRevision:
+				row.Holders.Applied++
+			default:
+				row.Holders.Behind++
+			}
+		}
+	}
+	for name, kv := range keys.byName {
+		row, ok := byName[name]
+		if !ok {
+			row = &lsFlag{Name: name}
+			byName[name] = row
+		}
+		kv := kv
+		if f.sensitive(name) {
+			kv.Value = flagz.Redacted
+		}
+		row.Etcd = &kv
+	}
+	rows := make([]lsFlag, 0, len(byName))
+	for _, r := range byName {
+		rows = append(rows, *r)
+	}
+	sort.Slice(rows, func(i, j int) bool { return rows[i].Name < rows[j].Name })
+	return rows
+}
+
+// String says, for people, how many processes hold what.
+func (h holders) String() string {
+	if h.Declaring == 0 {
+		return "none declares it"
+	}
+	var parts []string
+	for _, p := range []struct {
+		n    int
+		what string
+	}{{h.Applied, "applied"}, {h.Rejected, "rejected"}, {h.Behind, "behind"}, {h.Default, "at default"}, {h.Static, "static"}} {
+		if p.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.what))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func addDistinct(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+// clip shortens a long value for the table (JSON output has it whole) and
+// shows invisible characters escaped.
+func clip(s string) string {
+	q := fmt.Sprintf("%q", s)
+	q = q[1 : len(q)-1]
+	if len(q) > 40 {
+		q = q[:37] + "..."
+	}
+	return q
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
