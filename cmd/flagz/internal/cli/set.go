@@ -76,7 +76,9 @@ current value and revision, and nothing of theirs is written.
 --wait[=DURATION] then follows the presence records until every live
 process reports the write's revision: it prints per process applied,
 rejected (with the process's reason) or not answering, and exits with 1 if
-any rejected or the wait timed out. A value beginning with "-" goes after
+any rejected, the wait timed out, or the value did not stay in etcd (a
+process that refuses it rolled it back: with rollback on, its presence
+record may no longer list the rejection, so the key tells). A value beginning with "-" goes after
 "--": flagz set rate -- -5.`,
 		setup: func(fs *pflag.FlagSet) func(context.Context, *session, []string) error {
 			wf := &writeFlags{}
@@ -145,6 +147,9 @@ func runSet(ctx context.Context, s *session, args []string, wf *writeFlags, forc
 		s.printf("%s = %s  (key %s, revision %d)", name, out.Value, out.Key, res.Revision)
 	}
 	wr := pendingWrite{name: name, revision: res.Revision, sensitive: f.sensitive(name), wait: wf.wait}
+	for _, fd := range out.Preflight.Refusals {
+		wr.refusers = append(wr.refusers, fd.Processes...)
+	}
 	return s.finishWrite(ctx, wr, &out.Wait, &out.Now, func() error { return s.printJSON(out) })
 }
 
@@ -170,7 +175,10 @@ func describeConflict(cur keyView, ifRevision int64, sensitive bool) string {
 // processes, then reads the key again (a process's rollback, or another
 // writer, may have changed it since: then "applied" alone would mislead);
 // it prints JSON output with printJSON, or the wait's outcome as text. It
-// fails when a process rejected the write or the wait timed out.
+// fails when a process rejected the write, the wait timed out, or the key
+// no longer holds the write: a process that refused the value rolled it
+// back (its presence record may then no longer list the rejection, which
+// the rollback's own revision cleared), or another writer came after.
 func (s *session) finishWrite(ctx context.Context, wr pendingWrite, waitOut **waitResult, nowOut **keyView, printJSON func() error) error {
 	if wr.wait <= 0 {
 		if s.json() {
@@ -195,34 +203,44 @@ func (s *session) finishWrite(ctx context.Context, wr pendingWrite, waitOut **wa
 	} else {
 		printWait(s, w, wr.wait)
 		if now := *nowOut; now != nil {
+			why := "a process that refuses it rolled it back, or another write came after"
+			if len(wr.refusers) > 0 {
+				why = fmt.Sprintf("rolled back, most likely by a process pre-flight said refuses it: %s; or another write came after", shortList(wr.refusers, 3))
+			}
 			if now.Exists {
 				value := now.Value
 				if wr.sensitive {
 					value = flagz.Redacted
 				}
-				s.printf("note: the key changed since: it holds %s since revision %d (a process rolled it back, or another write)", value, now.ModRevision)
+				s.printf("the value did not stay: the key holds %s since revision %d (%s)", value, now.ModRevision, why)
 			} else {
-				s.printf("note: the key is gone since (a process rolled it back, or another write)")
+				s.printf("the value did not stay: the key is gone (%s)", why)
 			}
 		}
 	}
 	switch {
 	case err != nil:
 		return err
-	case w.failed() && s.json():
+	case (w.failed() || *nowOut != nil) && s.json():
 		return errReported
 	case w.failed():
 		return errWaitFailed
+	case *nowOut != nil:
+		return errSuperseded
 	}
 	return nil
 }
+
+// errSuperseded: the key no longer holds what the command wrote.
+var errSuperseded = errors.New("the write did not stay: the key changed after it")
 
 // pendingWrite is a write --wait follows.
 type pendingWrite struct {
 	name      string
 	revision  int64
-	deleted   bool // a del: the key should be gone
-	sensitive bool
+	deleted   bool     // a del: the key should be gone
+	sensitive bool     //
+	refusers  []string // processes pre-flight said refuse the value (set --force)
 	wait      time.Duration
 }
 
