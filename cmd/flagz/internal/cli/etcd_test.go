@@ -56,6 +56,7 @@ func TestEnvironment(t *testing.T) {
 	want(t, runArgs(t, "get", "--prefix="+testPrefix, "greeting"), ExitOK, "greeting = from env")
 	// Global flags before the command, as --name=value.
 	want(t, runArgs(t, "--prefix="+testPrefix, "get", "greeting"), ExitOK, "greeting = from env")
+	want(t, runArgs(t, "--prefix", testPrefix, "-o", "json", "get", "greeting"), ExitOK, `"value": "from env"`)
 }
 
 // del --if-revision deletes only a key still at that revision.

@@ -118,20 +118,38 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 }
 
-// firstOperand finds the command's name: the first argument that is not a
-// flag. Global flags may come before it (flagz --endpoints=X ls), but only
-// in the --name=value form, since a flag's value cannot be told from the
-// command's name otherwise.
+// firstOperand finds the command's name: the first argument that is
+// neither a flag nor a global flag's value (flagz -o json ls, flagz
+// --endpoints=X ls).
 func firstOperand(args []string) (name string, rest []string) {
-	for i, a := range args {
-		if a == "-h" || a == "--help" {
+	globalFlags := pflag.NewFlagSet("flagz", pflag.ContinueOnError)
+	bindGlobals(globalFlags)
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "-h" || a == "--help":
 			return a, nil
-		}
-		if !strings.HasPrefix(a, "-") {
+		case a == "--":
+			return "", nil
+		case !strings.HasPrefix(a, "-") || a == "-":
 			return a, append(append([]string{}, args[:i]...), args[i+1:]...)
+		case !strings.Contains(a, "=") && takesValue(globalFlags, a):
+			i++ // the flag's value
 		}
 	}
 	return "", nil
+}
+
+// takesValue reports whether arg (such as "-o" or "--prefix") is a global
+// flag that takes the next argument as its value.
+func takesValue(fs *pflag.FlagSet, arg string) bool {
+	var f *pflag.Flag
+	if name, ok := strings.CutPrefix(arg, "--"); ok {
+		f = fs.Lookup(name)
+	} else if len(arg) == 2 {
+		f = fs.ShorthandLookup(arg[1:])
+	}
+	return f != nil && f.NoOptDefVal == ""
 }
 
 // newFlagSet declares the command's own flags, then the global ones.
@@ -161,7 +179,7 @@ commands:
 		fmt.Fprintf(w, "  %-26s %s\n", c.name+" "+c.operands, c.summary)
 	}
 	fmt.Fprint(w, `
-global flags (after the command too; before it only as --name=value):
+global flags (before or after the command):
 `)
 	fs := pflag.NewFlagSet("flagz", pflag.ContinueOnError)
 	fs.SortFlags = false

@@ -93,6 +93,11 @@ record may no longer list the rejection, so the key tells). A value beginning wi
 }
 
 func runSet(ctx context.Context, s *session, args []string, wf *writeFlags, force bool) error {
+	if len(args) == 3 && wf.wait > 0 {
+		if _, err := time.ParseDuration(args[2]); err == nil {
+			return usagef("--wait takes its duration after an = sign: --wait=%s", args[2])
+		}
+	}
 	if len(args) != 2 {
 		return usagef("want NAME VALUE, got %d arguments (quote a value holding spaces; a value beginning with - goes after --)", len(args))
 	}

@@ -37,6 +37,8 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		{[]string{"status", "--no-such-flag"}, "unknown flag: --no-such-flag"},
 		{[]string{"ls", "--prefix=/p", "--cert=c.pem"}, "--cert and --key go together"},
 		{[]string{"ls", "--prefix=/"}, "--prefix (or FLAGZ_PREFIX) is required"},
+		{[]string{"set", "--prefix=/p", "a", "1", "--wait", "10s"}, "--wait takes its duration after an = sign: --wait=10s"},
+		{[]string{"-o", "yaml", "ls", "--prefix=/p"}, "-o/--output must be text or json"},
 	} {
 		r := runArgs(t, c.args...)
 		if r.code != ExitUsage || !strings.Contains(r.stderr+r.stdout, c.want) {
