@@ -44,7 +44,11 @@ func newSession(g *globals, stdout, stderr io.Writer) (*session, error) {
 		Logger:      zap.NewNop(),
 	})
 	if err != nil {
-		return nil, fmt.Errorf("etcd client for %s: %w", strings.Join(g.endpoints, ","), err)
+		who := ""
+		if g.user != "" {
+			who = " as user " + g.user
+		}
+		return nil, fmt.Errorf("connect to etcd at %s%s (--dial-timeout %v): %w", strings.Join(g.endpoints, ","), who, g.dialTimeout, err)
 	}
 	return &session{g: g, stdout: stdout, stderr: stderr, client: c}, nil
 }
