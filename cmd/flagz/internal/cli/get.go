@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/flagz-go/flagz"
 	"github.com/spf13/pflag"
 )
 
@@ -16,14 +17,19 @@ func getCommand() *command {
 Reads the key <prefix>/NAME. Text output: "NAME = value", then the key and
 its mod revision (what set --if-revision compares). JSON output: name, key,
 exists, value, mod_revision, create_revision, version, revision.
-A key that does not exist exits with 1: the processes use their default.`,
+A key that does not exist exits with 1: the processes use their default.
+The value of a flag a live process marks sensitive shows as [redacted]
+unless --reveal.`,
 		setup: func(fs *pflag.FlagSet) func(context.Context, *session, []string) error {
-			return runGet
+			reveal := fs.Bool("reveal", false, "print a sensitive flag's value instead of [redacted]")
+			return func(ctx context.Context, s *session, args []string) error {
+				return runGet(ctx, s, args, *reveal)
+			}
 		},
 	}
 }
 
-func runGet(ctx context.Context, s *session, args []string) error {
+func runGet(ctx context.Context, s *session, args []string, reveal bool) error {
 	if len(args) != 1 {
 		return usagef("want NAME, got %d arguments", len(args))
 	}
@@ -33,6 +39,15 @@ func runGet(ctx context.Context, s *session, args []string) error {
 	v, err := s.readKey(ctx, args[0])
 	if err != nil {
 		return err
+	}
+	if v.Exists && !reveal {
+		f, err := s.readFleet(ctx)
+		if err != nil {
+			return fmt.Errorf("%w (needed to know whether %s is sensitive; --reveal prints it regardless)", err, v.Name)
+		}
+		if f.sensitive(v.Name) {
+			v.Value = flagz.Redacted
+		}
 	}
 	if s.json() {
 		if err := s.printJSON(v); err != nil {
