@@ -60,20 +60,20 @@ func runDel(ctx context.Context, s *session, args []string, wf *writeFlags) erro
 		return fmt.Errorf("%w; nothing deleted", err)
 	}
 	out := delOutput{Name: name, Key: before.Key, Existed: before.Exists}
-	if !before.Exists && wf.ifRevision == noRevision {
+	if !before.Exists && wf.ifRevision.n == noRevision {
 		if s.json() {
 			return s.printJSON(out)
 		}
 		s.printf("%s has no key in etcd (%s): nothing to delete", name, out.Key)
 		return nil
 	}
-	res, cur, err := s.write(ctx, name, clientv3.OpDelete(out.Key), wf.ifRevision)
+	res, cur, err := s.write(ctx, name, clientv3.OpDelete(out.Key), wf.ifRevision.n)
 	if errors.Is(err, errLostRace) {
 		out.Conflict = &cur
 		if s.json() {
 			return errors.Join(s.printJSON(out), errReported)
 		}
-		fmt.Fprintf(s.stderr, "refused: %s; nothing deleted\n", describeConflict(cur, wf.ifRevision, false))
+		fmt.Fprintf(s.stderr, "refused: %s; nothing deleted\n", describeConflict(cur, wf.ifRevision.n, false))
 		return errReported
 	}
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/flagz-go/flagz"
@@ -13,12 +14,34 @@ import (
 
 // writeFlags are the flags set and del share.
 type writeFlags struct {
-	ifRevision int64
+	ifRevision revisionFlag
 	wait       time.Duration
 }
 
+// revisionFlag is --if-revision: noRevision unless given.
+type revisionFlag struct{ n int64 }
+
+func (r *revisionFlag) String() string {
+	if r.n == noRevision {
+		return ""
+	}
+	return strconv.FormatInt(r.n, 10)
+}
+
+func (r *revisionFlag) Set(s string) error {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return fmt.Errorf("want a revision, 0 or more, got %q", s)
+	}
+	r.n = n
+	return nil
+}
+
+func (r *revisionFlag) Type() string { return "N" }
+
 func (wf *writeFlags) bind(fs *pflag.FlagSet) {
-	fs.Int64Var(&wf.ifRevision, "if-revision", noRevision,
+	wf.ifRevision.n = noRevision
+	fs.Var(&wf.ifRevision, "if-revision",
 		"write only if the key's mod revision is still N (flagz get shows it); 0: only if the key does not exist")
 	fs.DurationVar(&wf.wait, "wait", 0,
 		"then wait until every live process reports the write applied or rejected; --wait alone waits up to "+defaultWait.String()+
@@ -27,9 +50,6 @@ func (wf *writeFlags) bind(fs *pflag.FlagSet) {
 }
 
 func (wf *writeFlags) check() error {
-	if wf.ifRevision < noRevision {
-		return usagef("--if-revision must be 0 or more, got %d", wf.ifRevision)
-	}
 	if wf.wait < 0 {
 		return usagef("--wait must be positive, got %v", wf.wait)
 	}
@@ -78,8 +98,9 @@ process reports the write's revision: it prints per process applied,
 rejected (with the process's reason) or not answering, and exits with 1 if
 any rejected, the wait timed out, or the value did not stay in etcd (a
 process that refuses it rolled it back: with rollback on, its presence
-record may no longer list the rejection, so the key tells). A value beginning with "-" goes after
-"--": flagz set rate -- -5.`,
+record may no longer list the rejection, so the key tells).
+
+A value beginning with "-" goes after "--": flagz set rate -- -5.`,
 		setup: func(fs *pflag.FlagSet) func(context.Context, *session, []string) error {
 			wf := &writeFlags{}
 			force := fs.Bool("force", false,
@@ -131,13 +152,13 @@ func runSet(ctx context.Context, s *session, args []string, wf *writeFlags, forc
 		printFindings(s, "warning", out.Preflight.Warnings, len(f.records))
 	}
 
-	res, cur, err := s.write(ctx, name, clientv3.OpPut(out.Key, value), wf.ifRevision)
+	res, cur, err := s.write(ctx, name, clientv3.OpPut(out.Key, value), wf.ifRevision.n)
 	if errors.Is(err, errLostRace) {
 		out.Conflict = &cur
 		if s.json() {
 			return errors.Join(s.printJSON(out), errReported)
 		}
-		fmt.Fprintf(s.stderr, "refused: %s; nothing written\n", describeConflict(cur, wf.ifRevision, f.sensitive(name)))
+		fmt.Fprintf(s.stderr, "refused: %s; nothing written\n", describeConflict(cur, wf.ifRevision.n, f.sensitive(name)))
 		return errReported
 	}
 	if err != nil {

@@ -30,7 +30,7 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		{[]string{"get", "--prefix=/p", "a", "b"}, "want NAME, got 2 arguments"},
 		{[]string{"get", "--prefix=/p", "a/b"}, "holds a /"},
 		{[]string{"set", "--prefix=/p", "a"}, "want NAME VALUE, got 1 arguments"},
-		{[]string{"set", "--prefix=/p", "--if-revision=-2", "a", "1"}, "--if-revision must be 0 or more"},
+		{[]string{"set", "--prefix=/p", "--if-revision=-2", "a", "1"}, "want a revision, 0 or more"},
 		{[]string{"set", "--prefix=/p", "--wait=-1s", "a", "1"}, "--wait must be positive"},
 		{[]string{"ls", "--prefix=/p", "-o", "yaml"}, "-o/--output must be text or json"},
 		{[]string{"ls", "--prefix=/p", "extra"}, "ls takes no arguments"},
