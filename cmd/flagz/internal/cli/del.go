@@ -97,5 +97,14 @@ func runDel(ctx context.Context, s *session, args []string, wf *writeFlags) erro
 		s.printf("deleted %s  (key %s, revision %d): the processes return to their default", name, out.Key, res.Revision)
 	}
 	wr := pendingWrite{name: name, revision: res.Revision, deleted: true, wait: wf.wait}
-	return s.finishWrite(ctx, wr, &out.Wait, &out.Now, func() error { return s.printJSON(out) })
+	o := s.awaitWrite(ctx, wr)
+	out.Wait, out.Now = o.wait, o.now
+	if s.json() {
+		if err := s.printJSON(out); err != nil {
+			return err
+		}
+	} else {
+		s.printAwaited(wr, o)
+	}
+	return o.exitError(s.json())
 }

@@ -176,7 +176,16 @@ func runSet(ctx context.Context, s *session, args []string, wf *writeFlags, forc
 	for _, fd := range out.Preflight.Refusals {
 		wr.refusers = append(wr.refusers, fd.Processes...)
 	}
-	return s.finishWrite(ctx, wr, &out.Wait, &out.Now, func() error { return s.printJSON(out) })
+	o := s.awaitWrite(ctx, wr)
+	out.Wait, out.Now = o.wait, o.now
+	if s.json() {
+		if err := s.printJSON(out); err != nil {
+			return err
+		}
+	} else {
+		s.printAwaited(wr, o)
+	}
+	return o.exitError(s.json())
 }
 
 // describeConflict says how the key differs from what --if-revision
@@ -195,86 +204,4 @@ func describeConflict(cur keyView, ifRevision int64, sensitive bool) string {
 		return fmt.Sprintf("%s changed since revision %d (--if-revision): it holds %s since revision %d; "+
 			"read it again (flagz get %s) and decide", cur.Name, ifRevision, value, cur.ModRevision, cur.Name)
 	}
-}
-
-// finishWrite is the end of set and del: with --wait it waits for the
-// processes, then reads the key again (a process's rollback, or another
-// writer, may have changed it since: then "applied" alone would mislead);
-// it prints JSON output with printJSON, or the wait's outcome as text. It
-// fails when a process rejected the write, the wait timed out, or the key
-// no longer holds the write: a process that refused the value rolled it
-// back (its presence record may then no longer list the rejection, which
-// the rollback's own revision cleared), or another writer came after.
-func (s *session) finishWrite(ctx context.Context, wr pendingWrite, waitOut **waitResult, nowOut **keyView, printJSON func() error) error {
-	if wr.wait <= 0 {
-		if s.json() {
-			return printJSON()
-		}
-		return nil
-	}
-	if !s.json() {
-		fmt.Fprintf(s.stderr, "waiting up to %v for every live process to report revision %d\n", wr.wait, wr.revision)
-	}
-	w, err := s.waitFor(ctx, wr.name, wr.revision, wr.wait)
-	*waitOut = &w
-	if err == nil {
-		if now, rerr := s.readKey(ctx, wr.name); rerr == nil && wr.changedSince(now) {
-			*nowOut = &now
-		}
-	}
-	if s.json() {
-		if jerr := printJSON(); jerr != nil {
-			return jerr
-		}
-	} else {
-		printWait(s, w, wr.wait)
-		if now := *nowOut; now != nil {
-			why := "a process that refuses it rolled it back, or another write came after"
-			if len(wr.refusers) > 0 {
-				why = fmt.Sprintf("rolled back, most likely by a process pre-flight said refuses it: %s; or another write came after", shortList(wr.refusers, 3))
-			}
-			if now.Exists {
-				value := now.Value
-				if wr.sensitive {
-					value = flagz.Redacted
-				}
-				s.printf("the value did not stay: the key holds %s since revision %d (%s)", value, now.ModRevision, why)
-			} else {
-				s.printf("the value did not stay: the key is gone (%s)", why)
-			}
-		}
-	}
-	switch {
-	case err != nil:
-		return err
-	case (w.failed() || *nowOut != nil) && s.json():
-		return errReported
-	case w.failed():
-		return errWaitFailed
-	case *nowOut != nil:
-		return errSuperseded
-	}
-	return nil
-}
-
-// errSuperseded: the key no longer holds what the command wrote.
-var errSuperseded = errors.New("the write did not stay: the key changed after it")
-
-// pendingWrite is a write --wait follows.
-type pendingWrite struct {
-	name      string
-	revision  int64
-	deleted   bool     // a del: the key should be gone
-	sensitive bool     //
-	refusers  []string // processes pre-flight said refuse the value (set --force)
-	wait      time.Duration
-}
-
-// changedSince reports whether the key now differs from what the write
-// left.
-func (wr pendingWrite) changedSince(now keyView) bool {
-	if wr.deleted {
-		return now.Exists
-	}
-	return !now.Exists || now.ModRevision != wr.revision
 }
