@@ -33,24 +33,17 @@ func (s *session) readFleet(ctx context.Context) (fleet, error) {
 }
 
 // schemaOf returns the schema record r publishes for the flag name.
-func schemaOf(r presence.Record, name string) (flagz.FlagSchema, bool) {
-	for _, f := range r.Flags {
-		if f.Name == name {
-			return f, true
-		}
-	}
-	return flagz.FlagSchema{}, false
-}
+func schemaOf(r presence.Record, name string) (flagz.FlagSchema, bool) { return r.Flag(name) }
 
-// rejectionOf returns r's current rejection of the value of name written
-// at revision rev.
+// rejectionOf returns r's current rejection of the flag name if it is of
+// the value written at revision rev or a later one: the write was refused
+// (or superseded by a value that was).
 func rejectionOf(r presence.Record, name string, rev int64) (presence.Rejection, bool) {
-	for _, rj := range r.Rejections {
-		if rj.Flag == name && rj.Revision == rev {
-			return rj, true
-		}
+	rj, ok := r.Rejection(name)
+	if !ok || rj.Revision < rev {
+		return presence.Rejection{}, false
 	}
-	return presence.Rejection{}, false
+	return rj, true
 }
 
 // sensitive reports whether any process marks the flag name sensitive.

@@ -65,8 +65,9 @@ type waitState struct {
 }
 
 // observe takes a process's record into account. The first record at or
-// past the write's revision decides the outcome: a later record may no
-// longer list a rejection that a rollback or a newer value replaced.
+// past the write's revision decides the outcome (rejected if it lists a
+// rejection of the flag at that revision or later): a later record may no
+// longer list a rejection, which a rollback or a newer value cleared.
 func (w *waitState) observe(r presence.Record) {
 	if _, seen := w.live[r.ID]; !seen {
 		if _, decided := w.decided[r.ID]; !decided {
@@ -78,11 +79,17 @@ func (w *waitState) observe(r presence.Record) {
 	if r.Revision < w.revision {
 		return
 	}
-	if rj, ok := rejectionOf(r, w.name, w.revision); ok {
-		w.decided[r.ID] = processOutcome{ID: r.ID, Outcome: outcomeRejected, Reason: rj.Reason, At: rj.At}
+	rj, rejected := rejectionOf(r, w.name, w.revision)
+	if _, decided := w.decided[r.ID]; decided {
+		// Decided by an earlier record: only a rejection of this very
+		// write, listed late, changes it (a later one is of a later write).
+		if rejected && rj.Revision == w.revision {
+			w.decided[r.ID] = processOutcome{ID: r.ID, Outcome: outcomeRejected, Reason: rj.Reason, At: rj.At}
+		}
 		return
 	}
-	if _, decided := w.decided[r.ID]; decided {
+	if rejected {
+		w.decided[r.ID] = processOutcome{ID: r.ID, Outcome: outcomeRejected, Reason: rj.Reason, At: rj.At}
 		return
 	}
 	if _, declares := schemaOf(r, w.name); !declares {
