@@ -16,6 +16,16 @@ func TestConformance(t *testing.T) {
 	sourcetest.Run(t, func(t *testing.T) sourcetest.Harness { return newHarness(t) })
 }
 
+// The same suite with presence on: publishing the record changes nothing
+// a source promises.
+func TestConformanceWithPresence(t *testing.T) {
+	sourcetest.Run(t, func(t *testing.T) sourcetest.Harness {
+		h := newHarness(t)
+		h.extra = []watcher.Option{watcher.WithPresence(), watcher.WithPresenceTTL(time.Second)}
+		return h
+	})
+}
+
 // harness is a prefix of a real embedded etcd. Sources reach it through a
 // proxy, which Cut closes; the harness writes with its own client, straight
 // to the server.
@@ -23,6 +33,7 @@ type harness struct {
 	proxy  *etcdtest.Proxy
 	writer *clientv3.Client
 	cli    *clientv3.Client // through the proxy
+	extra  []watcher.Option
 }
 
 func newHarness(t *testing.T) *harness {
@@ -34,9 +45,10 @@ func newHarness(t *testing.T) *harness {
 }
 
 func (h *harness) NewSource(t *testing.T, fs *pflag.FlagSet, name string) sourcetest.Source {
-	w, err := watcher.New(fs, h.cli, prefix, watcher.WithSourceName(name), watcher.WithLogger(quietLogger()),
+	opts := []watcher.Option{watcher.WithSourceName(name), watcher.WithLogger(quietLogger()),
 		watcher.WithHealthCheck(100*time.Millisecond, time.Second),
-		watcher.WithBackoff(10*time.Millisecond, 200*time.Millisecond))
+		watcher.WithBackoff(10*time.Millisecond, 200*time.Millisecond)}
+	w, err := watcher.New(fs, h.cli, prefix, append(opts, h.extra...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,10 +24,12 @@
 // etcd's mirror package does. It does not ask for previous values
 // (WithPrevKV): nothing uses them (a rollback restores the value this
 // process applied), and fetching them made etcd's p99 latency 1.36× the
-// bare watch's instead of 1.11× (benchmarks/README.md). Every event is
-// applied through the flagz engine in order with its own revision: a put
-// sets the flag, a delete returns it to its default, a static flag changed
-// after start-up is reported "restart required" and not applied.
+// bare watch's instead of 1.11× (benchmarks/README.md). Events are
+// applied through the flagz engine in order, a batch per revision (the
+// puts of one transaction together, then its deletes), each with its
+// revision: a put sets the flag, a delete returns it to its default, a
+// static flag changed after start-up is reported "restart required" and
+// not applied.
 //
 // When the watch breaks (history compacted, no leader, server or network
 // gone) or cannot be created within the request timeout, the state
@@ -64,6 +66,25 @@
 // reports DEGRADED until etcd answers. The file is JSON (format
 // "flagz-snapshot/v1", with the source name and revision) and keeps every
 // value byte for byte: as text when it is valid UTF-8, else as base64.
+//
+// # Presence
+//
+// With WithPresence each process keeps one record in etcd while its watcher
+// runs, under a lease the client keeps alive (TTL 5s by default): who it is
+// (host, pid, start time, build version, flag set), the schema of its flags
+// with the constraints of the validators flagz ships (flagz.SchemaOf), the
+// etcd revision it has applied, its dynamic checksum, its state and the
+// values it refuses now. The record lives at presence.Key(prefix, id),
+// under "<prefix>@presence/", outside the flag key space: the watcher never
+// takes it for a flag. It is written from a goroutine of its own, at most
+// once per watch response (the puts of one transaction are one batch, also
+// for the engine) and on each change of state, and after every batch even
+// when no flag changed (a refused value, an unknown name), so that a tool
+// waiting for a write sees it handled. A failing write is retried with
+// backoff and never delays the flags. Stop revokes the lease; the record of
+// a process that dies without Stop expires with its lease; a lease lost
+// during an outage is granted again and the record rewritten once etcd
+// answers. Package presence lists the records.
 //
 // # Health
 //

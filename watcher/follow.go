@@ -53,14 +53,19 @@ func (o *etcdOrigin) Follow(ctx context.Context, from int64, sink flagz.Sink) er
 			switch {
 			case resp.Created:
 				sink.Serving()
+				// The snapshot Follow starts from was just applied.
+				o.presence.batchApplied(from)
+				o.presence.advance(from)
 			case resp.IsProgressNotify():
 				health.delivered = max(health.delivered, resp.Header.Revision)
 				sink.Current(resp.Header.Revision)
+				o.presence.seen(resp.Header.Revision)
 			default:
 				for _, ev := range resp.Events {
 					health.delivered = max(health.delivered, ev.Kv.ModRevision)
-					o.report(sink, ev)
 				}
+				o.reportAll(sink, resp.Events)
+				o.presence.advance(health.delivered) // one presence write per watch response
 			}
 		case <-probe.C:
 			if err := health.probe(); err != nil {
@@ -119,18 +124,45 @@ func (o *etcdOrigin) closeWatch(cancel context.CancelFunc, wch clientv3.WatchCha
 	}
 }
 
-// report hands one watch event to sink with its own revision: a put sets
-// the flag, a delete returns it to its default. Keys that stand for no flag
-// are skipped.
-func (o *etcdOrigin) report(sink flagz.Sink, ev *clientv3.Event) {
-	name, ok := o.flagName(ev.Kv.Key)
-	if !ok {
-		return
+// reportAll hands one watch response's events to sink, a batch per
+// revision: the puts of one revision (one transaction) as one Update, its
+// deletes as one Remove, each with that revision. Keys that stand for no
+// flag are skipped.
+func (o *etcdOrigin) reportAll(sink flagz.Sink, events []*clientv3.Event) {
+	var (
+		rev     int64
+		puts    map[string]string
+		removed []string
+	)
+	flush := func() {
+		if len(puts) > 0 {
+			sink.Update(rev, puts)
+			o.presence.batchApplied(rev)
+		}
+		if len(removed) > 0 {
+			sink.Remove(rev, removed...)
+			o.presence.batchApplied(rev)
+		}
+		puts, removed = nil, nil
 	}
-	switch ev.Type {
-	case mvccpb.PUT:
-		sink.Update(ev.Kv.ModRevision, map[string]string{name: string(ev.Kv.Value)})
-	case mvccpb.DELETE:
-		sink.Remove(ev.Kv.ModRevision, name)
+	for _, ev := range events {
+		name, ok := o.flagName(ev.Kv.Key)
+		if !ok {
+			continue
+		}
+		if ev.Kv.ModRevision != rev {
+			flush()
+			rev = ev.Kv.ModRevision
+		}
+		switch ev.Type {
+		case mvccpb.PUT:
+			if puts == nil {
+				puts = map[string]string{}
+			}
+			puts[name] = string(ev.Kv.Value)
+		case mvccpb.DELETE:
+			removed = append(removed, name)
+		}
 	}
+	flush()
 }

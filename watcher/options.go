@@ -16,6 +16,7 @@ type options struct {
 	probeInterval  time.Duration
 	requestTimeout time.Duration
 	pageSize       int64
+	presence       presenceOptions
 }
 
 func defaultOptions(prefix string) options {
@@ -25,6 +26,7 @@ func defaultOptions(prefix string) options {
 		probeInterval:  10 * time.Second,
 		requestTimeout: 5 * time.Second,
 		pageSize:       1000,
+		presence:       defaultPresenceOptions(),
 	}
 }
 
@@ -38,6 +40,9 @@ func (o *options) validate() error {
 		return fmt.Errorf("watcher: page size must be positive, got %d", o.pageSize)
 	case o.source.Name == "":
 		return fmt.Errorf("watcher: source name must not be empty")
+	}
+	if err := o.presence.validate(); err != nil {
+		return err
 	}
 	if o.source.Logger == nil {
 		o.source.Logger = slog.Default()

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"strings"
+	"sync"
 
 	"github.com/flagz-go/flagz"
 	clientv3 "go.etcd.io/etcd/client/v3"
@@ -22,6 +23,7 @@ import (
 type Watcher struct {
 	*flagz.Runtime
 	origin *etcdOrigin
+	life   sync.Mutex // orders Start and Stop with the presence record's writer
 }
 
 // etcdOrigin is the flagz.Origin of one etcd prefix.
@@ -32,12 +34,16 @@ type etcdOrigin struct {
 	stream    string // distinguishes this watcher's gRPC watch stream (watchContext)
 	opts      options
 	log       *slog.Logger
+	presence  *presenceState // nil without WithPresence
 }
 
 // New returns a watcher that sets the flags of fs from the keys
 // <prefix>/<flag-name> read through client. Deeper keys
-// (<prefix>/a/b) are ignored. The caller owns client (endpoints, TLS, auth)
-// and closes it after Stop.
+// (<prefix>/a/b) are ignored. A trailing slash of prefix makes no
+// difference: "/svc/flags" and "/svc/flags/" both mean the keys under
+// "/svc/flags/", never the presence records beside them
+// ("/svc/flags@presence/…", see WithPresence). The caller owns client
+// (endpoints, TLS, auth) and closes it after Stop.
 func New[F flagz.FlagSet](fs F, client *clientv3.Client, prefix string, opts ...Option) (*Watcher, error) {
 	if client == nil {
 		return nil, errors.New("watcher: client is nil")
@@ -58,5 +64,9 @@ func New[F flagz.FlagSet](fs F, client *clientv3.Client, prefix string, opts ...
 		opts:      o,
 		log:       o.source.Logger.With("source", o.source.Name),
 	}
-	return &Watcher{Runtime: flagz.NewRuntime(fs, origin, o.source), origin: origin}, nil
+	w := &Watcher{Runtime: flagz.NewRuntime(fs, origin, o.source), origin: origin}
+	if o.presence.enabled {
+		origin.presence = newPresenceState(fs, w, origin)
+	}
+	return w, nil
 }

@@ -88,7 +88,7 @@ func runServe(args []string, out io.Writer) (err error) {
 	}
 	defer client.Close()
 
-	w, err := watcher.New(pflag.CommandLine, client, *etcdPrefix, watcher.WithLogger(logger))
+	w, err := watcher.New(pflag.CommandLine, client, *etcdPrefix, watcher.WithLogger(logger), watcher.WithPresence())
 	if err != nil {
 		return err
 	}

@@ -1,10 +1,13 @@
 package etcdtest
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
+	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -33,12 +36,21 @@ type Server struct {
 // the test ends. It fails the test if the server does not come up.
 func Start(t testing.TB) *Server {
 	t.Helper()
-	s := newMember(t, "m0", t.TempDir(), mustFreePort(t), mustFreePort(t))
-	s.cluster = s.name + "=" + s.peer.String()
-	t.Cleanup(s.Stop)
-	if err := s.launch(); err != nil {
-		t.Fatalf("etcdtest: %v", err)
+	var s *Server
+	for attempt := 1; ; attempt++ {
+		s = newMember(t, "m0", t.TempDir(), mustFreePort(t), mustFreePort(t))
+		s.cluster = s.name + "=" + s.peer.String()
+		err := s.launch()
+		if err == nil {
+			break
+		}
+		// Another process may take a port between freePort and etcd's
+		// listen: pick new ones.
+		if !portTaken(err) || attempt == launchAttempts {
+			t.Fatalf("etcdtest: %v", err)
+		}
 	}
+	t.Cleanup(s.Stop)
 	if err := s.awaitReady(); err != nil {
 		t.Fatalf("etcdtest: %v", err)
 	}
@@ -73,6 +85,15 @@ func New() (*Server, error) {
 		return nil, fmt.Errorf("etcdtest: %w", err)
 	}
 	return s, nil
+}
+
+// launchAttempts bounds how often Start picks new ports after finding one
+// taken.
+const launchAttempts = 5
+
+// portTaken reports whether a launch failed because a port was taken.
+func portTaken(err error) bool {
+	return errors.Is(err, syscall.EADDRINUSE) || strings.Contains(err.Error(), "address already in use")
 }
 
 // Close stops a server made by New and removes its data directory.
@@ -169,6 +190,7 @@ func (s *Server) launch() error {
 	cfg.TickMs = 10
 	cfg.ElectionMs = 50
 	cfg.UnsafeNoFsync = true // test data: speed over durability
+	cfg.MaxTxnOps = 10000    // transactions as large as a fleet's flag sets
 	cfg.LogLevel = "error"
 	cfg.ZapLoggerBuilder = embed.NewZapLoggerBuilder(zap.NewNop())
 	e, err := embed.StartEtcd(cfg)

@@ -29,6 +29,9 @@ type Record struct {
 	Updated  time.Time `json:"updated"`  // when the record was written
 	// Flags is the schema of every flag of the set, sorted by name.
 	Flags []flagz.FlagSchema `json:"flags"`
+	// Values holds the current value of every flag that is not sensitive
+	// (sensitive ones are left out), static flags included.
+	Values map[string]string `json:"values,omitempty"`
 	// Rejections are the values the process refuses now: per flag, the
 	// last value a source offered that it refused, unless a later change
 	// of that flag took effect.

@@ -1,0 +1,202 @@
+package watcher
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/watcher/presence"
+)
+
+// presenceState is what a watcher with WithPresence publishes, and the
+// writer that publishes it. Follow tells it of every batch it hands to the
+// runtime (batchApplied) and, once a watch response is handled, of the
+// revision the flags are at (advance); the engine tells it of state changes.
+// A nil *presenceState (presence off) ignores all of it.
+type presenceState struct {
+	writer     *presenceWriter
+	base       presence.Record // who the process is
+	engine     *flagz.Engine
+	source     string
+	status     func() flagz.SourceStatus
+	lastReport func() flagz.Report
+
+	// rev is the revision the flags are at: moved only after the batches up
+	// to it were applied and their rejections recorded, so a record never
+	// claims a revision whose outcome it lacks.
+	rev atomic.Int64
+
+	mu          sync.Mutex
+	rejections  map[string]presence.Rejection // by flag: what it refuses now
+	lastApplied *flagz.Outcome                // the first outcome of the last report applied
+
+	// Used by the writer's goroutine only: the schema last published and
+	// its JSON, marshalled again only when it changes.
+	schema     []flagz.FlagSchema
+	schemaJSON []byte
+
+	unsubscribe func()
+}
+
+// batchApplied records what became of the batch of revision rev the
+// runtime has just applied: a value refused is a current rejection of its
+// flag until any other outcome of that flag (applied, unchanged, removed).
+func (ps *presenceState) batchApplied(rev int64) {
+	if ps == nil {
+		return
+	}
+	report := ps.lastReport()
+	if len(report) == 0 {
+		return
+	}
+	now := time.Now().UTC()
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	if &report[0] == ps.lastApplied {
+		return // seen already (a listing that found what was applied)
+	}
+	ps.lastApplied = &report[0]
+	for _, o := range report {
+		switch o.Result {
+		case flagz.Rejected, flagz.RestartRequired:
+			rej := presence.Rejection{Flag: o.Flag, Revision: rev, Value: o.Value, Reason: refusal(o.Err), At: now}
+			if o.Value == flagz.Redacted {
+				rej.Value = "" // sensitive: no text of the value, not even the placeholder
+			}
+			ps.rejections[o.Flag] = rej
+		default:
+			delete(ps.rejections, o.Flag)
+		}
+	}
+}
+
+// refusal is why a value was refused, without the flag's name and input
+// (the engine's Rejection.Reason).
+func refusal(err error) string {
+	var ve *flagz.ValueError
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &ve):
+		return fmt.Sprintf("%v: %v", ve.Kind, ve.Reason)
+	}
+	return err.Error()
+}
+
+// advance records that every write to the prefix up to rev has been
+// handled, and asks for the record to be written.
+func (ps *presenceState) advance(rev int64) {
+	if ps == nil {
+		return
+	}
+	ps.seen(rev)
+	ps.writer.changed()
+}
+
+// seen records that the flags are current up to rev (a progress
+// notification) without asking for a write: the next one will say so.
+func (ps *presenceState) seen(rev int64) {
+	if ps == nil {
+		return
+	}
+	for {
+		old := ps.rev.Load()
+		if rev <= old || ps.rev.CompareAndSwap(old, rev) {
+			return
+		}
+	}
+}
+
+// prepare makes what Initialize did the record's starting point; the
+// caller starts the runtime next, then the writer (start).
+func (ps *presenceState) prepare() {
+	ps.stop()
+	ps.mu.Lock()
+	ps.rejections, ps.lastApplied = map[string]presence.Rejection{}, nil
+	ps.mu.Unlock()
+	ps.rev.Store(0)
+	rev := ps.status().LastRevision
+	ps.batchApplied(rev)
+	ps.seen(rev)
+}
+
+// start publishes the record until ctx ends or stop, writing it again
+// whenever the source's state changes too.
+func (ps *presenceState) start(ctx context.Context) {
+	ps.unsubscribe = ps.engine.Subscribe(func(ev flagz.Event) {
+		if ev.State != nil && ev.Source == ps.source {
+			ps.writer.changed()
+		}
+	})
+	ps.writer.start(ctx)
+}
+
+// unsubscribeState stops listening to the source's state changes.
+func (ps *presenceState) unsubscribeState() {
+	if ps.unsubscribe != nil {
+		ps.unsubscribe()
+		ps.unsubscribe = nil
+	}
+}
+
+// stop ends the writer, which deletes the record.
+func (ps *presenceState) stop() {
+	ps.unsubscribeState()
+	ps.writer.stop()
+}
+
+// encode builds the record as it is now.
+func (ps *presenceState) encode() ([]byte, error) {
+	rec := ps.base
+	rec.Revision = ps.rev.Load() // first: what follows is at least as new
+	rec.State = ps.status().State.String()
+	rec.Checksum = fmt.Sprintf("%016x", ps.engine.Checksum(flagz.KindDynamic))
+	rec.Rejections = ps.currentRejections()
+	rec.Values = map[string]string{}
+	ps.engine.VisitFlags(func(st *flagz.FlagState) bool {
+		if !st.Sensitive {
+			rec.Values[st.Name] = st.Value
+		}
+		return true
+	})
+	rec.Updated = time.Now().UTC()
+	if schema := ps.engine.Schema(); ps.schemaJSON == nil || !slices.EqualFunc(schema, ps.schema, sameSchema) {
+		out, err := json.Marshal(schema)
+		if err != nil {
+			return nil, fmt.Errorf("presence record: %w", err)
+		}
+		ps.schema, ps.schemaJSON = schema, out
+	}
+	out, err := presence.Encode(rec) // Flags nil: "flags":null, replaced by the schema's JSON
+	if err != nil {
+		return nil, err
+	}
+	// Every quote inside a string value is escaped, so the first
+	// `"flags":null` is the record's own field.
+	return bytes.Replace(out, []byte(`"flags":null`), append([]byte(`"flags":`), ps.schemaJSON...), 1), nil
+}
+
+func (ps *presenceState) currentRejections() []presence.Rejection {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	if len(ps.rejections) == 0 {
+		return nil
+	}
+	out := slices.Collect(maps.Values(ps.rejections))
+	slices.SortFunc(out, func(a, b presence.Rejection) int { return strings.Compare(a.Flag, b.Flag) })
+	return out
+}
+
+func sameSchema(a, b flagz.FlagSchema) bool {
+	return a.Name == b.Name && a.Type == b.Type && a.Dynamic == b.Dynamic && a.Default == b.Default &&
+		a.Usage == b.Usage && a.Sensitive == b.Sensitive && slices.Equal(a.Constraints, b.Constraints)
+}

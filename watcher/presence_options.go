@@ -1,0 +1,122 @@
+package watcher
+
+import (
+	"fmt"
+	"os"
+	"runtime/debug"
+	"strconv"
+	"sync"
+	"time"
+
+	clientv3 "go.etcd.io/etcd/client/v3"
+)
+
+// DefaultPresenceTTL is the lease TTL of a presence record: how long the
+// record of a process that died without Stop outlives it.
+const DefaultPresenceTTL = 5 * time.Second
+
+type presenceOptions struct {
+	enabled bool
+	ttl     time.Duration
+	id      string
+	version string
+	client  *clientv3.Client // nil: the watcher's
+}
+
+func defaultPresenceOptions() presenceOptions {
+	return presenceOptions{ttl: DefaultPresenceTTL, version: buildVersion()}
+}
+
+func (p *presenceOptions) validate() error {
+	if p.ttl < time.Second {
+		return fmt.Errorf("watcher: presence TTL must be at least 1s (etcd counts leases in seconds), got %v", p.ttl)
+	}
+	return nil
+}
+
+// ttlSeconds is the TTL as etcd counts it, rounded up.
+func (p *presenceOptions) ttlSeconds() int64 {
+	return int64((p.ttl + time.Second - 1) / time.Second)
+}
+
+// WithPresence makes the watcher keep a presence record in etcd while it
+// runs (off by default): one key, under a lease the client keeps alive,
+// saying who the process is (host, pid, start time, build version, flag set
+// name), the schema of its flags with their validators' constraints, the
+// etcd revision it has applied, its dynamic checksum, its state and the
+// values it refuses now. Package presence describes the record and lists
+// them; the flagz command reads them to check a value before writing it and
+// to wait until every process has applied it.
+//
+// The record is the key presence.Key(prefix, id), outside the flag key
+// space. It is written from a goroutine of its own, once per batch of
+// changes the watcher applies (a transaction's events, one watch
+// response) and whenever the watcher's state changes; a write that fails is
+// retried with backoff (at least once per TTL) and never delays the flags. Stop revokes the lease,
+// deleting the record; a process that dies without Stop disappears when
+// the lease's TTL runs out (WithPresenceTTL). If the lease is lost (an
+// outage longer than the TTL), a new one is granted and the record written
+// again once etcd answers.
+func WithPresence() Option {
+	return func(o *options) { o.presence.enabled = true }
+}
+
+// WithPresenceTTL sets the TTL of the presence record's lease (default
+// DefaultPresenceTTL, 5s; at least 1s, counted in whole seconds). It does
+// not turn presence on.
+func WithPresenceTTL(ttl time.Duration) Option {
+	return func(o *options) { o.presence.ttl = ttl }
+}
+
+// WithPresenceID sets the id of the presence record, its key's last part
+// (default "host/pid/nanos", nanos being when the watcher was made: unique
+// among the watchers of a process). Give each process its own.
+func WithPresenceID(id string) Option {
+	return func(o *options) { o.presence.id = id }
+}
+
+// WithPresenceVersion sets the build version the presence record shows
+// (default: the main module's version from runtime/debug.ReadBuildInfo).
+func WithPresenceVersion(version string) Option {
+	return func(o *options) { o.presence.version = version }
+}
+
+// WithPresenceClient writes the presence record through client instead of
+// the watcher's client (other credentials, say). The caller owns it.
+func WithPresenceClient(client *clientv3.Client) Option {
+	return func(o *options) { o.presence.client = client }
+}
+
+// processStarted approximates when the process started: when the package
+// was initialised.
+var processStarted = time.Now()
+
+var hostname = sync.OnceValue(func() string {
+	h, err := os.Hostname()
+	if err != nil || h == "" {
+		return "unknown-host"
+	}
+	return h
+})
+
+var (
+	idMu       sync.Mutex
+	lastIDTime int64
+)
+
+// newPresenceID returns "host/pid/nanos" with nanos strictly increasing
+// within the process.
+func newPresenceID() string {
+	idMu.Lock()
+	nanos := max(time.Now().UnixNano(), lastIDTime+1)
+	lastIDTime = nanos
+	idMu.Unlock()
+	return hostname() + "/" + strconv.Itoa(os.Getpid()) + "/" + strconv.FormatInt(nanos, 10)
+}
+
+func buildVersion() string {
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
+		return info.Main.Version
+	}
+	return "(unknown)"
+}
