@@ -56,10 +56,10 @@ func printBanner(out io.Writer, b banner) {
 		p("  etcdctl --endpoints=%s get --prefix %s/", eps, prefix)
 	}
 	p("")
-	p("A second process on the same etcd, stricter about rate_limit (flagz set rate_limit 500 is refused;")
-	p("with --force --wait, this one rejects it):")
+	p("A second process on the same etcd, stricter about rate_limit and leaving in etcd what it refuses")
+	p("(flagz set rate_limit 500 is refused; with --force --wait, this one rejects it, the other applies it):")
 	p("")
-	p("  %s --listen=127.0.0.1:0 --etcd-endpoints=%s --etcd-prefix=%s --rate-limit-max=100", run, eps, prefix)
+	p("  %s --listen=127.0.0.1:0 --etcd-endpoints=%s --etcd-prefix=%s --rate-limit-max=100 --etcd-rollback=false --presence-ttl=2s", run, eps, prefix)
 	p("")
 	demo.PrintSetter(out, b.baseURL)
 	demo.PrintReady(out)

@@ -32,6 +32,12 @@ var (
 		"etcd client URLs of a real cluster; empty starts an embedded etcd on loopback")
 	etcdPrefix = pflag.String("etcd-prefix", DefaultPrefix,
 		"etcd prefix of the flags: key <prefix>/<flag-name> holds the flag's value")
+	etcdRollback = pflag.Bool("etcd-rollback", true,
+		"roll back in etcd a value this process refuses; turn it off when processes may disagree on what is "+
+			"valid (a stricter --rate-limit-max): the value then stays for the processes that take it")
+	presenceTTL = pflag.Duration("presence-ttl", 5*time.Second,
+		"lease of this process's presence record (what flagz ls, status and --wait read): "+
+			"a process killed without stopping disappears from them this long after")
 	rateLimitMax = pflag.Int64("rate-limit-max", demo.MaxRateLimit,
 		"largest rate_limit this process accepts; a second demo with a smaller one shows flagz set refusing, "+
 			"and --wait reporting the process that rejects")
@@ -88,7 +94,8 @@ func runServe(args []string, out io.Writer) (err error) {
 	}
 	defer client.Close()
 
-	w, err := watcher.New(pflag.CommandLine, client, *etcdPrefix, watcher.WithLogger(logger), watcher.WithPresence())
+	w, err := watcher.New(pflag.CommandLine, client, *etcdPrefix, watcher.WithLogger(logger),
+		watcher.WithPresence(), watcher.WithPresenceTTL(*presenceTTL), watcher.WithRollback(*etcdRollback))
 	if err != nil {
 		return err
 	}

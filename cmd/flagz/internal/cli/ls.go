@@ -31,6 +31,9 @@ type holders struct {
 	Behind    int `json:"behind"`   // have not reported the key's mod revision yet
 	Default   int `json:"default"`  // no key: hold their declared default
 	Static    int `json:"static"`   // a static flag: what etcd held when they started
+	// Values counts the processes by the value they hold, from the values
+	// their records publish (never a sensitive flag's).
+	Values map[string]int `json:"values,omitempty"`
 }
 
 func lsCommand() *command {
@@ -51,7 +54,9 @@ processes hold which value, computed from the presence records:
   default   there is no key: it holds its declared default
   static    a static flag: it holds what it read at start
 
-A sensitive flag's value shows as [redacted].`,
+HOLDING counts the processes by the value they report holding (records
+publish the value of every flag that is not sensitive). A sensitive flag's
+value shows as [redacted].`,
 		setup: func(fs *pflag.FlagSet) func(context.Context, *session, []string) error {
 			return runLs
 		},
@@ -80,14 +85,14 @@ func runLs(ctx context.Context, s *session, args []string) error {
 	}
 	fmt.Fprintf(s.stdout, "%d live processes under %s\n", len(f.records), s.g.flagPrefix())
 	tw := tabwriter.NewWriter(s.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tTYPE\tDEFAULT\tVALUE IN ETCD\tPROCESSES")
+	fmt.Fprintln(tw, "NAME\tTYPE\tDEFAULT\tVALUE IN ETCD\tPROCESSES\tHOLDING")
 	for _, r := range rows {
 		value := "-"
 		if r.Etcd != nil {
 			value = fmt.Sprintf("%s (rev %d)", clip(r.Etcd.Value), r.Etcd.ModRevision)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Name, orDash(strings.Join(r.Types, "|")),
-			orDash(clip(strings.Join(r.Defaults, "|"))), value, r.Holders.String())
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, orDash(strings.Join(r.Types, "|")),
+			orDash(clip(strings.Join(r.Defaults, "|"))), value, r.Holders.String(), orDash(r.Holders.holding()))
 	}
 	return tw.Flush()
 }
@@ -106,6 +111,12 @@ func lsRows(f fleet, keys flagKeys) []lsFlag {
 			row.Defaults = addDistinct(row.Defaults, s.Default)
 			row.Dynamic = row.Dynamic && s.Dynamic
 			row.Holders.Declaring++
+			if v, ok := r.Values[s.Name]; ok && !s.Sensitive {
+				if row.Holders.Values == nil {
+					row.Holders.Values = map[string]int{}
+				}
+				row.Holders.Values[v]++
+			}
 			kv, hasKey := keys.byName[s.Name]
 			switch {
 			case !s.Dynamic:
@@ -154,6 +165,26 @@ func (h holders) String() string {
 		if p.n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.what))
 		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// holding says which values the processes hold, the most held first:
+// "50 ×2, 10 ×1".
+func (h holders) holding() string {
+	values := make([]string, 0, len(h.Values))
+	for v := range h.Values {
+		values = append(values, v)
+	}
+	sort.Slice(values, func(i, j int) bool {
+		if h.Values[values[i]] != h.Values[values[j]] {
+			return h.Values[values[i]] > h.Values[values[j]]
+		}
+		return values[i] < values[j]
+	})
+	parts := make([]string, 0, len(values))
+	for _, v := range values {
+		parts = append(parts, fmt.Sprintf("%s ×%d", clip(v), h.Values[v]))
 	}
 	return strings.Join(parts, ", ")
 }
