@@ -44,14 +44,22 @@ func printBanner(out io.Writer, b banner) {
 	p("Install it with: %s", flagzInstall())
 	p("")
 	p("  export %s=%s %s=%s", "FLAGZ_ENDPOINTS", eps, "FLAGZ_PREFIX", prefix)
-	p("  flagz ls                                   # every flag: type, default, value in etcd, who holds it")
-	p("  flagz set %s 'hello, world' --wait    # checked, written, then waits for every process", demo.FlagGreeting)
-	p("  flagz set %s true", demo.FlagShout)
-	p("  flagz set %s 1                       # then curl / twice: 429", demo.FlagRateLimit)
-	p(`  flagz set %s '{"routes":[{"prefix":"/api","backend":"api-v2:8080"}],"default":"web:8080"}'`, demo.FlagRoutes)
-	p("  flagz set %s 0                       # refused before writing (range 1..%d): nothing written", demo.FlagRateLimit, *rateLimitMax)
-	p("  flagz del %s --wait                    # back to the default", demo.FlagGreeting)
-	p("  flagz status                               # processes, checksums, who is behind or rejecting")
+	for _, c := range [][2]string{
+		{"flagz ls", "every flag: type, default, value in etcd, who holds it"},
+		{fmt.Sprintf("flagz set %s 'hello, world' --wait", demo.FlagGreeting), "checked, written, then waits for every process"},
+		{fmt.Sprintf("flagz set %s true", demo.FlagShout), ""},
+		{fmt.Sprintf("flagz set %s 1", demo.FlagRateLimit), "then curl / twice: 429"},
+		{fmt.Sprintf(`flagz set %s '{"routes":[{"prefix":"/api","backend":"api-v2:8080"}],"default":"web:8080"}'`, demo.FlagRoutes), ""},
+		{fmt.Sprintf("flagz set %s 0", demo.FlagRateLimit), fmt.Sprintf("refused before writing (range 1..%d): nothing written", *rateLimitMax)},
+		{fmt.Sprintf("flagz del %s --wait", demo.FlagGreeting), "back to the default"},
+		{"flagz status", "processes, checksums, who is behind or rejecting"},
+	} {
+		if c[1] == "" {
+			p("  %s", c[0])
+		} else {
+			p("  %-40s # %s", c[0], c[1])
+		}
+	}
 	if _, err := exec.LookPath("etcdctl"); err == nil {
 		p("  etcdctl --endpoints=%s get --prefix %s/", eps, prefix)
 	}

@@ -108,7 +108,7 @@ func TestFleetEndToEnd(t *testing.T) {
 		fz.run("status").want(t, 0, "2 live processes", "converged")
 		strict.Kill(t)
 		fz.waitStatus("the killed demo gone from status", func(st fleetStatus) bool { return len(st.Processes) == 1 })
-		fz.run("status").want(t, 0, "1 live processes")
+		fz.run("status").want(t, 0, "1 live process;")
 	})
 	lenient.Stop(t)
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
+	"unicode"
 
 	"github.com/flagz-go/flagz"
 	"github.com/spf13/pflag"
@@ -83,7 +85,7 @@ func runLs(ctx context.Context, s *session, args []string) error {
 			Flags     []lsFlag `json:"flags"`
 		}{len(f.records), keys.revision, rows})
 	}
-	fmt.Fprintf(s.stdout, "%d live processes under %s\n", len(f.records), s.g.flagPrefix())
+	fmt.Fprintf(s.stdout, "%s under %s\n", count(len(f.records), "live process", "live processes"), s.g.flagPrefix())
 	tw := tabwriter.NewWriter(s.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tTYPE\tDEFAULT\tVALUE IN ETCD\tPROCESSES\tHOLDING")
 	for _, r := range rows {
@@ -199,14 +201,30 @@ func addDistinct(list []string, s string) []string {
 }
 
 // clip shortens a long value for the table (JSON output has it whole) and
-// shows invisible characters escaped.
+// shows control, invisible and bidi characters escaped.
 func clip(s string) string {
-	q := fmt.Sprintf("%q", s)
-	q = q[1 : len(q)-1]
-	if len(q) > 40 {
-		q = q[:37] + "..."
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsGraphic(r) && !unicode.Is(unicode.Cf, r) {
+			b.WriteRune(r)
+		} else {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		}
 	}
-	return q
+	out := b.String()
+	if runes := []rune(out); len(runes) > 40 {
+		out = string(runes[:37]) + "..."
+	}
+	return out
+}
+
+// count says "1 process", "2 processes".
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }
 
 func orDash(s string) string {

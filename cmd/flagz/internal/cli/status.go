@@ -126,8 +126,8 @@ func fleetStatus(f fleet, keys flagKeys) statusOutput {
 }
 
 func printStatus(s *session, out statusOutput) {
-	s.printf("%d live processes; etcd at revision %d; last flag write still in etcd at revision %d",
-		len(out.Processes), out.Revision, out.LatestWrite)
+	s.printf("%s; etcd at revision %d; last flag write still in etcd at revision %d",
+		count(len(out.Processes), "live process", "live processes"), out.Revision, out.LatestWrite)
 	if len(out.Processes) == 0 {
 		return
 	}
