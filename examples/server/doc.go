@@ -26,7 +26,9 @@
 // one; --listen picks the address (127.0.0.1:0 for any free port; the
 // printed URLs carry the real one); --rate-limit-max makes a process
 // stricter than the others, to see pre-flight and --wait handle a fleet
-// that disagrees. SIGINT or SIGTERM stops it cleanly.
+// that disagrees, and --etcd-rollback=false leaves in etcd what it refuses
+// (for the processes that take it); --presence-ttl sets how long a killed
+// process stays listed. SIGINT or SIGTERM stops it cleanly.
 //
 // /debug/flagz shows every flag; its setter (POST /debug/flagz/set) is open
 // to callers on the same machine only (see demo.LoopbackOnly) and changes
