@@ -24,7 +24,9 @@
 // -o/--output text|json.
 //
 // Exit codes: 0 done; 1 refused by pre-flight, lost a --if-revision race,
-// rejected by a process, timed out waiting, or etcd failed; 2 usage error.
+// rejected by a process, timed out waiting, the value did not stay in etcd
+// (a refusing process rolled it back), no such key, or etcd failed; 2 usage
+// error.
 // See "flagz help" for the details of each command.
 package main
 

@@ -56,6 +56,18 @@ func preflight(f fleet, name, value string) preflightResult {
 		})
 		return res
 	}
+	var unhealthy []presence.Record
+	for _, r := range declaring {
+		if r.State != "" && r.State != "SERVING" {
+			unhealthy = append(unhealthy, r)
+		}
+	}
+	if len(unhealthy) > 0 {
+		res.Warnings = append(res.Warnings, finding{
+			Reason:    fmt.Sprintf("%d of %d processes do not follow etcd right now (state %s): they take the value once they do", len(unhealthy), len(f.records), unhealthy[0].State),
+			Processes: ids(unhealthy),
+		})
+	}
 	if len(missing) > 0 {
 		res.Warnings = append(res.Warnings, finding{
 			Reason:    fmt.Sprintf("%d of %d processes do not declare %q: they report it as unknown and leave it", len(missing), len(f.records), name),

@@ -91,3 +91,15 @@ func TestPreflightFleetShape(t *testing.T) {
 		t.Errorf("one process without the flag: %+v", got)
 	}
 }
+
+// A process that does not follow etcd right now (DEGRADED) is a warning:
+// it takes the value once it does.
+func TestPreflightWarnsOfDegradedProcesses(t *testing.T) {
+	degraded := recordOf("b", serviceFlags(100))
+	degraded.State = "DEGRADED"
+	got := preflight(fleet{records: []presence.Record{recordOf("a", serviceFlags(100)), degraded}}, "rate", "5")
+	if got.refused() || len(got.Warnings) != 1 || !strings.Contains(got.Warnings[0].Reason, "state DEGRADED") ||
+		strings.Join(got.Warnings[0].Processes, ",") != "b" {
+		t.Errorf("a DEGRADED process: %+v", got)
+	}
+}
