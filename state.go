@@ -33,12 +33,20 @@ type FlagState struct {
 
 	// Pending lists, by source, values sources hold that the process does
 	// not run with: a static flag changed after start-up waits for a
-	// restart, or keeps the value given on the command line.
+	// restart, or keeps the value given on the command line. A pending
+	// restart is not a rejection: it stays until its source holds the
+	// running value again, whatever other sources do.
 	Pending []Pending
 
+	// HeldBy lists, by source, what each source holds for the flag.
+	HeldBy []Holding
+
 	LastChange    *Change    // nil until a source changes the flag
-	LastRejection *Rejection // nil until a source offers a value the flag refuses (or, static, cannot take before a restart)
-	NotifierPanic string     // the last panic of one of its notifiers, if any
+	LastRejection *Rejection // nil until a source offers a value the flag refuses
+	// History holds the flag's last changes, rejections and
+	// restart-required offers, oldest first (bounded by FlagHistoryLen).
+	History       []HistoryEntry
+	NotifierPanic string // the last panic of one of its notifiers, if any
 }
 
 // Change describes the last change a source made to a flag.
@@ -71,6 +79,11 @@ type Pending struct {
 	// CommandLine is true when the flag keeps the value given on the
 	// command line; false when the value takes effect at the next restart.
 	CommandLine bool
+	// WinsAtRestart marks the pending value the flag will most likely
+	// have after a restart: the command line wins over every source, and
+	// between sources the last write wins, so it is the most recent one
+	// when the flag was not given on the command line.
+	WinsAtRestart bool
 }
 
 // Flags returns the state of every flag, sorted by name.
@@ -89,13 +102,14 @@ func (e *Engine) Flags() []FlagState {
 // output as it goes; fn must not call the Engine.
 func (e *Engine) VisitFlags(fn func(*FlagState) bool) {
 	cmdline := e.commandLine()
+	srcs := e.sourcesSorted()
 	e.fsMu.Lock()
 	defer e.fsMu.Unlock()
 	var st FlagState
 	more := true
 	e.fs.visitAll(func(f *pflag.Flag) {
 		if more {
-			e.fillState(&st, e.entryOf(f), cmdline)
+			e.fillState(&st, e.entryOf(f), cmdline, srcs)
 			more = fn(&st)
 		}
 	})
@@ -104,6 +118,7 @@ func (e *Engine) VisitFlags(fn func(*FlagState) bool) {
 // Flag returns the state of the flag called name.
 func (e *Engine) Flag(name string) (FlagState, bool) {
 	cmdline := e.commandLine()
+	srcs := e.sourcesSorted()
 	e.fsMu.Lock()
 	defer e.fsMu.Unlock()
 	f := e.fs.lookup(name)
@@ -111,16 +126,17 @@ func (e *Engine) Flag(name string) (FlagState, bool) {
 		return FlagState{}, false
 	}
 	var st FlagState
-	e.fillState(&st, e.entryOf(f), cmdline)
+	e.fillState(&st, e.entryOf(f), cmdline, srcs)
 	return st, true
 }
 
 // fillState writes the state of en into st. The caller holds fsMu (static
 // flags' values are read through the flag set).
-func (e *Engine) fillState(st *FlagState, en *entry, cmdline map[string]string) {
+func (e *Engine) fillState(st *FlagState, en *entry, cmdline map[string]string, srcs []*Source) {
 	en.commit.RLock()
 	defer en.commit.RUnlock()
 	f := en.flag
+	heldBuf := st.HeldBy[:0]
 	*st = FlagState{
 		Name:      f.Name,
 		Type:      f.Value.Type(),
@@ -153,10 +169,67 @@ func (e *Engine) fillState(st *FlagState, en *entry, cmdline map[string]string) 
 		}
 	}
 	r := en.rec()
-	st.LastChange, st.LastRejection = r.lastChange, r.lastRejection
+	st.LastChange, st.LastRejection, st.History = r.lastChange, r.lastRejection, r.history
 	for _, source := range slices.Sorted(maps.Keys(r.pending)) {
 		st.Pending = append(st.Pending, r.pending[source])
 	}
+	markWinner(st.Pending, st.CommandLine != nil)
+	st.HeldBy = holdings(heldBuf, srcs, f.Name, f.Value.String(), st.Sensitive, r.lastChange)
+}
+
+// markWinner marks the pending value that will most likely win at the
+// next start: none when the command line gives the flag (it wins), else
+// the most recent one (the last write wins between sources).
+func markWinner(pending []Pending, onCommandLine bool) {
+	if onCommandLine {
+		return
+	}
+	best := -1
+	for i, p := range pending {
+		if !p.CommandLine && (best < 0 || p.Time.After(pending[best].Time)) {
+			best = i
+		}
+	}
+	if best >= 0 {
+		pending[best].WinsAtRestart = true
+	}
+}
+
+// holdings appends to buf what each source holds for the flag called name,
+// whose current text is current. A source's text matches when it is the
+// current text, or the text of the source that made the last change (a
+// JSON value prints differently from how a source wrote it).
+func holdings(buf []Holding, srcs []*Source, name, current string, sensitive bool, last *Change) []Holding {
+	var lastText string
+	var lastHeld bool
+	if last != nil && !last.Removed {
+		for _, s := range srcs {
+			if s.name == last.Source {
+				_, lastText, lastHeld = s.holding(name, sensitive)
+			}
+		}
+	}
+	for _, s := range srcs {
+		h, text, ok := s.holding(name, sensitive)
+		if !ok {
+			continue
+		}
+		h.Matches = text == current || (lastHeld && text == lastText)
+		buf = append(buf, h)
+	}
+	if len(buf) == 0 {
+		return nil
+	}
+	return buf
+}
+
+// sourcesSorted returns the engine's sources sorted by name.
+func (e *Engine) sourcesSorted() []*Source {
+	e.mu.Lock()
+	srcs := slices.Collect(maps.Values(e.sources))
+	e.mu.Unlock()
+	slices.SortFunc(srcs, func(a, b *Source) int { return strings.Compare(a.name, b.name) })
+	return srcs
 }
 
 var redactedText = Redacted
