@@ -85,7 +85,7 @@ func TestPageListsIgnoredNames(t *testing.T) {
 	if n := s.IgnoredNames[1]; n.Name != "nosuchflag" || n.Revision != 7 {
 		t.Errorf("first ignored name %+v", n)
 	}
-	mustContain(t, "the HTML page", html, "names no flag has (2)", "<code>nosuchflag</code>", "@7,")
+	mustContain(t, "the HTML page", html, `<td>2<details class="ignored"><summary>names no flag has (2)</summary>`, "<code>nosuchflag</code>", "@7,")
 }
 
 // What waits for a restart? Its own column, kept per source: a rejection

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/flagz-go/flagz"
 )
@@ -74,6 +75,7 @@ type pendingView struct {
 
 type heldView struct {
 	Holding
+	Short    string // the value, cut to maxHeldText bytes
 	Snapshot string // a sentence naming the snapshot file, if the value comes from it
 }
 
@@ -90,12 +92,12 @@ type sourceView struct {
 	Source
 	StateClass string
 	For        string // "for 1m"
-	Since      string // "since 02:31:07, 1m ago"
+	Since      string // "since 02:31:07"
 	SyncAgo    string
 	SyncTime   string
 	Snapshot   string // a sentence naming the snapshot file served, if one is
 	Spans      []spanView
-	Ignored    []ignoredView
+	Unknown    []ignoredView // the ignored names
 }
 
 type spanView struct {
@@ -185,7 +187,7 @@ func newFlagView(now time.Time, f Flag) flagView {
 		fv.Pending = append(fv.Pending, pendingView{Pending: p, Ago: ago(now, p.Time), When: p.Time.Format(time.RFC3339Nano)})
 	}
 	for _, h := range f.HeldBy {
-		hv := heldView{Holding: h}
+		hv := heldView{Holding: h, Short: cut(h.Value, maxHeldText)}
 		if s := h.Snapshot; s != nil {
 			hv.Snapshot = snapshotSentence(now, *s)
 		}
@@ -212,6 +214,21 @@ func newFlagView(now time.Time, f Flag) flagView {
 	return fv
 }
 
+// maxHeldText bounds the text of a source's value in the held-by column:
+// the whole value is in the Value column and in JSON.
+const maxHeldText = 120
+
+// cut shortens s to at most n bytes, at a rune boundary, ending in "…".
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
+
 func rawText(r json.RawMessage) string {
 	if r == nil {
 		return "(absent)"
@@ -221,7 +238,7 @@ func rawText(r json.RawMessage) string {
 
 func newSourceView(now time.Time, s Source) sourceView {
 	sv := sourceView{Source: s, StateClass: stateClass(s.State), For: "for " + duration(now.Sub(s.Since)),
-		Since: since(now, s.Since), SyncAgo: "never"}
+		Since: "since " + clock(now, s.Since), SyncAgo: "never"}
 	if !s.LastSync.IsZero() {
 		sv.SyncAgo, sv.SyncTime = ago(now, s.LastSync), s.LastSync.Format(time.RFC3339Nano)
 	}
@@ -237,7 +254,7 @@ func newSourceView(now time.Time, s Source) sourceView {
 		sv.Spans = append(sv.Spans, spanView{StateSpan: sp, Class: stateClass(sp.State), Text: text})
 	}
 	for _, n := range s.IgnoredNames {
-		sv.Ignored = append(sv.Ignored, ignoredView{IgnoredName: n, Ago: ago(now, n.Time), When: n.Time.Format(time.RFC3339Nano)})
+		sv.Unknown = append(sv.Unknown, ignoredView{IgnoredName: n, Ago: ago(now, n.Time), When: n.Time.Format(time.RFC3339Nano)})
 	}
 	return sv
 }
