@@ -170,10 +170,12 @@ func (e *Engine) fillState(st *FlagState, en *entry, cmdline map[string]string, 
 	}
 	r := en.rec()
 	st.LastChange, st.LastRejection, st.History = r.lastChange, r.lastRejection, r.history
-	for _, source := range slices.Sorted(maps.Keys(r.pending)) {
-		st.Pending = append(st.Pending, r.pending[source])
+	if len(r.pending) > 0 { // slices.Sorted allocates even for no keys
+		for _, source := range slices.Sorted(maps.Keys(r.pending)) {
+			st.Pending = append(st.Pending, r.pending[source])
+		}
+		markWinner(st.Pending, st.CommandLine != nil)
 	}
-	markWinner(st.Pending, st.CommandLine != nil)
 	st.HeldBy = holdings(heldBuf, srcs, f.Name, f.Value.String(), st.Sensitive, r.lastChange)
 }
 

@@ -142,12 +142,14 @@ func (h *handler) serveJSON(w http.ResponseWriter, filter Filter, paging Paging)
 	flags.Reset()
 	enc := json.NewEncoder(flags)
 	var encErr error
+	var flag Flag // one variable for every flag: Encode of a pointer boxes nothing
 	page := h.head(filter, paging)
 	page.Changed = h.visit(filter, &page.Paging, func(st *flagz.FlagState) {
 		if flags.Len() > 0 {
 			flags.WriteByte(',')
 		}
-		if err := enc.Encode(newFlag(st, true)); err != nil && encErr == nil {
+		flag = newFlag(st, true)
+		if err := enc.Encode(&flag); err != nil && encErr == nil {
 			encErr = err
 		}
 	})
