@@ -121,6 +121,13 @@ func TestHeldByShowsEverySource(t *testing.T) {
 	if st, _ := f.e.Flag("rate"); st.HeldBy != nil {
 		t.Errorf("a flag no source holds: %+v", st.HeldBy)
 	}
+	// Flags keeps every flag's holdings apart.
+	f.src.Update(5, map[string]string{"rate": "9"})
+	for _, st := range f.e.Flags() {
+		if st.Name == "mode" && (len(st.HeldBy) != 2 || st.HeldBy[1].Value != "fast") {
+			t.Errorf("mode held by %+v after Flags", st.HeldBy)
+		}
+	}
 }
 
 // A source keeps its last states as spans, so a flapping source is seen.

@@ -90,14 +90,17 @@ type Pending struct {
 func (e *Engine) Flags() []FlagState {
 	var out []FlagState
 	e.VisitFlags(func(st *FlagState) bool {
-		out = append(out, *st)
+		c := *st
+		c.HeldBy = slices.Clone(st.HeldBy) // VisitFlags reuses its array
+		out = append(out, c)
 		return true
 	})
 	return out
 }
 
 // VisitFlags calls fn with the state of every flag in name order until fn
-// returns false. The state is reused between calls: copy what fn keeps. It
+// returns false. The state is reused between calls, HeldBy's array
+// included: copy what fn keeps (HeldBy with slices.Clone). It
 // allocates far less than Flags for large flag sets, and fn may write its
 // output as it goes; fn must not call the Engine.
 func (e *Engine) VisitFlags(fn func(*FlagState) bool) {

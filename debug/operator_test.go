@@ -343,3 +343,34 @@ func TestPageEscapesInvisibleFormatCharacters(t *testing.T) {
 	}
 	mustContain(t, "the HTML page", html, `pay\u202eexe.txt\u2066x\u2069\u200bz\ufeff\u200f\U000e0001`, `<code>bidi\u202ename</code>`)
 }
+
+// The new parts of the page hold no sensitive value: history, held-by,
+// pending, JSON difference.
+func TestPageNewPartsRedactSensitiveValues(t *testing.T) {
+	f := newFixture(t, debug.WithSetter(tokenAuthorizer))
+	flagz.DynJSON(f.fs, "creds", &map[string]string{"user": "u"}, "").WithSensitive()
+	f.fs.String("dsn", "d", "")
+	flagz.MarkSensitive(f.fs, "dsn")
+	etcd := f.source("etcd")
+	etcd.Load(1, map[string]string{"creds": `{"user":"s3cr3t-1"}`, "dsn": "s3cr3t-dsn"})
+	etcd.Update(2, map[string]string{"creds": `{"user":"s3cr3t-2"}`, "dsn": "s3cr3t-dsn-2"})
+	etcd.Update(3, map[string]string{"creds": `not json s3cr3t-3`})
+	if status, _, res := post(t, f, http.MethodPost, form("creds", `{"user":"s3cr3t-4"}`), "X-Token", token); status != http.StatusOK {
+		t.Fatalf("setter: %d %+v", status, res)
+	}
+	_, _, body := get(t, f.url(debug.Path+"?format=json"))
+	_, _, html := get(t, f.url(debug.Path), "Accept", "text/html")
+	for what, text := range map[string]string{"JSON": body, "HTML": html} {
+		if strings.Contains(text, "s3cr3t") {
+			t.Errorf("the %s page shows a sensitive value", what)
+		}
+	}
+	p := decodePage(t, body)
+	c := flagOf(t, p, "creds")
+	if len(c.History) != 4 || len(c.HeldBy) != 2 || c.JSONDiff != nil || !c.DiffersFromSource {
+		t.Errorf("creds: history %+v, held by %+v, diff %+v, differs %v", c.History, c.HeldBy, c.JSONDiff, c.DiffersFromSource)
+	}
+	if d := flagOf(t, p, "dsn"); len(d.Pending) != 1 || d.Pending[0].Value != flagz.Redacted {
+		t.Errorf("dsn pending %+v", d.Pending)
+	}
+}
