@@ -77,6 +77,7 @@ type dynamicValue interface {
 	valueSyntax() Syntax
 	isSensitive() bool
 	lastNotifierPanic() error
+	constraints() []Constraint
 }
 
 func newDyn[T any, F FlagSet](fs F, name string, def T, usage string, c *codec[T]) *Dyn[T] {

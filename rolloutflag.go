@@ -48,14 +48,23 @@ func DynRollout[F FlagSet](fs F, name string, value Rollout, usage string) *DynR
 		panic(fmt.Sprintf("flagz: DynRollout %q: bad default: %v", name, err))
 	}
 	var d *DynRolloutValue
-	c := &codec[Rollout]{
+	c := rolloutCodec(name, func() bool { return d.isSensitive() })
+	d = &DynRolloutValue{buildDyn(name, def, c)}
+	registerDyn(fs, d.Dyn, d, usage)
+	return d
+}
+
+// rolloutCodec is the codec of the rollout flag called name; sensitive
+// tells whether it is sensitive now.
+func rolloutCodec(name string, sensitive func() bool) *codec[Rollout] {
+	return &codec[Rollout]{
 		typeName: "dyn_rollout",
 		parse: func(s string) (Rollout, error) {
 			r, err := parseRollout(s)
 			if err == nil {
 				r, err = normalizeRollout(r, name)
 			}
-			if err != nil && d.isSensitive() {
+			if err != nil && sensitive() {
 				return Rollout{}, errSensitiveRollout // the detailed reasons quote parts of the input
 			}
 			return r, err
@@ -64,9 +73,6 @@ func DynRollout[F FlagSet](fs F, name string, value Rollout, usage string) *DynR
 		equal:  equalRollouts,
 		safe:   true,
 	}
-	d = &DynRolloutValue{buildDyn(name, def, c)}
-	registerDyn(fs, d.Dyn, d, usage)
-	return d
 }
 
 // Enabled reports whether the feature is on for key now: false if key is

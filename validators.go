@@ -3,21 +3,36 @@ package flagz
 import (
 	"fmt"
 	"regexp"
+	"strconv"
+	"time"
 )
+
+// The validators below describe themselves: a flag's schema (SchemaOf)
+// publishes their rules as Constraints, which tools outside the process
+// check before they write a value (Preflight).
 
 // ValidateDynInt64Range returns a validator accepting values in
 // [fromInclusive, toInclusive].
 func ValidateDynInt64Range(fromInclusive, toInclusive int64) func(int64) error {
-	return validateRange("ValidateDynInt64Range", fromInclusive, toInclusive)
+	return describeAs(validateRange("ValidateDynInt64Range", fromInclusive, toInclusive),
+		Constraint{Kind: ConstraintRange, Min: strconv.FormatInt(fromInclusive, 10), Max: strconv.FormatInt(toInclusive, 10)})
 }
 
 // ValidateDynFloat64Range returns a validator accepting values in
 // [fromInclusive, toInclusive].
 func ValidateDynFloat64Range(fromInclusive, toInclusive float64) func(float64) error {
-	return validateRange("ValidateDynFloat64Range", fromInclusive, toInclusive)
+	return describeAs(validateRange("ValidateDynFloat64Range", fromInclusive, toInclusive),
+		Constraint{Kind: ConstraintRange, Min: float64Codec.format(fromInclusive), Max: float64Codec.format(toInclusive)})
 }
 
-func validateRange[N int64 | float64](validator string, from, to N) func(N) error {
+// ValidateDynDurationRange returns a validator accepting durations in
+// [fromInclusive, toInclusive].
+func ValidateDynDurationRange(fromInclusive, toInclusive time.Duration) func(time.Duration) error {
+	return describeAs(validateRange("ValidateDynDurationRange", fromInclusive, toInclusive),
+		Constraint{Kind: ConstraintRange, Min: fromInclusive.String(), Max: toInclusive.String()})
+}
+
+func validateRange[N ~int64 | ~float64](validator string, from, to N) func(N) error {
 	return func(v N) error {
 		if !(v >= from && v <= to) { // written so that NaN fails
 			return &validatorError{validator: fmt.Sprintf("%s(%v, %v)", validator, from, to),
@@ -30,6 +45,10 @@ func validateRange[N int64 | float64](validator string, from, to N) func(N) erro
 // ValidateDynStringMatchesRegex returns a validator accepting strings the
 // regular expression matches.
 func ValidateDynStringMatchesRegex(re *regexp.Regexp) func(string) error {
+	return describeAs(validateRegex(re), Constraint{Kind: ConstraintRegex, Pattern: re.String()})
+}
+
+func validateRegex(re *regexp.Regexp) func(string) error {
 	return func(v string) error {
 		if !re.MatchString(v) {
 			return &validatorError{validator: "ValidateDynStringMatchesRegex(" + re.String() + ")",
@@ -42,12 +61,20 @@ func ValidateDynStringMatchesRegex(re *regexp.Regexp) func(string) error {
 // ValidateDynStringSliceMinElements returns a validator accepting lists of
 // at least count items.
 func ValidateDynStringSliceMinElements(count int) func([]string) error {
+	return describeAs(validateSliceMinElements(count), Constraint{Kind: ConstraintMinElements, Count: count})
+}
+
+func validateSliceMinElements(count int) func([]string) error {
 	return func(v []string) error { return checkMinElements("ValidateDynStringSliceMinElements", len(v), count) }
 }
 
 // ValidateDynStringSetMinElements returns a validator accepting sets of at
 // least count items.
 func ValidateDynStringSetMinElements(count int) func(map[string]struct{}) error {
+	return describeAs(validateSetMinElements(count), Constraint{Kind: ConstraintMinElements, Count: count})
+}
+
+func validateSetMinElements(count int) func(map[string]struct{}) error {
 	return func(v map[string]struct{}) error {
 		return checkMinElements("ValidateDynStringSetMinElements", len(v), count)
 	}
