@@ -157,9 +157,7 @@ func cutName(name string) string {
 // setSnapshot records (o != nil) that the source serves the values of its
 // snapshot file, or (nil) that its origin answered.
 func (s *Source) setSnapshot(o *SnapshotOrigin) {
-	s.stMu.Lock()
-	defer s.stMu.Unlock()
-	s.snapshot = o
+	s.snapshot.Store(o)
 }
 
 // holding returns what the source holds for the flag called name, and the
@@ -172,8 +170,6 @@ func (s *Source) holding(name string, sensitive bool) (h Holding, text string, o
 	if !ok {
 		return Holding{}, "", false
 	}
-	s.stMu.Lock()
-	snap := s.snapshot
-	s.stMu.Unlock()
+	snap := s.snapshot.Load()
 	return Holding{Source: s.name, Value: redact(text, sensitive), Revision: rev, Snapshot: snap}, text, true
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -97,9 +98,9 @@ type Source struct {
 
 	stMu         sync.Mutex
 	status       SourceStatus
-	states       []StateSpan     // never modified, replaced (guarded by stMu)
-	ignoredNames []IgnoredName   // never modified, replaced (guarded by stMu)
-	snapshot     *SnapshotOrigin // guarded by stMu
+	states       []StateSpan                    // never modified, replaced (guarded by stMu)
+	ignoredNames []IgnoredName                  // never modified, replaced (guarded by stMu)
+	snapshot     atomic.Pointer[SnapshotOrigin] // set while the values come from the snapshot file
 }
 
 // SourceOption configures a Source made by Engine.Source.
@@ -260,7 +261,7 @@ func (s *Source) Status() SourceStatus {
 // stMu. The slices are never modified, so they are shared, not copied.
 func (s *Source) statusLocked() SourceStatus {
 	st := s.status
-	st.History, st.IgnoredNames, st.Snapshot = s.states, s.ignoredNames, s.snapshot
+	st.History, st.IgnoredNames, st.Snapshot = s.states, s.ignoredNames, s.snapshot.Load()
 	return st
 }
 
@@ -372,6 +373,9 @@ func (s *Source) tally(rev int64, report Report) {
 			s.status.RestartRequired++
 		case Unknown:
 			s.status.Ignored++
+			if len(unknown) == 2*IgnoredNamesLen { // only the last IgnoredNamesLen are kept
+				unknown = append(unknown[:0], unknown[IgnoredNamesLen:]...)
+			}
 			unknown = append(unknown, o.Flag)
 		case CommandLine:
 			s.status.CommandLine++

@@ -205,27 +205,48 @@ func markWinner(pending []Pending, onCommandLine bool) {
 // current text, or the text of the source that made the last change (a
 // JSON value prints differently from how a source wrote it).
 func holdings(buf []Holding, srcs []*Source, name, current string, sensitive bool, last *Change) []Holding {
+	var texts [8]string // the held texts of the first holdings, compared below without a second lookup
 	var lastText string
-	var lastHeld bool
-	if last != nil && !last.Removed {
-		for _, s := range srcs {
-			if s.name == last.Source {
-				_, lastText, lastHeld = s.holding(name, sensitive)
-			}
-		}
-	}
+	lastHeld := false
 	for _, s := range srcs {
 		h, text, ok := s.holding(name, sensitive)
 		if !ok {
 			continue
 		}
-		h.Matches = text == current || (lastHeld && text == lastText)
+		if len(buf) < len(texts) {
+			texts[len(buf)] = text
+		}
+		if last != nil && !last.Removed && s.name == last.Source {
+			lastText, lastHeld = text, true
+		}
+		h.Matches = text == current
 		buf = append(buf, h)
+	}
+	if lastHeld {
+		for i := range buf {
+			text := ""
+			if i < len(texts) {
+				text = texts[i]
+			} else if s := sourceByName(srcs, buf[i].Source); s != nil {
+				_, text, _ = s.holding(name, sensitive)
+			}
+			buf[i].Matches = buf[i].Matches || text == lastText
+		}
 	}
 	if len(buf) == 0 {
 		return nil
 	}
 	return buf
+}
+
+// sourceByName returns the source called name among srcs, or nil.
+func sourceByName(srcs []*Source, name string) *Source {
+	for _, s := range srcs {
+		if s.name == name {
+			return s
+		}
+	}
+	return nil
 }
 
 // sourcesSorted returns the engine's sources sorted by name.
