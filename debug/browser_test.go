@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -37,11 +38,16 @@ func TestBrowserRendersFlagTable(t *testing.T) {
 	}
 	f := newFixture(t, debug.WithSetter(tokenAuthorizer))
 	flagz.DynString(f.fs, "api_key", "sk-0000", "API key").WithSensitive()
+	flagz.DynString(f.fs, "mode", "auto", "operating mode")
+	flagz.DynString(f.fs, "label", "", "a label")
 	src := f.source("etcd")
 	src.Update(41, map[string]string{"greeting": xss, "rate": "250",
-		"routing": `{"retries":3,"hosts":["db-1.internal","db-2.internal"]}`})
+		"routing": `{"retries":3,"hosts":["db-1.internal","db-2.internal"]}`, "label": "invoice\u202Efdp.exe"})
 	src.Update(42, map[string]string{"rate": "99999", "nosuchflag": "1", "port": "9999"})
 	src.SetState(flagz.StateServing, nil)
+	if status, _, res := post(t, f, http.MethodPost, form("mode", "manual"), "X-Token", token); status != http.StatusOK {
+		t.Fatalf("setter: %d %+v", status, res)
+	}
 	src.SetState(flagz.StateDegraded, errors.New("etcd unreachable"))
 	src.SetState(flagz.StateServing, nil)
 	url := f.url(debug.Path)
@@ -118,6 +124,12 @@ func TestBrowserRendersFlagTable(t *testing.T) {
 	}
 	if hist := cell("rate", "change"); !strings.Contains(hist, "history (") || !strings.Contains(hist, "refused from") {
 		t.Errorf("rate's history cell %q", hist)
+	}
+	if got := textOf(valuePre(rows["label"])); got != `invoice\u202efdp.exe` {
+		t.Errorf("a bidi control renders as %q, want it escaped", got)
+	}
+	if value := cell("mode", "value"); !strings.Contains(value, "differs from its sources") {
+		t.Errorf("mode's value cell %q", value)
 	}
 	if held := cell("greeting", "held"); !strings.Contains(held, "etcd @41") {
 		t.Errorf("greeting's held-by cell %q", held)
