@@ -140,13 +140,14 @@ func (e *Engine) fillState(st *FlagState, en *entry, cmdline map[string]string, 
 	defer en.commit.RUnlock()
 	f := en.flag
 	heldBuf := st.HeldBy[:0]
+	raw := f.Value.String()
 	*st = FlagState{
 		Name:      f.Name,
 		Type:      f.Value.Type(),
 		Usage:     f.Usage,
 		Dynamic:   en.dynamic(),
 		Sensitive: en.sensitive(),
-		Value:     f.Value.String(),
+		Value:     raw,
 		Default:   f.DefValue,
 	}
 	if d := en.dyn; d != nil {
@@ -179,7 +180,7 @@ func (e *Engine) fillState(st *FlagState, en *entry, cmdline map[string]string, 
 		}
 		markWinner(st.Pending, st.CommandLine != nil)
 	}
-	st.HeldBy = holdings(heldBuf, srcs, f.Name, f.Value.String(), st.Sensitive, r.lastChange)
+	st.HeldBy = holdings(heldBuf, srcs, f.Name, raw, st.Sensitive, r.lastChange)
 }
 
 // markWinner marks the pending value that will most likely win at the
