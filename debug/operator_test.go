@@ -318,6 +318,8 @@ func TestPagePagesFlags(t *testing.T) {
 	if strings.Contains(html, `data-flag="zz_09"`) || strings.Contains(html, `data-flag="zz_20"`) {
 		t.Error("page 2 shows flags of other pages")
 	}
+	_, _, html = get(t, f.url(debug.Path+"?q=zz_&limit=10&page=9"), "Accept", "text/html")
+	mustContain(t, "a page past the last", html, "Page 9 is past the last page (3).")
 	for _, q := range []string{"page=0", "limit=-1", "page=2", "page=x"} {
 		if status, _, _ := get(t, f.url(debug.Path+"?format=json&"+q)); status != http.StatusBadRequest {
 			t.Errorf("%s: status %d, want 400", q, status)
