@@ -59,8 +59,8 @@ type Change struct {
 }
 
 // Rejection describes the last value a source offered that a flag refused:
-// it did not parse or validate, or the flag is static and the value takes
-// effect only after a restart (Reason says which).
+// it did not parse or validate. A static flag's change that takes effect
+// only after a restart is no rejection: it is Pending.
 type Rejection struct {
 	Time     time.Time
 	Source   string

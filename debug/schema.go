@@ -129,8 +129,9 @@ type Flag struct {
 	// LastChange is the last change a source made; absent if none did.
 	LastChange *Change `json:"last_change,omitempty"`
 	// LastRejection is the last value a source offered that the flag
-	// refused, or that a static flag can take only after a restart (the
-	// reason says so); absent if none was.
+	// refused (it did not parse or validate); absent if none was. A static
+	// flag's change that waits for a restart is not a rejection: it is in
+	// Pending (and History).
 	LastRejection *Rejection `json:"last_rejection,omitempty"`
 	// NotifierPanic is the last panic of one of the flag's notifiers.
 	NotifierPanic string `json:"notifier_panic,omitempty"`
