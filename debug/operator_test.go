@@ -205,7 +205,8 @@ func TestPageMarksValuesFromTheSnapshotFile(t *testing.T) {
 	if len(g.HeldBy) != 1 || g.HeldBy[0].Snapshot == nil || g.HeldBy[0].Snapshot.Path != path || g.HeldBy[0].Value != "from-origin" {
 		t.Errorf("greeting held by %+v", g.HeldBy)
 	}
-	mustContain(t, "the HTML page", html, "from the snapshot file "+path, "the source has not answered yet")
+	mustContain(t, "the HTML page", html, "from the snapshot file "+path, "the source has not answered yet",
+		`<div class="snap" title="`+path+`">from the snapshot file, written `)
 
 	// Once the origin answers, the mark goes.
 	o.mu.Lock()

@@ -76,7 +76,8 @@ type pendingView struct {
 type heldView struct {
 	Holding
 	Short    string // the value, cut to maxHeldText bytes
-	Snapshot string // a sentence naming the snapshot file, if the value comes from it
+	Snapshot     string // a sentence saying the value comes from the snapshot file, if it does
+	SnapshotPath string
 }
 
 type historyView struct {
@@ -189,7 +190,7 @@ func newFlagView(now time.Time, f Flag) flagView {
 	for _, h := range f.HeldBy {
 		hv := heldView{Holding: h, Short: cut(h.Value, maxHeldText)}
 		if s := h.Snapshot; s != nil {
-			hv.Snapshot = snapshotSentence(now, *s)
+			hv.Snapshot, hv.SnapshotPath = "from the snapshot file, written "+written(now, *s), s.Path
 		}
 		fv.Held = append(fv.Held, hv)
 	}
@@ -260,11 +261,15 @@ func newSourceView(now time.Time, s Source) sourceView {
 }
 
 func snapshotSentence(now time.Time, s SnapshotFile) string {
-	written := "at an unknown time"
-	if !s.Written.IsZero() {
-		written = clock(now, s.Written) + ", " + ago(now, s.Written)
+	return fmt.Sprintf("from the snapshot file %s (written %s, revision %d): the source has not answered yet", s.Path, written(now, s), s.Revision)
+}
+
+// written says when a snapshot file was written: "03:19:23, 2m ago".
+func written(now time.Time, s SnapshotFile) string {
+	if s.Written.IsZero() {
+		return "at an unknown time"
 	}
-	return fmt.Sprintf("from the snapshot file %s (written %s, revision %d): the source has not answered yet", s.Path, written, s.Revision)
+	return clock(now, s.Written) + ", " + ago(now, s.Written)
 }
 
 // pretty indents the text of JSON and proto values; any other text, or text
