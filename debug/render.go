@@ -75,7 +75,7 @@ type pendingView struct {
 
 type heldView struct {
 	Holding
-	Short    string // the value, cut to maxHeldText bytes
+	Short        string // the value, cut to maxHeldText bytes
 	Snapshot     string // a sentence saying the value comes from the snapshot file, if it does
 	SnapshotPath string
 }
