@@ -19,6 +19,7 @@ published_modules=(
 	.
 	watcher
 	configmap/informer
+	ofprovider
 )
 
 log() { printf 'consumer-check: %s\n' "$*" >&2; }

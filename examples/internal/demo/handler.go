@@ -14,10 +14,14 @@ import (
 )
 
 // Handler returns the whole demo on one handler: the service and GET
-// /healthz (ServiceHandler) beside the operators' endpoints (AdminHandler).
+// /healthz (ServiceHandler), GET /openfeature (the flags read through an
+// OpenFeature client), beside the operators' endpoints (AdminHandler).
 func Handler(fs *pflag.FlagSet, f *Flags, logger *slog.Logger) (http.Handler, error) {
 	mux := http.NewServeMux()
 	handleService(mux, f, logger)
+	if err := handleOpenFeature(mux, fs, logger); err != nil {
+		return nil, err
+	}
 	if err := handleAdmin(mux, fs, logger); err != nil {
 		return nil, err
 	}
