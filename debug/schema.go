@@ -13,7 +13,8 @@ import (
 // new fields may be added, existing ones keep their names and meaning.
 //
 // Values of sensitive flags are "[redacted]" (flagz.Redacted) everywhere
-// they would appear: value, default, last change, last rejection.
+// they would appear: value, default, last change, last rejection, command
+// line, pending, held-by and history; they have no JSON difference.
 type Page struct {
 	// FlagSet is the name of the flag set (flagz.Engine.Name: the program's
 	// name for the command-line flag set), also the page's title.
