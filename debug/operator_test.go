@@ -257,6 +257,11 @@ func TestPageShowsHistory(t *testing.T) {
 	if cur := s.History[3]; cur.State != "SERVING" || !cur.Until.IsZero() {
 		t.Errorf("current span %+v", cur)
 	}
+	long := strings.Repeat("x", 500)
+	etcd.Update(4, map[string]string{"greeting": long})
+	if _, _, page := get(t, f.url(debug.Path), "Accept", "text/html"); strings.Count(page, long) != 1 || !strings.Contains(page, strings.Repeat("x", 120)+"…") {
+		t.Errorf("a long value shows %d times in full, want once (the value) and cut in the history and held-by", strings.Count(page, long))
+	}
 	mustContain(t, "the HTML page", html, "history (3)", "<code>100</code> → <code>10</code>", "refused from",
 		"state history (4)", "etcd unreachable", `<span class="state-for">for `, "(since ")
 	if strings.Contains(html, "ago ago") || strings.Contains(html, "for just now") {

@@ -196,6 +196,7 @@ func newFlagView(now time.Time, f Flag) flagView {
 	}
 	for i := len(f.History) - 1; i >= 0; i-- { // newest first
 		e := f.History[i]
+		e.Old, e.New = cut(e.Old, maxHeldText), cut(e.New, maxHeldText) // the whole values are in JSON
 		hv := historyView{HistoryEntry: e, Ago: ago(now, e.Time), When: e.Time.Format(time.RFC3339Nano)}
 		switch {
 		case e.Result == flagz.Applied.String() && e.Removed:
@@ -215,8 +216,8 @@ func newFlagView(now time.Time, f Flag) flagView {
 	return fv
 }
 
-// maxHeldText bounds the text of a source's value in the held-by column:
-// the whole value is in the Value column and in JSON.
+// maxHeldText bounds the text of a value in the held-by column and in a
+// flag's history: the whole value is in the Value column and in JSON.
 const maxHeldText = 120
 
 // cut shortens s to at most n bytes, at a rune boundary, ending in "…".
