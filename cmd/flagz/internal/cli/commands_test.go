@@ -216,6 +216,15 @@ func TestSensitiveFlag(t *testing.T) {
 		}
 	}
 	want(t, flagzAt(t, eps, "get", "token", "--reveal"), ExitOK, "token = sk-hunter2")
+	for _, args := range [][]string{
+		{"set", "token", "sk-other", "--if-revision=1"}, {"set", "token", "sk-other", "--if-revision=1", "-o", "json"},
+		{"del", "token", "--if-revision=1"}, {"del", "token", "--if-revision=1", "-o", "json"},
+	} {
+		r := flagzAt(t, eps, args...)
+		if r.code != ExitFailed || strings.Contains(r.stdout+r.stderr, "hunter2") || !strings.Contains(r.stdout+r.stderr, "[redacted]") {
+			t.Errorf("flagz %v: a lost race shows the sensitive value, or did not fail:\n%v", args, r)
+		}
+	}
 	r := flagzAt(t, eps, "set", "token", "hunter3")
 	want(t, r, ExitFailed, "refused", "nothing written")
 	if strings.Contains(r.stdout+r.stderr, "hunter3") {

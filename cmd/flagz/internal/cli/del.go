@@ -69,11 +69,12 @@ func runDel(ctx context.Context, s *session, args []string, wf *writeFlags) erro
 	}
 	res, cur, err := s.write(ctx, name, clientv3.OpDelete(out.Key), wf.ifRevision.n)
 	if errors.Is(err, errLostRace) {
+		cur.redact(s.sensitive(ctx, name))
 		out.Conflict = &cur
 		if s.json() {
 			return errors.Join(s.printJSON(out), errReported)
 		}
-		fmt.Fprintf(s.stderr, "refused: %s; nothing deleted\n", describeConflict(cur, wf.ifRevision.n, false))
+		fmt.Fprintf(s.stderr, "refused: %s; nothing deleted\n", describeConflict(cur, wf.ifRevision.n))
 		return errReported
 	}
 	if err != nil {
@@ -98,6 +99,9 @@ func runDel(ctx context.Context, s *session, args []string, wf *writeFlags) erro
 	}
 	wr := pendingWrite{name: name, revision: res.Revision, deleted: true, wait: wf.wait}
 	o := s.awaitWrite(ctx, wr)
+	if o.now != nil {
+		o.now.redact(s.sensitive(ctx, name))
+	}
 	out.Wait, out.Now = o.wait, o.now
 	if s.json() {
 		if err := s.printJSON(out); err != nil {

@@ -71,3 +71,10 @@ func rejects(r presence.Record, name string, rev int64) bool {
 	_, ok := rejectionOf(r, name, rev)
 	return ok
 }
+
+// sensitive reports whether a live process marks the flag name sensitive;
+// true also when the processes cannot be read, so that no value shows.
+func (s *session) sensitive(ctx context.Context, name string) bool {
+	f, err := s.readFleet(ctx)
+	return err != nil || f.sensitive(name)
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/flagz-go/flagz"
 	"go.etcd.io/etcd/api/v3/mvccpb"
 )
 
@@ -26,6 +27,13 @@ func newKeyView(name, key string, kv *mvccpb.KeyValue, revision int64) keyView {
 		v.ModRevision, v.CreateRevision, v.Version = kv.ModRevision, kv.CreateRevision, kv.Version
 	}
 	return v
+}
+
+// redact replaces the value by flagz.Redacted if sensitive.
+func (v *keyView) redact(sensitive bool) {
+	if sensitive && v.Exists {
+		v.Value = flagz.Redacted
+	}
 }
 
 // readKey reads the key of the flag name.

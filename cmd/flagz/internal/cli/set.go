@@ -154,11 +154,12 @@ func runSet(ctx context.Context, s *session, args []string, wf *writeFlags, forc
 
 	res, cur, err := s.write(ctx, name, clientv3.OpPut(out.Key, value), wf.ifRevision.n)
 	if errors.Is(err, errLostRace) {
+		cur.redact(f.sensitive(name))
 		out.Conflict = &cur
 		if s.json() {
 			return errors.Join(s.printJSON(out), errReported)
 		}
-		fmt.Fprintf(s.stderr, "refused: %s; nothing written\n", describeConflict(cur, wf.ifRevision.n, f.sensitive(name)))
+		fmt.Fprintf(s.stderr, "refused: %s; nothing written\n", describeConflict(cur, wf.ifRevision.n))
 		return errReported
 	}
 	if err != nil {
@@ -177,6 +178,9 @@ func runSet(ctx context.Context, s *session, args []string, wf *writeFlags, forc
 		wr.refusers = append(wr.refusers, fd.Processes...)
 	}
 	o := s.awaitWrite(ctx, wr)
+	if o.now != nil {
+		o.now.redact(wr.sensitive)
+	}
 	out.Wait, out.Now = o.wait, o.now
 	if s.json() {
 		if err := s.printJSON(out); err != nil {
@@ -190,11 +194,8 @@ func runSet(ctx context.Context, s *session, args []string, wf *writeFlags, forc
 
 // describeConflict says how the key differs from what --if-revision
 // expected.
-func describeConflict(cur keyView, ifRevision int64, sensitive bool) string {
+func describeConflict(cur keyView, ifRevision int64) string {
 	value := cur.Value
-	if sensitive {
-		value = flagz.Redacted
-	}
 	switch {
 	case !cur.Exists:
 		return fmt.Sprintf("%s has no key now, not mod revision %d as --if-revision expected (someone deleted it)", cur.Name, ifRevision)
