@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/flagz-go/flagz"
@@ -106,3 +107,46 @@ func (a awaited) exitError(json bool) error {
 
 // errSuperseded: the key no longer holds what the command wrote.
 var errSuperseded = errors.New("the write did not stay: the key changed after it")
+
+// printWait writes the outcome of --wait as text.
+func printWait(s *session, w waitResult, timeout time.Duration) {
+	counts := map[string]int{}
+	for _, p := range w.Processes {
+		counts[p.Outcome]++
+		line := fmt.Sprintf("  %-40s %s", p.ID, p.Outcome)
+		switch p.Outcome {
+		case outcomeRejected:
+			line += ": " + p.Reason
+		case outcomeNotAnswering:
+			line += fmt.Sprintf(" (last reported revision %d%s)", p.Revision, since(p.Updated))
+		case outcomeIgnored, outcomeGone:
+			line += " (" + p.Reason + ")"
+		}
+		s.printf("%s", line)
+	}
+	var parts []string
+	for _, o := range []string{outcomeApplied, outcomeRejected, outcomeIgnored, outcomeNotAnswering, outcomeGone} {
+		if counts[o] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[o], o))
+		}
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "no live process")
+	}
+	summary := strings.Join(parts, ", ")
+	if w.TimedOut {
+		summary += fmt.Sprintf("; gave up after %v (--wait=DURATION waits longer)", timeout)
+	}
+	s.printf("revision %d: %s", w.Revision, summary)
+}
+
+// since says how long ago t was, as ", 3s ago".
+func since(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf(", %s ago", time.Since(t).Round(100*time.Millisecond))
+}
+
+// errWaitFailed: a process rejected the write, or the wait timed out.
+var errWaitFailed = errors.New("not every process applied the write")
