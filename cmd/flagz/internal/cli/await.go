@@ -134,7 +134,10 @@ func printWait(s *session, w waitResult, timeout time.Duration) {
 		parts = append(parts, "no live process")
 	}
 	summary := strings.Join(parts, ", ")
-	if w.TimedOut {
+	switch {
+	case w.Interrupted:
+		summary += "; interrupted before every process answered"
+	case w.TimedOut:
 		summary += fmt.Sprintf("; gave up after %v (--wait=DURATION waits longer)", timeout)
 	}
 	s.printf("revision %d: %s", w.Revision, summary)

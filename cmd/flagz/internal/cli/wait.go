@@ -33,9 +33,10 @@ type processOutcome struct {
 
 // waitResult is what --wait saw.
 type waitResult struct {
-	Revision  int64            `json:"revision"` // the write's revision
-	TimedOut  bool             `json:"timed_out"`
-	Processes []processOutcome `json:"processes"`
+	Revision    int64            `json:"revision"`              // the write's revision
+	TimedOut    bool             `json:"timed_out"`             // the wait ended before every process answered
+	Interrupted bool             `json:"interrupted,omitempty"` // ended by a signal, not the duration
+	Processes   []processOutcome `json:"processes"`
 }
 
 // failed reports whether a process rejected the write or the wait ended
@@ -144,8 +145,8 @@ func (w *waitState) result(timedOut bool) waitResult {
 // them with a watch from that read's revision; when the watch ends (the
 // member lost its leader, a compaction, a broken connection) it reads them
 // again and watches anew, until the deadline.
-func (s *session) waitFor(ctx context.Context, name string, rev int64, timeout time.Duration) (waitResult, error) {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+func (s *session) waitFor(parent context.Context, name string, rev int64, timeout time.Duration) (waitResult, error) {
+	ctx, cancel := context.WithTimeout(parent, timeout)
 	defer cancel()
 	w := &waitState{name: name, revision: rev, live: map[string]presence.Record{},
 		decided: map[string]processOutcome{}, gone: map[string]presence.Record{}}
@@ -184,7 +185,9 @@ func (s *session) waitFor(ctx context.Context, name string, rev int64, timeout t
 	if len(w.live) == 0 && len(w.order) == 0 && lastErr != nil {
 		return w.result(true), lastErr
 	}
-	return w.result(true), nil
+	res := w.result(true)
+	res.Interrupted = res.TimedOut && parent.Err() != nil
+	return res, nil
 }
 
 // follow applies the watch's events to w until every process reported the

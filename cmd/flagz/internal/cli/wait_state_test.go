@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"context"
+	"github.com/flagz-go/flagz/watcher/etcdtest"
+	"strings"
 	"testing"
 
 	"github.com/flagz-go/flagz/watcher/presence"
@@ -51,4 +54,26 @@ func TestWaitStateOutcomes(t *testing.T) {
 	if !w.done() || w.result(true).TimedOut {
 		t.Error("not done once every live process reported")
 	}
+}
+
+// A wait ended by the caller (Ctrl-C) says so instead of "gave up after".
+func TestWaitInterrupted(t *testing.T) {
+	srv, _ := etcd(t)
+	eps := []string{srv.Endpoint()}
+	proxy := etcdtest.NewProxy(t, srv)
+	startProcess(t, []string{proxy.Endpoint()}, processOptions{})
+	waitProcesses(t, eps, 1)
+	proxy.Cut()
+	ctx, cancel := context.WithCancel(t.Context())
+	var stdout, stderr lockedBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(ctx, []string{"set", "rate", "7", "--wait=1m", "--endpoints=" + srv.Endpoint(), "--prefix=" + testPrefix}, &stdout, &stderr)
+	}()
+	eventually(t, "set --wait waiting", func() (bool, string) {
+		return strings.Contains(stderr.String(), "waiting up to"), stderr.String()
+	})
+	cancel()
+	r := result{code: <-done, stdout: stdout.String(), stderr: stderr.String()}
+	want(t, r, ExitFailed, "1 not answering", "interrupted before every process answered")
 }
