@@ -176,8 +176,9 @@ func TestWaitTimesOut(t *testing.T) {
 }
 
 // With rollback on, a process that refuses a forced value rolls it back:
-// set --wait says the value did not stay and exits with 1, even when the
-// rollback's revision has cleared the rejection from the record.
+// set --wait reports that process as rejecting, with the reason, even when
+// the rollback ended the rejection before a record listing it was written,
+// says the value did not stay, and exits with 1.
 func TestSetWaitRolledBack(t *testing.T) {
 	srv, c := etcd(t)
 	eps := []string{srv.Endpoint()}
@@ -186,7 +187,7 @@ func TestSetWaitRolledBack(t *testing.T) {
 	waitProcesses(t, eps, 2)
 	r := flagzAt(t, eps, "set", "rate", "50", "--force", "--wait")
 	t.Log(r)
-	want(t, r, ExitFailed, "the value did not stay", "rolled back")
+	want(t, r, ExitFailed, "the value did not stay", "rolled back", "1 applied, 1 rejected", "not in range [1, 10]")
 	if v, ok := value(t, c, "rate"); ok {
 		t.Errorf("the key holds %q, want it deleted by the rollback", v)
 	}
@@ -195,6 +196,15 @@ func TestSetWaitRolledBack(t *testing.T) {
 	decode(t, r, &out)
 	if r.code != ExitFailed || out.Now == nil || out.Now.Exists {
 		t.Errorf("set --wait -o json of a rolled-back value: exit %d, now %+v", r.code, out.Now)
+	}
+	rejected := 0
+	for _, p := range out.Wait.Processes {
+		if p.Outcome == outcomeRejected {
+			rejected++
+		}
+	}
+	if rejected != 1 {
+		t.Errorf("set --wait -o json of a rolled-back value: %d processes rejected, want the one that rolled it back: %+v", rejected, out.Wait.Processes)
 	}
 }
 

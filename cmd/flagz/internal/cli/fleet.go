@@ -35,15 +35,11 @@ func (s *session) readFleet(ctx context.Context) (fleet, error) {
 // schemaOf returns the schema record r publishes for the flag name.
 func schemaOf(r presence.Record, name string) (flagz.FlagSchema, bool) { return r.Flag(name) }
 
-// rejectionOf returns r's current rejection of the flag name if it is of
-// the value written at revision rev or a later one: the write was refused
-// (or superseded by a value that was).
+// rejectionOf returns r's refusal of the flag name if it is of the value
+// written at revision rev or a later one, current or already ended by a
+// rollback: the write was refused (or superseded by a value that was).
 func rejectionOf(r presence.Record, name string, rev int64) (presence.Rejection, bool) {
-	rj, ok := r.Rejection(name)
-	if !ok || rj.Revision < rev {
-		return presence.Rejection{}, false
-	}
-	return rj, true
+	return r.Refusal(name, rev)
 }
 
 // sensitive reports whether any process marks the flag name sensitive.
