@@ -126,8 +126,12 @@ func fleetStatus(f fleet, keys flagKeys) statusOutput {
 }
 
 func printStatus(s *session, out statusOutput) {
-	s.printf("%s; etcd at revision %d; last flag write still in etcd at revision %d",
-		count(len(out.Processes), "live process", "live processes"), out.Revision, out.LatestWrite)
+	latest := "no flag key in etcd"
+	if out.LatestWrite > 0 {
+		latest = fmt.Sprintf("newest flag key written at revision %d", out.LatestWrite)
+	}
+	s.printf("%s; etcd at revision %d; %s",
+		count(len(out.Processes), "live process", "live processes"), out.Revision, latest)
 	if len(out.Processes) == 0 {
 		return
 	}
@@ -163,7 +167,7 @@ func printStatus(s *session, out statusOutput) {
 		}
 	}
 	if out.Converged {
-		s.printf("converged: every process at revision %d or later, no rejection, one checksum per flag set", out.LatestWrite)
+		s.printf("converged: every process has every flag key in etcd, no rejection, one checksum per flag set")
 	} else if behind == 0 && rejecting == 0 {
 		s.printf("not converged: processes of one flag set disagree on their checksum")
 	}
