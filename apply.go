@@ -150,16 +150,15 @@ func (e *Engine) setThroughFlagSet(en *entry, source string, rev int64, value, s
 }
 
 // restartRequired reports a change a static flag cannot take while the
-// program runs. It is recorded as the flag's last rejection, so the debug
-// page shows which processes wait for a restart and with what.
+// program runs. It is recorded as pending for the source (not as a
+// rejection, which another source's refused value would replace), so the
+// debug page shows which processes wait for a restart and with what.
 func (e *Engine) restartRequired(en *entry, source string, rev int64, shown, why string) Outcome {
 	err := fmt.Errorf("flag %q is static: %s", en.flag.Name, why)
 	now := time.Now()
 	en.commit.Lock()
 	defer en.commit.Unlock()
-	en.updateRecord(func(r *flagRecord) {
-		r.lastRejection = &Rejection{Time: now, Source: source, Revision: rev, Value: shown, Reason: "static flag: " + why}
-	})
+	en.remember(HistoryEntry{Time: now, Source: source, Revision: rev, Result: RestartRequired, New: shown, Reason: "static flag: " + why})
 	en.setPending(source, &Pending{Source: source, Revision: rev, Time: now, Value: shown})
 	return Outcome{Flag: en.flag.Name, Result: RestartRequired, Value: shown, Err: err}
 }
@@ -188,18 +187,22 @@ func (e *Engine) settle(en *entry, source string, rev int64, shown, old, new str
 	switch {
 	case err != nil:
 		o.Result, o.Err = Rejected, err
+		now := time.Now()
 		en.updateRecord(func(r *flagRecord) {
-			r.lastRejection = &Rejection{Time: time.Now(), Source: source, Revision: rev, Value: shown, Reason: reason(err)}
+			r.lastRejection = &Rejection{Time: now, Source: source, Revision: rev, Value: shown, Reason: reason(err)}
 		})
+		en.remember(HistoryEntry{Time: now, Source: source, Revision: rev, Result: Rejected, New: shown, Reason: reason(err)})
 	case !changed:
 		o.Result = Unchanged
 		en.setPending(source, nil)
 	default:
 		o.Result = Applied
 		o.Old, o.New = redact(old, sensitive), redact(new, sensitive)
+		now := time.Now()
 		en.updateRecord(func(r *flagRecord) {
-			r.lastChange = &Change{Time: time.Now(), Source: source, Revision: rev, Old: o.Old, New: o.New, Removed: removed}
+			r.lastChange = &Change{Time: now, Source: source, Revision: rev, Old: o.Old, New: o.New, Removed: removed}
 		})
+		en.remember(HistoryEntry{Time: now, Source: source, Revision: rev, Result: Applied, Old: o.Old, New: o.New, Removed: removed})
 		en.setPending(source, nil)
 	}
 	return o

@@ -62,6 +62,7 @@ type flagRecord struct {
 	lastChange    *Change
 	lastRejection *Rejection
 	pending       map[string]Pending // by source; never modified, replaced
+	history       []HistoryEntry     // oldest first; never modified, replaced
 }
 
 // setPending records (p != nil) or clears what the source called source

@@ -134,8 +134,14 @@ func TestEngineStaticAfterStartNeedsRestart(t *testing.T) {
 		t.Errorf("static flag changed after start: %q", *f.static)
 	}
 	st, _ := f.e.Flag("listen")
-	if r := st.LastRejection; r == nil || r.Value != ":7070" || r.Revision != 2 || !strings.Contains(r.Reason, "restart") {
-		t.Errorf("the pending restart is not shown on the flag: %+v", r)
+	if len(st.Pending) != 1 || st.Pending[0].Value != ":7070" || st.Pending[0].Revision != 2 || !st.Pending[0].WinsAtRestart {
+		t.Errorf("the pending restart is not shown on the flag: %+v", st.Pending)
+	}
+	if st.LastRejection != nil {
+		t.Errorf("a pending restart is recorded as a rejection: %+v", st.LastRejection)
+	}
+	if h := st.History; len(h) != 2 || h[0].Result != Applied || h[1].Result != RestartRequired || !strings.Contains(h[1].Reason, "restart") {
+		t.Errorf("history %+v", h)
 	}
 	// Repeating the value the process already runs with is not a restart.
 	rep = f.src.Replace(3, map[string]string{"listen": ":9090"})

@@ -182,6 +182,7 @@ func (r *Runtime) Initialize(ctx context.Context) (Report, error) {
 		saved, serr := readSnapshotFile(r.cfg.SnapshotFile, r.cfg.Name)
 		if serr == nil {
 			report := r.reported(src.Load(saved.Revision, saved.Values))
+			r.fromSnapshot(src, saved.Revision)
 			r.mu.Lock()
 			r.rev, r.current = saved.Revision, false
 			r.mu.Unlock()

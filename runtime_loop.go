@@ -103,6 +103,7 @@ func (r *Runtime) load(ctx context.Context, snap Snapshot, startup bool) Report 
 	} else {
 		report = r.reported(src.Replace(snap.Revision, snap.Values))
 	}
+	src.setSnapshot(nil) // the origin answered
 	r.mu.Lock()
 	r.rev, r.current = snap.Revision, true
 	r.mu.Unlock()

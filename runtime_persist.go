@@ -1,6 +1,9 @@
 package flagz
 
-import "context"
+import (
+	"context"
+	"os"
+)
 
 // saved notes that the flags changed, so that the snapshot file (if any) is
 // written again. The goroutine persistLoop writes it, so a storm of changes
@@ -46,4 +49,15 @@ func (r *Runtime) writeSnapshot(src *Source) {
 	if err := writeSnapshotFile(r.cfg.SnapshotFile, r.cfg.Name, rev, values); err != nil {
 		r.log.Warn("flagz: cannot save the snapshot file", "path", r.cfg.SnapshotFile, "error", err)
 	}
+}
+
+// fromSnapshot records that the source serves the values of the snapshot
+// file, saved at revision, until its origin answers: the debug page names
+// the file and when it was written.
+func (r *Runtime) fromSnapshot(src *Source, revision int64) {
+	o := &SnapshotOrigin{Path: r.cfg.SnapshotFile, Revision: revision}
+	if info, err := os.Stat(r.cfg.SnapshotFile); err == nil {
+		o.Written = info.ModTime()
+	}
+	src.setSnapshot(o)
 }

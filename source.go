@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -41,6 +42,17 @@ type SourceStatus struct {
 
 	// Counts of outcomes, by result (see Result).
 	Applied, Rejected, RestartRequired, Ignored, CommandLine uint64
+
+	// History is the source's last states, oldest first, the current one
+	// last (bounded by StateHistoryLen): a flapping source shows here.
+	History []StateSpan
+	// IgnoredNames are the most recent distinct names the source held that
+	// no flag is declared with, most recent first (bounded by
+	// IgnoredNamesLen).
+	IgnoredNames []IgnoredName
+	// Snapshot is set while the source serves the values of its
+	// last-known-good snapshot file because its origin has not answered.
+	Snapshot *SnapshotOrigin
 }
 
 // Source is a handle through which one origin of values (an etcd prefix, a
@@ -79,8 +91,16 @@ type Source struct {
 	held    map[string]string // every name the origin holds, with its text
 	applied map[string]string // the text last applied (or found already in place) per name
 
-	stMu   sync.Mutex
-	status SourceStatus
+	// heldMu guards writes of held and heldRev (made under mu too) against
+	// the readers of the debug page, which do not take mu.
+	heldMu  sync.RWMutex
+	heldRev map[string]int64 // the revision of the batch that set each held name
+
+	stMu         sync.Mutex
+	status       SourceStatus
+	states       []StateSpan                    // never modified, replaced (guarded by stMu)
+	ignoredNames []IgnoredName                  // never modified, replaced (guarded by stMu)
+	snapshot     atomic.Pointer[SnapshotOrigin] // set while the values come from the snapshot file
 }
 
 // SourceOption configures a Source made by Engine.Source.
@@ -98,9 +118,11 @@ func WithLogger(logger *slog.Logger) SourceOption {
 }
 
 func newSource(e *Engine, name string) *Source {
+	now := time.Now()
 	return &Source{e: e, name: name, logger: slog.Default(),
-		held: map[string]string{}, applied: map[string]string{},
-		status: SourceStatus{Name: name, State: StateConnecting, Since: time.Now()}}
+		held: map[string]string{}, heldRev: map[string]int64{}, applied: map[string]string{},
+		status: SourceStatus{Name: name, State: StateConnecting, Since: now},
+		states: []StateSpan{{State: StateConnecting, Since: now}}}
 }
 
 // Source returns the source called name, registering it on first use in
@@ -200,7 +222,12 @@ func (s *Source) SetState(state State, err error) {
 	if err != nil {
 		s.status.Err = err.Error()
 	}
-	st := s.status
+	if changed {
+		s.stateChanged(state, s.status.Since, s.status.Err)
+	} else {
+		s.stateErr(s.status.Err)
+	}
+	st := s.statusLocked()
 	s.stMu.Unlock()
 	if changed {
 		s.e.publish(Event{Time: st.Since, Source: s.name, State: &st})
@@ -227,7 +254,15 @@ func (s *Source) syncedLocked(rev int64) {
 func (s *Source) Status() SourceStatus {
 	s.stMu.Lock()
 	defer s.stMu.Unlock()
-	return s.status
+	return s.statusLocked()
+}
+
+// statusLocked returns the status with its histories. The caller holds
+// stMu. The slices are never modified, so they are shared, not copied.
+func (s *Source) statusLocked() SourceStatus {
+	st := s.status
+	st.History, st.IgnoredNames, st.Snapshot = s.states, s.ignoredNames, s.snapshot.Load()
+	return st
 }
 
 // isLoaded reports whether the source had its initial load.
@@ -288,7 +323,12 @@ func (s *Source) apply(b batch) Report {
 		value := b.values[name]
 		prev, held := s.held[name]
 		o := e.set(s.name, b.rev, name, value, setContext{initial: initial, held: held, prev: prev, cmdline: cmdline, logger: logger})
+		s.heldMu.Lock()
 		s.held[name] = value
+		if !held || prev != value {
+			s.heldRev[name] = b.rev
+		}
+		s.heldMu.Unlock()
 		if o.Result == Applied || o.Result == Unchanged {
 			s.applied[name] = value
 		}
@@ -297,7 +337,10 @@ func (s *Source) apply(b batch) Report {
 	for _, name := range removed {
 		_, given := cmdline[name]
 		o := e.remove(s.name, b.rev, name, initial, given, logger)
+		s.heldMu.Lock()
 		delete(s.held, name)
+		delete(s.heldRev, name)
+		s.heldMu.Unlock()
 		delete(s.applied, name)
 		report = append(report, o)
 	}
@@ -319,6 +362,7 @@ func (s *Source) apply(b batch) Report {
 func (s *Source) tally(rev int64, report Report) {
 	s.stMu.Lock()
 	defer s.stMu.Unlock()
+	var unknown []string
 	for _, o := range report {
 		switch o.Result {
 		case Applied:
@@ -329,10 +373,15 @@ func (s *Source) tally(rev int64, report Report) {
 			s.status.RestartRequired++
 		case Unknown:
 			s.status.Ignored++
+			if len(unknown) == 2*IgnoredNamesLen { // only the last IgnoredNamesLen are kept
+				unknown = append(unknown[:0], unknown[IgnoredNamesLen:]...)
+			}
+			unknown = append(unknown, o.Flag)
 		case CommandLine:
 			s.status.CommandLine++
 		}
 	}
+	s.ignored(unknown, rev, time.Now())
 	s.syncedLocked(rev)
 }
 

@@ -33,12 +33,20 @@ type FlagState struct {
 
 	// Pending lists, by source, values sources hold that the process does
 	// not run with: a static flag changed after start-up waits for a
-	// restart, or keeps the value given on the command line.
+	// restart, or keeps the value given on the command line. A pending
+	// restart is not a rejection: it stays until its source holds the
+	// running value again, whatever other sources do.
 	Pending []Pending
 
+	// HeldBy lists, by source, what each source holds for the flag.
+	HeldBy []Holding
+
 	LastChange    *Change    // nil until a source changes the flag
-	LastRejection *Rejection // nil until a source offers a value the flag refuses (or, static, cannot take before a restart)
-	NotifierPanic string     // the last panic of one of its notifiers, if any
+	LastRejection *Rejection // nil until a source offers a value the flag refuses
+	// History holds the flag's last changes, rejections and
+	// restart-required offers, oldest first (bounded by FlagHistoryLen).
+	History       []HistoryEntry
+	NotifierPanic string // the last panic of one of its notifiers, if any
 }
 
 // Change describes the last change a source made to a flag.
@@ -51,8 +59,8 @@ type Change struct {
 }
 
 // Rejection describes the last value a source offered that a flag refused:
-// it did not parse or validate, or the flag is static and the value takes
-// effect only after a restart (Reason says which).
+// it did not parse or validate. A static flag's change that takes effect
+// only after a restart is no rejection: it is Pending.
 type Rejection struct {
 	Time     time.Time
 	Source   string
@@ -71,31 +79,40 @@ type Pending struct {
 	// CommandLine is true when the flag keeps the value given on the
 	// command line; false when the value takes effect at the next restart.
 	CommandLine bool
+	// WinsAtRestart marks the pending value the flag will most likely
+	// have after a restart: the command line wins over every source, and
+	// between sources the last write wins, so it is the most recent one
+	// when the flag was not given on the command line.
+	WinsAtRestart bool
 }
 
 // Flags returns the state of every flag, sorted by name.
 func (e *Engine) Flags() []FlagState {
 	var out []FlagState
 	e.VisitFlags(func(st *FlagState) bool {
-		out = append(out, *st)
+		c := *st
+		c.HeldBy = slices.Clone(st.HeldBy) // VisitFlags reuses its array
+		out = append(out, c)
 		return true
 	})
 	return out
 }
 
 // VisitFlags calls fn with the state of every flag in name order until fn
-// returns false. The state is reused between calls: copy what fn keeps. It
+// returns false. The state is reused between calls, HeldBy's array
+// included: copy what fn keeps (HeldBy with slices.Clone). It
 // allocates far less than Flags for large flag sets, and fn may write its
 // output as it goes; fn must not call the Engine.
 func (e *Engine) VisitFlags(fn func(*FlagState) bool) {
 	cmdline := e.commandLine()
+	srcs := e.sourcesSorted()
 	e.fsMu.Lock()
 	defer e.fsMu.Unlock()
 	var st FlagState
 	more := true
 	e.fs.visitAll(func(f *pflag.Flag) {
 		if more {
-			e.fillState(&st, e.entryOf(f), cmdline)
+			e.fillState(&st, e.entryOf(f), cmdline, srcs)
 			more = fn(&st)
 		}
 	})
@@ -104,6 +121,7 @@ func (e *Engine) VisitFlags(fn func(*FlagState) bool) {
 // Flag returns the state of the flag called name.
 func (e *Engine) Flag(name string) (FlagState, bool) {
 	cmdline := e.commandLine()
+	srcs := e.sourcesSorted()
 	e.fsMu.Lock()
 	defer e.fsMu.Unlock()
 	f := e.fs.lookup(name)
@@ -111,23 +129,25 @@ func (e *Engine) Flag(name string) (FlagState, bool) {
 		return FlagState{}, false
 	}
 	var st FlagState
-	e.fillState(&st, e.entryOf(f), cmdline)
+	e.fillState(&st, e.entryOf(f), cmdline, srcs)
 	return st, true
 }
 
 // fillState writes the state of en into st. The caller holds fsMu (static
 // flags' values are read through the flag set).
-func (e *Engine) fillState(st *FlagState, en *entry, cmdline map[string]string) {
+func (e *Engine) fillState(st *FlagState, en *entry, cmdline map[string]string, srcs []*Source) {
 	en.commit.RLock()
 	defer en.commit.RUnlock()
 	f := en.flag
+	heldBuf := st.HeldBy[:0]
+	raw := f.Value.String()
 	*st = FlagState{
 		Name:      f.Name,
 		Type:      f.Value.Type(),
 		Usage:     f.Usage,
 		Dynamic:   en.dynamic(),
 		Sensitive: en.sensitive(),
-		Value:     f.Value.String(),
+		Value:     raw,
 		Default:   f.DefValue,
 	}
 	if d := en.dyn; d != nil {
@@ -153,10 +173,90 @@ func (e *Engine) fillState(st *FlagState, en *entry, cmdline map[string]string) 
 		}
 	}
 	r := en.rec()
-	st.LastChange, st.LastRejection = r.lastChange, r.lastRejection
-	for _, source := range slices.Sorted(maps.Keys(r.pending)) {
-		st.Pending = append(st.Pending, r.pending[source])
+	st.LastChange, st.LastRejection, st.History = r.lastChange, r.lastRejection, r.history
+	if len(r.pending) > 0 { // slices.Sorted allocates even for no keys
+		for _, source := range slices.Sorted(maps.Keys(r.pending)) {
+			st.Pending = append(st.Pending, r.pending[source])
+		}
+		markWinner(st.Pending, st.CommandLine != nil)
 	}
+	st.HeldBy = holdings(heldBuf, srcs, f.Name, raw, st.Sensitive, r.lastChange)
+}
+
+// markWinner marks the pending value that will most likely win at the
+// next start: none when the command line gives the flag (it wins), else
+// the most recent one (the last write wins between sources).
+func markWinner(pending []Pending, onCommandLine bool) {
+	if onCommandLine {
+		return
+	}
+	best := -1
+	for i, p := range pending {
+		if !p.CommandLine && (best < 0 || p.Time.After(pending[best].Time)) {
+			best = i
+		}
+	}
+	if best >= 0 {
+		pending[best].WinsAtRestart = true
+	}
+}
+
+// holdings appends to buf what each source holds for the flag called name,
+// whose current text is current. A source's text matches when it is the
+// current text, or the text of the source that made the last change (a
+// JSON value prints differently from how a source wrote it).
+func holdings(buf []Holding, srcs []*Source, name, current string, sensitive bool, last *Change) []Holding {
+	var texts [8]string // the held texts of the first holdings, compared below without a second lookup
+	var lastText string
+	lastHeld := false
+	for _, s := range srcs {
+		h, text, ok := s.holding(name, sensitive)
+		if !ok {
+			continue
+		}
+		if len(buf) < len(texts) {
+			texts[len(buf)] = text
+		}
+		if last != nil && !last.Removed && s.name == last.Source {
+			lastText, lastHeld = text, true
+		}
+		h.Matches = text == current
+		buf = append(buf, h)
+	}
+	if lastHeld {
+		for i := range buf {
+			text := ""
+			if i < len(texts) {
+				text = texts[i]
+			} else if s := sourceByName(srcs, buf[i].Source); s != nil {
+				_, text, _ = s.holding(name, sensitive)
+			}
+			buf[i].Matches = buf[i].Matches || text == lastText
+		}
+	}
+	if len(buf) == 0 {
+		return nil
+	}
+	return buf
+}
+
+// sourceByName returns the source called name among srcs, or nil.
+func sourceByName(srcs []*Source, name string) *Source {
+	for _, s := range srcs {
+		if s.name == name {
+			return s
+		}
+	}
+	return nil
+}
+
+// sourcesSorted returns the engine's sources sorted by name.
+func (e *Engine) sourcesSorted() []*Source {
+	e.mu.Lock()
+	srcs := slices.Collect(maps.Values(e.sources))
+	e.mu.Unlock()
+	slices.SortFunc(srcs, func(a, b *Source) int { return strings.Compare(a.name, b.name) })
+	return srcs
 }
 
 var redactedText = Redacted

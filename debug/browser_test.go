@@ -4,6 +4,9 @@ package debug_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -35,10 +38,17 @@ func TestBrowserRendersFlagTable(t *testing.T) {
 	}
 	f := newFixture(t, debug.WithSetter(tokenAuthorizer))
 	flagz.DynString(f.fs, "api_key", "sk-0000", "API key").WithSensitive()
+	flagz.DynString(f.fs, "mode", "auto", "operating mode")
+	flagz.DynString(f.fs, "label", "", "a label")
 	src := f.source("etcd")
 	src.Update(41, map[string]string{"greeting": xss, "rate": "250",
-		"routing": `{"retries":3,"hosts":["db-1.internal","db-2.internal"]}`})
-	src.Update(42, map[string]string{"rate": "99999"})
+		"routing": `{"retries":3,"hosts":["db-1.internal","db-2.internal"]}`, "label": "invoice\u202Efdp.exe"})
+	src.Update(42, map[string]string{"rate": "99999", "nosuchflag": "1", "port": "9999"})
+	src.SetState(flagz.StateServing, nil)
+	if status, _, res := post(t, f, http.MethodPost, form("mode", "manual"), "X-Token", token); status != http.StatusOK {
+		t.Fatalf("setter: %d %+v", status, res)
+	}
+	src.SetState(flagz.StateDegraded, errors.New("etcd unreachable"))
 	src.SetState(flagz.StateServing, nil)
 	url := f.url(debug.Path)
 
@@ -92,6 +102,49 @@ func TestBrowserRendersFlagTable(t *testing.T) {
 	if strings.Contains(dom, "sk-0000") {
 		t.Error("the sensitive default reached the browser")
 	}
+
+	// The parts an operator needs at 3 a.m. (issue 15) render.
+	byID := func(id string) *html.Node {
+		return findElement(doc, func(n *html.Node) bool { return attr(n, "id") == id })
+	}
+	if proc := textOf(byID("process")); !strings.Contains(proc, fmt.Sprintf("pid %d", os.Getpid())) || !strings.Contains(proc, "up for") {
+		t.Errorf("process header %q", proc)
+	}
+	sources := textOf(byID("sources"))
+	for _, want := range []string{"1names no flag has (1)nosuchflag @42", "state history (4)", "etcd unreachable", "SERVING for "} {
+		if !strings.Contains(sources, want) {
+			t.Errorf("the sources table lacks %q: %q", want, sources)
+		}
+	}
+	cell := func(flag, class string) string {
+		return textOf(findElement(rows[flag], func(n *html.Node) bool { return n.Data == "td" && attr(n, "class") == class }))
+	}
+	if pend := cell("port", "pend"); !strings.Contains(pend, "after a restart: 9999") || !strings.Contains(pend, "wins at next start") {
+		t.Errorf("port's pending restart cell %q", pend)
+	}
+	if hist := cell("rate", "change"); !strings.Contains(hist, "history (") || !strings.Contains(hist, "refused from") {
+		t.Errorf("rate's history cell %q", hist)
+	}
+	if got := textOf(valuePre(rows["label"])); got != `invoice\u202efdp.exe` {
+		t.Errorf("a bidi control renders as %q, want it escaped", got)
+	}
+	if value := cell("mode", "value"); !strings.Contains(value, "differs from its sources") {
+		t.Errorf("mode's value cell %q", value)
+	}
+	if held := cell("greeting", "held"); !strings.Contains(held, "etcd @41") {
+		t.Errorf("greeting's held-by cell %q", held)
+	}
+	form := findElement(doc, func(n *html.Node) bool { return n.Data == "form" && attr(n, "method") == "get" })
+	if findElement(form, func(n *html.Node) bool { return n.Data == "input" && attr(n, "name") == "q" }) == nil {
+		t.Error("no name filter form in the rendered DOM")
+	}
+	// The filter works in the browser, without a script.
+	url = f.url(debug.Path + "?q=rat")
+	filtered := run("--dump-dom")
+	if !strings.Contains(filtered, `data-flag="rate"`) || strings.Contains(filtered, `data-flag="greeting"`) {
+		t.Error("?q=rat does not filter the table in the browser")
+	}
+	url = f.url(debug.Path)
 
 	shot := filepath.Join(dir, "page.png")
 	run("--screenshot=" + shot)

@@ -1,6 +1,9 @@
-// Package debug serves /debug/flagz: a page showing every flag of a flag set
-// (value, default, whether it changed, its last change and last rejected
-// value), the health of every source feeding it, and the set's checksums.
+// Package debug serves /debug/flagz: a page showing which process answers
+// (host, pid, uptime, build), every flag of a flag set (value, default,
+// whether it changed, what each source holds, what waits for a restart,
+// its last changes and rejections), the health and state history of every
+// source feeding it with the names it offered that no flag has, and the
+// set's checksums.
 //
 // Mount it as net/http/pprof is mounted, on a mux reachable only by
 // operators:
@@ -20,7 +23,15 @@
 //
 // Query parameters filter the flags listed: only_changed=true keeps flags
 // whose value differs from the default; type=dynamic or type=static keeps
-// one kind. A bad parameter value answers 400.
+// one kind; q=text keeps names containing text (any case). page and limit
+// select a page of them: the HTML page shows DefaultHTMLLimit flags a page
+// unless told, JSON every flag unless limit is given. A bad parameter
+// value answers 400.
+//
+// Invisible format characters (Unicode category Cf, bidirectional controls
+// among them) in anything the HTML page shows are printed escaped, as
+// \u202e, so that a value cannot reorder what the operator reads; JSON
+// carries values exactly.
 //
 // # Setter
 //
@@ -56,5 +67,6 @@
 //
 // Flags marked with Dyn.WithSensitive, flagz.MarkSensitive or
 // flagz.MarkFlagSensitive show "[redacted]" instead of their value, default,
-// old, new and rejected values, on the page, in JSON and in setter answers.
+// old, new, rejected, held and pending values and their history, on the
+// page, in JSON and in setter answers; they have no JSON difference.
 package debug

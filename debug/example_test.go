@@ -1,11 +1,13 @@
 package debug_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -69,4 +71,51 @@ func ExampleWithSetter() {
 	// 250 -> 200 OK
 	// 5000 -> 400 Bad Request
 	// rate: 250
+}
+
+// Find flags by name and read what an operator needs about each: which
+// process answered, where the value comes from, its history, and what
+// waits for a restart.
+func ExamplePage() {
+	fs := pflag.NewFlagSet("server", pflag.ContinueOnError)
+	flagz.DynInt64(fs, "rate_limit", 100, "requests per second")
+	flagz.DynInt64(fs, "burst", 10, "burst size")
+	fs.String("listen", ":8080", "listen address (static)")
+	etcd := flagz.EngineFor(fs).Source("etcd")
+	etcd.Load(41, map[string]string{"rate_limit": "200", "listen": ":8080"})
+	etcd.Update(42, map[string]string{"rate_limit": "250", "listen": ":9999", "typo_flag": "1"})
+
+	srv := httptest.NewServer(debug.NewHandler(fs))
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + "/debug/flagz?format=json&q=i")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer resp.Body.Close()
+	var page debug.Page
+	if err := json.NewDecoder(resp.Body).Decode(&page); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("answered by pid", page.Process.PID == os.Getpid())
+	fmt.Println("ignored:", page.Sources[0].IgnoredNames[0].Name)
+	for _, f := range page.Flags {
+		fmt.Println(f.Name, "=", f.Value, "held by", f.HeldBy[0].Source, "@", f.HeldBy[0].Revision)
+		for _, h := range f.History {
+			fmt.Printf("  %s @%d: %s\n", h.Result, h.Revision, h.New)
+		}
+		for _, p := range f.Pending {
+			fmt.Println("  after a restart:", p.Value, "wins:", p.WinsAtRestart)
+		}
+	}
+	// Output:
+	// answered by pid true
+	// ignored: typo_flag
+	// listen = :8080 held by etcd @ 42
+	//   restart_required @42: :9999
+	//   after a restart: :9999 wins: true
+	// rate_limit = 250 held by etcd @ 42
+	//   applied @41: 200
+	//   applied @42: 250
 }

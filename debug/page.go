@@ -1,16 +1,23 @@
 package debug
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/flagz-go/flagz"
 )
+
+// DefaultHTMLLimit is how many flags the HTML page shows at once unless
+// the limit query parameter says otherwise; JSON lists every flag unless
+// told.
+const DefaultHTMLLimit = 500
 
 func (h *handler) servePage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
@@ -24,14 +31,19 @@ func (h *handler) servePage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	page := h.read(filter)
+	paging, err := parsePaging(q, asJSON)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Vary", "Accept")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	if asJSON {
-		writeJSON(w, http.StatusOK, page)
+		h.serveJSON(w, filter, paging)
 		return
 	}
+	page := h.read(filter, paging)
 	w.Header().Set("Content-Security-Policy", contentSecurityPolicy)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	if err := renderHTML(w, page); err != nil {
@@ -40,21 +52,19 @@ func (h *handler) servePage(w http.ResponseWriter, r *http.Request) {
 }
 
 // contentSecurityPolicy forbids every script and every external resource:
-// the page needs only its inline style.
-const contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+// the page needs only its inline style, and its filter form submits (GET)
+// to the page itself.
+const contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
-// read builds the page from one read of the engine's flags, then its
-// checksums and sources.
-func (h *handler) read(filter Filter) Page {
-	states := h.engine.Flags()
+// head reads everything of the page but its flags.
+func (h *handler) head(filter Filter, paging Paging) Page {
+	now := time.Now()
 	page := Page{
 		FlagSet: h.engine.Name(),
-		Time:    time.Now(),
+		Time:    now,
+		Process: process(now),
 		Filter:  filter,
-		Checksums: Checksums{
-			Dynamic: checksumText(h.engine.Checksum(flagz.KindDynamic)),
-			Static:  checksumText(h.engine.Checksum(flagz.KindStatic)),
-		},
+		Paging:  paging,
 		Sources: []Source{},
 		Flags:   []Flag{},
 	}
@@ -64,12 +74,107 @@ func (h *handler) read(filter Filter) Page {
 	for _, st := range h.engine.Sources() {
 		page.Sources = append(page.Sources, newSource(st))
 	}
-	for _, st := range states {
-		if filter.keeps(st) {
-			page.Flags = append(page.Flags, newFlag(st))
-		}
-	}
 	return page
+}
+
+// checksums reads the checksums, after the flags: under concurrent changes
+// they may be newer than the table.
+func (h *handler) checksums() Checksums {
+	return Checksums{
+		Dynamic: checksumText(h.engine.Checksum(flagz.KindDynamic)),
+		Static:  checksumText(h.engine.Checksum(flagz.KindStatic)),
+	}
+}
+
+// visit calls fn with every flag the filter keeps on the page paging
+// selects, in name order, and fills in paging's counts. It returns how
+// many of the kept flags (on any page) differ from their default. fn runs
+// under the engine's lock: it must not block.
+func (h *handler) visit(filter Filter, paging *Paging, fn func(*flagz.FlagState)) (changed int) {
+	first, last := 0, -1
+	if paging.Limit > 0 {
+		first = (paging.Page - 1) * paging.Limit
+		last = first + paging.Limit
+	}
+	matched := 0
+	h.engine.VisitFlags(func(st *flagz.FlagState) bool {
+		if !filter.keeps(st) {
+			return true
+		}
+		if st.Changed {
+			changed++
+		}
+		if matched >= first && (last < 0 || matched < last) {
+			fn(st)
+		}
+		matched++
+		return true
+	})
+	paging.Matched, paging.Pages = matched, 1
+	if paging.Limit > 0 && matched > paging.Limit {
+		paging.Pages = (matched + paging.Limit - 1) / paging.Limit
+	}
+	return changed
+}
+
+// read builds the whole page, for HTML.
+func (h *handler) read(filter Filter, paging Paging) Page {
+	page := h.head(filter, paging)
+	page.Changed = h.visit(filter, &page.Paging, func(st *flagz.FlagState) {
+		page.Flags = append(page.Flags, newFlag(st, false))
+	})
+	for i := range page.Flags { // outside the engine's lock
+		page.Flags[i].JSONDiff = flagJSONDiff(page.Flags[i])
+	}
+	page.Checksums = h.checksums()
+	return page
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// serveJSON writes the page as JSON. The flags are encoded one by one as
+// the engine visits them, into a buffer (the network is written only once
+// the engine's lock is released, so a slow client never delays an update);
+// no slice of every flag is built.
+func (h *handler) serveJSON(w http.ResponseWriter, filter Filter, paging Paging) {
+	flags := bufPool.Get().(*bytes.Buffer)
+	defer putBuf(flags)
+	flags.Reset()
+	enc := json.NewEncoder(flags)
+	var encErr error
+	var flag Flag // one variable for every flag: Encode of a pointer boxes nothing
+	page := h.head(filter, paging)
+	page.Changed = h.visit(filter, &page.Paging, func(st *flagz.FlagState) {
+		if flags.Len() > 0 {
+			flags.WriteByte(',')
+		}
+		flag = newFlag(st, true)
+		if err := enc.Encode(&flag); err != nil && encErr == nil {
+			encErr = err
+		}
+	})
+	page.Checksums = h.checksums()
+	head, err := json.Marshal(page) // ends in "flags":[]}
+	if err == nil {
+		err = encErr
+	}
+	if err != nil || !bytes.HasSuffix(head, []byte("[]}")) {
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": fmt.Sprintf("encoding the page: %v", err)})
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	head = head[:len(head)-2]
+	_, _ = w.Write(head) // the client went away; nothing left to tell it
+	_, _ = w.Write([]byte("\n"))
+	_, _ = flags.WriteTo(w)
+	_, _ = w.Write([]byte("]}\n"))
+}
+
+func putBuf(b *bytes.Buffer) {
+	if b.Cap() <= 64<<20 {
+		bufPool.Put(b)
+	}
 }
 
 func parseFilter(q url.Values) (Filter, error) {
@@ -88,11 +193,43 @@ func parseFilter(q url.Values) (Filter, error) {
 	default:
 		return f, fmt.Errorf("type=%q: want dynamic or static", v)
 	}
+	f.Query = strings.TrimSpace(q.Get("q"))
+	if len(f.Query) > 256 {
+		return f, fmt.Errorf("q: %d bytes, want at most 256", len(f.Query))
+	}
 	return f, nil
 }
 
-func (f Filter) keeps(st flagz.FlagState) bool {
+func parsePaging(q url.Values, asJSON bool) (Paging, error) {
+	p := Paging{Page: 1, Limit: DefaultHTMLLimit}
+	if asJSON {
+		p.Limit = 0
+	}
+	if v := q.Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return p, fmt.Errorf("page=%q: want a page number from 1", v)
+		}
+		p.Page = n
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return p, fmt.Errorf("limit=%q: want a number of flags, 0 for all", v)
+		}
+		p.Limit = n
+	}
+	if p.Limit == 0 && p.Page != 1 {
+		return p, fmt.Errorf("page=%d without a limit: there is only page 1", p.Page)
+	}
+	return p, nil
+}
+
+func (f Filter) keeps(st *flagz.FlagState) bool {
 	if f.OnlyChanged && !st.Changed {
+		return false
+	}
+	if f.Query != "" && !containsFold(st.Name, f.Query) {
 		return false
 	}
 	switch f.Type {
@@ -102,6 +239,17 @@ func (f Filter) keeps(st flagz.FlagState) bool {
 		return !st.Dynamic
 	}
 	return true
+}
+
+// containsFold reports whether sub is within s, ignoring case, without
+// allocating.
+func containsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
 }
 
 // wantsJSON decides between the HTML page and JSON: the format parameter

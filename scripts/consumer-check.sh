@@ -20,6 +20,7 @@ published_modules=(
 	watcher
 	configmap/informer
 	ofprovider
+	cmd/flagz
 )
 
 log() { printf 'consumer-check: %s\n' "$*" >&2; }

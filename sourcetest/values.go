@@ -106,8 +106,12 @@ func testStaticAfterStart(t *testing.T, h Harness) {
 	if *f.listen != ":9090" {
 		t.Errorf("static flag changed after start-up to %q", *f.listen)
 	}
-	if r := f.state(t, "listen").LastRejection; r == nil || r.Value != ":7070" || !strings.Contains(r.Reason, "restart") {
-		t.Errorf("the pending restart is not on the flag: %+v", r)
+	st := f.state(t, "listen")
+	if p := st.Pending; len(p) != 1 || p[0].Value != ":7070" || p[0].CommandLine {
+		t.Errorf("the pending restart is not on the flag: %+v", p)
+	}
+	if h := st.History; len(h) == 0 || h[len(h)-1].Result != flagz.RestartRequired || !strings.Contains(h[len(h)-1].Reason, "restart") {
+		t.Errorf("the pending restart is not in the flag's history: %+v", h)
 	}
 }
 

@@ -37,6 +37,7 @@ type presenceState struct {
 
 	mu          sync.Mutex
 	rejections  map[string]presence.Rejection // by flag: what it refuses now
+	refused     []presence.Rejection          // the last refusals, ended or not (Record.Refused)
 	lastApplied *flagz.Outcome                // the first outcome of the last report applied
 
 	// Used by the writer's goroutine only: the schema last published and
@@ -73,6 +74,10 @@ func (ps *presenceState) batchApplied(rev int64) {
 				rej.Value = "" // sensitive: no text of the value, not even the placeholder
 			}
 			ps.rejections[o.Flag] = rej
+			ps.refused = append(ps.refused, rej)
+			if n := len(ps.refused) - presence.MaxRefused; n > 0 {
+				ps.refused = slices.Delete(ps.refused, 0, n)
+			}
 		default:
 			delete(ps.rejections, o.Flag)
 		}
@@ -121,7 +126,7 @@ func (ps *presenceState) seen(rev int64) {
 func (ps *presenceState) prepare() {
 	ps.stop()
 	ps.mu.Lock()
-	ps.rejections, ps.lastApplied = map[string]presence.Rejection{}, nil
+	ps.rejections, ps.refused, ps.lastApplied = map[string]presence.Rejection{}, nil, nil
 	ps.mu.Unlock()
 	ps.rev.Store(0)
 	rev := ps.status().LastRevision
@@ -160,7 +165,7 @@ func (ps *presenceState) encode() ([]byte, error) {
 	rec.Revision = ps.rev.Load() // first: what follows is at least as new
 	rec.State = ps.status().State.String()
 	rec.Checksum = fmt.Sprintf("%016x", ps.engine.Checksum(flagz.KindDynamic))
-	rec.Rejections = ps.currentRejections()
+	rec.Rejections, rec.Refused = ps.currentRejections()
 	rec.Values = map[string]string{}
 	ps.engine.VisitFlags(func(st *flagz.FlagState) bool {
 		if !st.Sensitive {
@@ -185,15 +190,18 @@ func (ps *presenceState) encode() ([]byte, error) {
 	return bytes.Replace(out, []byte(`"flags":null`), append([]byte(`"flags":`), ps.schemaJSON...), 1), nil
 }
 
-func (ps *presenceState) currentRejections() []presence.Rejection {
+// currentRejections returns the rejections of now, by flag name, and the
+// last refusals, oldest first.
+func (ps *presenceState) currentRejections() (current, refused []presence.Rejection) {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
+	refused = slices.Clone(ps.refused)
 	if len(ps.rejections) == 0 {
-		return nil
+		return nil, refused
 	}
-	out := slices.Collect(maps.Values(ps.rejections))
-	slices.SortFunc(out, func(a, b presence.Rejection) int { return strings.Compare(a.Flag, b.Flag) })
-	return out
+	current = slices.Collect(maps.Values(ps.rejections))
+	slices.SortFunc(current, func(a, b presence.Rejection) int { return strings.Compare(a.Flag, b.Flag) })
+	return current, refused
 }
 
 func sameSchema(a, b flagz.FlagSchema) bool {

@@ -267,12 +267,17 @@ func TestPresenceRejectionEndsWithTheRollback(t *testing.T) {
 	put(t, cli, "rate", "7")
 	startWatcher(t, newTestFlags().fs, cli, presenceOptions("proc-1")...)
 	bad := put(t, cli, "rate", "-5")
-	awaitRecord(t, cli, "proc-1", "the rollback", func(r presence.Record) bool {
+	rec := awaitRecord(t, cli, "proc-1", "the rollback", func(r presence.Record) bool {
 		_, rejecting := r.Rejection("rate")
 		return r.Revision > bad && !rejecting
 	})
 	if v, _ := get(t, cli, "rate"); v != "7" {
 		t.Errorf("rate in etcd after the rollback: %q, want 7", v)
+	}
+	// The refusal ended, but a tool waiting for the bad write still
+	// learns of it, even when no record was written in between.
+	if rej, ok := rec.Refusal("rate", bad); !ok || rej.Revision != bad || rej.Value != "-5" {
+		t.Errorf("refusal of rate at %d after the rollback: %+v, %v; want it kept in Refused (%+v)", bad, rej, ok, rec.Refused)
 	}
 }
 

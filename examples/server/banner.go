@@ -29,10 +29,6 @@ func printBanner(out io.Writer, b banner) {
 		where = "embedded in this process; its data is removed on exit"
 	}
 	prefix := strings.TrimSuffix(b.prefix, "/")
-	setFlags := "--etcd-endpoints=" + eps
-	if prefix != DefaultPrefix {
-		setFlags += " --etcd-prefix=" + prefix
-	}
 	run := runCommand()
 
 	p := func(format string, args ...any) { fmt.Fprintf(out, format+"\n", args...) }
@@ -44,18 +40,34 @@ func printBanner(out io.Writer, b banner) {
 	p("  keys        %s/<flag-name>", prefix)
 	p("")
 	demo.PrintTryIt(out, b.baseURL)
-	p("Change a flag while it runs (each change is logged below as it lands; GET / shows it):")
+	p("Change a flag while it runs with the flagz command (each change is logged below as it lands; GET / shows it).")
+	p("Install it with: %s", flagzInstall())
 	p("")
-	p("  %s set %s %s 'hello, world'", run, setFlags, demo.FlagGreeting)
-	p("  %s set %s %s true", run, setFlags, demo.FlagShout)
-	p("  %s set %s %s 1            # then curl / twice: 429", run, setFlags, demo.FlagRateLimit)
-	p(`  %s set %s %s '{"routes":[{"prefix":"/api","backend":"api-v2:8080"}],"default":"web:8080"}'`, run, setFlags, demo.FlagRoutes)
-	p("  %s set %s %s 0            # refused (range 1..%d): rolled back in etcd", run, setFlags, demo.FlagRateLimit, demo.MaxRateLimit)
-	p("  %s del %s %s              # back to the default", run, setFlags, demo.FlagGreeting)
+	p("  export %s=%s %s=%s", "FLAGZ_ENDPOINTS", eps, "FLAGZ_PREFIX", prefix)
+	for _, c := range [][2]string{
+		{"flagz ls", "every flag: type, default, value in etcd, who holds it"},
+		{fmt.Sprintf("flagz set %s 'hello, world' --wait", demo.FlagGreeting), "checked, written, then waits for every process"},
+		{fmt.Sprintf("flagz set %s true", demo.FlagShout), ""},
+		{fmt.Sprintf("flagz set %s 1", demo.FlagRateLimit), "then curl / twice: 429"},
+		{fmt.Sprintf(`flagz set %s '{"routes":[{"prefix":"/api","backend":"api-v2:8080"}],"default":"web:8080"}'`, demo.FlagRoutes), ""},
+		{fmt.Sprintf("flagz set %s 0", demo.FlagRateLimit), fmt.Sprintf("refused before writing (range 1..%d): nothing written", *rateLimitMax)},
+		{fmt.Sprintf("flagz del %s --wait", demo.FlagGreeting), "back to the default"},
+		{"flagz status", "processes, checksums, who is behind or rejecting"},
+	} {
+		if c[1] == "" {
+			p("  %s", c[0])
+		} else {
+			p("  %-40s # %s", c[0], c[1])
+		}
+	}
 	if _, err := exec.LookPath("etcdctl"); err == nil {
-		p("  etcdctl --endpoints=%s put %s/%s 'hello, world'", eps, prefix, demo.FlagGreeting)
 		p("  etcdctl --endpoints=%s get --prefix %s/", eps, prefix)
 	}
+	p("")
+	p("A second process on the same etcd, stricter about rate_limit and leaving in etcd what it refuses")
+	p("(flagz set rate_limit 500 is refused; with --force --wait, this one rejects it, the other applies it):")
+	p("")
+	p("  %s --listen=127.0.0.1:0 --etcd-endpoints=%s --etcd-prefix=%s --rate-limit-max=100 --etcd-rollback=false --presence-ttl=2s", run, eps, prefix)
 	p("")
 	demo.PrintSetter(out, b.baseURL)
 	demo.PrintReady(out)
@@ -71,4 +83,15 @@ func runCommand() string {
 		}
 	}
 	return "go run ./examples/server"
+}
+
+// flagzInstall is how to install the flagz command from the current
+// directory: from this repository's checkout when it is there.
+func flagzInstall() string {
+	for _, dir := range []string{filepath.Join("cmd", "flagz"), filepath.Join("..", "cmd", "flagz")} {
+		if _, err := os.Stat(filepath.Join(dir, "main.go")); err == nil {
+			return "go -C " + dir + " install .   (or go install github.com/flagz-go/flagz/cmd/flagz@latest)"
+		}
+	}
+	return "go install github.com/flagz-go/flagz/cmd/flagz@latest"
 }

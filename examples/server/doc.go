@@ -6,20 +6,29 @@
 //	go run ./examples/server
 //
 // starts an embedded etcd on loopback (nothing to install), follows the keys
-// under /flagz/demo/, serves on http://127.0.0.1:8080, and prints the URLs
-// and the exact commands that change a flag while it runs:
+// under /flagz/demo/, serves on http://127.0.0.1:8080, publishes its presence
+// (who it is, its flags' schema, the revision it applied) for the flagz
+// command, and prints the URLs and the exact commands that change a flag
+// while it runs:
 //
-//	go run ./examples/server set --etcd-endpoints=<endpoint> greeting hello
-//	go run ./examples/server del --etcd-endpoints=<endpoint> greeting
-//	etcdctl --endpoints=<endpoint> put /flagz/demo/greeting hello
+//	export FLAGZ_ENDPOINTS=<endpoint> FLAGZ_PREFIX=/flagz/demo
+//	flagz set greeting hello --wait
+//	flagz del greeting
+//	flagz status
 //
-// Each change is logged as it lands, and GET / shows its effect. A value a
-// flag refuses (rate_limit=0, a routing table without a default) is rolled
-// back in etcd; a deleted key returns its flag to the default.
+// Each change is logged as it lands, and GET / shows its effect. flagz set
+// refuses a value the demo would refuse (rate_limit=0, a routing table
+// without a default) before writing it; a bad value written anyway (with
+// etcdctl, or flagz set --force) is rolled back in etcd; a deleted key
+// returns its flag to the default.
 //
 // --etcd-endpoints=<url>,… follows a real cluster instead of the embedded
 // one; --listen picks the address (127.0.0.1:0 for any free port; the
-// printed URLs carry the real one). SIGINT or SIGTERM stops it cleanly.
+// printed URLs carry the real one); --rate-limit-max makes a process
+// stricter than the others, to see pre-flight and --wait handle a fleet
+// that disagrees, and --etcd-rollback=false leaves in etcd what it refuses
+// (for the processes that take it); --presence-ttl sets how long a killed
+// process stays listed. SIGINT or SIGTERM stops it cleanly.
 //
 // /debug/flagz shows every flag; its setter (POST /debug/flagz/set) is open
 // to callers on the same machine only (see demo.LoopbackOnly) and changes

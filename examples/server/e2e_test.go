@@ -178,3 +178,8 @@ func (e *etcdKeys) get(name string) *mvccpb.KeyValue {
 	}
 	return resp.Kvs[0]
 }
+
+// flagKey is the etcd key of the demo's flag name under prefix.
+func flagKey(prefix, name string) string {
+	return strings.TrimSuffix(prefix, "/") + "/" + name
+}

@@ -5,30 +5,9 @@ import (
 	"os"
 )
 
-// Subcommands besides serving (the default).
-const (
-	cmdSet = "set"
-	cmdDel = "del"
-)
-
 func main() {
-	os.Exit(run(os.Args[1:]))
-}
-
-// run dispatches to a subcommand and returns the exit code.
-func run(args []string) int {
-	var err error
-	switch {
-	case len(args) > 0 && args[0] == cmdSet:
-		err = runSet(args[1:], os.Stdout)
-	case len(args) > 0 && args[0] == cmdDel:
-		err = runDel(args[1:], os.Stdout)
-	default:
-		err = runServe(args, os.Stdout)
+	if err := runServe(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "server:", err)
+		os.Exit(1)
 	}
-	if err == nil {
-		return 0
-	}
-	fmt.Fprintln(os.Stderr, "server:", err)
-	return 1
 }

@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/examples/internal/demo"
 	"github.com/flagz-go/flagz/examples/internal/embedetcd"
 	"github.com/flagz-go/flagz/watcher"
@@ -31,6 +32,15 @@ var (
 		"etcd client URLs of a real cluster; empty starts an embedded etcd on loopback")
 	etcdPrefix = pflag.String("etcd-prefix", DefaultPrefix,
 		"etcd prefix of the flags: key <prefix>/<flag-name> holds the flag's value")
+	etcdRollback = pflag.Bool("etcd-rollback", true,
+		"roll back in etcd a value this process refuses; turn it off when processes may disagree on what is "+
+			"valid (a stricter --rate-limit-max): the value then stays for the processes that take it")
+	presenceTTL = pflag.Duration("presence-ttl", 5*time.Second,
+		"lease of this process's presence record (what flagz ls, status and --wait read): "+
+			"a process killed without stopping disappears from them this long after")
+	rateLimitMax = pflag.Int64("rate-limit-max", demo.MaxRateLimit,
+		"largest rate_limit this process accepts; a second demo with a smaller one shows flagz set refusing, "+
+			"and --wait reporting the process that rejects")
 )
 
 // Dynamic flags: demo.DeclareFlags puts them on the command line too, so
@@ -46,6 +56,12 @@ func runServe(args []string, out io.Writer) (err error) {
 			return nil
 		}
 		return err
+	}
+	if *rateLimitMax < 1 || *rateLimitMax > demo.MaxRateLimit {
+		return fmt.Errorf("--rate-limit-max=%d: want 1..%d", *rateLimitMax, demo.MaxRateLimit)
+	}
+	if *rateLimitMax < demo.MaxRateLimit {
+		flags.RateLimit.WithValidator(flagz.ValidateDynInt64Range(1, *rateLimitMax))
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -78,7 +94,8 @@ func runServe(args []string, out io.Writer) (err error) {
 	}
 	defer client.Close()
 
-	w, err := watcher.New(pflag.CommandLine, client, *etcdPrefix, watcher.WithLogger(logger), watcher.WithPresence())
+	w, err := watcher.New(pflag.CommandLine, client, *etcdPrefix, watcher.WithLogger(logger),
+		watcher.WithPresence(), watcher.WithPresenceTTL(*presenceTTL), watcher.WithRollback(*etcdRollback))
 	if err != nil {
 		return err
 	}
@@ -115,12 +132,12 @@ func runServe(args []string, out io.Writer) (err error) {
 	return nil
 }
 
-// usage prints the command line of every subcommand.
+// usage prints the command line.
 func usage() {
-	fmt.Fprintf(os.Stderr, `usage:
-  server [flags]                            run the demo (embedded etcd unless --etcd-endpoints)
-  server set [flags] <flag-name> <value>    write a flag's value into etcd
-  server del [flags] <flag-name>            delete a flag's key from etcd (back to the default)
+	fmt.Fprintf(os.Stderr, `usage: server [flags]
+
+Runs the demo (an embedded etcd unless --etcd-endpoints). The flagz command
+(cmd/flagz) changes its flags in etcd: flagz ls, set, del, status.
 
 Flags of the demo (dynamic ones take a starting value; etcd overrides it):
 

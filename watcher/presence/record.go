@@ -36,7 +36,16 @@ type Record struct {
 	// last value a source offered that it refused, unless a later change
 	// of that flag took effect.
 	Rejections []Rejection `json:"rejections,omitempty"`
+	// Refused lists the last values the process refused (at most
+	// MaxRefused, oldest first), kept after the refusal ended: a rollback
+	// ends a rejection at once, often before a record listing it was
+	// written (writes are coalesced), and a tool waiting for a write must
+	// still learn that it was refused (see Refusal).
+	Refused []Rejection `json:"refused,omitempty"`
 }
+
+// MaxRefused is how many refused values a record keeps in Refused.
+const MaxRefused = 16
 
 // Rejection is a value a process refused.
 type Rejection struct {
@@ -65,6 +74,22 @@ func (r Record) Rejection(name string) (Rejection, bool) {
 		}
 	}
 	return Rejection{}, false
+}
+
+// Refusal returns the process's refusal of the flag name at revision rev
+// or later, current (Rejections) or ended since (Refused); the newest if
+// there are several.
+func (r Record) Refusal(name string, rev int64) (Rejection, bool) {
+	var found Rejection
+	ok := false
+	for _, list := range [][]Rejection{r.Refused, r.Rejections} {
+		for _, rej := range list {
+			if rej.Flag == name && rej.Revision >= rev && (!ok || rej.Revision >= found.Revision) {
+				found, ok = rej, true
+			}
+		}
+	}
+	return found, ok
 }
 
 // Encode returns r's JSON form, the value of its key.

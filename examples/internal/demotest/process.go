@@ -146,6 +146,20 @@ func (p *Process) Stop(t *testing.T) {
 	}
 }
 
+// Kill sends SIGKILL, as a crash or the OOM killer would, and waits until
+// the process has exited: it cleans nothing up.
+func (p *Process) Kill(t *testing.T) {
+	t.Helper()
+	if err := p.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-p.exited:
+	case <-time.After(ExitTimeout):
+		t.Fatalf("no exit within %v of SIGKILL", ExitTimeout)
+	}
+}
+
 // lockedBuffer collects a log that os/exec writes from a goroutine.
 type lockedBuffer struct {
 	mu  sync.Mutex

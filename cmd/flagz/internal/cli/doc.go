@@ -1,0 +1,8 @@
+// Package cli is the flagz command: Run parses the command line, runs one
+// subcommand against etcd and returns the exit code. Each subcommand lives
+// in a file of its own (ls.go, get.go, set.go, del.go, status.go); what they
+// share is here: the global flags (globals.go), the etcd client
+// (connect.go), the live processes' presence records (fleet.go), pre-flight
+// checks (preflight.go) and waiting for a write to reach every process
+// (wait.go).
+package cli

@@ -1,0 +1,98 @@
+package cli
+
+import (
+	"io"
+	"log/slog"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/watcher"
+	"github.com/flagz-go/flagz/watcher/etcdtest"
+	"github.com/spf13/pflag"
+)
+
+// process is an in-process stand-in for one service of the fleet: its own
+// flag set, etcd client and watcher with presence, as a real process has.
+type process struct {
+	fs      *pflag.FlagSet
+	rate    *flagz.DynInt64Value
+	name    *flagz.DynStringValue
+	workers *int
+	w       *watcher.Watcher
+}
+
+// processOptions configure a test process.
+type processOptions struct {
+	maxRate     int64 // rate accepts 1..maxRate
+	rollback    bool
+	presenceTTL time.Duration // 0: the watcher's default
+}
+
+// startProcess starts a process following testPrefix on endpoints. Its
+// flags: rate (dyn_int64, range 1..maxRate), name (dyn_string, ^[a-z]+$),
+// workers (a static int).
+func startProcess(t *testing.T, endpoints []string, o processOptions) *process {
+	t.Helper()
+	if o.maxRate == 0 {
+		o.maxRate = 100
+	}
+	p := &process{fs: pflag.NewFlagSet("svc", pflag.ContinueOnError)}
+	p.rate = flagz.DynInt64(p.fs, "rate", 10, "requests per second").
+		WithValidator(flagz.ValidateDynInt64Range(1, o.maxRate))
+	p.name = flagz.DynString(p.fs, "name", "default", "a lower-case name").
+		WithValidator(flagz.ValidateDynStringMatchesRegex(regexp.MustCompile(`^[a-z]+$`)))
+	p.workers = p.fs.Int("workers", 4, "worker goroutines (static)")
+	flagz.DynString(p.fs, "token", "", "an API key").WithSensitive().
+		WithValidator(flagz.ValidateDynStringMatchesRegex(regexp.MustCompile(`^sk-`)))
+	cli := etcdtest.NewClient(t, endpoints...)
+	opts := []watcher.Option{watcher.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
+		watcher.WithRollback(o.rollback), watcher.WithPresence()}
+	if o.presenceTTL > 0 {
+		opts = append(opts, watcher.WithPresenceTTL(o.presenceTTL))
+	}
+	w, err := watcher.New(p.fs, cli, testPrefix, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Initialize(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.Stop)
+	p.w = w
+	return p
+}
+
+// waitProcesses waits until flagz status sees n live processes.
+func waitProcesses(t *testing.T, endpoints []string, n int) {
+	t.Helper()
+	eventually(t, "flagz status shows the processes", func() (bool, string) {
+		r := flagzAt(t, endpoints, "status", "-o", "json")
+		var st statusOutput
+		if r.code == 0 {
+			decode(t, r, &st)
+		}
+		return r.code == 0 && len(st.Processes) == n, r.String()
+	})
+}
+
+// eventually polls cond until it holds, failing the test after testTimeout
+// with cond's last description of what it saw.
+func eventually(t *testing.T, what string, cond func() (bool, string)) {
+	t.Helper()
+	deadline := time.Now().Add(testTimeout)
+	for {
+		ok, saw := cond()
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waited %v for %s; last saw:\n%s", testTimeout, what, saw)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -1,0 +1,235 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"unicode"
+
+	"github.com/flagz-go/flagz"
+	"github.com/spf13/pflag"
+)
+
+// lsFlag is one row of ls: a flag some live process declares, or a key in
+// etcd no live process declares.
+type lsFlag struct {
+	Name     string   `json:"name"`
+	Types    []string `json:"types"`    // distinct types the processes declare (one, normally)
+	Dynamic  bool     `json:"dynamic"`  // dynamic in every declaring process
+	Defaults []string `json:"defaults"` // distinct defaults
+	Usage    string   `json:"usage,omitempty"`
+	Etcd     *keyView `json:"etcd"` // the key, or null: the processes use their default
+	Holders  holders  `json:"processes"`
+}
+
+// holders counts the live processes by what they hold for one flag.
+type holders struct {
+	Declaring int `json:"declaring"`
+	Applied   int `json:"applied"`  // hold etcd's value: reported its mod revision, no rejection of it
+	Rejected  int `json:"rejected"` // rejected etcd's value (they hold their last good one)
+	Behind    int `json:"behind"`   // have not reported the key's mod revision yet
+	Default   int `json:"default"`  // no key: hold their declared default
+	Static    int `json:"static"`   // a static flag: what etcd held when they started
+	// Values counts the processes by the value they hold, from the values
+	// their records publish (never a sensitive flag's).
+	Values map[string]int `json:"values,omitempty"`
+}
+
+func lsCommand() *command {
+	return &command{
+		name:    "ls",
+		summary: "list every flag a live process declares, its value in etcd, who holds it",
+		details: `
+One row per flag any live process declares (from their presence records),
+plus keys in etcd no live process declares. Per flag: type, default, the
+value in etcd (none: the processes use their default) and how many
+processes hold which value, computed from the presence records:
+
+  applied   the process reported a revision at or past the key's mod
+            revision and lists no rejection of it: it holds etcd's value
+  rejected  it lists a rejection of the flag at that revision: it keeps
+            its last good value
+  behind    it has not reported that revision yet
+  default   there is no key: it holds its declared default
+  static    a static flag: it holds what it read at start
+
+HOLDING counts the processes by the value they report holding (records
+publish the value of every flag that is not sensitive). A sensitive flag's
+value shows as [redacted].`,
+		setup: func(fs *pflag.FlagSet) func(context.Context, *session, []string) error {
+			return runLs
+		},
+	}
+}
+
+func runLs(ctx context.Context, s *session, args []string) error {
+	if len(args) != 0 {
+		return usagef("ls takes no arguments, got %d", len(args))
+	}
+	f, err := s.readFleet(ctx)
+	if err != nil {
+		return err
+	}
+	keys, err := s.readKeys(ctx)
+	if err != nil {
+		return err
+	}
+	rows := lsRows(f, keys)
+	if s.json() {
+		return s.printJSON(struct {
+			Processes int      `json:"processes"`
+			Revision  int64    `json:"revision"`
+			Flags     []lsFlag `json:"flags"`
+		}{len(f.records), keys.revision, rows})
+	}
+	fmt.Fprintf(s.stdout, "%s under %s\n", count(len(f.records), "live process", "live processes"), s.g.flagPrefix())
+	tw := tabwriter.NewWriter(s.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tTYPE\tDEFAULT\tVALUE IN ETCD\tPROCESSES\tHOLDING")
+	for _, r := range rows {
+		value := "-"
+		if r.Etcd != nil {
+			value = fmt.Sprintf("%s (rev %d)", clip(r.Etcd.Value), r.Etcd.ModRevision)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, orDash(strings.Join(r.Types, "|")),
+			orDash(clip(strings.Join(r.Defaults, "|"))), value, r.Holders.String(), orDash(r.Holders.holding()))
+	}
+	return tw.Flush()
+}
+
+// lsRows computes ls's rows, sorted by name.
+func lsRows(f fleet, keys flagKeys) []lsFlag {
+	byName := map[string]*lsFlag{}
+	for _, r := range f.records {
+		for _, s := range r.Flags {
+			row, ok := byName[s.Name]
+			if !ok {
+				row = &lsFlag{Name: s.Name, Dynamic: true, Usage: s.Usage}
+				byName[s.Name] = row
+			}
+			row.Types = addDistinct(row.Types, s.Type)
+			row.Defaults = addDistinct(row.Defaults, s.Default)
+			row.Dynamic = row.Dynamic && s.Dynamic
+			row.Holders.Declaring++
+			if v, ok := r.Values[s.Name]; ok && !s.Sensitive {
+				if row.Holders.Values == nil {
+					row.Holders.Values = map[string]int{}
+				}
+				row.Holders.Values[v]++
+			}
+			kv, hasKey := keys.byName[s.Name]
+			switch {
+			case !s.Dynamic:
+				row.Holders.Static++
+			case !hasKey:
+				row.Holders.Default++
+			case rejects(r, s.Name, kv.ModRevision):
+				row.Holders.Rejected++
+			case r.Revision >= kv.ModRevision:
+				row.Holders.Applied++
+			default:
+				row.Holders.Behind++
+			}
+		}
+	}
+	for name, kv := range keys.byName {
+		row, ok := byName[name]
+		if !ok {
+			row = &lsFlag{Name: name}
+			byName[name] = row
+		}
+		kv := kv
+		if f.sensitive(name) {
+			kv.Value = flagz.Redacted
+		}
+		row.Etcd = &kv
+	}
+	rows := make([]lsFlag, 0, len(byName))
+	for _, r := range byName {
+		rows = append(rows, *r)
+	}
+	sort.Slice(rows, func(i, j int) bool { return rows[i].Name < rows[j].Name })
+	return rows
+}
+
+// String says, for people, how many processes hold what.
+func (h holders) String() string {
+	if h.Declaring == 0 {
+		return "none declares it"
+	}
+	var parts []string
+	for _, p := range []struct {
+		n    int
+		what string
+	}{{h.Applied, "applied"}, {h.Rejected, "rejected"}, {h.Behind, "behind"}, {h.Default, "at default"}, {h.Static, "static"}} {
+		if p.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.what))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// holding says which values the processes hold, the most held first:
+// "50 ×2, 10 ×1".
+func (h holders) holding() string {
+	values := make([]string, 0, len(h.Values))
+	for v := range h.Values {
+		values = append(values, v)
+	}
+	sort.Slice(values, func(i, j int) bool {
+		if h.Values[values[i]] != h.Values[values[j]] {
+			return h.Values[values[i]] > h.Values[values[j]]
+		}
+		return values[i] < values[j]
+	})
+	parts := make([]string, 0, len(values))
+	for _, v := range values {
+		parts = append(parts, fmt.Sprintf("%s ×%d", clip(v), h.Values[v]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func addDistinct(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+// clip shortens a long value for the table (JSON output has it whole) and
+// shows control, invisible and bidi characters escaped.
+func clip(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsGraphic(r) && !unicode.Is(unicode.Cf, r) {
+			b.WriteRune(r)
+		} else {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		}
+	}
+	out := b.String()
+	if runes := []rune(out); len(runes) > 40 {
+		out = string(runes[:37]) + "..."
+	}
+	return out
+}
+
+// count says "1 process", "2 processes".
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

@@ -1,0 +1,174 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"text/tabwriter"
+	"time"
+
+	"github.com/flagz-go/flagz/watcher/presence"
+	"github.com/spf13/pflag"
+)
+
+// statusOutput is status's JSON output.
+type statusOutput struct {
+	Revision    int64           `json:"revision"`     // etcd's revision when read
+	LatestWrite int64           `json:"latest_write"` // the largest mod revision among the flag keys
+	Converged   bool            `json:"converged"`    // none behind, none rejecting, one checksum per flag set
+	Processes   []statusProcess `json:"processes"`
+	Checksums   []checksumGroup `json:"checksums"`
+}
+
+// statusProcess is one live process as status shows it.
+type statusProcess struct {
+	ID         string               `json:"id"`
+	Host       string               `json:"host"`
+	PID        int                  `json:"pid"`
+	Version    string               `json:"version"`
+	FlagSet    string               `json:"flag_set"`
+	State      string               `json:"state"`
+	Revision   int64                `json:"revision"`
+	Checksum   string               `json:"checksum"`
+	Started    time.Time            `json:"started"`
+	Updated    time.Time            `json:"updated"`
+	Behind     bool                 `json:"behind"` // has not reported latest_write yet
+	Rejections []presence.Rejection `json:"rejections,omitempty"`
+}
+
+// checksumGroup is the processes of one flag set sharing one dynamic
+// checksum: the same dynamic values.
+type checksumGroup struct {
+	FlagSet   string   `json:"flag_set"`
+	Checksum  string   `json:"checksum"`
+	Processes []string `json:"processes"`
+}
+
+func statusCommand() *command {
+	return &command{
+		name:    "status",
+		summary: "the live processes: revision, checksum, who agrees, who is behind or rejecting",
+		details: `
+One line per live process (from its presence record): state, the etcd
+revision it has applied, its dynamic checksum, build version, when it last
+reported. Then the checksums per flag set (processes that agree hold the
+same dynamic values), the processes behind (they have not reported the
+largest mod revision among the flag keys; a delete leaves no key, so
+status cannot see one: set and del --wait can), and the current
+rejections with the revision and time of each.
+
+A process killed without stopping disappears when its presence lease
+expires (a few seconds). Exit code 0 whatever the fleet's state, unless
+etcd fails; JSON output has "converged".`,
+		setup: func(fs *pflag.FlagSet) func(context.Context, *session, []string) error {
+			return runStatus
+		},
+	}
+}
+
+func runStatus(ctx context.Context, s *session, args []string) error {
+	if len(args) != 0 {
+		return usagef("status takes no arguments, got %d", len(args))
+	}
+	keys, err := s.readKeys(ctx)
+	if err != nil {
+		return err
+	}
+	f, err := s.readFleet(ctx)
+	if err != nil {
+		return err
+	}
+	out := fleetStatus(f, keys)
+	if s.json() {
+		return s.printJSON(out)
+	}
+	printStatus(s, out)
+	return nil
+}
+
+// fleetStatus computes status from the presence records and the keys.
+func fleetStatus(f fleet, keys flagKeys) statusOutput {
+	out := statusOutput{Revision: max(f.revision, keys.revision), LatestWrite: keys.latest, Converged: true}
+	groups := map[[2]string]*checksumGroup{}
+	for _, r := range f.records {
+		p := statusProcess{ID: r.ID, Host: r.Host, PID: r.PID, Version: r.Version, FlagSet: r.FlagSet,
+			State: r.State, Revision: r.Revision, Checksum: r.Checksum, Started: r.Started, Updated: r.Updated,
+			Behind: r.Revision < keys.latest, Rejections: r.Rejections}
+		out.Processes = append(out.Processes, p)
+		out.Converged = out.Converged && !p.Behind && len(p.Rejections) == 0
+		k := [2]string{r.FlagSet, r.Checksum}
+		g, ok := groups[k]
+		if !ok {
+			g = &checksumGroup{FlagSet: r.FlagSet, Checksum: r.Checksum}
+			groups[k] = g
+		}
+		g.Processes = append(g.Processes, r.ID)
+	}
+	sets := map[string]int{}
+	for _, g := range groups {
+		out.Checksums = append(out.Checksums, *g)
+		sets[g.FlagSet]++
+	}
+	for _, n := range sets {
+		out.Converged = out.Converged && n == 1
+	}
+	sort.Slice(out.Checksums, func(i, j int) bool {
+		a, b := out.Checksums[i], out.Checksums[j]
+		if a.FlagSet != b.FlagSet {
+			return a.FlagSet < b.FlagSet
+		}
+		if len(a.Processes) != len(b.Processes) {
+			return len(a.Processes) > len(b.Processes)
+		}
+		return a.Checksum < b.Checksum
+	})
+	return out
+}
+
+func printStatus(s *session, out statusOutput) {
+	latest := "no flag key in etcd"
+	if out.LatestWrite > 0 {
+		latest = fmt.Sprintf("newest flag key written at revision %d", out.LatestWrite)
+	}
+	s.printf("%s; etcd at revision %d; %s",
+		count(len(out.Processes), "live process", "live processes"), out.Revision, latest)
+	if len(out.Processes) == 0 {
+		return
+	}
+	tw := tabwriter.NewWriter(s.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "PROCESS\tSTATE\tREVISION\tCHECKSUM\tVERSION\tREPORTED")
+	for _, p := range out.Processes {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s ago\n", p.ID, p.State, p.Revision, p.Checksum, orDash(p.Version),
+			time.Since(p.Updated).Round(100*time.Millisecond))
+	}
+	_ = tw.Flush()
+	s.printf("")
+	for _, g := range out.Checksums {
+		agree := fmt.Sprintf("%d processes agree", len(g.Processes))
+		if len(g.Processes) == 1 {
+			agree = "1 process: " + g.Processes[0]
+		}
+		s.printf("checksum %s  flag set %q: %s", g.Checksum, g.FlagSet, agree)
+	}
+	var behind, rejecting int
+	for _, p := range out.Processes {
+		if p.Behind {
+			behind++
+			s.printf("behind: %s at revision %d < %d, last reported%s", p.ID, p.Revision, out.LatestWrite, since(p.Updated))
+		}
+		for _, rj := range p.Rejections {
+			rejecting++
+			what := rj.Flag
+			if rj.Value != "" {
+				what += "=" + clip(rj.Value)
+			}
+			s.printf("rejecting: %s refuses %s (revision %d) since %s%s: %s",
+				p.ID, what, rj.Revision, rj.At.Local().Format(time.TimeOnly), since(rj.At), rj.Reason)
+		}
+	}
+	if out.Converged {
+		s.printf("converged: every process has every flag key in etcd, no rejection, one checksum per flag set")
+	} else if behind == 0 && rejecting == 0 {
+		s.printf("not converged: processes of one flag set disagree on their checksum")
+	}
+}

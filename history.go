@@ -1,0 +1,175 @@
+package flagz
+
+import (
+	"time"
+	"unicode/utf8"
+)
+
+// The bounds of what the engine remembers, so a flapping source or a
+// ConfigMap full of unknown names costs a fixed amount of memory.
+const (
+	// FlagHistoryLen is how many changes, rejections and restart-required
+	// offers FlagState.History keeps per flag.
+	FlagHistoryLen = 8
+	// StateHistoryLen is how many states SourceStatus.History keeps.
+	StateHistoryLen = 16
+	// IgnoredNamesLen is how many distinct unknown names
+	// SourceStatus.IgnoredNames keeps per source.
+	IgnoredNamesLen = 100
+	// ignoredNameMax is the longest unknown name kept, in bytes; a longer
+	// one is cut (at a rune boundary) and ends in "…".
+	ignoredNameMax = 256
+)
+
+// HistoryEntry is one thing a source did to a flag: a change (Result
+// Applied), a refused value (Rejected) or a static flag's change that waits
+// for a restart (RestartRequired).
+type HistoryEntry struct {
+	Time     time.Time
+	Source   string
+	Revision int64
+	Result   Result
+	// Old and New are the values before and after an applied change; for
+	// a refused or pending value New is the value offered. Redacted for a
+	// sensitive flag.
+	Old, New string
+	Removed  bool   // the source dropped the name (the flag went back to its default)
+	Reason   string // why a value was refused or waits for a restart
+}
+
+// StateSpan is one state a source was in, from Since until Until (zero
+// while it still is).
+type StateSpan struct {
+	State        State
+	Since, Until time.Time
+	Err          string // why, for DEGRADED and CONNECTING, if the source said
+}
+
+// IgnoredName is a name a source held that no flag is declared with.
+type IgnoredName struct {
+	Name     string
+	Time     time.Time // the last time the source offered it
+	Revision int64
+}
+
+// SnapshotOrigin says that a source's values come from its last-known-good
+// snapshot file because its origin has not answered yet.
+type SnapshotOrigin struct {
+	Path     string
+	Written  time.Time // the file's modification time
+	Revision int64     // the origin's revision the file was saved at
+}
+
+// Holding is what one source holds for a flag.
+type Holding struct {
+	Source   string
+	Value    string // Redacted for a sensitive flag
+	Revision int64  // the revision of the source's last batch that set it
+	// Matches is true when the text the source holds is the one the flag
+	// runs with.
+	Matches bool
+	// Snapshot is set while the source serves the value from its snapshot
+	// file (its origin has not answered).
+	Snapshot *SnapshotOrigin
+}
+
+// appendBounded returns a new slice holding s then v, keeping the last n
+// elements. s is never modified, so readers may keep it.
+func appendBounded[T any](s []T, v T, n int) []T {
+	if len(s) >= n {
+		s = s[len(s)-n+1:]
+	}
+	out := make([]T, 0, len(s)+1)
+	return append(append(out, s...), v)
+}
+
+// remember adds an entry to the flag's history. The caller holds en.mu and
+// en.commit.
+func (en *entry) remember(h HistoryEntry) {
+	en.updateRecord(func(r *flagRecord) {
+		r.history = appendBounded(r.history, h, FlagHistoryLen)
+	})
+}
+
+// stateChanged closes the current span of the source's state history and
+// opens one for state. The caller holds s.stMu.
+func (s *Source) stateChanged(state State, now time.Time, err string) {
+	if n := len(s.states); n > 0 && s.states[n-1].Until.IsZero() {
+		s.states = append(s.states[:n-1:n-1], s.states[n-1])
+		s.states[n-1].Until = now
+	}
+	s.states = appendBounded(s.states, StateSpan{State: state, Since: now, Err: err}, StateHistoryLen)
+}
+
+// stateErr records a new reason for the current state. The caller holds
+// s.stMu.
+func (s *Source) stateErr(err string) {
+	n := len(s.states)
+	if n == 0 || s.states[n-1].Err == err {
+		return
+	}
+	states := append([]StateSpan(nil), s.states...)
+	states[n-1].Err = err
+	s.states = states
+}
+
+// ignored records names no flag is declared with, the most recent first,
+// each once. The caller holds s.stMu.
+func (s *Source) ignored(names []string, rev int64, now time.Time) {
+	if len(names) == 0 {
+		return
+	}
+	if len(names) > IgnoredNamesLen {
+		names = names[len(names)-IgnoredNamesLen:]
+	}
+	fresh := make(map[string]bool, len(names))
+	out := make([]IgnoredName, 0, IgnoredNamesLen)
+	for i := len(names) - 1; i >= 0; i-- {
+		name := cutName(names[i])
+		if !fresh[name] {
+			fresh[name] = true
+			out = append(out, IgnoredName{Name: name, Time: now, Revision: rev})
+		}
+	}
+	for _, old := range s.ignoredNames {
+		if len(out) == IgnoredNamesLen {
+			break
+		}
+		if !fresh[old.Name] {
+			out = append(out, old)
+		}
+	}
+	s.ignoredNames = out
+}
+
+// cutName bounds an unknown name kept for the debug page.
+func cutName(name string) string {
+	if len(name) <= ignoredNameMax {
+		return name
+	}
+	cut := ignoredNameMax
+	for cut > 0 && !utf8.RuneStart(name[cut]) {
+		cut--
+	}
+	return name[:cut] + "…"
+}
+
+// setSnapshot records (o != nil) that the source serves the values of its
+// snapshot file, or (nil) that its origin answered.
+func (s *Source) setSnapshot(o *SnapshotOrigin) {
+	s.snapshot.Store(o)
+}
+
+// holding returns what the source holds for the flag called name, and the
+// text unredacted, if it holds it.
+func (s *Source) holding(name string, sensitive bool) (h Holding, text string, ok bool) {
+	s.heldMu.RLock()
+	text, ok = s.held[name]
+	rev := s.heldRev[name]
+	s.heldMu.RUnlock()
+	if !ok {
+		return Holding{}, "", false
+	}
+	snap := s.snapshot.Load()
+	return Holding{Source: s.name, Value: redact(text, sensitive), Revision: rev, Snapshot: snap}, text, true
+}

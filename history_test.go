@@ -1,0 +1,231 @@
+package flagz
+
+import (
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Each flag keeps its last FlagHistoryLen changes and rejections, oldest
+// first, and a sensitive flag's history holds no value.
+func TestFlagHistoryIsBounded(t *testing.T) {
+	f := newEngineFixture(t)
+	f.src.Load(1, map[string]string{"rate": "2"})
+	for i := 3; i < 3+2*FlagHistoryLen; i++ {
+		f.src.Update(int64(i), map[string]string{"rate": fmt.Sprint(i)})
+	}
+	f.src.Update(100, map[string]string{"rate": "999"}) // refused: above 100
+	st, _ := f.e.Flag("rate")
+	h := st.History
+	if len(h) != FlagHistoryLen {
+		t.Fatalf("history has %d entries, want %d: %+v", len(h), FlagHistoryLen, h)
+	}
+	last := h[len(h)-1]
+	if last.Result != Rejected || last.New != "999" || last.Revision != 100 || last.Reason == "" {
+		t.Errorf("last entry %+v, want the rejection of 999", last)
+	}
+	prev := h[len(h)-2]
+	if prev.Result != Applied || prev.New != fmt.Sprint(2+2*FlagHistoryLen) || prev.Old != fmt.Sprint(1+2*FlagHistoryLen) {
+		t.Errorf("entry before it %+v", prev)
+	}
+	for i := 1; i < len(h); i++ {
+		if h[i].Time.Before(h[i-1].Time) {
+			t.Errorf("history out of order at %d: %+v", i, h)
+		}
+	}
+}
+
+func TestSensitiveHistoryHoldsNoValue(t *testing.T) {
+	fs := newFlagSet(t)
+	DynString(fs, "token", "t0", "").WithSensitive().WithValidator(func(s string) error {
+		if strings.HasPrefix(s, "bad") {
+			return fmt.Errorf("no")
+		}
+		return nil
+	})
+	src := EngineFor(fs).Source("s", WithLogger(slog.New(slog.DiscardHandler)))
+	src.Load(1, map[string]string{"token": "s3cr3t-one"})
+	src.Update(2, map[string]string{"token": "bad-s3cr3t"})
+	st, _ := EngineFor(fs).Flag("token")
+	if len(st.History) != 2 {
+		t.Fatalf("history %+v", st.History)
+	}
+	if text := fmt.Sprintf("%+v %+v", st.History, st.HeldBy); strings.Contains(text, "s3cr3t") {
+		t.Errorf("a sensitive value in the history or holdings: %s", text)
+	}
+}
+
+// A static flag's change after start-up is pending for its source, not a
+// rejection: a refused value from another source leaves it, and the most
+// recent pending value is the one that wins at the next start.
+func TestPendingRestartIsKeptPerSource(t *testing.T) {
+	f := newEngineFixture(t)
+	other := f.e.Source("other", WithLogger(slog.New(slog.DiscardHandler)))
+	f.src.Load(1, map[string]string{"listen": ":9090"})
+	other.Load(1, map[string]string{})
+	f.src.Update(2, map[string]string{"listen": ":9999"})
+	other.Update(5, map[string]string{"listen": ":7777", "rate": "not-a-number"})
+	st, _ := f.e.Flag("listen")
+	if len(st.Pending) != 2 {
+		t.Fatalf("pending %+v, want one per source", st.Pending)
+	}
+	byName := map[string]Pending{}
+	for _, p := range st.Pending {
+		byName[p.Source] = p
+	}
+	if p := byName["test"]; p.Value != ":9999" || p.Revision != 2 || p.WinsAtRestart {
+		t.Errorf("test's pending %+v", p)
+	}
+	if p := byName["other"]; p.Value != ":7777" || !p.WinsAtRestart {
+		t.Errorf("other's pending %+v, want it to win (most recent)", p)
+	}
+	if st.LastRejection != nil {
+		t.Errorf("a pending restart shows as a rejection: %+v", st.LastRejection)
+	}
+	// The source going back to the running value clears its pending entry.
+	f.src.Update(3, map[string]string{"listen": ":9090"})
+	st, _ = f.e.Flag("listen")
+	if len(st.Pending) != 1 || st.Pending[0].Source != "other" {
+		t.Errorf("pending after test went back: %+v", st.Pending)
+	}
+}
+
+func TestPendingCommandLineWinsAtRestart(t *testing.T) {
+	pending := []Pending{{Source: "a", Time: time.Unix(1, 0), CommandLine: true}}
+	markWinner(pending, true)
+	if pending[0].WinsAtRestart {
+		t.Error("a source's value marked as winning over the command line")
+	}
+}
+
+// HeldBy lists what each source holds, and says whether it is the value
+// the flag runs with.
+func TestHeldByShowsEverySource(t *testing.T) {
+	f := newEngineFixture(t)
+	setter := f.e.Source("debug", WithLogger(slog.New(slog.DiscardHandler)))
+	f.src.Load(4, map[string]string{"mode": "fast"})
+	setter.Update(0, map[string]string{"mode": "manual"})
+	st, _ := f.e.Flag("mode")
+	if len(st.HeldBy) != 2 {
+		t.Fatalf("held by %+v", st.HeldBy)
+	}
+	if h := st.HeldBy[0]; h.Source != "debug" || h.Value != "manual" || !h.Matches {
+		t.Errorf("setter's holding %+v", h)
+	}
+	if h := st.HeldBy[1]; h.Source != "test" || h.Value != "fast" || h.Revision != 4 || h.Matches {
+		t.Errorf("test's holding %+v", h)
+	}
+	if st, _ := f.e.Flag("rate"); st.HeldBy != nil {
+		t.Errorf("a flag no source holds: %+v", st.HeldBy)
+	}
+	// Flags keeps every flag's holdings apart.
+	f.src.Update(5, map[string]string{"rate": "9"})
+	for _, st := range f.e.Flags() {
+		if st.Name == "mode" && (len(st.HeldBy) != 2 || st.HeldBy[1].Value != "fast") {
+			t.Errorf("mode held by %+v after Flags", st.HeldBy)
+		}
+	}
+}
+
+// A source keeps its last states as spans, so a flapping source is seen.
+func TestSourceStateHistory(t *testing.T) {
+	f := newEngineFixture(t)
+	for i := range StateHistoryLen {
+		f.src.SetState(StateServing, nil)
+		f.src.SetState(StateDegraded, fmt.Errorf("outage %d", i))
+	}
+	f.src.SetState(StateDegraded, fmt.Errorf("still out"))
+	h := f.src.Status().History
+	if len(h) != StateHistoryLen {
+		t.Fatalf("%d spans, want %d", len(h), StateHistoryLen)
+	}
+	cur := h[len(h)-1]
+	if cur.State != StateDegraded || !cur.Until.IsZero() || cur.Err != "still out" {
+		t.Errorf("current span %+v", cur)
+	}
+	prev := h[len(h)-2]
+	if prev.State != StateServing || prev.Until.IsZero() || prev.Until != cur.Since {
+		t.Errorf("span before it %+v (current since %v)", prev, cur.Since)
+	}
+}
+
+// Unknown names are listed per source, most recent first, each once, at
+// most IgnoredNamesLen, each with its revision.
+func TestIgnoredNamesAreListed(t *testing.T) {
+	f := newEngineFixture(t)
+	f.src.Load(1, map[string]string{"nosuchflag": "1", "rate": "5"})
+	batch := map[string]string{}
+	for i := range IgnoredNamesLen + 20 {
+		batch[fmt.Sprintf("unknown_%03d", i)] = "x"
+	}
+	f.src.Update(2, batch)
+	f.src.Update(3, map[string]string{"nosuchflag": "2", strings.Repeat("n", 1000): "x"})
+	st := f.src.Status()
+	names := st.IgnoredNames
+	if len(names) != IgnoredNamesLen {
+		t.Fatalf("%d ignored names, want %d", len(names), IgnoredNamesLen)
+	}
+	if names[0].Revision != 3 || names[1].Revision != 3 {
+		t.Errorf("most recent first: %+v", names[:2])
+	}
+	seen := map[string]bool{}
+	for _, n := range names {
+		if seen[n.Name] {
+			t.Errorf("%q listed twice", n.Name)
+		}
+		seen[n.Name] = true
+		if len(n.Name) > ignoredNameMax+len("…") {
+			t.Errorf("a name of %d bytes kept", len(n.Name))
+		}
+	}
+	if !seen["nosuchflag"] {
+		t.Error("nosuchflag is not listed")
+	}
+	if st.Ignored != uint64(2+IgnoredNamesLen+20+1) {
+		t.Errorf("ignored count %d", st.Ignored)
+	}
+}
+
+// While a runtime serves its snapshot file (origin down), its status says
+// so, and the flags it holds point at the file; once the origin answers,
+// the mark goes.
+func TestSnapshotOriginIsShown(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "flags.snapshot")
+	cfg := SourceConfig{Name: "mem", SnapshotFile: path, Logger: slog.New(slog.DiscardHandler)}
+	fs := newFlagSet(t)
+	DynString(fs, "greeting", "hi", "")
+	o := &memOrigin{values: map[string]string{"greeting": "hello"}}
+	if _, err := NewRuntime(fs, o, cfg).Initialize(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if st := EngineFor(fs).Sources()[0]; st.Snapshot != nil {
+		t.Errorf("a source its origin answered is marked as served from the file: %+v", st.Snapshot)
+	}
+
+	fs2 := newFlagSet(t)
+	DynString(fs2, "greeting", "hi", "")
+	o.down = true
+	r := NewRuntime(fs2, o, cfg)
+	if _, err := r.Initialize(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := EngineFor(fs2).Flag("greeting")
+	if len(st.HeldBy) != 1 || st.HeldBy[0].Snapshot == nil || st.HeldBy[0].Snapshot.Path != path || st.HeldBy[0].Snapshot.Written.IsZero() {
+		t.Fatalf("held by %+v, want the snapshot file", st.HeldBy)
+	}
+	if s := r.Status(); s.Snapshot == nil || s.Snapshot.Path != path {
+		t.Errorf("source status %+v", s.Snapshot)
+	}
+	o.mu.Lock()
+	o.down = false
+	o.mu.Unlock()
+	if _, err := r.Initialize(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if s := r.Status(); s.Snapshot != nil {
+		t.Errorf("still marked as served from the file after the origin answered: %+v", s.Snapshot)
+	}
+}
