@@ -48,7 +48,7 @@ func serve(role string, in io.Reader, out io.Writer) error {
 	var endpoint string
 	switch {
 	case role == "etcd":
-		srv, err := etcdtest.New()
+		srv, err := newMember()
 		if err != nil {
 			return err
 		}
@@ -87,6 +87,23 @@ func serve(role string, in io.Reader, out io.Writer) error {
 	}
 	_, _ = io.Copy(io.Discard, in)
 	return nil
+}
+
+// newMember starts the embedded member, on new ports if another process
+// took one of those etcdtest picked before the member listened on it (a
+// shared machine; etcdtest.Start retries the same way, New does not).
+func newMember() (*etcdtest.Server, error) {
+	var err error
+	for range 5 {
+		var srv *etcdtest.Server
+		if srv, err = etcdtest.New(); err == nil {
+			return srv, nil
+		}
+		if !strings.Contains(err.Error(), "address already in use") {
+			return nil, err
+		}
+	}
+	return nil, err
 }
 
 // startProxy starts etcd's gRPC proxy (the KV, watch and lease services
