@@ -32,7 +32,12 @@ func (o *etcdOrigin) Follow(ctx context.Context, from int64, sink flagz.Sink) er
 	}
 	defer o.closeWatch(cancel, wch)
 
-	health := &healthCheck{o: o, wctx: wctx, delivered: from, sink: sink}
+	health := &healthCheck{o: o, wctx: wctx, delivered: from, sink: sink, keys: -1}
+	o.listedMu.Lock()
+	if o.listedRev == from {
+		health.keys = o.listedN
+	}
+	o.listedMu.Unlock()
 	probe := time.NewTicker(o.opts.probeInterval)
 	defer probe.Stop()
 	for {
@@ -63,6 +68,7 @@ func (o *etcdOrigin) Follow(ctx context.Context, from int64, sink flagz.Sink) er
 			default:
 				for _, ev := range resp.Events {
 					health.delivered = max(health.delivered, ev.Kv.ModRevision)
+					health.counted(ev)
 				}
 				o.reportAll(sink, resp.Events)
 				o.presence.advance(health.delivered) // one presence write per watch response
@@ -72,7 +78,9 @@ func (o *etcdOrigin) Follow(ctx context.Context, from int64, sink flagz.Sink) er
 				return err
 			}
 		case <-health.answerDue:
-			return health.timedOut()
+			if err := health.unanswered(); err != nil {
+				return err
+			}
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz"
+	"go.etcd.io/etcd/api/v3/mvccpb"
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"google.golang.org/grpc/metadata"
 )
@@ -61,6 +62,7 @@ type healthCheck struct {
 	wctx      context.Context // the watch's context: RequestProgress finds its stream by it
 	sink      flagz.Sink
 	delivered int64 // the revision the watch has delivered up to (events, progress, the listing)
+	keys      int64 // keys under the prefix at delivered, -1 if unknown
 
 	// answerDue fires when a progress request has been awaited for the
 	// request timeout; nil while no answer is awaited.
@@ -99,6 +101,54 @@ func (h *healthCheck) answered() { h.answerDue = nil }
 // timedOut is the error of a progress request left unanswered.
 func (h *healthCheck) timedOut() error {
 	return fmt.Errorf("%w within %v", errNoAnswer, h.o.opts.requestTimeout)
+}
+
+// counted keeps keys in step with an event the watch delivered.
+func (h *healthCheck) counted(ev *clientv3.Event) {
+	switch {
+	case h.keys < 0:
+	case ev.Type == mvccpb.DELETE:
+		h.keys--
+	case ev.Kv.Version == 1: // a put that created the key
+		h.keys++
+	}
+}
+
+// unanswered judges a progress request left unanswered for the request
+// timeout. etcd's gRPC proxy never answers one (its watchProxyStream
+// drops the request), so before giving the watch up it asks etcd, in one
+// linearizable read at one revision R, whether anything under the prefix
+// changed after delivered: how many keys there are, and how many were
+// written after delivered. If none was written and the count is the one
+// the watch knows, the prefix at R is what the watch delivered (a put
+// leaves a key written after delivered, a delete changes the count, a put
+// then delete of a new key leaves nothing to miss): the source is current
+// at R and the watch is kept. Otherwise the watch missed something and is
+// abandoned.
+func (h *healthCheck) unanswered() error {
+	if h.keys < 0 {
+		return h.timedOut()
+	}
+	o := h.o
+	ctx, cancel := context.WithTimeout(h.wctx, o.opts.requestTimeout)
+	defer cancel()
+	resp, err := o.client.Txn(ctx).Then(
+		clientv3.OpGet(o.keyPrefix, clientv3.WithPrefix(), clientv3.WithCountOnly()),
+		// Not count-only: etcd filters by revision after counting.
+		clientv3.OpGet(o.keyPrefix, clientv3.WithPrefix(), clientv3.WithKeysOnly(), clientv3.WithMinModRev(h.delivered+1)),
+	).Commit()
+	if err != nil {
+		return fmt.Errorf("%w within %v: %w", errUnreachable, o.opts.requestTimeout, err)
+	}
+	total := resp.Responses[0].GetResponseRange().Count
+	written := len(resp.Responses[1].GetResponseRange().Kvs)
+	if total != h.keys || written != 0 {
+		return h.timedOut()
+	}
+	h.answerDue = nil
+	h.delivered = max(h.delivered, resp.Header.Revision)
+	h.sink.Current(h.delivered)
+	return nil
 }
 
 // storeRevision returns etcd's current revision, read linearizably: a

@@ -13,6 +13,7 @@ import (
 func (o *etcdOrigin) List(ctx context.Context) (flagz.Snapshot, error) {
 	ctx = clientv3.WithRequireLeader(ctx)
 	s := flagz.Snapshot{Values: map[string]string{}, Versions: map[string]int64{}}
+	var keys int64
 	key, end := o.keyPrefix, clientv3.GetPrefixRangeEnd(o.keyPrefix)
 	for {
 		opts := []clientv3.OpOption{
@@ -32,6 +33,7 @@ func (o *etcdOrigin) List(ctx context.Context) (flagz.Snapshot, error) {
 		if s.Revision == 0 {
 			s.Revision = resp.Header.Revision
 		}
+		keys += int64(len(resp.Kvs))
 		for _, kv := range resp.Kvs {
 			if name, ok := o.flagName(kv.Key); ok {
 				s.Values[name] = string(kv.Value)
@@ -39,6 +41,9 @@ func (o *etcdOrigin) List(ctx context.Context) (flagz.Snapshot, error) {
 			}
 		}
 		if !resp.More || len(resp.Kvs) == 0 {
+			o.listedMu.Lock()
+			o.listedRev, o.listedN = s.Revision, keys
+			o.listedMu.Unlock()
 			return s, nil
 		}
 		key = string(append(resp.Kvs[len(resp.Kvs)-1].Key, 0))

@@ -35,6 +35,13 @@ type etcdOrigin struct {
 	opts      options
 	log       *slog.Logger
 	presence  *presenceState // nil without WithPresence
+
+	// listed is what the last List found: its revision and how many keys
+	// (flags or not) were under the prefix then. The health check counts
+	// from it when a progress request goes unanswered (a gRPC proxy).
+	listedMu  sync.Mutex
+	listedRev int64
+	listedN   int64
 }
 
 // New returns a watcher that sets the flags of fs from the keys
