@@ -66,19 +66,36 @@ func New() (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("etcdtest: %w", err)
 	}
-	clientPort, err := freePort()
-	if err != nil {
-		return nil, err
-	}
-	peerPort, err := freePort()
-	if err != nil {
-		return nil, err
-	}
-	s := newMember(nil, "m0", dir, clientPort, peerPort)
-	s.cluster = s.name + "=" + s.peer.String()
-	if err := s.launch(); err != nil {
-		os.RemoveAll(dir)
-		return nil, fmt.Errorf("etcdtest: %w", err)
+	var s *Server
+	for attempt := 1; ; attempt++ {
+		clientPort, err := freePort()
+		if err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+		peerPort, err := freePort()
+		if err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+		s = newMember(nil, "m0", dir, clientPort, peerPort)
+		s.cluster = s.name + "=" + s.peer.String()
+		err = s.launch()
+		if err == nil {
+			break
+		}
+		// As in Start: a port taken meanwhile by another process. The
+		// next attempt starts from an empty data directory again.
+		if !portTaken(err) || attempt == launchAttempts {
+			os.RemoveAll(dir)
+			return nil, fmt.Errorf("etcdtest: %w", err)
+		}
+		if err := os.RemoveAll(dir); err != nil {
+			return nil, fmt.Errorf("etcdtest: %w", err)
+		}
+		if err := os.Mkdir(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("etcdtest: %w", err)
+		}
 	}
 	if err := s.awaitReady(); err != nil {
 		os.RemoveAll(dir)
