@@ -90,7 +90,7 @@ func runCommand() string {
 func flagzInstall() string {
 	for _, dir := range []string{filepath.Join("cmd", "flagz"), filepath.Join("..", "cmd", "flagz")} {
 		if _, err := os.Stat(filepath.Join(dir, "main.go")); err == nil {
-			return "go -C " + dir + " install .   (or go install github.com/flagz-go/flagz/cmd/flagz@latest)"
+			return "go -C " + dir + " install .   (from a tagged release: go install github.com/flagz-go/flagz/cmd/flagz@latest)"
 		}
 	}
 	return "go install github.com/flagz-go/flagz/cmd/flagz@latest"
