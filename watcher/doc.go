@@ -74,9 +74,14 @@
 // (host, pid, start time, build version, flag set), the schema of its flags
 // with the constraints of the validators flagz ships (flagz.SchemaOf), the
 // etcd revision it has applied, its dynamic checksum, its state and the
-// values it refuses now. The record lives at presence.Key(prefix, id),
-// under "<prefix>@presence/", outside the flag key space: the watcher never
-// takes it for a flag. It is written from a goroutine of its own, at most
+// values it refuses now. The record is two keys under the lease, outside
+// the flag key space (the watcher never takes them for flags): the status
+// at presence.Key(prefix, id), under "<prefix>@presence/" (state, revision,
+// checksum, dynamic values, refusals), and the info at
+// presence.InfoKey(prefix, id), under "<prefix>@presence-info/" (identity,
+// schema, static values), written with the first status and again only
+// when it changes; presence.List joins them. The status is written from a
+// goroutine of its own, at most
 // once per watch response (the puts of one transaction are one batch, also
 // for the engine) and on each change of state, and after every batch even
 // when no flag changed (a refused value, an unknown name), so that a tool

@@ -80,10 +80,13 @@ func newPresenceState[F flagz.FlagSet](fs F, w *Watcher, o *etcdOrigin) *presenc
 		status:     w.Status,
 		lastReport: w.LastReport,
 		rejections: map[string]presence.Rejection{},
+		// Constraints are outside the fingerprint: compared once per TTL.
+		infoRecheck: po.ttl,
 	}
 	ps.writer = &presenceWriter{
 		client:  client,
 		key:     presence.Key(o.prefix, id),
+		infoKey: presence.InfoKey(o.prefix, id),
 		ttl:     po.ttlSeconds(),
 		timeout: o.opts.requestTimeout,
 		min:     o.opts.source.MinBackoff,
@@ -92,6 +95,7 @@ func newPresenceState[F flagz.FlagSet](fs F, w *Watcher, o *etcdOrigin) *presenc
 		max:   max(o.opts.source.MinBackoff, min(o.opts.source.MaxBackoff, po.ttl)),
 		log:   o.log,
 		build: ps.encode,
+		info:  ps.info,
 		poke:  make(chan struct{}, 1),
 	}
 	return ps

@@ -1,9 +1,7 @@
 package watcher
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -40,10 +38,18 @@ type presenceState struct {
 	refused     []presence.Rejection          // the last refusals, ended or not (Record.Refused)
 	lastApplied *flagz.Outcome                // the first outcome of the last report applied
 
-	// Used by the writer's goroutine only: the schema last published and
-	// its JSON, marshalled again only when it changes.
-	schema     []flagz.FlagSchema
-	schemaJSON []byte
+	// Used by the writer's goroutine only: the info last built (its
+	// schema, static values, JSON and version), built again only when the
+	// fingerprint of the flags changes or infoRecheck has passed, and
+	// written only when it differs.
+	infoRecheck  time.Duration
+	fingerprint  fingerprint
+	infoChecked  time.Time
+	schema       []flagz.FlagSchema
+	static       map[string]string
+	infoJSON     []byte
+	infoVersion  uint64
+	dynamicCount int // values in the last status: the next one's size
 
 	unsubscribe func()
 }
@@ -159,35 +165,91 @@ func (ps *presenceState) stop() {
 	ps.writer.stop()
 }
 
-// encode builds the record as it is now.
+// encode builds the value of the status key as it is now, and refreshes
+// the info (refreshInfo) when what it holds may have changed.
 func (ps *presenceState) encode() ([]byte, error) {
-	rec := ps.base
-	rec.Revision = ps.rev.Load() // first: what follows is at least as new
-	rec.State = ps.status().State.String()
-	rec.Checksum = fmt.Sprintf("%016x", ps.engine.Checksum(flagz.KindDynamic))
-	rec.Rejections, rec.Refused = ps.currentRejections()
-	rec.Values = map[string]string{}
-	ps.engine.VisitFlags(func(st *flagz.FlagState) bool {
-		if !st.Sensitive {
-			rec.Values[st.Name] = st.Value
+	st := presence.Status{ID: ps.base.ID}
+	st.Revision = ps.rev.Load() // first: what follows is at least as new
+	st.State = ps.status().State.String()
+	st.Checksum = fmt.Sprintf("%016x", ps.engine.Checksum(flagz.KindDynamic))
+	st.Rejections, st.Refused = ps.currentRejections()
+	st.Values = make(map[string]string, ps.dynamicCount)
+	// One visit of the flags gives the dynamic values and a fingerprint of
+	// what the info holds but constraints: a flag added, a static value
+	// set. Constraints are compared at least once per infoRecheck.
+	fp := fingerprint(fnvOffset)
+	ps.engine.VisitFlags(func(f *flagz.FlagState) bool {
+		fp = fp.add(f.Name).add(f.Type).add(f.Usage).add(f.Default).flag(f.Dynamic).flag(f.Sensitive)
+		switch {
+		case !f.Dynamic:
+			fp = fp.add(f.Value)
+		case !f.Sensitive:
+			st.Values[f.Name] = f.Value
 		}
 		return true
 	})
-	rec.Updated = time.Now().UTC()
-	if schema := ps.engine.Schema(); ps.schemaJSON == nil || !slices.EqualFunc(schema, ps.schema, sameSchema) {
-		out, err := json.Marshal(schema)
-		if err != nil {
-			return nil, fmt.Errorf("presence record: %w", err)
+	ps.dynamicCount = len(st.Values)
+	st.Updated = time.Now().UTC()
+	if ps.infoJSON == nil || fp != ps.fingerprint || time.Since(ps.infoChecked) >= ps.infoRecheck {
+		if err := ps.refreshInfo(fp); err != nil {
+			return nil, err
 		}
-		ps.schema, ps.schemaJSON = schema, out
 	}
-	out, err := presence.Encode(rec) // Flags nil: "flags":null, replaced by the schema's JSON
+	return presence.EncodeStatus(st)
+}
+
+// refreshInfo builds the info again, and gives it a new version if it
+// differs from the one published: the writer then writes it with the next
+// status.
+func (ps *presenceState) refreshInfo(fp fingerprint) error {
+	schema := ps.engine.Schema()
+	static := map[string]string{}
+	ps.engine.VisitFlags(func(f *flagz.FlagState) bool {
+		if !f.Dynamic && !f.Sensitive {
+			static[f.Name] = f.Value
+		}
+		return true
+	})
+	ps.fingerprint, ps.infoChecked = fp, time.Now()
+	if ps.infoJSON != nil && slices.EqualFunc(schema, ps.schema, sameSchema) && maps.Equal(static, ps.static) {
+		return nil
+	}
+	info, _ := ps.base.Split()
+	info.Flags = schema
+	if len(static) > 0 {
+		info.Values = static
+	}
+	out, err := presence.EncodeInfo(info)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	// Every quote inside a string value is escaped, so the first
-	// `"flags":null` is the record's own field.
-	return bytes.Replace(out, []byte(`"flags":null`), append([]byte(`"flags":`), ps.schemaJSON...), 1), nil
+	ps.schema, ps.static, ps.infoJSON = schema, static, out
+	ps.infoVersion++
+	return nil
+}
+
+// info returns the value of the info key as the last encode left it, and
+// its version, which changes whenever the value does.
+func (ps *presenceState) info() ([]byte, uint64) { return ps.infoJSON, ps.infoVersion }
+
+// fingerprint is an FNV-1a hash of what the info key says, but the
+// constraints.
+type fingerprint uint64
+
+const fnvOffset, fnvPrime = 14695981039346656037, 1099511628211
+
+func (h fingerprint) add(s string) fingerprint {
+	for i := 0; i < len(s); i++ {
+		h = (h ^ fingerprint(s[i])) * fnvPrime
+	}
+	return (h ^ 0xff) * fnvPrime // ends the field: "ab","c" is not "a","bc"
+}
+
+func (h fingerprint) flag(b bool) fingerprint {
+	if b {
+		return (h ^ 1) * fnvPrime
+	}
+	return (h ^ 2) * fnvPrime
 }
 
 // currentRejections returns the rejections of now, by flag name, and the

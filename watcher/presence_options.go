@@ -48,8 +48,13 @@ func (p *presenceOptions) ttlSeconds() int64 {
 // them; the flagz command reads them to check a value before writing it and
 // to wait until every process has applied it.
 //
-// The record is the key presence.Key(prefix, id), outside the flag key
-// space. It is written from a goroutine of its own, once per batch of
+// The record is two keys outside the flag key space, under the same lease:
+// the status, presence.Key(prefix, id) (state, revision applied, checksum,
+// the values of the dynamic flags, refusals), and the info,
+// presence.InfoKey(prefix, id) (identity, schema, static values), written
+// with the first status and again only when any of it changes, so that a
+// change costs a put of the status alone. The status is written from a
+// goroutine of its own, once per batch of
 // changes the watcher applies (a transaction's events, one watch
 // response) and whenever the watcher's state changes; a write that fails is
 // retried with backoff (at least once per TTL) and never delays the flags. Stop revokes the lease,

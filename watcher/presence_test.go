@@ -244,12 +244,14 @@ func TestPresenceRejections(t *testing.T) {
 	for _, value := range []string{"pk-Hv4Rp8Jc", "sk-Hv4Rp8Jc"} {
 		rev := put(t, cli, "token", value)
 		rec := awaitRecord(t, cli, "proc-1", "the token", atRevision(rev))
-		raw, err := cli.Get(ctxT(t), presence.Key(prefix, "proc-1"))
-		if err != nil || len(raw.Kvs) != 1 {
-			t.Fatalf("get the record: %v", err)
-		}
-		if strings.Contains(string(raw.Kvs[0].Value), "Hv4Rp8Jc") {
-			t.Errorf("the record holds a sensitive value: %s", raw.Kvs[0].Value)
+		for _, key := range []string{presence.Key(prefix, "proc-1"), presence.InfoKey(prefix, "proc-1")} {
+			raw, err := cli.Get(ctxT(t), key)
+			if err != nil || len(raw.Kvs) != 1 {
+				t.Fatalf("get %s: %v", key, err)
+			}
+			if strings.Contains(string(raw.Kvs[0].Value), "Hv4Rp8Jc") {
+				t.Errorf("%s holds a sensitive value: %s", key, raw.Kvs[0].Value)
+			}
 		}
 		rej, rejecting := rec.Rejection("token")
 		switch {

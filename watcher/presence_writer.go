@@ -13,19 +13,24 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
-// presenceWriter keeps one presence record in etcd under a lease. Whoever
+// presenceWriter keeps one presence record in etcd under a lease, in two
+// keys: the status (key), written on every change, and the info (infoKey),
+// written with the first status under a lease and again only when its
+// version changes. Whoever
 // changes what the record says calls changed, which never blocks: the
 // writer runs on a goroutine of its own and, latest wins, writes the record
 // as it is when it gets to it, so changes made while a write is on its way
 // cost one more write in all.
 type presenceWriter struct {
 	client   *clientv3.Client
-	key      string
+	key      string // the status key
+	infoKey  string
 	ttl      int64 // seconds
 	timeout  time.Duration
 	min, max time.Duration // retry backoff
 	log      *slog.Logger
-	build    func() ([]byte, error)
+	build    func() ([]byte, error)  // the status
+	info     func() ([]byte, uint64) // the info as the last build left it, and its version
 
 	poke chan struct{} // capacity 1: a pending write
 
@@ -92,6 +97,7 @@ type leaseState struct {
 	id        clientv3.LeaseID
 	keepAlive <-chan *clientv3.LeaseKeepAliveResponse
 	cancel    context.CancelFunc
+	info      uint64 // the version of the info written under the lease (0: none)
 }
 
 func (p *presenceWriter) run(ctx context.Context) {
@@ -140,12 +146,16 @@ func (p *presenceWriter) run(ctx context.Context) {
 	}
 }
 
-// write grants a lease if there is none, and puts the record under it.
+// write grants a lease if there is none, and puts the status under it,
+// with the info in the same transaction if the lease has not got this
+// version of it: a status is never without its info, and a change that
+// leaves the info as it was costs one small put.
 func (p *presenceWriter) write(ctx context.Context, l *leaseState) error {
 	value, err := p.build()
 	if err != nil {
 		return err
 	}
+	info, version := p.info()
 	if l.id == 0 {
 		if err := p.grant(ctx, l); err != nil {
 			return err
@@ -153,11 +163,19 @@ func (p *presenceWriter) write(ctx context.Context, l *leaseState) error {
 	}
 	rctx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()
-	_, err = p.client.Put(rctx, p.key, string(value), clientv3.WithLease(l.id))
+	if version == l.info {
+		_, err = p.client.Put(rctx, p.key, string(value), clientv3.WithLease(l.id))
+	} else {
+		_, err = p.client.Txn(rctx).Then(
+			clientv3.OpPut(p.infoKey, string(info), clientv3.WithLease(l.id)),
+			clientv3.OpPut(p.key, string(value), clientv3.WithLease(l.id)),
+		).Commit()
+	}
 	if errors.Is(err, rpctypes.ErrLeaseNotFound) {
 		p.drop(l) // expired while etcd was away: the next attempt grants a new one
 	}
 	if err == nil {
+		l.info = version
 		p.writes.Add(1)
 	}
 	return err
@@ -185,10 +203,10 @@ func (p *presenceWriter) drop(l *leaseState) {
 	if l.cancel != nil {
 		l.cancel()
 	}
-	l.id, l.keepAlive, l.cancel = 0, nil, nil
+	l.id, l.keepAlive, l.cancel, l.info = 0, nil, nil, 0
 }
 
-// release revokes the lease, deleting the record, within a short bound (a
+// release revokes the lease, deleting both keys, within a short bound (a
 // lease left behind expires after its TTL anyway), and closes the lessor.
 func (p *presenceWriter) release(l *leaseState) {
 	if l.id != 0 {

@@ -6,10 +6,14 @@
 // command list them to check a value before writing it and to wait until
 // every live process has applied a write.
 //
-// Records live outside the flag key space, at a location derived from the
-// flag prefix alone: for the flag prefix "/flagz/demo" (or "/flagz/demo/")
-// they are the keys under "/flagz/demo@presence/", which a watcher of
-// "/flagz/demo" never sees. A process's record disappears when its lease
-// ends: on a clean stop at once, after a crash when the lease's TTL runs
-// out.
+// Records live outside the flag key space, at locations derived from the
+// flag prefix alone. Each is two keys under one lease: for the flag prefix
+// "/flagz/demo" (or "/flagz/demo/"), the process's Status under
+// "/flagz/demo@presence/" (Prefix), written on every change, and its Info
+// under "/flagz/demo@presence-info/" (InfoPrefix), written with its first
+// status and again only when it changes; a watcher of "/flagz/demo" sees
+// neither. List joins them into Records. Watching Prefix sees every write
+// a change costs, each decoding (Decode) to a Record with the status's
+// fields. A process's keys disappear when its lease ends: on a clean stop
+// at once, after a crash when the lease's TTL runs out.
 package presence

@@ -8,8 +8,10 @@ import (
 	"github.com/flagz-go/flagz"
 )
 
-// Record is what one process publishes about itself. Its JSON form is
-// stable.
+// Record is what one process publishes about itself, as List returns it:
+// its Info and its Status joined (see Split and Join). Its JSON form is
+// stable; Encode writes it whole, as older versions wrote the status key,
+// and Decode reads any of the three forms.
 type Record struct {
 	// ID is unique per process and watcher: "host/pid/start-nanos".
 	ID      string    `json:"id"`

@@ -176,7 +176,7 @@ func (s *session) waitFor(parent context.Context, name string, rev int64, timeou
 		}
 		wctx, stop := context.WithCancel(clientv3.WithRequireLeader(ctx))
 		ch := s.client.Watch(wctx, prefix, clientv3.WithPrefix(), clientv3.WithRev(f.revision+1))
-		finished := s.follow(ch, w, prefix)
+		finished := s.follow(wctx, ch, w, prefix)
 		stop()
 		if finished {
 			return w.result(false), nil
@@ -192,7 +192,7 @@ func (s *session) waitFor(parent context.Context, name string, rev int64, timeou
 
 // follow applies the watch's events to w until every process reported the
 // revision (true) or the watch ended (false).
-func (s *session) follow(ch clientv3.WatchChan, w *waitState, prefix string) bool {
+func (s *session) follow(ctx context.Context, ch clientv3.WatchChan, w *waitState, prefix string) bool {
 	for resp := range ch {
 		if resp.Err() != nil {
 			return false
@@ -208,13 +208,38 @@ func (s *session) follow(ch clientv3.WatchChan, w *waitState, prefix string) boo
 				s.warnf("presence record %s: %v", ev.Kv.Key, err)
 				continue
 			}
-			w.observe(r)
+			w.observe(s.withInfo(ctx, w, r, ev.Kv.ModRevision))
 		}
 		if w.done() {
 			return true
 		}
 	}
 	return false
+}
+
+// withInfo joins a status the watch delivered with its process's info
+// (schema, identity), which the process writes apart and only when it
+// changes: the one already known for the process, or else its info key as
+// of the status's revision. A record that has its schema (a process of an
+// older version writes it whole) is returned as it is.
+func (s *session) withInfo(ctx context.Context, w *waitState, r presence.Record, rev int64) presence.Record {
+	if r.Flags != nil {
+		return r
+	}
+	if prev, ok := w.live[r.ID]; ok && prev.Flags != nil {
+		return presence.Join(r, prev)
+	}
+	key := presence.InfoKey(s.g.flagPrefix(), r.ID)
+	resp, err := s.client.Get(ctx, key, clientv3.WithRev(rev))
+	if err != nil || len(resp.Kvs) == 0 {
+		return r
+	}
+	info, err := presence.Decode(resp.Kvs[0].Value)
+	if err != nil {
+		s.warnf("presence info %s: %v", key, err)
+		return r
+	}
+	return presence.Join(r, info)
 }
 
 // retryDelay spaces out attempts to read etcd again after a failure:
