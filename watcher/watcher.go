@@ -49,7 +49,8 @@ type etcdOrigin struct {
 // (<prefix>/a/b) are ignored. A trailing slash of prefix makes no
 // difference: "/svc/flags" and "/svc/flags/" both mean the keys under
 // "/svc/flags/", never the presence records beside them
-// ("/svc/flags@presence/…", see WithPresence). The caller owns client
+// ("/svc/flags@presence/…" and "/svc/flags@presence-info/…", see
+// WithPresence). The caller owns client
 // (endpoints, TLS, auth) and closes it after Stop.
 func New[F flagz.FlagSet](fs F, client *clientv3.Client, prefix string, opts ...Option) (*Watcher, error) {
 	if client == nil {
