@@ -45,9 +45,6 @@ func (s *session) awaitWrite(ctx context.Context, wr pendingWrite) awaited {
 	if wr.wait <= 0 {
 		return awaited{}
 	}
-	if !s.json() {
-		fmt.Fprintf(s.stderr, "waiting up to %v for every live process to report revision %d\n", wr.wait, wr.revision)
-	}
 	w, err := s.waitFor(ctx, wr.name, wr.revision, wr.wait)
 	a := awaited{wait: &w, err: err}
 	if err == nil {

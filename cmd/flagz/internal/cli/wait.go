@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -152,6 +153,7 @@ func (s *session) waitFor(parent context.Context, name string, rev int64, timeou
 		decided: map[string]processOutcome{}, gone: map[string]presence.Record{}}
 	prefix := presence.Prefix(s.g.flagPrefix())
 	var lastErr error
+	announced := false
 	retry := newRetryDelay()
 	for ctx.Err() == nil {
 		f, err := s.readFleet(ctx)
@@ -161,6 +163,13 @@ func (s *session) waitFor(parent context.Context, name string, rev int64, timeou
 			continue
 		}
 		retry.reset()
+		if !announced && !s.json() {
+			// Said once the processes are known: an interruption from
+			// here on is "interrupted", with who did not answer.
+			fmt.Fprintf(s.stderr, "waiting up to %v for %s to report revision %d\n",
+				timeout, count(len(f.records), "live process", "live processes"), rev)
+		}
+		announced = true
 		seen := map[string]bool{}
 		for _, r := range f.records {
 			seen[r.ID] = true
