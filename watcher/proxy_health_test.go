@@ -1,41 +1,25 @@
 package watcher_test
 
 import (
-	"context"
-	"net"
 	"testing"
 	"time"
 
 	"github.com/flagz-go/flagz/watcher"
 	"github.com/flagz-go/flagz/watcher/etcdtest"
-	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
 	clientv3 "go.etcd.io/etcd/client/v3"
-	"go.etcd.io/etcd/server/v3/proxy/grpcproxy"
 	"go.uber.org/zap"
-	"google.golang.org/grpc"
 )
 
-// grpcProxy serves etcd's own gRPC proxy (KV, watch and lease, as `etcd
-// grpc-proxy start` does) on a loopback port in front of srv, and returns a
+// grpcProxy starts etcd's own gRPC proxy in front of srv and returns a
 // client connected through it.
 func grpcProxy(t *testing.T, srv *etcdtest.Server) *clientv3.Client {
 	t.Helper()
-	upstream := srv.Client(t)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	url, stop, err := etcdtest.StartGRPCProxy(srv.Endpoint())
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	kvp, _ := grpcproxy.NewKvProxy(upstream)
-	wp, _ := grpcproxy.NewWatchProxy(ctx, zap.NewNop(), upstream)
-	lp, _ := grpcproxy.NewLeaseProxy(ctx, upstream)
-	gs := grpc.NewServer()
-	pb.RegisterKVServer(gs, kvp)
-	pb.RegisterWatchServer(gs, wp)
-	pb.RegisterLeaseServer(gs, lp)
-	go func() { _ = gs.Serve(l) }()
-	t.Cleanup(func() { cancel(); gs.Stop() })
-	cli, err := clientv3.New(clientv3.Config{Endpoints: []string{"http://" + l.Addr().String()},
+	t.Cleanup(stop)
+	cli, err := clientv3.New(clientv3.Config{Endpoints: []string{url},
 		DialTimeout: 5 * time.Second, Logger: zap.NewNop()})
 	if err != nil {
 		t.Fatal(err)

@@ -2,10 +2,8 @@ package fleet
 
 import (
 	"bufio"
-	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -15,11 +13,6 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz/watcher/etcdtest"
-	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
-	clientv3 "go.etcd.io/etcd/client/v3"
-	"go.etcd.io/etcd/server/v3/proxy/grpcproxy"
-	"go.uber.org/zap"
-	"google.golang.org/grpc"
 )
 
 // serverEnv, when set in the environment, makes the test binary run a
@@ -106,36 +99,10 @@ func newMember() (*etcdtest.Server, error) {
 	return nil, err
 }
 
-// startProxy starts etcd's gRPC proxy (the KV, watch and lease services
-// that the watcher and presence use) on a loopback port, in front of
-// endpoint, as `etcd grpc-proxy start` would. The proxy coalesces the
-// watches of identical key ranges into few watches on the server.
+// startProxy starts etcd's gRPC proxy in front of endpoint (see
+// etcdtest.StartGRPCProxy).
 func startProxy(endpoint string) (string, func(), error) {
-	cli, err := clientv3.New(clientv3.Config{Endpoints: []string{endpoint},
-		DialTimeout: 5 * time.Second, Logger: zap.NewNop()})
-	if err != nil {
-		return "", nil, fmt.Errorf("proxy client: %w", err)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		cli.Close()
-		return "", nil, fmt.Errorf("proxy listen: %w", err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	kvp, _ := grpcproxy.NewKvProxy(cli)
-	wp, _ := grpcproxy.NewWatchProxy(ctx, zap.NewNop(), cli)
-	lp, _ := grpcproxy.NewLeaseProxy(ctx, cli)
-	gs := grpc.NewServer()
-	pb.RegisterKVServer(gs, kvp)
-	pb.RegisterWatchServer(gs, wp)
-	pb.RegisterLeaseServer(gs, lp)
-	go func() { _ = gs.Serve(l) }()
-	stop := func() {
-		cancel()
-		gs.Stop()
-		cli.Close()
-	}
-	return "http://" + l.Addr().String(), stop, nil
+	return etcdtest.StartGRPCProxy(endpoint)
 }
 
 // server is the etcd member, and the gRPC proxy if asked for, of one
