@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"testing"
 
 	"github.com/flagz-go/flagz/examples/internal/demotest"
@@ -9,8 +8,4 @@ import (
 
 // TestMain removes the executables the end-to-end tests built once for
 // every test of this binary.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	demotest.RemoveBuilds()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { demotest.Main(m) }

@@ -104,3 +104,12 @@ func RemoveBuilds() {
 		buildsDir = ""
 	}
 }
+
+// Main runs the tests of m, then removes the executables the end-to-end
+// tests built once for every test of the binary: a test package's
+// TestMain is `func TestMain(m *testing.M) { demotest.Main(m) }`.
+func Main(m *testing.M) {
+	code := m.Run()
+	RemoveBuilds()
+	os.Exit(code)
+}
