@@ -82,7 +82,7 @@ func (h *healthCheck) probe() error {
 		h.sink.Current(h.delivered)
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(h.wctx, o.opts.requestTimeout)
+	ctx, cancel := withRequestTimeout(h.wctx, o.opts.requestTimeout)
 	defer cancel()
 	// The client blocks while it reconnects the stream, hence the timeout.
 	if err := o.client.RequestProgress(ctx); err != nil {
@@ -130,7 +130,7 @@ func (h *healthCheck) unanswered() error {
 		return h.timedOut()
 	}
 	o := h.o
-	ctx, cancel := context.WithTimeout(h.wctx, o.opts.requestTimeout)
+	ctx, cancel := withRequestTimeout(h.wctx, o.opts.requestTimeout)
 	defer cancel()
 	resp, err := o.client.Txn(ctx).Then(
 		clientv3.OpGet(o.keyPrefix, clientv3.WithPrefix(), clientv3.WithCountOnly()),
@@ -155,7 +155,7 @@ func (h *healthCheck) unanswered() error {
 // count-only Get of the prefix key itself (one index lookup, no value, in
 // the range the caller's credentials already allow reading).
 func (h *healthCheck) storeRevision() (int64, error) {
-	ctx, cancel := context.WithTimeout(h.wctx, h.o.opts.requestTimeout)
+	ctx, cancel := withRequestTimeout(h.wctx, h.o.opts.requestTimeout)
 	defer cancel()
 	resp, err := h.o.client.Get(ctx, h.o.keyPrefix, clientv3.WithCountOnly())
 	if err != nil {

@@ -92,11 +92,12 @@ func newPresenceState[F flagz.FlagSet](fs F, w *Watcher, o *etcdOrigin) *presenc
 		min:     o.opts.source.MinBackoff,
 		// Retry at least once per TTL: the record is back within about
 		// one TTL of etcd answering again.
-		max:   max(o.opts.source.MinBackoff, min(o.opts.source.MaxBackoff, po.ttl)),
-		log:   o.log,
-		build: ps.encode,
-		info:  ps.info,
-		poke:  make(chan struct{}, 1),
+		max:         max(o.opts.source.MinBackoff, min(o.opts.source.MaxBackoff, po.ttl)),
+		log:         o.log,
+		build:       ps.encode,
+		infoVersion: ps.infoVersion,
+		info:        ps.buildInfo,
+		poke:        make(chan struct{}, 1),
 	}
 	return ps
 }

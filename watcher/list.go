@@ -24,7 +24,7 @@ func (o *etcdOrigin) List(ctx context.Context) (flagz.Snapshot, error) {
 		if s.Revision != 0 {
 			opts = append(opts, clientv3.WithRev(s.Revision))
 		}
-		rctx, cancel := context.WithTimeout(ctx, o.opts.requestTimeout)
+		rctx, cancel := withRequestTimeout(ctx, o.opts.requestTimeout)
 		resp, err := o.client.Get(rctx, key, opts...)
 		cancel()
 		if err != nil {

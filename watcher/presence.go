@@ -38,17 +38,16 @@ type presenceState struct {
 	refused     []presence.Rejection          // the last refusals, ended or not (Record.Refused)
 	lastApplied *flagz.Outcome                // the first outcome of the last report applied
 
-	// Used by the writer's goroutine only: the info last built (its
-	// schema, static values, JSON and version), built again only when the
-	// fingerprint of the flags changes or infoRecheck has passed, and
-	// written only when it differs.
+	// Used by the writer's goroutine only: a hash of the info last built
+	// (identity, schema, static values), built again only when the
+	// fingerprint of the flags changes or infoRecheck has passed, and its
+	// version, which changes when the hash does. The info itself is not
+	// kept: it is built again on the rare writes that carry it.
 	infoRecheck  time.Duration
 	fingerprint  fingerprint
 	infoChecked  time.Time
-	schema       []flagz.FlagSchema
-	static       map[string]string
-	infoJSON     []byte
-	infoVersion  uint64
+	infoHash     fingerprint
+	infoVer      uint64
 	dynamicCount int // values in the last status: the next one's size
 
 	unsubscribe func()
@@ -190,7 +189,7 @@ func (ps *presenceState) encode() ([]byte, error) {
 	})
 	ps.dynamicCount = len(st.Values)
 	st.Updated = time.Now().UTC()
-	if ps.infoJSON == nil || fp != ps.fingerprint || time.Since(ps.infoChecked) >= ps.infoRecheck {
+	if ps.infoVer == 0 || fp != ps.fingerprint || time.Since(ps.infoChecked) >= ps.infoRecheck {
 		if err := ps.refreshInfo(fp); err != nil {
 			return nil, err
 		}
@@ -202,35 +201,37 @@ func (ps *presenceState) encode() ([]byte, error) {
 // differs from the one published: the writer then writes it with the next
 // status.
 func (ps *presenceState) refreshInfo(fp fingerprint) error {
-	schema := ps.engine.Schema()
-	static := map[string]string{}
-	ps.engine.VisitFlags(func(f *flagz.FlagState) bool {
-		if !f.Dynamic && !f.Sensitive {
-			static[f.Name] = f.Value
-		}
-		return true
-	})
-	ps.fingerprint, ps.infoChecked = fp, time.Now()
-	if ps.infoJSON != nil && slices.EqualFunc(schema, ps.schema, sameSchema) && maps.Equal(static, ps.static) {
-		return nil
-	}
-	info, _ := ps.base.Split()
-	info.Flags = schema
-	if len(static) > 0 {
-		info.Values = static
-	}
-	out, err := presence.EncodeInfo(info)
+	out, err := ps.buildInfo()
 	if err != nil {
 		return err
 	}
-	ps.schema, ps.static, ps.infoJSON = schema, static, out
-	ps.infoVersion++
+	ps.fingerprint, ps.infoChecked = fp, time.Now()
+	if h := fingerprint(fnvOffset).addBytes(out); h != ps.infoHash || ps.infoVer == 0 {
+		ps.infoHash = h
+		ps.infoVer++
+	}
 	return nil
 }
 
-// info returns the value of the info key as the last encode left it, and
-// its version, which changes whenever the value does.
-func (ps *presenceState) info() ([]byte, uint64) { return ps.infoJSON, ps.infoVersion }
+// buildInfo returns the value of the info key as it is now.
+func (ps *presenceState) buildInfo() ([]byte, error) {
+	info, _ := ps.base.Split()
+	info.Flags = ps.engine.Schema()
+	ps.engine.VisitFlags(func(f *flagz.FlagState) bool {
+		if !f.Dynamic && !f.Sensitive {
+			if info.Values == nil {
+				info.Values = map[string]string{}
+			}
+			info.Values[f.Name] = f.Value
+		}
+		return true
+	})
+	return presence.EncodeInfo(info)
+}
+
+// infoVersion is the version of the info as the last encode found it,
+// which changes whenever the info does.
+func (ps *presenceState) infoVersion() uint64 { return ps.infoVer }
 
 // fingerprint is an FNV-1a hash of what the info key says, but the
 // constraints.
@@ -243,6 +244,13 @@ func (h fingerprint) add(s string) fingerprint {
 		h = (h ^ fingerprint(s[i])) * fnvPrime
 	}
 	return (h ^ 0xff) * fnvPrime // ends the field: "ab","c" is not "a","bc"
+}
+
+func (h fingerprint) addBytes(b []byte) fingerprint {
+	for _, c := range b {
+		h = (h ^ fingerprint(c)) * fnvPrime
+	}
+	return h
 }
 
 func (h fingerprint) flag(b bool) fingerprint {
@@ -264,9 +272,4 @@ func (ps *presenceState) currentRejections() (current, refused []presence.Reject
 	current = slices.Collect(maps.Values(ps.rejections))
 	slices.SortFunc(current, func(a, b presence.Rejection) int { return strings.Compare(a.Flag, b.Flag) })
 	return current, refused
-}
-
-func sameSchema(a, b flagz.FlagSchema) bool {
-	return a.Name == b.Name && a.Type == b.Type && a.Dynamic == b.Dynamic && a.Default == b.Default &&
-		a.Usage == b.Usage && a.Sensitive == b.Sensitive && slices.Equal(a.Constraints, b.Constraints)
 }

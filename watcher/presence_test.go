@@ -310,6 +310,37 @@ func TestPresenceRecordEndsWithTheProcess(t *testing.T) {
 	})
 }
 
+// The record's lease is renewed while the process runs, with nothing to
+// write: it outlives its TTL many times over under the same lease, the keys
+// never written again.
+func TestPresenceLeaseRenewed(t *testing.T) {
+	cli := etcdtest.Start(t).Client(t)
+	startWatcher(t, newTestFlags().fs, cli, presenceOptions("proc-1")...)
+	awaitRecord(t, cli, "proc-1", "up", atRevision(0))
+	key := presence.Key(prefix, "proc-1")
+	first := getKV(t, cli, key)
+	lease := clientv3.LeaseID(first.Lease)
+	ttl, err := cli.TimeToLive(ctxT(t), lease)
+	if err != nil || ttl.GrantedTTL <= 0 {
+		t.Fatalf("TimeToLive of the record's lease: %v, %+v", err, ttl)
+	}
+	// etcd reports the remaining TTL in whole seconds, too coarse to see
+	// each renewal: what shows they happen is that the lease is still there
+	// three TTLs later.
+	outlived := time.Now().Add(3 * time.Duration(ttl.GrantedTTL) * time.Second)
+	eventually(t, "the lease outlives three times its TTL", func() bool {
+		r, err := cli.TimeToLive(ctxT(t), lease)
+		if err != nil || r.TTL < 0 {
+			t.Fatalf("the record's lease expired: %v, %+v", err, r)
+		}
+		return time.Now().After(outlived)
+	})
+	if now := getKV(t, cli, key); now.ModRevision != first.ModRevision || now.Lease != first.Lease {
+		t.Errorf("the record was written again (mod revision %d, lease %x; was %d, %x): its lease lapsed",
+			now.ModRevision, now.Lease, first.ModRevision, first.Lease)
+	}
+}
+
 // Presence failing never holds up the flags: with the presence client cut
 // off, changes are applied as before; the record comes back once etcd is
 // reachable again, at the latest revision. And with etcd itself down and

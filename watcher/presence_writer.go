@@ -1,6 +1,7 @@
 package watcher
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
@@ -22,15 +23,16 @@ import (
 // as it is when it gets to it, so changes made while a write is on its way
 // cost one more write in all.
 type presenceWriter struct {
-	client   *clientv3.Client
-	key      string // the status key
-	infoKey  string
-	ttl      int64 // seconds
-	timeout  time.Duration
-	min, max time.Duration // retry backoff
-	log      *slog.Logger
-	build    func() ([]byte, error)  // the status
-	info     func() ([]byte, uint64) // the info as the last build left it, and its version
+	client      *clientv3.Client
+	key         string // the status key
+	infoKey     string
+	ttl         int64 // seconds
+	timeout     time.Duration
+	min, max    time.Duration // retry backoff
+	log         *slog.Logger
+	build       func() ([]byte, error) // the status
+	infoVersion func() uint64          // the info's version as the last build left it
+	info        func() ([]byte, error) // the info's value now
 
 	poke chan struct{} // capacity 1: a pending write
 
@@ -90,25 +92,28 @@ func (p *presenceWriter) stop() {
 	p.cancel, p.done = nil, nil
 }
 
-// leaseState is the writer's lease, granted by a lessor of its own so that
-// stopping leaves none of the client's keep-alive goroutines behind.
+// leaseState is the writer's lease. It is renewed with one short
+// keep-alive request every third of its TTL (as clientv3's KeepAlive
+// does), not with a keep-alive stream: a process holds no stream, lessor
+// or goroutine for its presence between renewals.
 type leaseState struct {
-	lessor    clientv3.Lease
-	id        clientv3.LeaseID
-	keepAlive <-chan *clientv3.LeaseKeepAliveResponse
-	cancel    context.CancelFunc
-	info      uint64 // the version of the info written under the lease (0: none)
+	id   clientv3.LeaseID
+	ttl  int64  // seconds, as etcd granted it (it may raise what was asked)
+	info uint64 // the version of the info written under the lease (0: none)
 }
 
 func (p *presenceWriter) run(ctx context.Context) {
-	l := &leaseState{lessor: clientv3.NewLease(p.client)}
+	l := &leaseState{}
 	defer p.release(l)
+	renew := time.NewTimer(p.renewEvery(l))
+	defer renew.Stop()
 	dirty := true
 	var retry <-chan time.Time
 	delay := p.min
 	failing := false
 	for {
 		if dirty && retry == nil {
+			granted := l.id == 0
 			if err := p.write(ctx, l); err != nil {
 				if ctx.Err() != nil {
 					return
@@ -125,25 +130,49 @@ func (p *presenceWriter) run(ctx context.Context) {
 				}
 				failing, dirty, delay = false, false, p.min
 			}
+			if granted && l.id != 0 {
+				renew.Reset(p.renewEvery(l))
+			}
 		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-p.poke:
 			dirty = true
-		case _, ok := <-l.keepAlive:
-			switch {
-			case ok:
+		case <-renew.C:
+			next := p.renewEvery(l)
+			switch err := p.keepAlive(ctx, l); {
+			case err == nil:
 			case ctx.Err() != nil:
-				return // closed by the end of ctx: the lease is still there to revoke
-			default: // the lease expired or could not be kept alive
-				p.drop(l)
+				return // the lease is still there to revoke
+			case errors.Is(err, rpctypes.ErrLeaseNotFound):
+				p.drop(l) // expired (etcd was away longer than the TTL): grant a new one
 				dirty = true
+			default: // etcd did not answer: try again sooner, while the lease lasts
+				p.log.Debug("flagz watcher: presence lease not renewed; trying again", "key", p.key, "error", err)
+				next /= 2
 			}
+			renew.Reset(next)
 		case <-retry:
 			retry = nil
 		}
 	}
+}
+
+// renewEvery is how often the lease is renewed: a third of its TTL.
+func (p *presenceWriter) renewEvery(l *leaseState) time.Duration {
+	return time.Duration(cmp.Or(l.ttl, p.ttl)) * time.Second / 3
+}
+
+// keepAlive renews the lease, if there is one.
+func (p *presenceWriter) keepAlive(ctx context.Context, l *leaseState) error {
+	if l.id == 0 {
+		return nil
+	}
+	rctx, cancel := withRequestTimeout(ctx, p.timeout)
+	defer cancel()
+	_, err := p.client.KeepAliveOnce(rctx, l.id)
+	return err
 }
 
 // write grants a lease if there is none, and puts the status under it,
@@ -155,17 +184,21 @@ func (p *presenceWriter) write(ctx context.Context, l *leaseState) error {
 	if err != nil {
 		return err
 	}
-	info, version := p.info()
 	if l.id == 0 {
 		if err := p.grant(ctx, l); err != nil {
 			return err
 		}
 	}
-	rctx, cancel := context.WithTimeout(ctx, p.timeout)
+	rctx, cancel := withRequestTimeout(ctx, p.timeout)
 	defer cancel()
+	version := p.infoVersion()
 	if version == l.info {
 		_, err = p.client.Put(rctx, p.key, string(value), clientv3.WithLease(l.id))
 	} else {
+		var info []byte
+		if info, err = p.info(); err != nil {
+			return err
+		}
 		_, err = p.client.Txn(rctx).Then(
 			clientv3.OpPut(p.infoKey, string(info), clientv3.WithLease(l.id)),
 			clientv3.OpPut(p.key, string(value), clientv3.WithLease(l.id)),
@@ -182,42 +215,32 @@ func (p *presenceWriter) write(ctx context.Context, l *leaseState) error {
 }
 
 func (p *presenceWriter) grant(ctx context.Context, l *leaseState) error {
-	rctx, cancel := context.WithTimeout(ctx, p.timeout)
+	rctx, cancel := withRequestTimeout(ctx, p.timeout)
 	defer cancel()
-	resp, err := l.lessor.Grant(rctx, p.ttl)
+	resp, err := p.client.Grant(rctx, p.ttl)
 	if err != nil {
 		return err
 	}
-	kctx, kcancel := context.WithCancel(ctx)
-	ch, err := l.lessor.KeepAlive(kctx, resp.ID)
-	if err != nil {
-		kcancel()
-		return err
-	}
-	l.id, l.keepAlive, l.cancel = resp.ID, ch, kcancel
+	l.id, l.ttl = resp.ID, resp.TTL
 	return nil
 }
 
 // drop forgets the lease, which etcd no longer has (or soon will not).
 func (p *presenceWriter) drop(l *leaseState) {
-	if l.cancel != nil {
-		l.cancel()
-	}
-	l.id, l.keepAlive, l.cancel, l.info = 0, nil, nil, 0
+	l.id, l.ttl, l.info = 0, 0, 0
 }
 
 // release revokes the lease, deleting both keys, within a short bound (a
-// lease left behind expires after its TTL anyway), and closes the lessor.
+// lease left behind expires after its TTL anyway).
 func (p *presenceWriter) release(l *leaseState) {
 	if l.id != 0 {
-		ctx, cancel := context.WithTimeout(context.Background(), min(p.timeout, time.Second))
-		if _, err := l.lessor.Revoke(ctx, l.id); err != nil {
+		ctx, cancel := withRequestTimeout(context.Background(), min(p.timeout, time.Second))
+		if _, err := p.client.Revoke(ctx, l.id); err != nil {
 			p.log.Debug("flagz watcher: presence lease not revoked; it expires by itself", "key", p.key, "error", err)
 		}
 		cancel()
 	}
 	p.drop(l)
-	l.lessor.Close()
 }
 
 // jitter returns d give or take a fifth.

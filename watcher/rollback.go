@@ -17,7 +17,7 @@ func (o *etcdOrigin) WriteBack(ctx context.Context, name string, badRev int64, g
 	if good != nil {
 		op = clientv3.OpPut(key, *good)
 	}
-	ctx, cancel := context.WithTimeout(ctx, o.opts.requestTimeout)
+	ctx, cancel := withRequestTimeout(ctx, o.opts.requestTimeout)
 	defer cancel()
 	resp, err := o.client.Txn(ctx).
 		If(clientv3.Compare(clientv3.ModRevision(key), "=", badRev)).

@@ -48,6 +48,10 @@ func benchFleet(b *testing.B, cfg config) {
 	}
 	b.StopTimer()
 	f.report(b)
+	flagz, raw := f.steadyMemory(b)
+	b.ReportMetric(raw.heap/1024, "raw-heap-after-KB")
+	b.ReportMetric(flagz.heap/1024, "flagz-heap-after-KB")
+	b.ReportMetric(flagz.heap/raw.heap, "heap-ratio-after")
 }
 
 // report reports the run's figures as benchmark metrics: percentiles in

@@ -58,6 +58,11 @@ type fleet struct {
 	// flagz follower's client, flag set and watcher.
 	rawClient, rawWatch, flagzClient, flags, flagzWatch memStats
 
+	// stopFlagz and stopRaw stop the flagz followers (watchers, then
+	// clients) and the raw watchers (watches, then clients); both run
+	// once, at the latest when the benchmark ends.
+	stopFlagz, stopRaw func()
+
 	watchers, streams int64         // server-side watchers and watch streams the followers added
 	member0, proxy0   procStats     // the server processes once all followers run
 	followersCPU0     time.Duration // this process's CPU time then
@@ -103,23 +108,23 @@ func newFleet(tb testing.TB, cfg config) *fleet {
 	// Each kind is built in phases, the heap measured after each: the
 	// clients, then (flagz) the flag sets, then the watches.
 	mem := []memStats{f.memory(tb)}
-	rawClients := startClients(tb, cfg.n, endpoint)
+	rawClients, stopRawClients := startClients(tb, cfg.n, endpoint)
 	mem = append(mem, f.memory(tb))
 	f.raws = make([]*rawFollower, cfg.n)
-	startAll(tb, cfg.n, func(i int) (func(), error) {
+	stopRawWatches := startAll(tb, cfg.n, func(i int) (func(), error) {
 		r, stop, err := startRaw(rawClients[i], f.raw, i)
 		f.raws[i] = r
 		return stop, err
 	})
 	mem = append(mem, f.memory(tb))
-	flagzClients := startClients(tb, cfg.n, endpoint)
+	flagzClients, stopFlagzClients := startClients(tb, cfg.n, endpoint)
 	mem = append(mem, f.memory(tb))
 	sets := make([]*pflag.FlagSet, cfg.n)
 	for i := range sets {
 		sets[i] = newFlagSet(i, f.visible, f.applied)
 	}
 	mem = append(mem, f.memory(tb))
-	startAll(tb, cfg.n, func(i int) (func(), error) {
+	stopWatchers := startAll(tb, cfg.n, func(i int) (func(), error) {
 		return startFlagz(flagzClients[i], sets[i], i, f.warnings.logger(), opts...)
 	})
 	if f.wait != nil {
@@ -134,6 +139,8 @@ func newFleet(tb testing.TB, cfg config) *fleet {
 	perFollower := func(from, to int) memStats {
 		return memStats{heap: (mem[to].heap - mem[from].heap) / float64(cfg.n), stack: (mem[to].stack - mem[from].stack) / float64(cfg.n)}
 	}
+	f.stopFlagz = sync.OnceFunc(func() { stopWatchers(); stopFlagzClients() })
+	f.stopRaw = sync.OnceFunc(func() { stopRawWatches(); stopRawClients() })
 	f.rawClient, f.rawWatch = perFollower(0, 1), perFollower(1, 2)
 	f.flagzClient, f.flags, f.flagzWatch = perFollower(2, 3), perFollower(3, 4), perFollower(4, 5)
 	f.watchers = f.srv.gauge(tb, "etcd_debugging_mvcc_watcher_total") - watchers0
@@ -191,14 +198,15 @@ func (f *fleet) step(tb testing.TB) {
 	}
 }
 
-// startAll starts n members with start, a few at a time, and stops them
-// all (in parallel) when tb ends. It fails tb if any does not start.
-func startAll(tb testing.TB, n int, start func(i int) (stop func(), err error)) {
+// startAll starts n members with start, a few at a time, and returns
+// stopAll, which stops them all in parallel, once: at the latest when tb
+// ends. It fails tb if any does not start.
+func startAll(tb testing.TB, n int, start func(i int) (stop func(), err error)) (stopAll func()) {
 	tb.Helper()
 	stops := make([]func(), n)
 	errs := make([]error, n)
 	parallel(n, func(i int) { stops[i], errs[i] = start(i) })
-	tb.Cleanup(func() {
+	stopAll = sync.OnceFunc(func() {
 		var wg sync.WaitGroup
 		for _, stop := range stops {
 			if stop != nil {
@@ -207,11 +215,31 @@ func startAll(tb testing.TB, n int, start func(i int) (stop func(), err error)) 
 		}
 		wg.Wait()
 	})
+	tb.Cleanup(stopAll)
 	for _, err := range errs {
 		if err != nil {
 			tb.Fatal(err)
 		}
 	}
+	return stopAll
+}
+
+// steadyMemory is what the followers hold after the rounds, per follower:
+// the heap that stopping the flagz followers frees, then the heap that
+// stopping the raw watchers frees. What a connection accumulates as it
+// serves (gRPC's header tables, the etcd client's caches) shows here and
+// not in the phases measured at start.
+func (f *fleet) steadyMemory(tb testing.TB) (flagz, raw memStats) {
+	per := func(a, b memStats) memStats {
+		n := float64(f.cfg.n)
+		return memStats{heap: (a.heap - b.heap) / n, stack: (a.stack - b.stack) / n}
+	}
+	running := f.memory(tb)
+	f.stopFlagz()
+	rawOnly := f.memory(tb)
+	f.stopRaw()
+	none := f.memory(tb)
+	return per(running, rawOnly), per(rawOnly, none)
 }
 
 // memStats is live heap and goroutine stack bytes (per follower, in a
@@ -230,11 +258,12 @@ func (f *fleet) memory(tb testing.TB) memStats {
 	return memStats{heap: float64(m.HeapAlloc), stack: float64(m.StackInuse)}
 }
 
-// startClients returns n clients of endpoint, closed when tb ends.
-func startClients(tb testing.TB, n int, endpoint string) []*clientv3.Client {
+// startClients returns n clients of endpoint and closeAll, which closes
+// them, at the latest when tb ends.
+func startClients(tb testing.TB, n int, endpoint string) (clients []*clientv3.Client, closeAll func()) {
 	tb.Helper()
-	clients := make([]*clientv3.Client, n)
-	startAll(tb, n, func(i int) (func(), error) {
+	clients = make([]*clientv3.Client, n)
+	closeAll = startAll(tb, n, func(i int) (func(), error) {
 		cli, err := newClient(endpoint)
 		if err != nil {
 			return nil, err
@@ -242,7 +271,7 @@ func startClients(tb testing.TB, n int, endpoint string) []*clientv3.Client {
 		clients[i] = cli
 		return func() { cli.Close() }, nil
 	})
-	return clients
+	return clients, closeAll
 }
 
 // writeHeapProfile writes a heap profile of the running fleet to the file
