@@ -93,6 +93,7 @@ func newPresenceState[F flagz.FlagSet](fs F, w *Watcher, o *etcdOrigin) *presenc
 		// Retry at least once per TTL: the record is back within about
 		// one TTL of etcd answering again.
 		max:         max(o.opts.source.MinBackoff, min(o.opts.source.MaxBackoff, po.ttl)),
+		spread:      po.spread,
 		log:         o.log,
 		build:       ps.encode,
 		infoVersion: ps.infoVersion,

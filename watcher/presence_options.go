@@ -15,19 +15,26 @@ import (
 // record of a process that died without Stop outlives it.
 const DefaultPresenceTTL = 5 * time.Second
 
+// DefaultPresenceSpread is the default of WithPresenceSpread.
+const DefaultPresenceSpread = 20 * time.Millisecond
+
 type presenceOptions struct {
 	enabled bool
 	ttl     time.Duration
+	spread  time.Duration
 	id      string
 	version string
 	client  *clientv3.Client // nil: the watcher's
 }
 
 func defaultPresenceOptions() presenceOptions {
-	return presenceOptions{ttl: DefaultPresenceTTL, version: buildVersion()}
+	return presenceOptions{ttl: DefaultPresenceTTL, spread: DefaultPresenceSpread, version: buildVersion()}
 }
 
 func (p *presenceOptions) validate() error {
+	if p.spread < 0 || p.spread >= p.ttl {
+		return fmt.Errorf("watcher: presence spread must be at least 0 and below the TTL (%v), got %v", p.ttl, p.spread)
+	}
 	if p.ttl < time.Second {
 		return fmt.Errorf("watcher: presence TTL must be at least 1s (etcd counts leases in seconds), got %v", p.ttl)
 	}
@@ -71,6 +78,19 @@ func WithPresence() Option {
 // not turn presence on.
 func WithPresenceTTL(ttl time.Duration) Option {
 	return func(o *options) { o.presence.ttl = ttl }
+}
+
+// WithPresenceSpread sets how long, at most, a process waits after
+// applying a change before it writes its presence record (default
+// DefaultPresenceSpread, 20ms; 0 writes at once): a random time between
+// spread/2 and spread. Every process of a fleet takes a change within a few
+// milliseconds of the others, and etcd sends it to each in turn: writes
+// spread out reach etcd after most of them have it, not while it is still
+// sending it, and changes that arrive meanwhile share one write. `flagz set
+// --wait` returns up to spread later. The first record and a record
+// written again after an outage are not delayed.
+func WithPresenceSpread(spread time.Duration) Option {
+	return func(o *options) { o.presence.spread = spread }
 }
 
 // WithPresenceID sets the id of the presence record, its key's last part

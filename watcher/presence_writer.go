@@ -29,6 +29,7 @@ type presenceWriter struct {
 	ttl         int64 // seconds
 	timeout     time.Duration
 	min, max    time.Duration // retry backoff
+	spread      time.Duration // a change's write waits between spread/2 and spread (0: not at all)
 	log         *slog.Logger
 	build       func() ([]byte, error) // the status
 	infoVersion func() uint64          // the info's version as the last build left it
@@ -108,11 +109,11 @@ func (p *presenceWriter) run(ctx context.Context) {
 	renew := time.NewTimer(p.renewEvery(l))
 	defer renew.Stop()
 	dirty := true
-	var retry <-chan time.Time
+	var retry, settle <-chan time.Time
 	delay := p.min
 	failing := false
 	for {
-		if dirty && retry == nil {
+		if dirty && retry == nil && settle == nil {
 			granted := l.id == 0
 			if err := p.write(ctx, l); err != nil {
 				if ctx.Err() != nil {
@@ -138,7 +139,15 @@ func (p *presenceWriter) run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-p.poke:
+			if !dirty && p.spread > 0 {
+				// Spread: the processes that took the change do not all
+				// write to etcd at the instant it fans the change out to
+				// the others, and changes until then share one write.
+				settle = time.After(p.spread/2 + rand.N(p.spread/2+1))
+			}
 			dirty = true
+		case <-settle:
+			settle = nil
 		case <-renew.C:
 			next := p.renewEvery(l)
 			switch err := p.keepAlive(ctx, l); {
