@@ -16,7 +16,7 @@ import (
 const DefaultPresenceTTL = 5 * time.Second
 
 // DefaultPresenceSpread is the default of WithPresenceSpread.
-const DefaultPresenceSpread = 20 * time.Millisecond
+const DefaultPresenceSpread = 0
 
 type presenceOptions struct {
 	enabled bool
@@ -82,7 +82,7 @@ func WithPresenceTTL(ttl time.Duration) Option {
 
 // WithPresenceSpread sets how long, at most, a process waits after
 // applying a change before it writes its presence record (default
-// DefaultPresenceSpread, 20ms; 0 writes at once): a random time between
+// DefaultPresenceSpread, 0: at once; 20ms suits a large fleet): a random time between
 // spread/2 and spread. Every process of a fleet takes a change within a few
 // milliseconds of the others, and etcd sends it to each in turn: writes
 // spread out reach etcd after most of them have it, not while it is still

@@ -1,6 +1,8 @@
 package fleet
 
 import (
+	"time"
+
 	"context"
 	"sort"
 	"sync"
@@ -14,7 +16,7 @@ import (
 
 // presenceOptions are the watcher options of a follower with presence.
 func presenceOptions() []watcher.Option {
-	return []watcher.Option{watcher.WithPresence()}
+	return []watcher.Option{watcher.WithPresence(), watcher.WithPresenceSpread(20 * time.Millisecond)}
 }
 
 // writeCounter watches the presence prefix, as `flagz set --wait` does: it
