@@ -70,7 +70,7 @@
 // # Presence
 //
 // With WithPresence each process keeps one record in etcd while its watcher
-// runs, under a lease the client keeps alive (TTL 5s by default): who it is
+// runs, under a lease it renews (TTL 5s by default): who it is
 // (host, pid, start time, build version, flag set), the schema of its flags
 // with the constraints of the validators flagz ships (flagz.SchemaOf), the
 // etcd revision it has applied, its dynamic checksum, its state and the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"maps"
 	"slices"
 	"strings"
@@ -46,7 +47,7 @@ type presenceState struct {
 	infoRecheck  time.Duration
 	fingerprint  fingerprint
 	infoChecked  time.Time
-	infoHash     fingerprint
+	infoHash     uint64 // maphash of the info's JSON, with infoSeed
 	infoVer      uint64
 	dynamicCount int // values in the last status: the next one's size
 
@@ -206,7 +207,7 @@ func (ps *presenceState) refreshInfo(fp fingerprint) error {
 		return err
 	}
 	ps.fingerprint, ps.infoChecked = fp, time.Now()
-	if h := fingerprint(fnvOffset).addBytes(out); h != ps.infoHash || ps.infoVer == 0 {
+	if h := maphash.Bytes(infoSeed, out); h != ps.infoHash || ps.infoVer == 0 {
 		ps.infoHash = h
 		ps.infoVer++
 	}
@@ -233,6 +234,10 @@ func (ps *presenceState) buildInfo() ([]byte, error) {
 // which changes whenever the info does.
 func (ps *presenceState) infoVersion() uint64 { return ps.infoVer }
 
+// infoSeed seeds the hashes of the info: they are compared within the
+// process only.
+var infoSeed = maphash.MakeSeed()
+
 // fingerprint is an FNV-1a hash of what the info key says, but the
 // constraints.
 type fingerprint uint64
@@ -244,13 +249,6 @@ func (h fingerprint) add(s string) fingerprint {
 		h = (h ^ fingerprint(s[i])) * fnvPrime
 	}
 	return (h ^ 0xff) * fnvPrime // ends the field: "ab","c" is not "a","bc"
-}
-
-func (h fingerprint) addBytes(b []byte) fingerprint {
-	for _, c := range b {
-		h = (h ^ fingerprint(c)) * fnvPrime
-	}
-	return h
 }
 
 func (h fingerprint) flag(b bool) fingerprint {

@@ -16,7 +16,7 @@ import (
 const DefaultPresenceTTL = 5 * time.Second
 
 // DefaultPresenceSpread is the default of WithPresenceSpread.
-const DefaultPresenceSpread = 0
+const DefaultPresenceSpread time.Duration = 0
 
 type presenceOptions struct {
 	enabled bool
@@ -47,7 +47,7 @@ func (p *presenceOptions) ttlSeconds() int64 {
 }
 
 // WithPresence makes the watcher keep a presence record in etcd while it
-// runs (off by default): one key, under a lease the client keeps alive,
+// runs (off by default): one key, under a lease it renews every third of its TTL,
 // saying who the process is (host, pid, start time, build version, flag set
 // name), the schema of its flags with their validators' constraints, the
 // etcd revision it has applied, its dynamic checksum, its state and the
@@ -81,9 +81,9 @@ func WithPresenceTTL(ttl time.Duration) Option {
 }
 
 // WithPresenceSpread sets how long, at most, a process waits after
-// applying a change before it writes its presence record (default
-// DefaultPresenceSpread, 0: at once; 20ms suits a large fleet): a random time between
-// spread/2 and spread. Every process of a fleet takes a change within a few
+// applying a change before it writes its presence record: a random time
+// between spread/2 and spread (default DefaultPresenceSpread, 0: at once;
+// the fleet benchmark uses 20ms). Every process of a fleet takes a change within a few
 // milliseconds of the others, and etcd sends it to each in turn: writes
 // spread out reach etcd after most of them have it, not while it is still
 // sending it, and changes that arrive meanwhile share one write. `flagz set

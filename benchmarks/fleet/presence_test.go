@@ -1,12 +1,11 @@
 package fleet
 
 import (
-	"time"
-
 	"context"
 	"sort"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/flagz-go/flagz/watcher"
 	"github.com/flagz-go/flagz/watcher/presence"
