@@ -164,9 +164,9 @@ func (s *Source) setSnapshot(o *SnapshotOrigin) {
 // text unredacted, if it holds it.
 func (s *Source) holding(name string, sensitive bool) (h Holding, text string, ok bool) {
 	s.heldMu.RLock()
-	text, ok = s.held[name]
-	rev := s.heldRev[name]
+	held, ok := s.held[name]
 	s.heldMu.RUnlock()
+	text, rev := held.text, held.rev
 	if !ok {
 		return Holding{}, "", false
 	}

@@ -88,13 +88,11 @@ type Source struct {
 	mu      sync.Mutex // one batch at a time; guards the fields below
 	logger  *slog.Logger
 	loaded  bool              // the initial load happened
-	held    map[string]string // every name the origin holds, with its text
-	applied map[string]string // the text last applied (or found already in place) per name
-
-	// heldMu guards writes of held and heldRev (made under mu too) against
-	// the readers of the debug page, which do not take mu.
-	heldMu  sync.RWMutex
-	heldRev map[string]int64 // the revision of the batch that set each held name
+	// held is every name the origin holds. heldMu guards its writes (made
+	// under mu too) against the readers of the debug page, which do not
+	// take mu.
+	heldMu sync.RWMutex
+	held   map[string]heldValue
 
 	stMu         sync.Mutex
 	status       SourceStatus
@@ -120,7 +118,7 @@ func WithLogger(logger *slog.Logger) SourceOption {
 func newSource(e *Engine, name string) *Source {
 	now := time.Now()
 	return &Source{e: e, name: name, logger: slog.Default(),
-		held: map[string]string{}, heldRev: map[string]int64{}, applied: map[string]string{},
+		held:   map[string]heldValue{},
 		status: SourceStatus{Name: name, State: StateConnecting, Since: now},
 		states: []StateSpan{{State: StateConnecting, Since: now}}}
 }
@@ -278,8 +276,8 @@ func (s *Source) isLoaded() bool {
 func (s *Source) lastApplied(name string) (string, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	v, ok := s.applied[name]
-	return v, ok
+	h := s.held[name]
+	return h.applied, h.wasApplied
 }
 
 // appliedValues returns a copy of lastApplied for every name, read in one
@@ -287,7 +285,21 @@ func (s *Source) lastApplied(name string) (string, bool) {
 func (s *Source) appliedValues() map[string]string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return maps.Clone(s.applied)
+	values := make(map[string]string, len(s.held))
+	for name, h := range s.held {
+		if h.wasApplied {
+			values[name] = h.applied
+		}
+	}
+	return values
+}
+
+// heldValue is what a source holds for one name.
+type heldValue struct {
+	text       string // as the origin holds it
+	rev        int64  // the revision of the batch that set text
+	applied    string // the text last applied (or found already in place)
+	wasApplied bool   // applied is set: some text of this name took effect
 }
 
 // batch is one step of a source: a full snapshot, or changed and removed
@@ -322,16 +334,18 @@ func (s *Source) apply(b batch) Report {
 	for _, name := range slices.Sorted(maps.Keys(b.values)) {
 		value := b.values[name]
 		prev, held := s.held[name]
-		o := e.set(s.name, b.rev, name, value, setContext{initial: initial, held: held, prev: prev, cmdline: cmdline, logger: logger})
-		s.heldMu.Lock()
-		s.held[name] = value
-		if !held || prev != value {
-			s.heldRev[name] = b.rev
+		o := e.set(s.name, b.rev, name, value, setContext{initial: initial, held: held, prev: prev.text, cmdline: cmdline, logger: logger})
+		h := prev
+		h.text = value
+		if !held || prev.text != value {
+			h.rev = b.rev
 		}
-		s.heldMu.Unlock()
 		if o.Result == Applied || o.Result == Unchanged {
-			s.applied[name] = value
+			h.applied, h.wasApplied = value, true
 		}
+		s.heldMu.Lock()
+		s.held[name] = h
+		s.heldMu.Unlock()
 		report = append(report, o)
 	}
 	for _, name := range removed {
@@ -339,9 +353,7 @@ func (s *Source) apply(b batch) Report {
 		o := e.remove(s.name, b.rev, name, initial, given, logger)
 		s.heldMu.Lock()
 		delete(s.held, name)
-		delete(s.heldRev, name)
 		s.heldMu.Unlock()
-		delete(s.applied, name)
 		report = append(report, o)
 	}
 	if b.full {
