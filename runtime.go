@@ -213,14 +213,14 @@ func (r *Runtime) Start(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	r.cancel, r.done = cancel, done
-	var wg sync.WaitGroup
-	wg.Go(func() { r.run(ctx, src) })
-	if r.cfg.SnapshotFile != "" {
-		wg.Go(func() { r.persistLoop(ctx, src) })
-	}
 	go func() {
-		wg.Wait()
-		close(done)
+		defer close(done)
+		if r.cfg.SnapshotFile != "" {
+			var persist sync.WaitGroup
+			persist.Go(func() { r.persistLoop(ctx, src) })
+			defer persist.Wait()
+		}
+		r.run(ctx, src)
 	}()
 	return nil
 }

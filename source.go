@@ -85,9 +85,9 @@ type Source struct {
 	owner  any  // the Runtime holding the name, nil when none does (guarded by e.mu)
 	shared bool // made by Engine.Source: never claimed by a Runtime (guarded by e.mu)
 
-	mu      sync.Mutex // one batch at a time; guards the fields below
-	logger  *slog.Logger
-	loaded  bool              // the initial load happened
+	mu     sync.Mutex // one batch at a time; guards the fields below
+	logger *slog.Logger
+	loaded bool // the initial load happened
 	// held is every name the origin holds. heldMu guards its writes (made
 	// under mu too) against the readers of the debug page, which do not
 	// take mu.

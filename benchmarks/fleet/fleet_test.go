@@ -214,6 +214,9 @@ func startAll(tb testing.TB, n int, start func(i int) (stop func(), err error)) 
 			}
 		}
 		wg.Wait()
+		// Stopped members are garbage now: steadyMemory counts what they
+		// held, not only what stopping them released.
+		clear(stops)
 	})
 	tb.Cleanup(stopAll)
 	for _, err := range errs {
@@ -225,8 +228,10 @@ func startAll(tb testing.TB, n int, start func(i int) (stop func(), err error)) 
 }
 
 // steadyMemory is what the followers hold after the rounds, per follower:
-// the heap that stopping the flagz followers frees, then the heap that
-// stopping the raw watchers frees. What a connection accumulates as it
+// the heap that stopping and dropping the flagz followers frees, then the
+// heap that stopping and dropping the raw watchers frees. A flag set and
+// its engine outlive a watcher (engines live as long as the program), so
+// they stay out of it. What a connection accumulates as it
 // serves (gRPC's header tables, the etcd client's caches) shows here and
 // not in the phases measured at start.
 func (f *fleet) steadyMemory(tb testing.TB) (flagz, raw memStats) {
