@@ -133,6 +133,9 @@ func newFleet(tb testing.TB, cfg config) *fleet {
 		if _, err := f.wait.wait(roundTimeout); err != nil {
 			tb.Fatal(err)
 		}
+		// And has written what its start-up asks for (the state's
+		// SERVING): the heap is measured with no write in flight.
+		f.writes.quiet(tb, quietFor, roundTimeout)
 	}
 	mem = append(mem, f.memory(tb))
 	runtime.KeepAlive(sets)

@@ -87,6 +87,31 @@ func (c *writeCounter) put(g *group, value []byte) {
 	}
 }
 
+// quietFor is how long no presence write may arrive for the fleet to
+// count as quiet: several times the spread and a loopback write.
+const quietFor = 250 * time.Millisecond
+
+// quiet returns once no write has arrived for d, failing tb if writes go on
+// for longer than limit.
+func (c *writeCounter) quiet(tb testing.TB, d, limit time.Duration) {
+	tb.Helper()
+	deadline := time.Now().Add(limit)
+	c.mu.Lock()
+	seen := len(c.writes)
+	c.mu.Unlock()
+	for time.Now().Before(deadline) {
+		time.Sleep(d)
+		c.mu.Lock()
+		n := len(c.writes)
+		c.mu.Unlock()
+		if n == seen {
+			return
+		}
+		seen = n
+	}
+	tb.Fatalf("presence writes still arriving after %v", limit)
+}
+
 // reset forgets the writes seen so far (those of the start-up).
 func (c *writeCounter) reset() {
 	c.mu.Lock()
