@@ -100,7 +100,7 @@ func newFleet(tb testing.TB, cfg config) *fleet {
 	if cfg.presence {
 		f.wait = newGroup("presence records", cfg.n)
 		f.writes = startPresenceCounter(tb, f.srv.Endpoint, f.wait)
-		opts = append(opts, presenceOptions()...)
+		opts = append(opts, presenceOptions(tb)...)
 	}
 	watchers0 := f.srv.gauge(tb, "etcd_debugging_mvcc_watcher_total")
 	streams0 := f.srv.gauge(tb, "etcd_debugging_mvcc_watch_stream_total")

@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"context"
+	"os"
 	"sort"
 	"sync"
 	"testing"
@@ -13,9 +14,18 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
-// presenceOptions are the watcher options of a follower with presence.
-func presenceOptions() []watcher.Option {
-	return []watcher.Option{watcher.WithPresence(), watcher.WithPresenceSpread(20 * time.Millisecond)}
+// presenceOptions are the watcher options of a follower with presence:
+// its writes spread over $FLEET_SPREAD (a duration, default 20ms).
+func presenceOptions(tb testing.TB) []watcher.Option {
+	spread := 20 * time.Millisecond
+	if s := os.Getenv("FLEET_SPREAD"); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil || d < 0 {
+			tb.Fatalf("FLEET_SPREAD=%q: want a duration such as 20ms", s)
+		}
+		spread = d
+	}
+	return []watcher.Option{watcher.WithPresence(), watcher.WithPresenceSpread(spread)}
 }
 
 // writeCounter watches the presence prefix, as `flagz set --wait` does: it
