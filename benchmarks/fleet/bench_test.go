@@ -19,6 +19,7 @@ import (
 //	FLEET_MODES=watcher,presence,proxy/watcher,proxy/presence  (default: all;
 //	    proxy rows only at the largest N)
 //	FLEET_FLAGS=10  (flags per follower, default 10)
+//	FLEET_SPREAD=20ms  (the presence rows' WithPresenceSpread, default 20ms)
 //
 // and give at least a few hundred changes per row, for a p99:
 //
