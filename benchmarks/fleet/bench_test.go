@@ -20,6 +20,8 @@ import (
 //	    proxy rows only at the largest N)
 //	FLEET_FLAGS=10  (flags per follower, default 10)
 //	FLEET_SPREAD=20ms  (the presence rows' WithPresenceSpread, default 20ms)
+//	FLEET_PRESENCE_DIRECT=1  (proxy/presence: records written on a second
+//	    client of the member, WithPresenceClient; its heap is not comparable)
 //
 // and give at least a few hundred changes per row, for a p99:
 //

@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -124,8 +125,19 @@ func newFleet(tb testing.TB, cfg config) *fleet {
 		sets[i] = newFlagSet(i, f.visible, f.applied)
 	}
 	mem = append(mem, f.memory(tb))
+	// FLEET_PRESENCE_DIRECT=1: behind the proxy, each follower writes its
+	// presence record on a second client, of the member itself.
+	direct := cfg.proxy && cfg.presence && os.Getenv("FLEET_PRESENCE_DIRECT") == "1"
+	var presenceClients []*clientv3.Client
+	if direct {
+		presenceClients, _ = startClients(tb, cfg.n, f.srv.Endpoint)
+	}
 	stopWatchers := startAll(tb, cfg.n, func(i int) (func(), error) {
-		return startFlagz(flagzClients[i], sets[i], i, f.warnings.logger(), opts...)
+		o := opts
+		if direct {
+			o = append(slices.Clip(opts), watcher.WithPresenceClient(presenceClients[i]))
+		}
+		return startFlagz(flagzClients[i], sets[i], i, f.warnings.logger(), o...)
 	})
 	if f.wait != nil {
 		// Every follower has published its record.
