@@ -74,8 +74,9 @@ func (f *FileReadValue) Type() string { return "fileread" }
 // FileReadFlag or WithFileFlag that holds a path, and sets its parent flag to
 // the file's contents (one trailing newline dropped). It goes through the
 // engine as source "fileread", so values are validated and recorded like any
-// other. Call it after parsing the command line; every failure is returned,
-// each naming its flag.
+// other; the source is SERVING once the files are read, DEGRADED (naming
+// them) if some could not be. Call it after parsing the command line; every
+// failure is returned, each naming its flag.
 func ReadFileFlags[F FlagSet](fs F) error {
 	e := EngineFor(fs)
 	type fileRead struct{ parent, path string }
@@ -89,17 +90,27 @@ func ReadFileFlags[F FlagSet](fs F) error {
 	e.mu.Unlock()
 
 	values := map[string]string{}
-	var errs []error
+	var readErrs []error
 	for _, r := range reads {
 		data, err := os.ReadFile(r.path)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("flag %q: reading %s: %w", r.parent, r.path, err))
+			readErrs = append(readErrs, fmt.Errorf("flag %q: reading %s: %w", r.parent, r.path, err))
 			continue
 		}
 		values[r.parent] = strings.TrimSuffix(string(data), "\n")
 	}
-	report := e.Source("fileread").Load(0, values)
-	errs = append(errs, report.Err())
+	src := e.Source("fileread")
+	report := src.Load(0, values)
+	// The files were read once, now: the source is current (SERVING), or
+	// DEGRADED with the files it could not read. A value its flag refused
+	// is in the report, as for any source, and leaves the state alone.
+	src.Synced(0)
+	if len(readErrs) > 0 {
+		src.SetState(StateDegraded, errors.Join(readErrs...))
+	} else {
+		src.SetState(StateServing, nil)
+	}
+	errs := append(readErrs, report.Err())
 	for _, o := range report {
 		if o.Result == Unknown {
 			errs = append(errs, fmt.Errorf("flag %q: no such flag to read from %s_path", o.Flag, o.Flag))
