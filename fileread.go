@@ -101,10 +101,10 @@ func ReadFileFlags[F FlagSet](fs F) error {
 	}
 	src := e.Source("fileread")
 	report := src.Load(0, values)
-	// The files were read once, now: the source is current (SERVING), or
-	// DEGRADED with the files it could not read. A value its flag refused
-	// is in the report, as for any source, and leaves the state alone.
-	src.Synced(0)
+	// The files were read once, now (Load records the sync): the source is
+	// SERVING, or DEGRADED with the files it could not read. A value its
+	// flag refused is in the report, as for any source, and leaves the
+	// state alone.
 	if len(readErrs) > 0 {
 		src.SetState(StateDegraded, errors.Join(readErrs...))
 	} else {
