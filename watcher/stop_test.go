@@ -2,10 +2,14 @@ package watcher_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/watcher"
 	"github.com/flagz-go/flagz/watcher/etcdtest"
 	"go.uber.org/goleak"
 )
@@ -101,4 +105,26 @@ func TestRunUntilContextDone(t *testing.T) {
 	if state(w) != flagz.StateStopped {
 		t.Errorf("state after Run = %v, want STOPPED", state(w))
 	}
+}
+
+// With a snapshot file the runtime also runs the loop that saves it: Stop
+// ends that loop too, a second Stop returns, and no goroutine is left.
+func TestStopWithSnapshotFileLeavesNoGoroutine(t *testing.T) {
+	srv := etcdtest.Start(t)
+	before := goleak.IgnoreCurrent()
+
+	cli := etcdtest.NewClient(t, srv.Endpoint())
+	path := filepath.Join(t.TempDir(), "flags.json")
+	f := newTestFlags()
+	w, _ := startWatcher(t, f.fs, cli, fastOptions(watcher.WithSnapshotFile(path))...)
+	put(t, cli, "rate", "321")
+	eventually(t, "the change saved in the snapshot file", func() bool {
+		data, err := os.ReadFile(path)
+		return err == nil && strings.Contains(string(data), "321")
+	})
+	w.Stop()
+	w.Stop()
+	cli.Close()
+	srv.Stop() // and the server's own goroutines with it
+	goleak.VerifyNone(t, before)
 }

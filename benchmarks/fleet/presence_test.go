@@ -36,6 +36,7 @@ type writeCounter struct {
 	mu      sync.Mutex
 	members map[string]int // process id → member index
 	writes  []write        // since reset
+	arrived chan struct{}  // capacity 1: a write arrived (for quiet)
 	errs    int            // records that did not decode
 }
 
@@ -55,7 +56,7 @@ func startPresenceCounter(tb testing.TB, endpoint string, g *group) *writeCounte
 	if err != nil {
 		tb.Fatal(err)
 	}
-	c := &writeCounter{members: map[string]int{}}
+	c := &writeCounter{members: map[string]int{}, arrived: make(chan struct{}, 1)}
 	ctx, cancel := context.WithCancel(context.Background())
 	wch := cli.Watch(ctx, presence.Prefix(prefix), clientv3.WithPrefix(), clientv3.WithCreatedNotify())
 	if created := <-wch; created.Err() != nil || !created.Created {
@@ -78,6 +79,12 @@ func startPresenceCounter(tb testing.TB, endpoint string, g *group) *writeCounte
 }
 
 func (c *writeCounter) put(g *group, value []byte) {
+	defer func() {
+		select {
+		case c.arrived <- struct{}{}:
+		default: // quiet has not taken the last one yet: it learns the same
+		}
+	}()
 	rec, err := presence.Decode(value)
 	c.mu.Lock()
 	if err != nil {
@@ -105,21 +112,19 @@ const quietFor = 250 * time.Millisecond
 // for longer than limit.
 func (c *writeCounter) quiet(tb testing.TB, d, limit time.Duration) {
 	tb.Helper()
-	deadline := time.Now().Add(limit)
-	c.mu.Lock()
-	seen := len(c.writes)
-	c.mu.Unlock()
-	for time.Now().Before(deadline) {
-		time.Sleep(d)
-		c.mu.Lock()
-		n := len(c.writes)
-		c.mu.Unlock()
-		if n == seen {
+	idle, deadline := time.NewTimer(d), time.NewTimer(limit)
+	defer idle.Stop()
+	defer deadline.Stop()
+	for {
+		select {
+		case <-c.arrived:
+			idle.Reset(d)
+		case <-idle.C:
 			return
+		case <-deadline.C:
+			tb.Fatalf("presence writes still arriving after %v", limit)
 		}
-		seen = n
 	}
-	tb.Fatalf("presence writes still arriving after %v", limit)
 }
 
 // reset forgets the writes seen so far (those of the start-up).
