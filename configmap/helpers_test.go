@@ -27,6 +27,17 @@ func eventually(t *testing.T, what string, cond func() bool) {
 	wait.Until(t, 10*time.Second, what, cond)
 }
 
+// countedPast waits until w has recorded a batch past revision rev. A
+// batch's values are visible before its counters (Applied, Ignored,
+// RestartRequired…) and LastRevision are updated, together: after this,
+// the status counts that batch.
+func countedPast(t *testing.T, w *Watcher, rev int64) {
+	t.Helper()
+	eventually(t, fmt.Sprintf("a batch past revision %d recorded in the status", rev), func() bool {
+		return w.Status().LastRevision > rev
+	})
+}
+
 // flags is the flag set every test declares.
 type flags struct {
 	fs       *pflag.FlagSet

@@ -114,8 +114,10 @@ func TestStaticFlagChangeAfterStartNeedsRestart(t *testing.T) {
 		f := newFlags(t)
 		o.write(t, map[string]string{"port": "8080"})
 		w := start(t, o, f)
+		rev := w.Status().LastRevision
 		o.write(t, map[string]string{"port": "9090", "rate": "3"})
 		eventually(t, "rate = 3", func() bool { return f.rate.Get() == 3 })
+		countedPast(t, w, rev) // the counters follow the values
 		if st := w.Status(); st.RestartRequired != 1 {
 			t.Errorf("restart required = %d, want 1", st.RestartRequired)
 		}
@@ -130,8 +132,10 @@ func TestUnknownNameIsIgnoredAndLeftInPlace(t *testing.T) {
 		f := newFlags(t)
 		o.write(t, map[string]string{"rate": "5"})
 		w := start(t, o, f)
+		rev := w.Status().LastRevision
 		o.write(t, map[string]string{"rate": "6", "newer-binary-flag": "x"})
 		eventually(t, "rate = 6", func() bool { return f.rate.Get() == 6 })
+		countedPast(t, w, rev) // the counters follow the values
 		if st := w.Status(); st.Ignored != 1 {
 			t.Errorf("ignored = %d, want 1", st.Ignored)
 		}
