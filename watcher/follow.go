@@ -23,7 +23,8 @@ var (
 // bounded by the request timeout, and every health-check interval a
 // healthCheck judges whether the watch still delivers what etcd holds,
 // since the client would otherwise keep retrying silently while the server
-// or the network is gone.
+// or the network is gone. The check's requests run beside the loop: an
+// event that arrives while etcd is slow to answer one is applied at once.
 func (o *etcdOrigin) Follow(ctx context.Context, from int64, sink flagz.Sink) error {
 	wctx, cancel := context.WithCancel(o.watchContext(ctx))
 	wch, err := o.openWatch(wctx, cancel, from)
@@ -32,12 +33,13 @@ func (o *etcdOrigin) Follow(ctx context.Context, from int64, sink flagz.Sink) er
 	}
 	defer o.closeWatch(cancel, wch)
 
-	health := &healthCheck{o: o, wctx: wctx, delivered: from, sink: sink, keys: -1}
+	health := &healthCheck{o: o, wctx: wctx, delivered: from, sink: sink, keys: -1, outcomes: make(chan func() error, 1)}
 	o.listedMu.Lock()
 	if o.listedRev == from {
 		health.keys = o.listedN
 	}
 	o.listedMu.Unlock()
+	defer health.abandon(cancel) // first: a check in flight ends before the watch is closed
 	probe := time.NewTicker(o.opts.probeInterval)
 	defer probe.Stop()
 	for {
@@ -74,11 +76,13 @@ func (o *etcdOrigin) Follow(ctx context.Context, from int64, sink flagz.Sink) er
 				o.presence.advance(health.delivered) // one presence write per watch response
 			}
 		case <-probe.C:
-			if err := health.probe(); err != nil {
+			health.tick()
+		case <-health.answerDue:
+			if err := health.due(); err != nil {
 				return err
 			}
-		case <-health.answerDue:
-			if err := health.unanswered(); err != nil {
+		case outcome := <-health.outcomes:
+			if err := health.ended(outcome); err != nil {
 				return err
 			}
 		}

@@ -64,40 +64,117 @@ type healthCheck struct {
 	sink      flagz.Sink
 	delivered int64 // the revision the watch has delivered up to (events, progress, the listing)
 	keys      int64 // keys under the prefix at delivered, -1 if unknown
+	answers   int   // responses the watch delivered (events, progress, errors)
 
 	// answerDue fires when a progress request has been awaited for the
 	// request timeout; nil while no answer is awaited.
 	answerDue <-chan time.Time
+
+	// The check's requests run on a goroutine of their own, one at a time,
+	// so that Follow keeps handing events on while etcd takes its time to
+	// answer (a linearizable read waits until etcd has applied what it
+	// committed before it: under a burst of writes, hundreds of
+	// milliseconds). What a request found arrives on outcomes as a function
+	// that Follow's goroutine runs, since only that goroutine touches the
+	// fields above.
+	outcomes chan func() error // capacity 1
+	checking bool              // a request runs: its outcome is on its way
+	overdue  bool              // answerDue fired while a request ran: judged after it
 }
 
-// probe runs one health check and returns why the watch must be
-// abandoned, or nil.
-func (h *healthCheck) probe() error {
+// tick starts a health check, unless the last one is still running (etcd
+// is slow to answer: a second read would only queue behind it).
+func (h *healthCheck) tick() {
+	if !h.checking {
+		h.run(h.probe)
+	}
+}
+
+// due judges a progress request left unanswered for the request timeout
+// (unanswered), after the request running now, if any.
+func (h *healthCheck) due() error {
+	h.answerDue = nil
+	if h.keys < 0 {
+		return h.timedOut() // nothing to compare etcd with
+	}
+	if h.checking {
+		h.overdue = true
+		return nil
+	}
+	h.run(h.unanswered)
+	return nil
+}
+
+// run calls check on a goroutine of its own with what the watch has
+// delivered so far; its outcome arrives on outcomes.
+func (h *healthCheck) run(check func(delivered, keys int64, answers int) func() error) {
+	h.checking = true
+	delivered, keys, answers := h.delivered, h.keys, h.answers
+	go func() { h.outcomes <- check(delivered, keys, answers) }()
+}
+
+// ended applies the outcome of the request that ran, and returns why the
+// watch must be abandoned, or nil.
+func (h *healthCheck) ended(outcome func() error) error {
+	h.checking = false
+	if err := outcome(); err != nil {
+		return err
+	}
+	if h.overdue {
+		h.overdue = false
+		h.run(h.unanswered)
+	}
+	return nil
+}
+
+// abandon ends the request running, if any (cancel ends the watch's
+// context, which its requests derive from), and waits for it: no request
+// outlives Follow.
+func (h *healthCheck) abandon(cancel context.CancelFunc) {
+	if h.checking {
+		cancel()
+		<-h.outcomes
+		h.checking = false
+	}
+}
+
+// probe runs one health check from delivered (on the check's goroutine).
+func (h *healthCheck) probe(delivered, _ int64, answers int) func() error {
 	o := h.o
 	rev, err := h.storeRevision()
 	if err != nil {
-		return fmt.Errorf("%w within %v: %w", errUnreachable, o.opts.requestTimeout, err)
+		return func() error {
+			return fmt.Errorf("%w within %v: %w", errUnreachable, o.opts.requestTimeout, err)
+		}
 	}
-	if rev <= h.delivered {
-		h.answerDue = nil
-		h.sink.Current(h.delivered)
-		return nil
+	if rev <= delivered {
+		return func() error {
+			h.answerDue, h.overdue = nil, false
+			h.sink.Current(h.delivered)
+			return nil
+		}
 	}
 	ctx, cancel := withRequestTimeout(h.wctx, o.opts.requestTimeout)
 	defer cancel()
 	// The client blocks while it reconnects the stream, hence the timeout.
 	if err := o.client.RequestProgress(ctx); err != nil {
-		return fmt.Errorf("%w: %w", errNoAnswer, err)
+		return func() error { return fmt.Errorf("%w: %w", errNoAnswer, err) }
 	}
-	if h.answerDue == nil {
-		h.answerDue = time.After(o.opts.requestTimeout)
+	return func() error {
+		// An answer since the check began shows the stream alive.
+		if h.answerDue == nil && h.answers == answers {
+			h.answerDue = time.After(o.opts.requestTimeout)
+		}
+		return nil
 	}
-	return nil
 }
 
 // answered records that the watch delivered something (an event, a
 // progress notification, an error): the stream is alive.
-func (h *healthCheck) answered() { h.answerDue = nil }
+func (h *healthCheck) answered() {
+	h.answerDue, h.overdue = nil, false
+	h.answers++
+}
 
 // timedOut is the error of a progress request left unanswered.
 func (h *healthCheck) timedOut() error {
@@ -116,40 +193,42 @@ func (h *healthCheck) counted(ev *clientv3.Event) {
 }
 
 // unanswered judges a progress request left unanswered for the request
-// timeout. etcd's gRPC proxy never answers one (its watchProxyStream
-// drops the request), so before giving the watch up it asks etcd, in one
-// linearizable read at one revision R, whether anything under the prefix
-// changed after delivered: how many keys there are, and how many were
-// written after delivered. If none was written and the count is the one
-// the watch knows, the prefix at R is what the watch delivered (a put
-// leaves a key written after delivered, a delete changes the count, a put
-// then delete of a new key leaves nothing to miss): the source is current
-// at R and the watch is kept. Otherwise the watch missed something and is
-// abandoned.
-func (h *healthCheck) unanswered() error {
-	if h.keys < 0 {
-		return h.timedOut()
-	}
+// timeout (on the check's goroutine). etcd's gRPC proxy never answers one
+// (its watchProxyStream drops the request), so before giving the watch up
+// it asks etcd, in one linearizable read at one revision R, whether
+// anything under the prefix changed after delivered: how many keys there
+// are, and how many were written after delivered. If none was written and
+// the count is keys, the one the watch knows, the prefix at R is what the
+// watch delivered (a put leaves a key written after delivered, a delete
+// changes the count, a put then delete of a new key leaves nothing to
+// miss): the source is current at R and the watch is kept. Otherwise the
+// watch missed something and is abandoned. A watch that delivered anything
+// meanwhile is alive, whatever the read found.
+func (h *healthCheck) unanswered(delivered, keys int64, answers int) func() error {
 	o := h.o
 	ctx, cancel := withRequestTimeout(h.wctx, o.opts.requestTimeout)
 	defer cancel()
 	resp, err := o.client.Txn(ctx).Then(
 		clientv3.OpGet(o.keyPrefix, clientv3.WithPrefix(), clientv3.WithCountOnly()),
 		// Not count-only: etcd filters by revision after counting.
-		clientv3.OpGet(o.keyPrefix, clientv3.WithPrefix(), clientv3.WithKeysOnly(), clientv3.WithMinModRev(h.delivered+1)),
+		clientv3.OpGet(o.keyPrefix, clientv3.WithPrefix(), clientv3.WithKeysOnly(), clientv3.WithMinModRev(delivered+1)),
 	).Commit()
-	if err != nil {
-		return fmt.Errorf("%w within %v: %w", errUnreachable, o.opts.requestTimeout, err)
+	return func() error {
+		switch {
+		case h.answers != answers:
+			return nil
+		case err != nil:
+			return fmt.Errorf("%w within %v: %w", errUnreachable, o.opts.requestTimeout, err)
+		}
+		total := resp.Responses[0].GetResponseRange().Count
+		written := len(resp.Responses[1].GetResponseRange().Kvs)
+		if total != keys || written != 0 {
+			return h.timedOut()
+		}
+		h.delivered = max(h.delivered, resp.Header.Revision)
+		h.sink.Current(h.delivered)
+		return nil
 	}
-	total := resp.Responses[0].GetResponseRange().Count
-	written := len(resp.Responses[1].GetResponseRange().Kvs)
-	if total != h.keys || written != 0 {
-		return h.timedOut()
-	}
-	h.answerDue = nil
-	h.delivered = max(h.delivered, resp.Header.Revision)
-	h.sink.Current(h.delivered)
-	return nil
 }
 
 // storeRevision returns etcd's current revision, read linearizably: a

@@ -1,0 +1,111 @@
+package watcher_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/flagz-go/flagz/watcher"
+	"github.com/flagz-go/flagz/watcher/etcdtest"
+	"go.etcd.io/etcd/api/v3/etcdserverpb"
+	clientv3 "go.etcd.io/etcd/client/v3"
+	"go.uber.org/zap"
+	"google.golang.org/grpc"
+)
+
+// A health check's read that etcd is slow to answer (as under a burst of
+// writes: a linearizable read waits until etcd has applied what came
+// before it) does not hold up the updates the watch delivers meanwhile:
+// they are applied at once, and the check goes on once etcd answers.
+func TestSlowHealthCheckReadDoesNotDelayUpdates(t *testing.T) {
+	srv := etcdtest.Start(t)
+	writer := srv.Client(t)
+	gate := &readGate{held: make(chan struct{}, 1)}
+	cli := gatedClient(t, srv.Endpoint(), gate)
+	f := newTestFlags()
+	put(t, writer, "rate", "250")
+	// The request timeout outlasts every wait: the held read ends only
+	// when the gate opens.
+	w, _ := startWatcher(t, f.fs, cli, watcher.WithLogger(quietLogger()),
+		watcher.WithHealthCheck(50*time.Millisecond, 3*waitTimeout))
+	t.Cleanup(gate.open) // before the watcher stops: it waits for the read
+
+	gate.close()
+	select {
+	case <-gate.held:
+	case <-time.After(waitTimeout):
+		t.Fatal("no health-check read reached etcd")
+	}
+	put(t, writer, "rate", "300")
+	eventually(t, "rate = 300 while the health-check read is held", func() bool { return f.rate.Get() == 300 })
+
+	opened := time.Now()
+	gate.open()
+	eventually(t, "the held health check confirms etcd current once answered", func() bool {
+		return w.Status().LastSync.After(opened)
+	})
+}
+
+// readGate holds the watcher's health-check reads (count-only Gets) while
+// closed, telling held of each.
+type readGate struct {
+	mu       sync.Mutex
+	closed   bool
+	released chan struct{} // closed by open
+	held     chan struct{} // capacity 1
+}
+
+func (g *readGate) close() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.closed, g.released = true, make(chan struct{})
+}
+
+func (g *readGate) open() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed {
+		g.closed = false
+		close(g.released)
+	}
+}
+
+// intercept is a gRPC client interceptor that holds count-only reads
+// while the gate is closed, or until the request's context ends.
+func (g *readGate) intercept(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+	if r, ok := req.(*etcdserverpb.RangeRequest); ok && r.CountOnly {
+		g.mu.Lock()
+		closed, released := g.closed, g.released
+		g.mu.Unlock()
+		if closed {
+			select {
+			case g.held <- struct{}{}:
+			default:
+			}
+			select {
+			case <-released:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+	}
+	return invoker(ctx, method, req, reply, cc, opts...)
+}
+
+// gatedClient returns a client of endpoint whose reads pass through gate,
+// closed when the test ends.
+func gatedClient(t *testing.T, endpoint string, gate *readGate) *clientv3.Client {
+	t.Helper()
+	cli, err := clientv3.New(clientv3.Config{
+		Endpoints:   []string{endpoint},
+		DialTimeout: 5 * time.Second,
+		Logger:      zap.NewNop(),
+		DialOptions: []grpc.DialOption{grpc.WithChainUnaryInterceptor(gate.intercept)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cli.Close() })
+	return cli
+}
