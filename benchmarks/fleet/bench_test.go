@@ -22,6 +22,7 @@ import (
 //	FLEET_SPREAD=20ms  (the presence rows' WithPresenceSpread, default 20ms)
 //	FLEET_PRESENCE_DIRECT=1  (proxy/presence: records written on a second
 //	    client of the member, WithPresenceClient; its heap is not comparable)
+//	FLEET_ROUNDS=/tmp/rounds  (each round's times, one file per row)
 //
 // and give at least a few hundred changes per row, for a p99:
 //
@@ -51,6 +52,7 @@ func benchFleet(b *testing.B, cfg config) {
 	}
 	b.StopTimer()
 	f.report(b)
+	f.writeRounds(b, os.Getenv("FLEET_ROUNDS"))
 	flagz, raw := f.steadyMemory(b)
 	b.ReportMetric(raw.heap/1024, "raw-heap-after-KB")
 	b.ReportMetric(flagz.heap/1024, "flagz-heap-after-KB")

@@ -71,6 +71,7 @@ type fleet struct {
 	phase   int // of the start-up, for memory
 	round   int64
 	samples map[string][]time.Duration // per group name, one per round
+	details map[string][]roundDetail   // per group name, one per round
 	lost    map[string]int             // per group name, rounds some member missed
 	revs    []int64                    // per round, the put's revision
 }
@@ -79,7 +80,7 @@ type fleet struct {
 // kind adds and the watches that reach the server.
 func newFleet(tb testing.TB, cfg config) *fleet {
 	tb.Helper()
-	f := &fleet{cfg: cfg, samples: map[string][]time.Duration{}, lost: map[string]int{}, warnings: newWarnings()}
+	f := &fleet{cfg: cfg, samples: map[string][]time.Duration{}, details: map[string][]roundDetail{}, lost: map[string]int{}, warnings: newWarnings()}
 	f.srv = startServer(tb, cfg.proxy)
 	writer, err := newClient(f.srv.Endpoint)
 	if err != nil {
@@ -210,6 +211,7 @@ func (f *fleet) step(tb testing.TB) {
 			d = roundTimeout
 		}
 		f.samples[g.name] = append(f.samples[g.name], d)
+		f.details[g.name] = append(f.details[g.name], g.detail())
 	}
 }
 

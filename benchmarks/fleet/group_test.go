@@ -21,6 +21,10 @@ type group struct {
 	missing int           // members below mark
 	done    chan struct{} // closed when missing reaches 0
 	last    time.Duration // time from start until missing reached 0
+	// For FLEET_ROUNDS: the member that came last, and the time until all
+	// but 1% of the members (at least one) had the mark.
+	lastMember int
+	most       time.Duration
 }
 
 func newGroup(name string, n int) *group {
@@ -32,7 +36,7 @@ func newGroup(name string, n int) *group {
 func (g *group) arm(mark int64, start time.Time) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.mark, g.start, g.missing = mark, start, 0
+	g.mark, g.start, g.missing, g.most, g.lastMember = mark, start, 0, 0, -1
 	g.done = make(chan struct{})
 	for _, b := range g.best {
 		if b < mark {
@@ -57,8 +61,11 @@ func (g *group) report(i int, got int64) {
 	g.best[i] = got
 	if g.mark > 0 && before < g.mark && got >= g.mark {
 		g.missing--
+		if g.missing == max(1, g.n/100) {
+			g.most = now.Sub(g.start)
+		}
 		if g.missing == 0 {
-			g.last = now.Sub(g.start)
+			g.last, g.lastMember = now.Sub(g.start), i
 			close(g.done)
 		}
 	}
@@ -81,4 +88,19 @@ func (g *group) wait(timeout time.Duration) (time.Duration, error) {
 		defer g.mu.Unlock()
 		return 0, fmt.Errorf("%s: %d of %d members below %d after %v", g.name, g.missing, g.n, g.mark, timeout)
 	}
+}
+
+// roundDetail is, of one round, the member that came last (-1: none
+// missed the mark when the round began) and the time until all but 1% of
+// the members had the mark.
+type roundDetail struct {
+	lastMember int
+	most       time.Duration
+}
+
+// detail returns the last round's detail.
+func (g *group) detail() roundDetail {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return roundDetail{lastMember: g.lastMember, most: g.most}
 }
