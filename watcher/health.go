@@ -101,16 +101,21 @@ func (h *healthCheck) due() error {
 		h.overdue = true
 		return nil
 	}
-	h.run(h.unanswered)
+	h.judgeUnanswered()
 	return nil
 }
 
-// run calls check on a goroutine of its own with what the watch has
-// delivered so far; its outcome arrives on outcomes.
-func (h *healthCheck) run(check func(delivered, keys int64, answers int) func() error) {
-	h.checking = true
+// judgeUnanswered starts unanswered with what the watch has delivered now.
+func (h *healthCheck) judgeUnanswered() {
 	delivered, keys, answers := h.delivered, h.keys, h.answers
-	go func() { h.outcomes <- check(delivered, keys, answers) }()
+	h.run(func() func() error { return h.unanswered(delivered, keys, answers) })
+}
+
+// run calls request on a goroutine of its own; its outcome arrives on
+// outcomes.
+func (h *healthCheck) run(request func() (outcome func() error)) {
+	h.checking = true
+	go func() { h.outcomes <- request() }()
 }
 
 // ended applies the outcome of the request that ran, and returns why the
@@ -122,7 +127,7 @@ func (h *healthCheck) ended(outcome func() error) error {
 	}
 	if h.overdue {
 		h.overdue = false
-		h.run(h.unanswered)
+		h.judgeUnanswered()
 	}
 	return nil
 }
@@ -138,35 +143,40 @@ func (h *healthCheck) abandon(cancel context.CancelFunc) {
 	}
 }
 
-// probe runs one health check from delivered (on the check's goroutine).
-func (h *healthCheck) probe(delivered, _ int64, answers int) func() error {
-	o := h.o
+// probe reads etcd's revision (on the check's goroutine); its outcome
+// judges it against what the watch has delivered by then.
+func (h *healthCheck) probe() (outcome func() error) {
 	rev, err := h.storeRevision()
-	if err != nil {
-		return func() error {
-			return fmt.Errorf("%w within %v: %w", errUnreachable, o.opts.requestTimeout, err)
-		}
-	}
-	if rev <= delivered {
-		return func() error {
+	return func() error {
+		switch {
+		case err != nil:
+			return fmt.Errorf("%w within %v: %w", errUnreachable, h.o.opts.requestTimeout, err)
+		case rev <= h.delivered:
 			h.answerDue, h.overdue = nil, false
 			h.sink.Current(h.delivered)
 			return nil
 		}
+		return h.requestProgress()
 	}
+}
+
+// requestProgress sends a progress request on the watch's stream and,
+// unless an answer is awaited already, awaits one for the request timeout.
+// It runs on Follow's goroutine, while the watch is open: the client makes
+// a new stream for a request whose stream is gone.
+func (h *healthCheck) requestProgress() error {
+	o := h.o
 	ctx, cancel := withRequestTimeout(h.wctx, o.opts.requestTimeout)
 	defer cancel()
-	// The client blocks while it reconnects the stream, hence the timeout.
+	// The client blocks while it reconnects the stream (when no event
+	// could arrive anyway), hence the timeout.
 	if err := o.client.RequestProgress(ctx); err != nil {
-		return func() error { return fmt.Errorf("%w: %w", errNoAnswer, err) }
+		return fmt.Errorf("%w: %w", errNoAnswer, err)
 	}
-	return func() error {
-		// An answer since the check began shows the stream alive.
-		if h.answerDue == nil && h.answers == answers {
-			h.answerDue = time.After(o.opts.requestTimeout)
-		}
-		return nil
+	if h.answerDue == nil {
+		h.answerDue = time.After(o.opts.requestTimeout)
 	}
+	return nil
 }
 
 // answered records that the watch delivered something (an event, a
@@ -204,7 +214,7 @@ func (h *healthCheck) counted(ev *clientv3.Event) {
 // miss): the source is current at R and the watch is kept. Otherwise the
 // watch missed something and is abandoned. A watch that delivered anything
 // meanwhile is alive, whatever the read found.
-func (h *healthCheck) unanswered(delivered, keys int64, answers int) func() error {
+func (h *healthCheck) unanswered(delivered, keys int64, answers int) (outcome func() error) {
 	o := h.o
 	ctx, cancel := withRequestTimeout(h.wctx, o.opts.requestTimeout)
 	defer cancel()
