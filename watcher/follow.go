@@ -26,20 +26,21 @@ var (
 // or the network is gone. The check's requests run beside the loop: an
 // event that arrives while etcd is slow to answer one is applied at once.
 func (o *etcdOrigin) Follow(ctx context.Context, from int64, sink flagz.Sink) error {
-	wctx, cancel := context.WithCancel(o.watchContext(ctx))
+	mctx := o.watchContext(ctx)
+	wctx, cancel := context.WithCancel(mctx)
 	wch, err := o.openWatch(wctx, cancel, from)
 	if err != nil {
 		return err
 	}
 	defer o.closeWatch(cancel, wch)
 
-	health := &healthCheck{o: o, wctx: wctx, delivered: from, sink: sink, keys: -1, outcomes: make(chan func() error, 1)}
+	health := &healthCheck{o: o, mctx: mctx, delivered: from, sink: sink, keys: -1, outcomes: make(chan func() error, 1)}
 	o.listedMu.Lock()
 	if o.listedRev == from {
 		health.keys = o.listedN
 	}
 	o.listedMu.Unlock()
-	defer health.abandon(cancel) // first: a check in flight ends before the watch is closed
+	defer health.abandon() // first: a check in flight ends before the watch is closed
 	probe := time.NewTicker(o.opts.probeInterval)
 	defer probe.Stop()
 	for {

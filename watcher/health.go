@@ -59,8 +59,12 @@ var (
 // interval, since etcd also drops it during the moments the watch is
 // unsynced, catching up after its creation.
 type healthCheck struct {
-	o         *etcdOrigin
-	wctx      context.Context // the watch's context: RequestProgress finds its stream by it
+	o *etcdOrigin
+	// mctx is the context the watch's own derives from: its metadata gives
+	// RequestProgress the watch's stream. The check's requests derive from
+	// it too, not from the watch's (which then holds no children), and are
+	// ended by abandon.
+	mctx      context.Context
 	sink      flagz.Sink
 	delivered int64 // the revision the watch has delivered up to (events, progress, the listing)
 	keys      int64 // keys under the prefix at delivered, -1 if unknown
@@ -77,9 +81,10 @@ type healthCheck struct {
 	// milliseconds). What a request found arrives on outcomes as a function
 	// that Follow's goroutine runs, since only that goroutine touches the
 	// fields above.
-	outcomes chan func() error // capacity 1
-	checking bool              // a request runs: its outcome is on its way
-	overdue  bool              // answerDue fired while a request ran: judged after it
+	outcomes    chan func() error  // capacity 1
+	checking    bool               // a request runs: its outcome is on its way
+	cancelCheck context.CancelFunc // ends the request running
+	overdue     bool               // answerDue fired while a request ran: judged after it
 }
 
 // tick starts a health check, unless the last one is still running (etcd
@@ -108,14 +113,19 @@ func (h *healthCheck) due() error {
 // judgeUnanswered starts unanswered with what the watch has delivered now.
 func (h *healthCheck) judgeUnanswered() {
 	delivered, keys, answers := h.delivered, h.keys, h.answers
-	h.run(func() func() error { return h.unanswered(delivered, keys, answers) })
+	h.run(func(ctx context.Context) func() error { return h.unanswered(ctx, delivered, keys, answers) })
 }
 
-// run calls request on a goroutine of its own; its outcome arrives on
-// outcomes.
-func (h *healthCheck) run(request func() (outcome func() error)) {
-	h.checking = true
-	go func() { h.outcomes <- request() }()
+// run calls request on a goroutine of its own, with a context bounded by
+// the request timeout; its outcome arrives on outcomes.
+func (h *healthCheck) run(request func(ctx context.Context) (outcome func() error)) {
+	ctx, cancel := withRequestTimeout(h.mctx, h.o.opts.requestTimeout)
+	h.checking, h.cancelCheck = true, cancel
+	go func() {
+		outcome := request(ctx)
+		cancel()
+		h.outcomes <- outcome
+	}()
 }
 
 // ended applies the outcome of the request that ran, and returns why the
@@ -132,12 +142,11 @@ func (h *healthCheck) ended(outcome func() error) error {
 	return nil
 }
 
-// abandon ends the request running, if any (cancel ends the watch's
-// context, which its requests derive from), and waits for it: no request
+// abandon ends the request running, if any, and waits for it: no request
 // outlives Follow.
-func (h *healthCheck) abandon(cancel context.CancelFunc) {
+func (h *healthCheck) abandon() {
 	if h.checking {
-		cancel()
+		h.cancelCheck()
 		<-h.outcomes
 		h.checking = false
 	}
@@ -145,8 +154,8 @@ func (h *healthCheck) abandon(cancel context.CancelFunc) {
 
 // probe reads etcd's revision (on the check's goroutine); its outcome
 // judges it against what the watch has delivered by then.
-func (h *healthCheck) probe() (outcome func() error) {
-	rev, err := h.storeRevision()
+func (h *healthCheck) probe(ctx context.Context) (outcome func() error) {
+	rev, err := h.storeRevision(ctx)
 	return func() error {
 		switch {
 		case err != nil:
@@ -166,7 +175,7 @@ func (h *healthCheck) probe() (outcome func() error) {
 // a new stream for a request whose stream is gone.
 func (h *healthCheck) requestProgress() error {
 	o := h.o
-	ctx, cancel := withRequestTimeout(h.wctx, o.opts.requestTimeout)
+	ctx, cancel := withRequestTimeout(h.mctx, o.opts.requestTimeout)
 	defer cancel()
 	// The client blocks while it reconnects the stream (when no event
 	// could arrive anyway), hence the timeout.
@@ -214,10 +223,8 @@ func (h *healthCheck) counted(ev *clientv3.Event) {
 // miss): the source is current at R and the watch is kept. Otherwise the
 // watch missed something and is abandoned. A watch that delivered anything
 // meanwhile is alive, whatever the read found.
-func (h *healthCheck) unanswered(delivered, keys int64, answers int) (outcome func() error) {
+func (h *healthCheck) unanswered(ctx context.Context, delivered, keys int64, answers int) (outcome func() error) {
 	o := h.o
-	ctx, cancel := withRequestTimeout(h.wctx, o.opts.requestTimeout)
-	defer cancel()
 	resp, err := o.client.Txn(ctx).Then(
 		clientv3.OpGet(o.keyPrefix, clientv3.WithPrefix(), clientv3.WithCountOnly()),
 		// Not count-only: etcd filters by revision after counting.
@@ -244,9 +251,7 @@ func (h *healthCheck) unanswered(delivered, keys int64, answers int) (outcome fu
 // storeRevision returns etcd's current revision, read linearizably: a
 // count-only Get of the prefix key itself (one index lookup, no value, in
 // the range the caller's credentials already allow reading).
-func (h *healthCheck) storeRevision() (int64, error) {
-	ctx, cancel := withRequestTimeout(h.wctx, h.o.opts.requestTimeout)
-	defer cancel()
+func (h *healthCheck) storeRevision(ctx context.Context) (int64, error) {
 	resp, err := h.o.client.Get(ctx, h.o.keyPrefix, clientv3.WithCountOnly())
 	if err != nil {
 		return 0, err
@@ -264,15 +269,17 @@ var watchStreams atomic.Uint64
 // client/v3/watch.go), and etcd answers a progress request only when
 // every watch of the stream allows it (see healthCheck).
 //
-// It is clientv3.WithRequireLeader with one more key, in one metadata map
-// (a context layer and a copy fewer per watcher).
+// It is clientv3.WithRequireLeader with one more key, at the cost of the
+// fewest allocations: appended pairs when the caller set no metadata (no
+// map held for the life of the watch), else one copy of the caller's map.
 func (o *etcdOrigin) watchContext(ctx context.Context) context.Context {
 	md, ok := metadata.FromOutgoingContext(ctx)
-	if ok {
-		md = md.Copy()
-	} else {
-		md = make(metadata.MD, 2)
+	if !ok {
+		return metadata.AppendToOutgoingContext(ctx,
+			rpctypes.MetadataRequireLeaderKey, rpctypes.MetadataHasLeader,
+			watchStreamKey, o.stream)
 	}
+	md = md.Copy()
 	md.Set(rpctypes.MetadataRequireLeaderKey, rpctypes.MetadataHasLeader)
 	md.Set(watchStreamKey, o.stream)
 	return metadata.NewOutgoingContext(ctx, md)

@@ -79,7 +79,6 @@ func newPresenceState[F flagz.FlagSet](fs F, w *Watcher, o *etcdOrigin) *presenc
 		source:     o.opts.source.Name,
 		status:     w.Status,
 		lastReport: w.LastReport,
-		rejections: map[string]presence.Rejection{},
 		// Constraints are outside the fingerprint: compared once per TTL.
 		infoRecheck: po.ttl,
 	}

@@ -35,7 +35,7 @@ type presenceState struct {
 	rev atomic.Int64
 
 	mu          sync.Mutex
-	rejections  map[string]presence.Rejection // by flag: what it refuses now
+	rejections  map[string]presence.Rejection // by flag: what it refuses now (nil: nothing)
 	refused     []presence.Rejection          // the last refusals, ended or not (Record.Refused)
 	lastApplied *flagz.Outcome                // the first outcome of the last report applied
 
@@ -78,6 +78,9 @@ func (ps *presenceState) batchApplied(rev int64) {
 			rej := presence.Rejection{Flag: o.Flag, Revision: rev, Value: o.Value, Reason: refusal(o.Err), At: now}
 			if o.Value == flagz.Redacted {
 				rej.Value = "" // sensitive: no text of the value, not even the placeholder
+			}
+			if ps.rejections == nil {
+				ps.rejections = map[string]presence.Rejection{}
 			}
 			ps.rejections[o.Flag] = rej
 			ps.refused = append(ps.refused, rej)
@@ -132,7 +135,7 @@ func (ps *presenceState) seen(rev int64) {
 func (ps *presenceState) prepare() {
 	ps.stop()
 	ps.mu.Lock()
-	ps.rejections, ps.refused, ps.lastApplied = map[string]presence.Rejection{}, nil, nil
+	ps.rejections, ps.refused, ps.lastApplied = nil, nil, nil
 	ps.mu.Unlock()
 	ps.rev.Store(0)
 	rev := ps.status().LastRevision
