@@ -22,6 +22,7 @@ import (
 //	FLEET_SPREAD=20ms  (the presence rows' WithPresenceSpread, default 20ms)
 //	FLEET_PRESENCE_DIRECT=1  (proxy/presence: records written on a second
 //	    client of the member, WithPresenceClient; its heap is not comparable)
+//	FLEET_PRESENCE_TTL=15s  (the presence rows' WithPresenceTTL, default 5s)
 //	FLEET_ROUNDS=/tmp/rounds  (each round's times, one file per row)
 //
 // and give at least a few hundred changes per row, for a p99:

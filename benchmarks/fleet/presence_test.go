@@ -15,7 +15,8 @@ import (
 )
 
 // presenceOptions are the watcher options of a follower with presence:
-// its writes spread over $FLEET_SPREAD (a duration, default 20ms).
+// its writes spread over $FLEET_SPREAD (a duration, default 20ms), its
+// lease's TTL $FLEET_PRESENCE_TTL (default watcher.DefaultPresenceTTL).
 func presenceOptions(tb testing.TB) []watcher.Option {
 	spread := 20 * time.Millisecond
 	if s := os.Getenv("FLEET_SPREAD"); s != "" {
@@ -25,7 +26,15 @@ func presenceOptions(tb testing.TB) []watcher.Option {
 		}
 		spread = d
 	}
-	return []watcher.Option{watcher.WithPresence(), watcher.WithPresenceSpread(spread)}
+	opts := []watcher.Option{watcher.WithPresence(), watcher.WithPresenceSpread(spread)}
+	if s := os.Getenv("FLEET_PRESENCE_TTL"); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			tb.Fatalf("FLEET_PRESENCE_TTL=%q: want a duration such as 15s", s)
+		}
+		opts = append(opts, watcher.WithPresenceTTL(d))
+	}
+	return opts
 }
 
 // writeCounter watches the presence prefix, as `flagz set --wait` does: it
