@@ -9,8 +9,7 @@ import (
 	"github.com/flagz-go/flagz/watcher"
 	"github.com/flagz-go/flagz/watcher/etcdtest"
 	"go.etcd.io/etcd/api/v3/etcdserverpb"
-	clientv3 "go.etcd.io/etcd/client/v3"
-	"go.uber.org/zap"
+	"go.uber.org/goleak"
 	"google.golang.org/grpc"
 )
 
@@ -22,7 +21,7 @@ func TestSlowHealthCheckReadDoesNotDelayUpdates(t *testing.T) {
 	srv := etcdtest.Start(t)
 	writer := srv.Client(t)
 	gate := &readGate{held: make(chan struct{}, 1)}
-	cli := gatedClient(t, srv.Endpoint(), gate)
+	cli := etcdtest.NewClientWith(t, []grpc.DialOption{grpc.WithChainUnaryInterceptor(gate.intercept)}, srv.Endpoint())
 	f := newTestFlags()
 	put(t, writer, "rate", "250")
 	// The request timeout outlasts every wait: the held read ends only
@@ -45,6 +44,42 @@ func TestSlowHealthCheckReadDoesNotDelayUpdates(t *testing.T) {
 	eventually(t, "the held health check confirms etcd current once answered", func() bool {
 		return w.Status().LastSync.After(opened)
 	})
+}
+
+// Stop while a health check's read is held (etcd slow to answer) ends that
+// read: Stop returns, a second Stop too, and no goroutine of the check is
+// left, though the read's own timeout is far off.
+func TestStopWhileHealthCheckReadIsHeldLeavesNoGoroutine(t *testing.T) {
+	srv := etcdtest.Start(t)
+	before := goleak.IgnoreCurrent()
+	gate := &readGate{held: make(chan struct{}, 1)}
+	cli := etcdtest.NewClientWith(t, []grpc.DialOption{grpc.WithChainUnaryInterceptor(gate.intercept)}, srv.Endpoint())
+	f := newTestFlags()
+	put(t, cli, "rate", "250")
+	w, _ := startWatcher(t, f.fs, cli, watcher.WithLogger(quietLogger()),
+		watcher.WithHealthCheck(50*time.Millisecond, 3*waitTimeout))
+	gate.close()
+	defer gate.open()
+	select {
+	case <-gate.held:
+	case <-time.After(waitTimeout):
+		t.Fatal("no health-check read reached etcd")
+	}
+
+	stopped := make(chan struct{})
+	go func() {
+		w.Stop()
+		w.Stop()
+		close(stopped)
+	}()
+	select {
+	case <-stopped:
+	case <-time.After(waitTimeout):
+		t.Fatal("Stop did not return while a health-check read was held")
+	}
+	cli.Close()
+	srv.Stop()
+	goleak.VerifyNone(t, before)
 }
 
 // readGate holds the watcher's health-check reads (count-only Gets) while
@@ -91,21 +126,4 @@ func (g *readGate) intercept(ctx context.Context, method string, req, reply any,
 		}
 	}
 	return invoker(ctx, method, req, reply, cc, opts...)
-}
-
-// gatedClient returns a client of endpoint whose reads pass through gate,
-// closed when the test ends.
-func gatedClient(t *testing.T, endpoint string, gate *readGate) *clientv3.Client {
-	t.Helper()
-	cli, err := clientv3.New(clientv3.Config{
-		Endpoints:   []string{endpoint},
-		DialTimeout: 5 * time.Second,
-		Logger:      zap.NewNop(),
-		DialOptions: []grpc.DialOption{grpc.WithChainUnaryInterceptor(gate.intercept)},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cli.Close() })
-	return cli
 }

@@ -147,6 +147,19 @@ func envInts(b *testing.B, name string, def []int) []int {
 	return out
 }
 
+// envDuration reads a duration of at least 0 from the environment.
+func envDuration(tb testing.TB, name string, def time.Duration) time.Duration {
+	s := os.Getenv(name)
+	if s == "" {
+		return def
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		tb.Fatalf("%s=%q: want a duration such as 20ms", name, s)
+	}
+	return d
+}
+
 // envList reads a comma-separated list from the environment.
 func envList(name string, def []string) []string {
 	s := os.Getenv(name)

@@ -2,7 +2,6 @@ package fleet
 
 import (
 	"context"
-	"os"
 	"sort"
 	"sync"
 	"testing"
@@ -18,23 +17,9 @@ import (
 // its writes spread over $FLEET_SPREAD (a duration, default 20ms), its
 // lease's TTL $FLEET_PRESENCE_TTL (default watcher.DefaultPresenceTTL).
 func presenceOptions(tb testing.TB) []watcher.Option {
-	spread := 20 * time.Millisecond
-	if s := os.Getenv("FLEET_SPREAD"); s != "" {
-		d, err := time.ParseDuration(s)
-		if err != nil || d < 0 {
-			tb.Fatalf("FLEET_SPREAD=%q: want a duration such as 20ms", s)
-		}
-		spread = d
-	}
-	opts := []watcher.Option{watcher.WithPresence(), watcher.WithPresenceSpread(spread)}
-	if s := os.Getenv("FLEET_PRESENCE_TTL"); s != "" {
-		d, err := time.ParseDuration(s)
-		if err != nil {
-			tb.Fatalf("FLEET_PRESENCE_TTL=%q: want a duration such as 15s", s)
-		}
-		opts = append(opts, watcher.WithPresenceTTL(d))
-	}
-	return opts
+	spread := envDuration(tb, "FLEET_SPREAD", 20*time.Millisecond)
+	ttl := envDuration(tb, "FLEET_PRESENCE_TTL", watcher.DefaultPresenceTTL)
+	return []watcher.Option{watcher.WithPresence(), watcher.WithPresenceSpread(spread), watcher.WithPresenceTTL(ttl)}
 }
 
 // writeCounter watches the presence prefix, as `flagz set --wait` does: it

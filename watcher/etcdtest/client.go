@@ -15,11 +15,18 @@ import (
 // closes it when the test ends, before the servers stop.
 func NewClient(t testing.TB, endpoints ...string) *clientv3.Client {
 	t.Helper()
+	return NewClientWith(t, nil, endpoints...)
+}
+
+// NewClientWith is NewClient with more gRPC dial options: an interceptor
+// that holds or inspects the client's requests, say.
+func NewClientWith(t testing.TB, dialOptions []grpc.DialOption, endpoints ...string) *clientv3.Client {
+	t.Helper()
 	cli, err := clientv3.New(clientv3.Config{
 		Endpoints:   endpoints,
 		DialTimeout: 5 * time.Second,
 		Logger:      zap.NewNop(),
-		DialOptions: []grpc.DialOption{grpc.WithConnectParams(grpc.ConnectParams{
+		DialOptions: append([]grpc.DialOption{grpc.WithConnectParams(grpc.ConnectParams{
 			Backoff: backoff.Config{
 				BaseDelay:  20 * time.Millisecond,
 				Multiplier: 1.6,
@@ -27,7 +34,7 @@ func NewClient(t testing.TB, endpoints ...string) *clientv3.Client {
 				MaxDelay:   200 * time.Millisecond,
 			},
 			MinConnectTimeout: time.Second,
-		})},
+		})}, dialOptions...),
 	})
 	if err != nil {
 		t.Fatalf("etcdtest: client of %v: %v", endpoints, err)
