@@ -75,6 +75,23 @@ func newWatcher(t *testing.T, fs *pflag.FlagSet, cli *clientv3.Client, opts ...w
 	return w
 }
 
+// stopTwice calls Stop twice and fails the test if they have not returned
+// within waitTimeout (when names the circumstances).
+func stopTwice(t *testing.T, w *watcher.Watcher, when string) {
+	t.Helper()
+	stopped := make(chan struct{})
+	go func() {
+		w.Stop()
+		w.Stop()
+		close(stopped)
+	}()
+	select {
+	case <-stopped:
+	case <-time.After(waitTimeout):
+		t.Fatalf("Stop did not return %s", when)
+	}
+}
+
 // startWatcher builds, initializes and starts a watcher.
 func startWatcher(t *testing.T, fs *pflag.FlagSet, cli *clientv3.Client, opts ...watcher.Option) (*watcher.Watcher, flagz.Report) {
 	t.Helper()

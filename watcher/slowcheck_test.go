@@ -9,6 +9,7 @@ import (
 	"github.com/flagz-go/flagz/watcher"
 	"github.com/flagz-go/flagz/watcher/etcdtest"
 	"go.etcd.io/etcd/api/v3/etcdserverpb"
+	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.uber.org/goleak"
 	"google.golang.org/grpc"
 )
@@ -19,24 +20,8 @@ import (
 // they are applied at once, and the check goes on once etcd answers.
 func TestSlowHealthCheckReadDoesNotDelayUpdates(t *testing.T) {
 	srv := etcdtest.Start(t)
-	writer := srv.Client(t)
-	gate := &readGate{held: make(chan struct{}, 1)}
-	cli := etcdtest.NewClientWith(t, []grpc.DialOption{grpc.WithChainUnaryInterceptor(gate.intercept)}, srv.Endpoint())
-	f := newTestFlags()
-	put(t, writer, "rate", "250")
-	// The request timeout outlasts every wait: the held read ends only
-	// when the gate opens.
-	w, _ := startWatcher(t, f.fs, cli, watcher.WithLogger(quietLogger()),
-		watcher.WithHealthCheck(50*time.Millisecond, 3*waitTimeout))
-	t.Cleanup(gate.open) // before the watcher stops: it waits for the read
-
-	gate.close()
-	select {
-	case <-gate.held:
-	case <-time.After(waitTimeout):
-		t.Fatal("no health-check read reached etcd")
-	}
-	put(t, writer, "rate", "300")
+	w, f, cli, gate := watchWithHeldCheck(t, srv)
+	put(t, cli, "rate", "300")
 	eventually(t, "rate = 300 while the health-check read is held", func() bool { return f.rate.Get() == 300 })
 
 	opened := time.Now()
@@ -52,34 +37,34 @@ func TestSlowHealthCheckReadDoesNotDelayUpdates(t *testing.T) {
 func TestStopWhileHealthCheckReadIsHeldLeavesNoGoroutine(t *testing.T) {
 	srv := etcdtest.Start(t)
 	before := goleak.IgnoreCurrent()
+	w, _, cli, _ := watchWithHeldCheck(t, srv)
+	stopTwice(t, w, "while a health-check read was held")
+	cli.Close()
+	srv.Stop()
+	goleak.VerifyNone(t, before)
+}
+
+// watchWithHeldCheck starts a watcher of rate = 250 on a client of srv
+// whose health-check reads pass through gate, closes the gate and returns
+// once a read is held. The request timeout outlasts every wait: the held
+// read ends only when the gate opens (at the latest when the test ends,
+// before the watcher stops, which waits for it) or the watcher stops.
+func watchWithHeldCheck(t *testing.T, srv *etcdtest.Server) (*watcher.Watcher, *testFlags, *clientv3.Client, *readGate) {
+	t.Helper()
 	gate := &readGate{held: make(chan struct{}, 1)}
 	cli := etcdtest.NewClientWith(t, []grpc.DialOption{grpc.WithChainUnaryInterceptor(gate.intercept)}, srv.Endpoint())
 	f := newTestFlags()
 	put(t, cli, "rate", "250")
 	w, _ := startWatcher(t, f.fs, cli, watcher.WithLogger(quietLogger()),
 		watcher.WithHealthCheck(50*time.Millisecond, 3*waitTimeout))
+	t.Cleanup(gate.open)
 	gate.close()
-	defer gate.open()
 	select {
 	case <-gate.held:
 	case <-time.After(waitTimeout):
 		t.Fatal("no health-check read reached etcd")
 	}
-
-	stopped := make(chan struct{})
-	go func() {
-		w.Stop()
-		w.Stop()
-		close(stopped)
-	}()
-	select {
-	case <-stopped:
-	case <-time.After(waitTimeout):
-		t.Fatal("Stop did not return while a health-check read was held")
-	}
-	cli.Close()
-	srv.Stop()
-	goleak.VerifyNone(t, before)
+	return w, f, cli, gate
 }
 
 // readGate holds the watcher's health-check reads (count-only Gets) while

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/watcher"
@@ -34,17 +33,7 @@ func TestStopDuringOutageLeavesNoGoroutine(t *testing.T) {
 	srv.Stop()
 	eventually(t, "DEGRADED", func() bool { return state(w) == flagz.StateDegraded })
 
-	stopped := make(chan struct{})
-	go func() {
-		w.Stop()
-		w.Stop()
-		close(stopped)
-	}()
-	select {
-	case <-stopped:
-	case <-time.After(waitTimeout):
-		t.Fatal("Stop did not return during an outage")
-	}
+	stopTwice(t, w, "during an outage")
 	if state(w) != flagz.StateStopped {
 		t.Errorf("state after Stop = %v, want STOPPED", state(w))
 	}
