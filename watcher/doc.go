@@ -47,7 +47,8 @@
 // request timeout means the watch is dead. On a quiet etcd (nothing
 // written since the listing) etcd answers no progress request, and none is
 // sent: the read alone shows that nothing was missed, and the state stays
-// SERVING.
+// SERVING. The reads run beside the watch: an update that arrives while
+// etcd is slow to answer one is applied at once.
 //
 // # Rollback
 //
