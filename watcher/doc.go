@@ -40,8 +40,9 @@
 // (grpc.WithConnectParams in clientv3.Config.DialOptions) bounds how soon
 // it notices that etcd is back.
 //
-// At each health-check interval the watcher reads etcd's revision with a
-// linearizable read. A read that fails means etcd is unreachable. A
+// Within each health-check interval (at a random point of its last fifth,
+// so that a fleet's reads do not come in step) the watcher reads etcd's
+// revision with a linearizable read. A read that fails means etcd is unreachable. A
 // revision past what the watch delivered means the watch owes an event or
 // a progress notification, which it then asks for; silence within the
 // request timeout means the watch is dead. On a quiet etcd (nothing

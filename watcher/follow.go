@@ -41,7 +41,7 @@ func (o *etcdOrigin) Follow(ctx context.Context, from int64, sink flagz.Sink) er
 	}
 	o.listedMu.Unlock()
 	defer health.abandon() // first: a check in flight ends before the watch is closed
-	probe := time.NewTicker(o.opts.probeInterval)
+	probe := time.NewTimer(earlier(o.opts.probeInterval))
 	defer probe.Stop()
 	for {
 		select {
@@ -78,6 +78,7 @@ func (o *etcdOrigin) Follow(ctx context.Context, from int64, sink flagz.Sink) er
 			}
 		case <-probe.C:
 			health.tick()
+			probe.Reset(earlier(o.opts.probeInterval))
 		case <-health.answerDue:
 			if err := health.due(); err != nil {
 				return err

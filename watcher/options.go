@@ -96,7 +96,9 @@ func WithSnapshotFile(path string) Option {
 // the watch when etcd is past what the watch delivered), and how long it
 // waits for those answers, for the creation of the watch and for any other
 // request before it considers etcd unreachable, reports DEGRADED and
-// reconnects. Defaults: 10s and 5s. The checks' reads run beside the
+// reconnects. Defaults: 10s and 5s. Each check comes at a random point of
+// the interval's last fifth (8 to 10 s by default), so that processes
+// started together do not read in step. The checks' reads run beside the
 // watch: an update that arrives while etcd is slow to answer one is
 // applied at once.
 func WithHealthCheck(interval, timeout time.Duration) Option {

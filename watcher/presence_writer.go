@@ -168,9 +168,12 @@ func (p *presenceWriter) run(ctx context.Context) {
 	}
 }
 
-// renewEvery is how often the lease is renewed: a third of its TTL.
+// renewEvery is when the lease is renewed next: within a third of its TTL,
+// at a random point of that third's last fifth, so that processes
+// started (or given new leases, after an outage) at the same instant do
+// not renew together, in one burst against etcd, for as long as they run.
 func (p *presenceWriter) renewEvery(l *leaseState) time.Duration {
-	return time.Duration(cmp.Or(l.ttl, p.ttl)) * time.Second / 3
+	return earlier(time.Duration(cmp.Or(l.ttl, p.ttl)) * time.Second / 3)
 }
 
 // keepAlive renews the lease, if there is one.
@@ -250,9 +253,4 @@ func (p *presenceWriter) release(l *leaseState) {
 		cancel()
 	}
 	p.drop(l)
-}
-
-// jitter returns d give or take a fifth.
-func jitter(d time.Duration) time.Duration {
-	return d*4/5 + time.Duration(rand.Int64N(int64(d)*2/5+1))
 }
