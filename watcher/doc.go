@@ -40,16 +40,16 @@
 // (grpc.WithConnectParams in clientv3.Config.DialOptions) bounds how soon
 // it notices that etcd is back.
 //
-// Within each health-check interval (at a random point of its last fifth,
-// so that a fleet's reads do not come in step) the watcher reads etcd's
-// revision with a linearizable read. A read that fails means etcd is unreachable. A
-// revision past what the watch delivered means the watch owes an event or
-// a progress notification, which it then asks for; silence within the
-// request timeout means the watch is dead. On a quiet etcd (nothing
-// written since the listing) etcd answers no progress request, and none is
-// sent: the read alone shows that nothing was missed, and the state stays
-// SERVING. The reads run beside the watch: an update that arrives while
-// etcd is slow to answer one is applied at once.
+// Within each health-check interval (at a random point of its last fifth, so
+// that a fleet's reads do not come in step) the watcher reads etcd's
+// revision with a linearizable read. A read that fails means etcd is
+// unreachable. A revision past what the watch delivered means the watch owes
+// an event or a progress notification, which it then asks for; silence
+// within the request timeout means the watch is dead. On a quiet etcd
+// (nothing written since the listing) etcd answers no progress request, and
+// none is sent: the read alone shows that nothing was missed, and the state
+// stays SERVING. The reads run beside the watch: an update that arrives
+// while etcd is slow to answer one is applied at once.
 //
 // # Rollback
 //

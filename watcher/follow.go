@@ -20,8 +20,8 @@ var (
 // Follow watches the prefix from the revision after from and reports each
 // event, until the watch fails; it returns why (a compaction wraps
 // flagz.ErrResync: the runtime lists again at once). Creating the watch is
-// bounded by the request timeout, and every health-check interval a
-// healthCheck judges whether the watch still delivers what etcd holds,
+// bounded by the request timeout, and within every health-check interval
+// a healthCheck judges whether the watch still delivers what etcd holds,
 // since the client would otherwise keep retrying silently while the server
 // or the network is gone. The check's requests run beside the loop: an
 // event that arrives while etcd is slow to answer one is applied at once.

@@ -5,35 +5,31 @@ import (
 	"time"
 )
 
-// A periodic request comes within its period, never after it, and not at
-// the same point of it every time: processes started together drift apart.
-func TestEarlierStaysWithinThePeriodAndSpreads(t *testing.T) {
-	const d = 10 * time.Second
-	seen := map[time.Duration]bool{}
-	for range 1000 {
-		got := earlier(d)
-		if got < d*4/5 || got > d {
-			t.Fatalf("earlier(%v) = %v, want within [%v, %v]", d, got, d*4/5, d)
-		}
-		seen[got] = true
-	}
-	if len(seen) < 100 {
-		t.Errorf("1000 draws of earlier(%v) took %d values; want them spread", d, len(seen))
-	}
-}
-
-// A retry waits its backoff give or take a fifth.
-func TestJitterStaysWithinAFifth(t *testing.T) {
-	const d = time.Second
-	seen := map[time.Duration]bool{}
-	for range 1000 {
-		got := jitter(d)
-		if got < d*4/5 || got > d*6/5 {
-			t.Fatalf("jitter(%v) = %v, want within [%v, %v]", d, got, d*4/5, d*6/5)
-		}
-		seen[got] = true
-	}
-	if len(seen) < 100 {
-		t.Errorf("1000 draws of jitter(%v) took %d values; want them spread", d, len(seen))
+// A periodic request comes within its period, never after it (earlier); a
+// retry waits its backoff give or take a fifth (jitter); and neither comes
+// at the same point every time: processes that began together drift apart.
+func TestRandomWaitsStayInBoundsAndSpread(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		wait   func(time.Duration) time.Duration
+		d      time.Duration
+		lo, hi time.Duration
+	}{
+		{"earlier", earlier, 10 * time.Second, 8 * time.Second, 10 * time.Second},
+		{"jitter", jitter, time.Second, 800 * time.Millisecond, 1200 * time.Millisecond},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			seen := map[time.Duration]bool{}
+			for range 1000 {
+				got := tc.wait(tc.d)
+				if got < tc.lo || got > tc.hi {
+					t.Fatalf("%s(%v) = %v, want within [%v, %v]", tc.name, tc.d, got, tc.lo, tc.hi)
+				}
+				seen[got] = true
+			}
+			if len(seen) < 100 {
+				t.Errorf("1000 draws of %s(%v) took %d values; want them spread", tc.name, tc.d, len(seen))
+			}
+		})
 	}
 }

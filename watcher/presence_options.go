@@ -49,12 +49,13 @@ func (p *presenceOptions) ttlSeconds() int64 {
 // WithPresence makes the watcher keep a presence record in etcd while it
 // runs (off by default): one record, under a lease it renews within every
 // third of its TTL (at a random point of that third's last fifth, so that
-// processes started together do not renew in step), saying who the process is (host, pid, start time, build version, flag set
-// name), the schema of its flags with their validators' constraints, the
-// etcd revision it has applied, its dynamic checksum, its state and the
-// values it refuses now. Package presence describes the record and lists
-// them; the flagz command reads them to check a value before writing it and
-// to wait until every process has applied it.
+// processes started together do not renew in step), saying who the process
+// is (host, pid, start time, build version, flag set name), the schema of
+// its flags with their validators' constraints, the etcd revision it has
+// applied, its dynamic checksum, its state and the values it refuses now.
+// Package presence describes the record and lists them; the flagz command
+// reads them to check a value before writing it and to wait until every
+// process has applied it.
 //
 // The record is two keys outside the flag key space, under the same lease:
 // the status, presence.Key(prefix, id) (state, revision applied, checksum,

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -143,7 +142,7 @@ func (p *presenceWriter) run(ctx context.Context) {
 				// Spread: the processes that took the change do not all
 				// write to etcd at the instant it fans the change out to
 				// the others, and changes until then share one write.
-				settle = time.After(p.spread/2 + rand.N(p.spread/2+1))
+				settle = time.After(between(p.spread/2, p.spread))
 			}
 			dirty = true
 		case <-settle:
