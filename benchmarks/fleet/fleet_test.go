@@ -196,12 +196,10 @@ func (f *fleet) step(tb testing.TB) {
 		tb.Fatalf("round %d: put: %v", v, err)
 	}
 	f.revs = append(f.revs, resp.Header.Revision)
-	groups := []*group{f.raw, f.visible, f.applied}
 	if f.wait != nil {
 		f.wait.arm(resp.Header.Revision, start)
-		groups = append(groups, f.wait)
 	}
-	for _, g := range groups {
+	for _, g := range f.groups() {
 		d, err := g.wait(roundTimeout)
 		if err != nil {
 			// A member that lost the change (a proxy that dropped an
@@ -213,6 +211,16 @@ func (f *fleet) step(tb testing.TB) {
 		f.samples[g.name] = append(f.samples[g.name], d)
 		f.details[g.name] = append(f.details[g.name], g.detail())
 	}
+}
+
+// groups are the groups each round measures: the raw watchers, the flagz
+// followers (visible, applied) and, with presence, their records.
+func (f *fleet) groups() []*group {
+	groups := []*group{f.raw, f.visible, f.applied}
+	if f.wait != nil {
+		groups = append(groups, f.wait)
+	}
+	return groups
 }
 
 // startAll starts n members with start, a few at a time, and returns

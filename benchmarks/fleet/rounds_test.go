@@ -8,20 +8,16 @@ import (
 	"testing"
 )
 
-// writeRounds writes each round's samples to path.<row>, tab-separated, a
-// line per round: the round, then per group the milliseconds until all its
-// members had the change, until all but 1% had it, and the member that
-// came last; if
-// path is not empty: which rounds make a group's tail, and what the other
-// groups did in them.
+// writeRounds writes each round's samples to path.<row>, if path is not
+// empty, tab-separated, a line per round: the round, then per group the
+// milliseconds until all its members had the change, until all but 1% had
+// it, and the member that came last. It shows which rounds make a group's
+// tail, and what the other groups did in them.
 func (f *fleet) writeRounds(tb testing.TB, path string) {
 	if path == "" {
 		return
 	}
-	groups := []*group{f.raw, f.visible, f.applied}
-	if f.wait != nil {
-		groups = append(groups, f.wait)
-	}
+	groups := f.groups()
 	out, err := os.Create(path + "." + strings.ReplaceAll(f.cfg.String(), "/", "-"))
 	if err != nil {
 		tb.Fatal(err)
