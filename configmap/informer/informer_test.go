@@ -131,7 +131,12 @@ func TestBadValueKeepsLastGood(t *testing.T) {
 
 	for _, bad := range []string{"not-a-number", "0"} { // a parse error, then a validator refusal
 		k.put("flags", map[string]string{"rate": bad, "greeting": "b-" + bad}, nil)
-		eventually(t, "the update with rate="+bad+" is processed", func() bool { return f.greeting.Get() == "b-"+bad })
+		// The engine applies greeting before it refuses rate: wait for both.
+		eventually(t, "the update with rate="+bad+" is processed", func() bool {
+			state, _ := flagz.EngineFor(f.fs).Flag("rate")
+			r := state.LastRejection
+			return f.greeting.Get() == "b-"+bad && r != nil && r.Value == bad
+		})
 		if got := f.rate.Get(); got != 10 {
 			t.Fatalf("rate = %d after bad value %q, want the last good 10", got, bad)
 		}
