@@ -3,7 +3,6 @@ package flagz
 import (
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -186,46 +185,5 @@ func TestIgnoredNamesAreListed(t *testing.T) {
 	}
 	if st.Ignored != uint64(2+IgnoredNamesLen+20+1) {
 		t.Errorf("ignored count %d", st.Ignored)
-	}
-}
-
-// While a runtime serves its snapshot file (origin down), its status says
-// so, and the flags it holds point at the file; once the origin answers,
-// the mark goes.
-func TestSnapshotOriginIsShown(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "flags.snapshot")
-	cfg := SourceConfig{Name: "mem", SnapshotFile: path, Logger: slog.New(slog.DiscardHandler)}
-	fs := newFlagSet(t)
-	DynString(fs, "greeting", "hi", "")
-	o := &memOrigin{values: map[string]string{"greeting": "hello"}}
-	if _, err := NewRuntime(fs, o, cfg).Initialize(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	if st := EngineFor(fs).Sources()[0]; st.Snapshot != nil {
-		t.Errorf("a source its origin answered is marked as served from the file: %+v", st.Snapshot)
-	}
-
-	fs2 := newFlagSet(t)
-	DynString(fs2, "greeting", "hi", "")
-	o.down = true
-	r := NewRuntime(fs2, o, cfg)
-	if _, err := r.Initialize(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	st, _ := EngineFor(fs2).Flag("greeting")
-	if len(st.HeldBy) != 1 || st.HeldBy[0].Snapshot == nil || st.HeldBy[0].Snapshot.Path != path || st.HeldBy[0].Snapshot.Written.IsZero() {
-		t.Fatalf("held by %+v, want the snapshot file", st.HeldBy)
-	}
-	if s := r.Status(); s.Snapshot == nil || s.Snapshot.Path != path {
-		t.Errorf("source status %+v", s.Snapshot)
-	}
-	o.mu.Lock()
-	o.down = false
-	o.mu.Unlock()
-	if _, err := r.Initialize(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	if s := r.Status(); s.Snapshot != nil {
-		t.Errorf("still marked as served from the file after the origin answered: %+v", s.Snapshot)
 	}
 }

@@ -148,7 +148,7 @@ func (e *Engine) Source(name string, opts ...SourceOption) *Source {
 // claim gives the source called name to owner alone, registering it on
 // first use. A source keeps what it held and whether it loaded across
 // owners, so a second run under the same name reconciles.
-func (e *Engine) claim(name string, owner any, logger *slog.Logger) (*Source, error) {
+func (e *Engine) claim(name string, owner any, logger *slog.Logger, errNameInUse error) (*Source, error) {
 	e.mu.Lock()
 	s := e.sources[name]
 	switch {
@@ -157,10 +157,10 @@ func (e *Engine) claim(name string, owner any, logger *slog.Logger) (*Source, er
 		e.sources[name] = s
 	case s.shared:
 		e.mu.Unlock()
-		return nil, fmt.Errorf("%w: %q is written through Engine.Source", ErrNameInUse, name)
+		return nil, fmt.Errorf("%w: %q is written through Engine.Source", errNameInUse, name)
 	case s.owner != nil && s.owner != owner:
 		e.mu.Unlock()
-		return nil, fmt.Errorf("%w: another source running on flag set %q is called %q", ErrNameInUse, e.Name(), name)
+		return nil, fmt.Errorf("%w: another source running on flag set %q is called %q", errNameInUse, e.Name(), name)
 	}
 	s.owner = owner
 	e.mu.Unlock()

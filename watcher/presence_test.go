@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/source"
 	"github.com/flagz-go/flagz/watcher"
 	"github.com/flagz-go/flagz/watcher/etcdtest"
 	"github.com/flagz-go/flagz/watcher/presence"
@@ -494,7 +495,7 @@ func TestPresenceSecondStart(t *testing.T) {
 	cli := etcdtest.Start(t).Client(t)
 	w, _ := startWatcher(t, newTestFlags().fs, cli, presenceOptions("proc-1")...)
 	awaitRecord(t, cli, "proc-1", "up", atRevision(0))
-	if err := w.Start(ctxT(t)); !errors.Is(err, flagz.ErrRunning) {
+	if err := w.Start(ctxT(t)); !errors.Is(err, source.ErrRunning) {
 		t.Fatalf("second Start = %v, want ErrRunning", err)
 	}
 	rev := put(t, cli, "rate", "42")
