@@ -99,7 +99,7 @@ func ReadFileFlags[F FlagSet](fs F) error {
 		}
 		values[r.parent] = strings.TrimSuffix(string(data), "\n")
 	}
-	src := e.Source("fileread")
+	src := e.Source("fileread", nil)
 	report := src.Load(0, values)
 	// The files were read once, now (Load records the sync): the source is
 	// SERVING, or DEGRADED with the files it could not read. A value its

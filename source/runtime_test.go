@@ -120,7 +120,7 @@ func TestRuntimeConfigErrors(t *testing.T) {
 		t.Errorf("Start with bad backoff bounds = %v", err)
 	}
 	// A name an ad hoc writer uses cannot be claimed.
-	flagz.EngineFor(fs).Source("debug")
+	flagz.EngineFor(fs).Source("debug", nil)
 	r = New(fs, &memOrigin{}, Config{Name: "debug"})
 	if _, err := r.Initialize(t.Context()); !errors.Is(err, ErrNameInUse) {
 		t.Errorf("claiming an ad hoc source's name = %v, want ErrNameInUse", err)

@@ -84,7 +84,7 @@ func TestPresenceRecordDescribesTheProcess(t *testing.T) {
 		rec.FlagSet != engine.Name() || rec.Prefix != prefix {
 		t.Errorf("identity: %+v", rec)
 	}
-	if want := fmt.Sprintf("%016x", engine.Checksum(flagz.KindDynamic)); rec.Checksum != want {
+	if want := fmt.Sprintf("%016x", engine.DynamicChecksum()); rec.Checksum != want {
 		t.Errorf("checksum %q, want %q", rec.Checksum, want)
 	}
 	if !reflect.DeepEqual(rec.Flags, flagz.SchemaOf(f.fs)) {
