@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/schema"
 	"github.com/flagz-go/flagz/source"
 	"github.com/flagz-go/flagz/watcher"
 	"github.com/flagz-go/flagz/watcher/etcdtest"
@@ -87,10 +88,10 @@ func TestPresenceRecordDescribesTheProcess(t *testing.T) {
 	if want := fmt.Sprintf("%016x", engine.DynamicChecksum()); rec.Checksum != want {
 		t.Errorf("checksum %q, want %q", rec.Checksum, want)
 	}
-	if !reflect.DeepEqual(rec.Flags, flagz.SchemaOf(f.fs)) {
-		t.Errorf("flags:\n got %+v\nwant %+v", rec.Flags, flagz.SchemaOf(f.fs))
+	if !reflect.DeepEqual(rec.Flags, flagz.EngineFor(f.fs).Schema()) {
+		t.Errorf("flags:\n got %+v\nwant %+v", rec.Flags, flagz.EngineFor(f.fs).Schema())
 	}
-	want := map[string]flagz.Constraint{
+	want := map[string]schema.Constraint{
 		"rate":     {Kind: "range", Min: "1", Max: "1000000"},
 		"timeout":  {Kind: "range", Min: "1ms", Max: "1m0s"},
 		"ratio":    {Kind: "range", Min: "0", Max: "1"},

@@ -4,7 +4,7 @@ import (
 	"context"
 	"sort"
 
-	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/schema"
 	"github.com/flagz-go/flagz/watcher/presence"
 )
 
@@ -33,7 +33,7 @@ func (s *session) readFleet(ctx context.Context) (fleet, error) {
 }
 
 // schemaOf returns the schema record r publishes for the flag name.
-func schemaOf(r presence.Record, name string) (flagz.FlagSchema, bool) { return r.Flag(name) }
+func schemaOf(r presence.Record, name string) (schema.Flag, bool) { return r.Flag(name) }
 
 // rejectionOf returns r's refusal of the flag name if it is of the value
 // written at revision rev or a later one, current or already ended by a

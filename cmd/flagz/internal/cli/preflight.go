@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/schema"
 	"github.com/flagz-go/flagz/watcher/presence"
 )
 
@@ -95,13 +96,13 @@ func preflight(f fleet, name, value string) preflightResult {
 		}
 		err := flagz.Preflight(s, value)
 		switch {
-		case errors.Is(err, flagz.ErrUnknownType):
+		case errors.Is(err, schema.ErrUnknownType):
 			reason := fmt.Sprintf("pre-flight cannot check type %s: %v", s.Type, err)
 			warnings[reason] = true
 			add(reason, r)
 		case err != nil:
 			add(err.Error(), r)
-		case flagz.CustomConstraints(s) > 0:
+		case schema.Uncheckable(s) > 0:
 			reason := "a custom validator pre-flight cannot check (--wait tells whether the processes took the value)"
 			warnings[reason] = true
 			add(reason, r)
