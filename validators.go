@@ -9,7 +9,7 @@ import (
 	"github.com/flagz-go/flagz/schema"
 )
 
-// The validators below describe themselves: a flag's schema (SchemaOf)
+// The validators below describe themselves: a flag's schema (Engine.Schema)
 // publishes their rules as Constraints, which tools outside the process
 // check before they write a value (Preflight).
 

@@ -74,7 +74,7 @@
 // With WithPresence each process keeps one record in etcd while its watcher
 // runs, under a lease it renews (TTL 5s by default): who it is
 // (host, pid, start time, build version, flag set), the schema of its flags
-// with the constraints of the validators flagz ships (flagz.SchemaOf), the
+// with the constraints of the validators flagz ships (flagz.Engine.Schema), the
 // etcd revision it has applied, its dynamic checksum, its state and the
 // values it refuses now. The record is two keys under the lease, outside
 // the flag key space (the watcher never takes them for flags): the status

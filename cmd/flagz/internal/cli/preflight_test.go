@@ -12,7 +12,7 @@ import (
 )
 
 // recordOf is the presence record a process with flag set fs publishes
-// (its schema from flagz.SchemaOf, as the watcher publishes it).
+// (its schema from flagz.Engine.Schema, as the watcher publishes it).
 func recordOf(id string, fs *pflag.FlagSet) presence.Record {
 	return presence.Record{ID: id, FlagSet: "svc", State: "SERVING", Flags: flagz.EngineFor(fs).Schema()}
 }
