@@ -81,13 +81,13 @@ func ReadFileFlags[F FlagSet](fs F) error {
 	e := EngineFor(fs)
 	type fileRead struct{ parent, path string }
 	var reads []fileRead
-	e.mu.Lock()
+	e.fsMu.Lock() // pflag's VisitAll writes its sorted cache
 	e.fs.visitAll(func(f *pflag.Flag) {
 		if r, ok := f.Value.(*FileReadValue); ok && r.Path() != "" {
 			reads = append(reads, fileRead{r.parentFlagName, r.Path()})
 		}
 	})
-	e.mu.Unlock()
+	e.fsMu.Unlock()
 
 	values := map[string]string{}
 	var readErrs []error
