@@ -40,6 +40,10 @@ func newFileReadValue(fs flagSet, parent, defaultFilePath string) *FileReadValue
 		s.fs.VarP(v, name, "", usage)
 	case *stdFlagSetView:
 		s.fs.Var(v, name, usage)
+	default:
+		// adapt makes only the two views above; a value declared on no
+		// flag set would never be read, so this is flagz's own bug.
+		panic(fmt.Sprintf("flagz: cannot declare %q: unknown flag set type %T", name, fs))
 	}
 	return v
 }
