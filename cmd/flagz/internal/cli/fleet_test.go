@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
 	"regexp"
@@ -28,10 +29,14 @@ type processOptions struct {
 	maxRate     int64 // rate accepts 1..maxRate
 	rollback    bool
 	presenceTTL time.Duration // 0: the watcher's default
+	id          string        // the presence id; "": the watcher's default
+	plainToken  bool          // token is not sensitive (a build before it was marked so)
 }
 
 // startProcess starts a process following testPrefix on endpoints. Its
 // flags: rate (dyn_int64, range 1..maxRate), name (dyn_string, ^[a-z]+$),
+// mode (dyn_string, fast or safe, by a custom validator quoting the value
+// as it is), token (dyn_string, ^sk-, sensitive unless plainToken),
 // workers (a static int).
 func startProcess(t *testing.T, endpoints []string, o processOptions) *process {
 	t.Helper()
@@ -44,11 +49,23 @@ func startProcess(t *testing.T, endpoints []string, o processOptions) *process {
 	p.name = flagz.DynString(p.fs, "name", "default", "a lower-case name").
 		WithValidator(flagz.ValidateDynStringMatchesRegex(regexp.MustCompile(`^[a-z]+$`)))
 	p.workers = p.fs.Int("workers", 4, "worker goroutines (static)")
-	flagz.DynString(p.fs, "token", "", "an API key").WithSensitive().
+	flagz.DynString(p.fs, "mode", "fast", "fast or safe").WithValidator(func(v string) error {
+		if v != "fast" && v != "safe" {
+			return fmt.Errorf("unknown mode %s: want fast or safe", v)
+		}
+		return nil
+	})
+	token := flagz.DynString(p.fs, "token", "", "an API key").
 		WithValidator(flagz.ValidateDynStringMatchesRegex(regexp.MustCompile(`^sk-`)))
+	if !o.plainToken {
+		token.WithSensitive()
+	}
 	cli := etcdtest.NewClient(t, endpoints...)
 	opts := []watcher.Option{watcher.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
 		watcher.WithRollback(o.rollback), watcher.WithPresence()}
+	if o.id != "" {
+		opts = append(opts, watcher.WithPresenceID(o.id))
+	}
 	if o.presenceTTL > 0 {
 		opts = append(opts, watcher.WithPresenceTTL(o.presenceTTL))
 	}

@@ -18,11 +18,11 @@ func TestFleetViews(t *testing.T) {
 		r.Values = map[string]string{"rate": "50"}
 		return r
 	}
-	f := fleet{records: []presence.Record{
+	f := newFleet([]presence.Record{
 		rec("a", 12, "c1"),
 		rec("b", 12, "c2", presence.Rejection{Flag: "rate", Revision: 10, Reason: "too big", At: at}),
 		rec("c", 9, "c1"),
-	}}
+	}, nil, 0)
 	keys := flagKeys{byName: map[string]keyView{"rate": {Name: "rate", Exists: true, Value: "50", ModRevision: 10}}, revision: 12, latest: 10}
 
 	rows := lsRows(f, keys)
@@ -51,7 +51,7 @@ func TestFleetViews(t *testing.T) {
 		t.Errorf("behind = %v, want c only", behind)
 	}
 	var out lockedBuffer
-	printStatus(&session{stdout: &out}, st)
+	printStatus(&session{stdout: &out}, st, nil)
 	for _, want := range []string{"3 live processes", "checksum c1", "2 processes agree", "1 process: b",
 		"behind: c at revision 9 < 10", "rejecting: b refuses rate (revision 10) since", "too big"} {
 		if !strings.Contains(out.String(), want) {

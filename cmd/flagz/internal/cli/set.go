@@ -133,6 +133,7 @@ func runSet(ctx context.Context, s *session, args []string, wf *writeFlags, forc
 	if err != nil {
 		return fmt.Errorf("%w; nothing written", err)
 	}
+	s.warnInvalid(f.invalid)
 	out := setOutput{Name: name, Key: s.g.flagKey(name), Value: value, Preflight: preflight(f, name, value)}
 	if f.sensitive(name) {
 		out.Value = flagz.Redacted
@@ -143,7 +144,7 @@ func runSet(ctx context.Context, s *session, args []string, wf *writeFlags, forc
 		}
 		printFindings(s, "refused", out.Preflight.Refusals, len(f.records))
 		printFindings(s, "warning", out.Preflight.Warnings, len(f.records))
-		fmt.Fprintf(s.stderr, "nothing written to %s\n", out.Key)
+		s.errorf("nothing written to %s", out.Key)
 		return errReported
 	}
 	out.Forced = out.Preflight.refused()
@@ -159,7 +160,7 @@ func runSet(ctx context.Context, s *session, args []string, wf *writeFlags, forc
 		if s.json() {
 			return errors.Join(s.printJSON(out), errReported)
 		}
-		fmt.Fprintf(s.stderr, "refused: %s; nothing written\n", describeConflict(cur, wf.ifRevision.n))
+		s.errorf("refused: %s; nothing written", describeConflict(cur, wf.ifRevision.n))
 		return errReported
 	}
 	if err != nil {
