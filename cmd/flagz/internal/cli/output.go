@@ -54,6 +54,7 @@ func printable(s string) string {
 
 // printableArgs returns args with every string, error and Stringer shown
 // as printable (numbers and other values are printed by fmt as they are).
+// A Stringer becomes a string: format it with %s or %v, not %d.
 func printableArgs(args []any) []any {
 	out := make([]any, len(args))
 	for i, a := range args {

@@ -100,6 +100,11 @@ any rejected, the wait timed out, or the value did not stay in etcd (a
 process that refuses it rolled it back: with rollback on, its presence
 record may no longer list the rejection, so the key tells).
 
+A process is who its presence keys say: a record whose content names
+another process (a forgery, or a bug) is left out of pre-flight and --wait,
+with a warning. The value of a flag any live process marks sensitive, and the
+reasons of processes that do not mark it so, show as [redacted].
+
 A value beginning with "-" goes after "--": flagz set rate -- -5.`,
 		setup: func(fs *pflag.FlagSet) func(context.Context, *session, []string) error {
 			wf := &writeFlags{}
