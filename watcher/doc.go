@@ -93,6 +93,19 @@
 // during an outage is granted again and the record rewritten once etcd
 // answers. Package presence lists the records.
 //
+// A record is trusted only under its own key (presence.DecodeKey): one under
+// a key that names another process is left out, and the flagz command
+// reports it. Presence is no access control: whoever may write under the
+// prefix may write any flag's value, and whoever may write a process's
+// presence keys may make it say anything; etcd's authentication and roles
+// are the boundary. A role can limit a process to its own record: read on
+// "<prefix>/" (readwrite with rollback on, which writes flag keys) and
+// readwrite on presence.Key(prefix, id) and presence.InfoKey(prefix, id)
+// for a fixed WithPresenceID, or on the prefixes presence.Key(prefix,
+// host+"/") and presence.InfoKey(prefix, host+"/") for the default id. A
+// lease needs no permission; revoking it at Stop needs write access to its
+// keys.
+//
 // # Health
 //
 // Status, and flagz.EngineFor(fs).Sources() for the debug page and metrics,

@@ -99,7 +99,8 @@ func Encode(r Record) ([]byte, error) {
 	return json.Marshal(r)
 }
 
-// Decode reads a record from the value of its key.
+// Decode reads a record from the value of its key, as it is: DecodeKey
+// also checks that it is the record of the process the key names.
 func Decode(value []byte) (Record, error) {
 	var r Record
 	if err := json.Unmarshal(value, &r); err != nil {
