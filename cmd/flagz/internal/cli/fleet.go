@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/schema"
 	"github.com/flagz-go/flagz/watcher/presence"
 )

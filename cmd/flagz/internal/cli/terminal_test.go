@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/schema"
 	"github.com/flagz-go/flagz/watcher/presence"
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
@@ -38,7 +38,7 @@ func TestTerminalControlsFromEtcdAreEscaped(t *testing.T) {
 
 	// A record consistent with its key, every text of it hostile.
 	forgedID := "forged" + evil
-	schema := []flagz.FlagSchema{
+	schema := []schema.Flag{
 		{Name: "mode", Type: "dyn_string", Dynamic: true, Default: evil, Usage: evil},
 		{Name: "x" + evil, Type: evil, Dynamic: true, Default: evil},
 	}
