@@ -41,7 +41,7 @@ func (e *Engine) set(source string, rev int64, name, value string, c setContext)
 				e.clearPending(en, source)
 				return Outcome{Flag: name, Result: Unchanged, Value: shown}
 			}
-			e.pending(en, Pending{Source: source, Revision: rev, Time: time.Now(), Value: shown, CommandLine: true})
+			e.pending(en, Holding{Source: source, Revision: rev, Time: time.Now(), Value: shown, CommandLine: true})
 			return Outcome{Flag: name, Result: CommandLine, Value: shown, commandLine: ptr(redact(given, sensitive))}
 		case !c.initial:
 			if e.staticValue(en) == value {
@@ -158,14 +158,14 @@ func (e *Engine) restartRequired(en *entry, source string, rev int64, shown, why
 	now := time.Now()
 	en.commit.Lock()
 	defer en.commit.Unlock()
-	en.remember(HistoryEntry{Time: now, Source: source, Revision: rev, Result: RestartRequired, New: shown, Reason: "static flag: " + why})
-	en.setPending(source, &Pending{Source: source, Revision: rev, Time: now, Value: shown})
+	en.remember(Change{Time: now, Source: source, Revision: rev, Result: RestartRequired, New: shown, Reason: "static flag: " + why})
+	en.setPending(source, &Holding{Source: source, Revision: rev, Time: now, Value: shown})
 	return Outcome{Flag: en.flag.Name, Result: RestartRequired, Value: shown, Err: err}
 }
 
 // pending records a value the source holds and the process does not run
 // with.
-func (e *Engine) pending(en *entry, p Pending) {
+func (e *Engine) pending(en *entry, p Holding) {
 	en.commit.Lock()
 	defer en.commit.Unlock()
 	en.setPending(p.Source, &p)
@@ -189,9 +189,9 @@ func (e *Engine) settle(en *entry, source string, rev int64, shown, old, new str
 		o.Result, o.Err = Rejected, err
 		now := time.Now()
 		en.updateRecord(func(r *flagRecord) {
-			r.lastRejection = &Rejection{Time: now, Source: source, Revision: rev, Value: shown, Reason: reason(err)}
+			r.lastRejection = &Change{Time: now, Source: source, Revision: rev, Result: Rejected, New: shown, Reason: reason(err)}
 		})
-		en.remember(HistoryEntry{Time: now, Source: source, Revision: rev, Result: Rejected, New: shown, Reason: reason(err)})
+		en.remember(Change{Time: now, Source: source, Revision: rev, Result: Rejected, New: shown, Reason: reason(err)})
 	case !changed:
 		o.Result = Unchanged
 		en.setPending(source, nil)
@@ -200,9 +200,9 @@ func (e *Engine) settle(en *entry, source string, rev int64, shown, old, new str
 		o.Old, o.New = redact(old, sensitive), redact(new, sensitive)
 		now := time.Now()
 		en.updateRecord(func(r *flagRecord) {
-			r.lastChange = &Change{Time: now, Source: source, Revision: rev, Old: o.Old, New: o.New, Removed: removed}
+			r.lastChange = &Change{Time: now, Source: source, Revision: rev, Result: Applied, Old: o.Old, New: o.New, Removed: removed}
 		})
-		en.remember(HistoryEntry{Time: now, Source: source, Revision: rev, Result: Applied, Old: o.Old, New: o.New, Removed: removed})
+		en.remember(Change{Time: now, Source: source, Revision: rev, Result: Applied, Old: o.Old, New: o.New, Removed: removed})
 		en.setPending(source, nil)
 	}
 	return o

@@ -60,16 +60,16 @@ type entry struct {
 // flagRecord is what the engine remembers of one flag's changes.
 type flagRecord struct {
 	lastChange    *Change
-	lastRejection *Rejection
-	pending       map[string]Pending // by source; never modified, replaced
-	history       []HistoryEntry     // oldest first; never modified, replaced
+	lastRejection *Change
+	pending       map[string]Holding // by source; never modified, replaced
+	history       []Change           // oldest first; never modified, replaced
 }
 
 // setPending records (p != nil) or clears what the source called source
 // holds for the flag and the process does not run with. The caller holds
 // en.mu and en.commit.
-func (en *entry) setPending(source string, p *Pending) {
-	if p == nil && en.rec().pending[source] == (Pending{}) {
+func (en *entry) setPending(source string, p *Holding) {
+	if p == nil && en.rec().pending[source] == (Holding{}) {
 		return
 	}
 	en.updateRecord(func(r *flagRecord) {
@@ -78,7 +78,7 @@ func (en *entry) setPending(source string, p *Pending) {
 			delete(m, source)
 		} else {
 			if m == nil {
-				m = map[string]Pending{}
+				m = map[string]Holding{}
 			}
 			m[source] = *p
 		}

@@ -111,7 +111,7 @@ func TestEngineUpdateBadKeepsLastGood(t *testing.T) {
 			t.Errorf("bad %q replaced the last good value: %d", bad, f.rate.Get())
 		}
 		st, _ := f.e.Flag("rate")
-		if r := st.LastRejection; r == nil || r.Value != bad || r.Revision != 2 || r.Reason == "" {
+		if r := st.LastRejection; r == nil || r.New != bad || r.Revision != 2 || r.Reason == "" {
 			t.Errorf("rejection not recorded: %+v", r)
 		}
 		if v, _ := f.src.lastApplied("rate"); v != "20" {

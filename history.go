@@ -21,22 +21,6 @@ const (
 	ignoredNameMax = 256
 )
 
-// HistoryEntry is one thing a source did to a flag: a change (Result
-// Applied), a refused value (Rejected) or a static flag's change that waits
-// for a restart (RestartRequired).
-type HistoryEntry struct {
-	Time     time.Time
-	Source   string
-	Revision int64
-	Result   Result
-	// Old and New are the values before and after an applied change; for
-	// a refused or pending value New is the value offered. Redacted for a
-	// sensitive flag.
-	Old, New string
-	Removed  bool   // the source dropped the name (the flag went back to its default)
-	Reason   string // why a value was refused or waits for a restart
-}
-
 // StateSpan is one state a source was in, from Since until Until (zero
 // while it still is).
 type StateSpan struct {
@@ -71,6 +55,18 @@ type Holding struct {
 	// Snapshot is set while the source serves the value from its snapshot
 	// file (its origin has not answered).
 	Snapshot *SnapshotOrigin
+
+	// For the values FlagState.Pending lists, which the process does not
+	// run with:
+	Time time.Time // when the source offered it
+	// CommandLine is true when the flag keeps the value given on the
+	// command line; false when the value takes effect at the next restart.
+	CommandLine bool
+	// WinsAtRestart marks the pending value the flag will most likely
+	// have after a restart: the command line wins over every source, and
+	// between sources the last write wins, so it is the most recent one
+	// when the flag was not given on the command line.
+	WinsAtRestart bool
 }
 
 // appendBounded returns a new slice holding s then v, keeping the last n
@@ -85,7 +81,7 @@ func appendBounded[T any](s []T, v T, n int) []T {
 
 // remember adds an entry to the flag's history. The caller holds en.mu and
 // en.commit.
-func (en *entry) remember(h HistoryEntry) {
+func (en *entry) remember(h Change) {
 	en.updateRecord(func(r *flagRecord) {
 		r.history = appendBounded(r.history, h, flagHistoryLen)
 	})

@@ -71,7 +71,7 @@ func TestPendingRestartIsKeptPerSource(t *testing.T) {
 	if len(st.Pending) != 2 {
 		t.Fatalf("pending %+v, want one per source", st.Pending)
 	}
-	byName := map[string]Pending{}
+	byName := map[string]Holding{}
 	for _, p := range st.Pending {
 		byName[p.Source] = p
 	}
@@ -93,7 +93,7 @@ func TestPendingRestartIsKeptPerSource(t *testing.T) {
 }
 
 func TestPendingCommandLineWinsAtRestart(t *testing.T) {
-	pending := []Pending{{Source: "a", Time: time.Unix(1, 0), CommandLine: true}}
+	pending := []Holding{{Source: "a", Time: time.Unix(1, 0), CommandLine: true}}
 	markWinner(pending, true)
 	if pending[0].WinsAtRestart {
 		t.Error("a source's value marked as winning over the command line")

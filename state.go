@@ -36,54 +36,35 @@ type FlagState struct {
 	// restart, or keeps the value given on the command line. A pending
 	// restart is not a rejection: it stays until its source holds the
 	// running value again, whatever other sources do.
-	Pending []Pending
+	// Each has Time, and CommandLine or WinsAtRestart set as they apply.
+	Pending []Holding
 
 	// HeldBy lists, by source, what each source holds for the flag.
 	HeldBy []Holding
 
-	LastChange    *Change    // nil until a source changes the flag
-	LastRejection *Rejection // nil until a source offers a value the flag refuses
+	LastChange    *Change // Applied; nil until a source changes the flag
+	LastRejection *Change // Rejected; nil until a source offers a value the flag refuses
 	// History holds the flag's last changes, rejections and
 	// restart-required offers, oldest first (bounded by flagHistoryLen).
-	History       []HistoryEntry
+	History       []Change
 	NotifierPanic string // the last panic of one of its notifiers, if any
 }
 
-// Change describes the last change a source made to a flag.
+// Change is one thing a source did to a flag: a change (Result Applied), a
+// refused value (Rejected) or a static flag's change that waits for a
+// restart (RestartRequired). FlagState's LastChange, LastRejection and
+// History hold them; each is shared, never modified.
 type Change struct {
 	Time     time.Time
 	Source   string
 	Revision int64
-	Old, New string // Redacted for a sensitive flag
-	Removed  bool   // the source dropped the name and the flag went back to its default
-}
-
-// Rejection describes the last value a source offered that a flag refused:
-// it did not parse or validate. A static flag's change that takes effect
-// only after a restart is no rejection: it is Pending.
-type Rejection struct {
-	Time     time.Time
-	Source   string
-	Revision int64
-	Value    string // Redacted for a sensitive flag
-	Reason   string
-}
-
-// Pending is a value a source holds for a flag that the process does not
-// run with.
-type Pending struct {
-	Source   string
-	Revision int64
-	Time     time.Time
-	Value    string // Redacted for a sensitive flag
-	// CommandLine is true when the flag keeps the value given on the
-	// command line; false when the value takes effect at the next restart.
-	CommandLine bool
-	// WinsAtRestart marks the pending value the flag will most likely
-	// have after a restart: the command line wins over every source, and
-	// between sources the last write wins, so it is the most recent one
-	// when the flag was not given on the command line.
-	WinsAtRestart bool
+	Result   Result
+	// Old and New are the values before and after an applied change; for
+	// a refused or pending value New is the value offered. Redacted for a
+	// sensitive flag.
+	Old, New string
+	Removed  bool   // the source dropped the name (the flag went back to its default)
+	Reason   string // why a value was refused or waits for a restart
 }
 
 // Flags returns the state of every flag, sorted by name.
@@ -186,7 +167,7 @@ func (e *Engine) fillState(st *FlagState, en *entry, cmdline map[string]string, 
 // markWinner marks the pending value that will most likely win at the
 // next start: none when the command line gives the flag (it wins), else
 // the most recent one (the last write wins between sources).
-func markWinner(pending []Pending, onCommandLine bool) {
+func markWinner(pending []Holding, onCommandLine bool) {
 	if onCommandLine {
 		return
 	}

@@ -67,7 +67,7 @@ func TestInitialLoadReportsEachBadEntryAndAppliesTheRest(t *testing.T) {
 		if f.rate.Get() != 10 {
 			t.Errorf("rate = %d, want default 10", f.rate.Get())
 		}
-		if rej := f.state(t, "rate").LastRejection; rej == nil || rej.Value != "lots" {
+		if rej := f.state(t, "rate").LastRejection; rej == nil || rej.New != "lots" {
 			t.Errorf("rejection of rate not recorded: %+v", rej)
 		}
 	})
@@ -101,7 +101,7 @@ func TestBadUpdateKeepsLastGoodAndRecordsRejection(t *testing.T) {
 			t.Errorf("rate = %d, want last good 5", f.rate.Get())
 		}
 		rej := f.state(t, "rate").LastRejection
-		if rej == nil || rej.Value != "5000" || !strings.Contains(rej.Reason, "rejected by validator") {
+		if rej == nil || rej.New != "5000" || !strings.Contains(rej.Reason, "rejected by validator") {
 			t.Errorf("rejection = %+v", rej)
 		}
 		o.write(t, map[string]string{"rate": "6"}) // the next good value goes through

@@ -333,7 +333,7 @@ func newFlag(st *flagz.FlagState, withDiff bool) Flag {
 	}
 	if r := st.LastRejection; r != nil {
 		f.LastRejection = &Rejection{Time: r.Time, Source: r.Source, Revision: r.Revision,
-			Value: r.Value, Reason: r.Reason}
+			Value: r.New, Reason: r.Reason}
 	}
 	if f.Sensitive { // the engine redacts already; this guards against a future field
 		f.Value, f.Default, f.Description = flagz.Redacted, flagz.Redacted, ""

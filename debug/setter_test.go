@@ -143,7 +143,7 @@ func TestSetterAnswers(t *testing.T) {
 	if c := st.LastChange; c == nil || c.Source != debug.SourceName || c.New != "250" {
 		t.Errorf("last change = %+v", c)
 	}
-	if r := st.LastRejection; r == nil || r.Source != debug.SourceName || r.Value != "20000" {
+	if r := st.LastRejection; r == nil || r.Source != debug.SourceName || r.New != "20000" {
 		t.Errorf("last rejection = %+v", r)
 	}
 

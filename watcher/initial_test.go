@@ -66,7 +66,7 @@ func TestInitialLoadAppliesGoodAndReportsBadByName(t *testing.T) {
 	if st.State != flagz.StateServing || st.LastRevision != last || st.Rejected != 1 || st.Ignored != 2 {
 		t.Errorf("status = %+v, want SERVING at revision %d with 1 rejected and 2 ignored", st, last)
 	}
-	if rej := flagState(t, f, "limit").LastRejection; rej == nil || rej.Value != "not-a-number" {
+	if rej := flagState(t, f, "limit").LastRejection; rej == nil || rej.New != "not-a-number" {
 		t.Errorf("last rejection of limit = %+v", rej)
 	}
 	if _, ok := get(t, cli, "limit"); !ok {

@@ -27,7 +27,7 @@ func TestBadValueRolledBack(t *testing.T) {
 	if f.rate.Get() != 250 {
 		t.Errorf("rate = %d, want the last good 250", f.rate.Get())
 	}
-	if rej := flagState(t, f, "rate").LastRejection; rej == nil || rej.Value != "-5" {
+	if rej := flagState(t, f, "rate").LastRejection; rej == nil || rej.New != "-5" {
 		t.Errorf("last rejection of rate = %+v, want -5", rej)
 	}
 

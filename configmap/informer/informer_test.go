@@ -136,13 +136,13 @@ func TestBadValueKeepsLastGood(t *testing.T) {
 		eventually(t, "the update with rate="+bad+" is processed", func() bool {
 			state, _ := flagz.EngineFor(f.fs).Flag("rate")
 			r := state.LastRejection
-			return f.greeting.Get() == "b-"+bad && r != nil && r.Value == bad
+			return f.greeting.Get() == "b-"+bad && r != nil && r.New == bad
 		})
 		if got := f.rate.Get(); got != 10 {
 			t.Fatalf("rate = %d after bad value %q, want the last good 10", got, bad)
 		}
 		state, _ := flagz.EngineFor(f.fs).Flag("rate")
-		if r := state.LastRejection; r == nil || r.Value != bad || r.Reason == "" {
+		if r := state.LastRejection; r == nil || r.New != bad || r.Reason == "" {
 			t.Fatalf("last rejection = %+v, want value %q with a reason", r, bad)
 		}
 		if o := reported(t, inf, "rate", flagz.Rejected); !strings.Contains(o.Err.Error(), "rate") {

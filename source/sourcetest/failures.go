@@ -66,7 +66,7 @@ func testPanics(t *testing.T, h Harness) {
 	h.Set(t, map[string]string{"boom": "panic"})
 	eventually(t, "the panicking validator's rejection", func() bool {
 		r := f.state(t, "boom").LastRejection
-		return r != nil && r.Value == "panic" && strings.Contains(r.Reason, "panic")
+		return r != nil && r.New == "panic" && strings.Contains(r.Reason, "panic")
 	})
 	h.Set(t, map[string]string{"boom": "loud"})
 	eventually(t, "the value whose notifier panics applied", func() bool { return f.boom.Get() == "loud" })

@@ -29,7 +29,7 @@ func testInitialLoad(t *testing.T, h Harness) {
 	if f.rate.Get() != 20 || f.name.Get() != "loaded" || *f.listen != ":9090" || f.limit.Get() != limitDefault {
 		t.Errorf("after the load rate=%d name=%q listen=%q limit=%d", f.rate.Get(), f.name.Get(), *f.listen, f.limit.Get())
 	}
-	if r := f.state(t, "limit").LastRejection; r == nil || r.Value != "not-a-number" || r.Source != sourceName {
+	if r := f.state(t, "limit").LastRejection; r == nil || r.New != "not-a-number" || r.Source != sourceName {
 		t.Errorf("limit's rejection is not recorded: %+v", r)
 	}
 	st := s.Status()
@@ -85,7 +85,7 @@ func testBadValue(t *testing.T, h Harness) {
 	h.Set(t, map[string]string{"rate": "0"}) // out of the validator's range
 	eventually(t, "the rejection recorded", func() bool {
 		r := f.state(t, "rate").LastRejection
-		return r != nil && r.Value == "0" && r.Source == sourceName && r.Reason != ""
+		return r != nil && r.New == "0" && r.Source == sourceName && r.Reason != ""
 	})
 	if f.rate.Get() != 20 || s.Status().Rejected == 0 {
 		t.Errorf("after a bad value rate=%d, status %+v", f.rate.Get(), s.Status())
