@@ -59,7 +59,7 @@ type codec[T any] struct {
 	format   func(T) string
 	equal    func(a, b T) bool
 	clone    func(T) T // copies a caller-supplied default; nil when T is a plain value
-	syntax   Syntax
+	syntax   schema.Syntax
 	isBool   bool
 	safe     bool // parse is this package's own and cannot panic: no recover needed
 }
@@ -76,7 +76,7 @@ type dynamicValue interface {
 	reset(logger *slog.Logger) (old, new string, changed bool)
 	defaultString() string
 	isDefault() bool
-	valueSyntax() Syntax
+	valueSyntax() schema.Syntax
 	isSensitive() bool
 	lastNotifierPanic() error
 	constraints() []schema.Constraint
@@ -332,7 +332,7 @@ func (d *Dyn[T]) WaitNotified() { d.notify.wait() }
 func (d *Dyn[T]) flagName() string              { return d.name }
 func (d *Dyn[T]) defaultString() string         { return d.def.String(d.codec.format) }
 func (d *Dyn[T]) isDefault() bool               { return d.codec.equal(d.Get(), d.def.v) }
-func (d *Dyn[T]) valueSyntax() Syntax           { return d.codec.syntax }
+func (d *Dyn[T]) valueSyntax() schema.Syntax    { return d.codec.syntax }
 func (d *Dyn[T]) isSensitive() bool             { return d.sensitive.Load() }
 func (d *Dyn[T]) markSensitive()                { d.sensitive.Store(true) }
 func (d *Dyn[T]) lastNotifierPanic() error      { return d.notify.lastPanicErr() }

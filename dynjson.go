@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+
+	"github.com/flagz-go/flagz/schema"
 )
 
 // DynJSONValue is a dynamic flag holding a JSON document decoded into the
@@ -24,7 +26,7 @@ func DynJSON[F FlagSet](fs F, name string, value any, usage string) *DynJSONValu
 	elem := rv.Type().Elem()
 	c := &codec[any]{
 		typeName: "dyn_json",
-		syntax:   SyntaxJSON,
+		syntax:   schema.JSON,
 		parse: func(s string) (any, error) {
 			p := reflect.New(elem).Interface()
 			if err := json.Unmarshal([]byte(s), p); err != nil {
@@ -45,7 +47,7 @@ func DynJSON[F FlagSet](fs F, name string, value any, usage string) *DynJSONValu
 func DynJSONOf[T any, F FlagSet](fs F, name string, value T, usage string) *Dyn[T] {
 	c := &codec[T]{
 		typeName: "dyn_json",
-		syntax:   SyntaxJSON,
+		syntax:   schema.JSON,
 		parse: func(s string) (T, error) {
 			var v T
 			err := json.Unmarshal([]byte(s), &v)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/flagz-go/flagz/schema"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 )
@@ -22,7 +23,7 @@ type DynProtoValue[M proto.Message] = Dyn[M]
 func DynProto[M proto.Message, F FlagSet](fs F, name string, value M, usage string) *DynProtoValue[M] {
 	c := &codec[M]{
 		typeName: "dyn_proto",
-		syntax:   SyntaxProto,
+		syntax:   schema.Proto,
 		parse: func(s string) (M, error) {
 			m := value.ProtoReflect().New().Interface().(M)
 			var err error

@@ -31,7 +31,7 @@ type Engine struct {
 	dynamic []*entry // every dynamic value declared through flagz, sorted by name when dynSorted
 	sorted  bool
 	sources map[string]*Source
-	counts  map[UpdateKey]uint64
+	counts  map[updateKey]uint64
 	cmdline map[string]string // flags set before any source ran (the command line), once captured
 	sumKey  []byte            // key of the keyed hash of sensitive values in checksums
 	subs    []*subscription
@@ -86,13 +86,13 @@ func (en *entry) setPending(source string, p *Holding) {
 	})
 }
 
-// UpdateKey identifies a counter of updates: which flag, from which source,
-// with what result. Flag is empty for names no flag is declared with, so the
+// updateKey identifies a counter of updates: which flag, from which source,
+// with what result. flag is empty for names no flag is declared with, so the
 // number of counters is bounded by the declared flags.
-type UpdateKey struct {
-	Flag   string
-	Source string
-	Result Result
+type updateKey struct {
+	flag   string
+	source string
+	result Result
 }
 
 var engines sync.Map // *pflag.FlagSet or *flag.FlagSet -> *Engine
@@ -107,7 +107,7 @@ func EngineFor[F FlagSet](fs F) *Engine {
 		fs:      adapt(fs),
 		entries: map[string]*entry{},
 		sources: map[string]*Source{},
-		counts:  map[UpdateKey]uint64{},
+		counts:  map[updateKey]uint64{},
 	})
 	return e.(*Engine)
 }

@@ -161,7 +161,7 @@ func TestEngineUnknownNameIgnoredAndCountedWithoutFlagLabel(t *testing.T) {
 	if o, _ := rep.Outcome("from_newer_binary"); o.Result != Unknown || o.Err != nil {
 		t.Errorf("outcome %+v", o)
 	}
-	if got := f.e.UpdateCounts()[UpdateKey{Flag: "", Source: "test", Result: Unknown}]; got != 1 {
+	if got := f.e.counts[updateKey{flag: "", source: "test", result: Unknown}]; got != 1 {
 		t.Errorf("unknown counted %d times under the empty flag label", got)
 	}
 	if f.src.Status().Ignored != 1 {

@@ -398,6 +398,6 @@ func (e *Engine) count(source string, report Report) {
 		if o.Result == Unknown {
 			flag = ""
 		}
-		e.counts[UpdateKey{Flag: flag, Source: source, Result: o.Result}]++
+		e.counts[updateKey{flag: flag, source: source, result: o.Result}]++
 	}
 }

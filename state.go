@@ -6,14 +6,15 @@ import (
 	"strings"
 	"time"
 
+	"github.com/flagz-go/flagz/schema"
 	"github.com/spf13/pflag"
 )
 
 // FlagState is what the Engine knows about one flag at one moment.
 type FlagState struct {
 	Name      string
-	Type      string // "dyn_int64", …; for static flags pflag's type name, or "" for standard flags
-	Syntax    Syntax // how the flag's text is written
+	Type      string        // "dyn_int64", …; for static flags pflag's type name, or "" for standard flags
+	Syntax    schema.Syntax // how the flag's text is written
 	Usage     string
 	Dynamic   bool
 	Sensitive bool
@@ -256,26 +257,31 @@ func (e *Engine) Sources() []SourceStatus {
 	return out
 }
 
-// UpdateCounts returns how many updates each flag received from each source,
-// by result. Unchanged results are not counted.
-func (e *Engine) UpdateCounts() map[UpdateKey]uint64 {
+// VisitUpdateCounts calls fn with how many updates each flag received from
+// each source, by result, in no particular order. Unchanged results are not
+// counted; names no flag is declared with are counted under flag "". The
+// counts are read at once, and fn runs outside the engine's locks.
+func (e *Engine) VisitUpdateCounts(fn func(flag, source string, result Result, n uint64)) {
 	e.mu.Lock()
-	defer e.mu.Unlock()
-	return maps.Clone(e.counts)
+	counts := maps.Clone(e.counts)
+	e.mu.Unlock()
+	for k, n := range counts {
+		fn(k.flag, k.source, k.result, n)
+	}
 }
 
 // FlagSyntax returns how the text of the flag called name is written, and
 // whether there is such a flag. Sources turning structured input into flag
 // text call it per name; it is cheaper than Flag.
-func (e *Engine) FlagSyntax(name string) (Syntax, bool) {
+func (e *Engine) FlagSyntax(name string) (schema.Syntax, bool) {
 	en := e.lookup(name)
 	if en == nil {
-		return SyntaxText, false
+		return schema.Text, false
 	}
 	if en.dyn != nil {
 		return en.dyn.valueSyntax(), true
 	}
-	return SyntaxText, true
+	return schema.Text, true
 }
 
 // describe returns the Describe() text of a value that has one; a panic in

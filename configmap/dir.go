@@ -13,6 +13,7 @@ import (
 	"github.com/fsnotify/fsnotify"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/schema"
 )
 
 // The names the kubelet's atomic writer uses inside a ConfigMap volume.
@@ -49,7 +50,7 @@ func New[F flagz.FlagSet](fs F, dir string, opts ...Option) *Watcher {
 
 type dirOrigin struct {
 	dir     string
-	syntax  func(name string) flagz.Syntax
+	syntax  func(name string) schema.Syntax
 	maxSize int64       // bytes the files of one version may hold together
 	sawLink atomic.Bool // the directory had a ..data link once
 }
@@ -173,7 +174,7 @@ func (o *dirOrigin) snapshotDir() (string, error) {
 // content that is not UTF-8 text, which pass byte for byte.
 func (o *dirOrigin) value(name string, content []byte) string {
 	text := string(content)
-	if strings.HasSuffix(text, "\n") && utf8.ValidString(text) && o.syntax(name) != flagz.SyntaxProto {
+	if strings.HasSuffix(text, "\n") && utf8.ValidString(text) && o.syntax(name) != schema.Proto {
 		text = text[:len(text)-1]
 	}
 	return text

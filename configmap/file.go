@@ -10,6 +10,7 @@ import (
 	"github.com/fsnotify/fsnotify"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/schema"
 )
 
 // NewFile returns a Watcher that keeps the flags of fs in step with one YAML
@@ -55,7 +56,7 @@ func NewFile[F flagz.FlagSet](fs F, path string, opts ...Option) *Watcher {
 
 type fileOrigin struct {
 	path    string
-	syntax  func(name string) flagz.Syntax
+	syntax  func(name string) schema.Syntax
 	maxSize int64 // bytes the file may hold
 }
 

@@ -10,7 +10,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/schema"
 	"github.com/flagz-go/flagz/source"
 	"go.yaml.in/yaml/v3"
 )
@@ -25,7 +25,7 @@ var ErrEmptyFile = errors.New("file is empty (a write in progress?); nothing app
 // libraries' own texts are passed on only when they quote nothing of the
 // input (see problemText), so a secret in a malformed file stays out of
 // the error, the log and the debug page.
-func parseFile(path string, content []byte, syntax func(string) flagz.Syntax) (map[string]string, error) {
+func parseFile(path string, content []byte, syntax func(string) schema.Syntax) (map[string]string, error) {
 	if len(bytes.TrimSpace(content)) == 0 {
 		return nil, ErrEmptyFile
 	}
@@ -35,7 +35,7 @@ func parseFile(path string, content []byte, syntax func(string) flagz.Syntax) (m
 	return parseYAML(content, syntax)
 }
 
-func parseYAML(content []byte, syntax func(string) flagz.Syntax) (map[string]string, error) {
+func parseYAML(content []byte, syntax func(string) schema.Syntax) (map[string]string, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(content, &doc); err != nil {
 		return nil, fmt.Errorf("parse YAML: %s", yamlSyntaxProblem(err))
@@ -218,7 +218,7 @@ func jsonable(v any) (any, error) {
 
 // parseJSON reads the top-level object one member at a time, so that an
 // error names the flag and the line.
-func parseJSON(content []byte, syntax func(string) flagz.Syntax) (map[string]string, error) {
+func parseJSON(content []byte, syntax func(string) schema.Syntax) (map[string]string, error) {
 	dec := json.NewDecoder(bytes.NewReader(content))
 	at := func(flag string, err error) error {
 		line := 1 + bytes.Count(content[:min(int(jsonErrorOffset(dec, err)), len(content))], []byte("\n"))

@@ -6,12 +6,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/schema"
 )
 
 func TestParseFileValues(t *testing.T) {
-	syntaxes := map[string]flagz.Syntax{"cfg": flagz.SyntaxJSON, "list_json": flagz.SyntaxJSON, "tags": flagz.SyntaxText}
-	flagType := func(name string) flagz.Syntax { return syntaxes[name] }
+	syntaxes := map[string]schema.Syntax{"cfg": schema.JSON, "list_json": schema.JSON, "tags": schema.Text}
+	flagType := func(name string) schema.Syntax { return syntaxes[name] }
 	cases := []struct {
 		name, path, content string
 		want                map[string]string
@@ -59,7 +59,7 @@ func TestParseFileValues(t *testing.T) {
 }
 
 func TestParseFileErrors(t *testing.T) {
-	none := func(string) flagz.Syntax { return flagz.SyntaxText }
+	none := func(string) schema.Syntax { return schema.Text }
 	cases := []struct{ name, path, content, wantErr string }{
 		{"empty", "f.yaml", " \n\t\n", ErrEmptyFile.Error()},
 		{"comments only", "f.yaml", "# nothing\n", ErrEmptyFile.Error()},

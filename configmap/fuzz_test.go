@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/schema"
 )
 
 // FuzzParseFile checks the file parser on any document, YAML or JSON: it
@@ -28,11 +28,11 @@ func FuzzParseFile(f *testing.F) {
 		f.Add(seed, false)
 		f.Add(seed, true)
 	}
-	syntax := func(name string) flagz.Syntax {
+	syntax := func(name string) schema.Syntax {
 		if strings.HasPrefix(name, "j") {
-			return flagz.SyntaxJSON
+			return schema.JSON
 		}
-		return flagz.SyntaxText
+		return schema.Text
 	}
 	f.Fuzz(func(t *testing.T, content string, asJSON bool) {
 		path := "flags.yaml"

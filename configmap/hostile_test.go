@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/schema"
 )
 
 // secret stands for a value a malformed file holds; no part of it may
@@ -23,7 +24,7 @@ const secret = "Yw3Tn6Bq"
 // (when there is one), never a scalar of the file: yaml's and JSON's own
 // texts quote scalars, anchors and characters of the input.
 func TestFileParseErrorsNameLineAndFlagNotValue(t *testing.T) {
-	none := func(string) flagz.Syntax { return flagz.SyntaxText }
+	none := func(string) schema.Syntax { return schema.Text }
 	for _, c := range []struct{ path, content, want string }{
 		{"f.yaml", "rate: 1\ncreds: {password: !!int " + secret + "}\n", `line 2: flag "creds": a value tagged !!int`},
 		{"f.yaml", "rate: 1\ncreds:\n  - {k: !!float " + secret + "}\n", `line 2: flag "creds": a value tagged !!float`},
@@ -78,8 +79,8 @@ func TestYAMLAliasExpansionIsBounded(t *testing.T) {
 		prev := fmt.Sprintf("*l%d", i-1)
 		laughs += fmt.Sprintf("  l%d: &l%d [%s]\n", i, i, strings.TrimSuffix(strings.Repeat(prev+", ", 10), ", "))
 	}
-	syntaxes := map[string]flagz.Syntax{"cfg": flagz.SyntaxJSON}
-	syntax := func(name string) flagz.Syntax { return syntaxes[name] }
+	syntaxes := map[string]schema.Syntax{"cfg": schema.JSON}
+	syntax := func(name string) schema.Syntax { return syntaxes[name] }
 	for _, c := range []struct{ name, content, want string }{
 		{"aliases of a long scalar in a list", "s: &s " + long + "\nlist: [" + aliases + "]\n",
 			`line 2: flag "list": aliases expand the document beyond`},

@@ -8,6 +8,7 @@ import (
 	"github.com/fsnotify/fsnotify"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/schema"
 	"github.com/flagz-go/flagz/source"
 )
 
@@ -72,9 +73,9 @@ func (o *fsOrigin) List(ctx context.Context) (source.Snapshot, error) {
 
 // flagSyntax returns a function giving the syntax of the flag called name
 // on fs (text for a name no flag has).
-func flagSyntax[F flagz.FlagSet](fs F) func(name string) flagz.Syntax {
+func flagSyntax[F flagz.FlagSet](fs F) func(name string) schema.Syntax {
 	e := flagz.EngineFor(fs)
-	return func(name string) flagz.Syntax {
+	return func(name string) schema.Syntax {
 		s, _ := e.FlagSyntax(name)
 		return s
 	}

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/schema"
 )
 
 //go:embed page.html.tmpl
@@ -276,7 +277,7 @@ func written(now time.Time, s SnapshotFile) string {
 // pretty indents the text of JSON and proto values; any other text, or text
 // that is not JSON (a redacted value), is returned as it is.
 func pretty(f Flag, text string) string {
-	if f.Sensitive || f.Syntax == flagz.SyntaxText.String() {
+	if f.Sensitive || f.Syntax == schema.Text.String() {
 		return text
 	}
 	var buf bytes.Buffer

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/schema"
 )
 
 // Page is the JSON document the handler serves for ?format=json or
@@ -368,7 +369,7 @@ func newFlag(st *flagz.FlagState, withDiff bool) Flag {
 // flagJSONDiff is the difference of a changed JSON value from its default;
 // nil for other values and for sensitive flags.
 func flagJSONDiff(f Flag) []JSONDiff {
-	if f.Sensitive || !f.Changed || (f.Syntax != flagz.SyntaxJSON.String() && f.Syntax != flagz.SyntaxProto.String()) {
+	if f.Sensitive || !f.Changed || (f.Syntax != schema.JSON.String() && f.Syntax != schema.Proto.String()) {
 		return nil
 	}
 	return jsonDiff(f.Default, f.Value)

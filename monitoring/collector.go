@@ -109,13 +109,12 @@ func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 // Collect reads the engine and sends the current metrics.
 func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	c.collectChecksums(ch)
-	for key, n := range c.engine.UpdateCounts() {
-		flag := key.Flag
-		if flag == "" || key.Result == flagz.Unknown {
+	c.engine.VisitUpdateCounts(func(flag, source string, result flagz.Result, n uint64) {
+		if flag == "" || result == flagz.Unknown {
 			flag = UnknownFlag
 		}
-		ch <- c.cache.get(c.updates, prometheus.CounterValue, float64(n), flag, key.Source, key.Result.String())
-	}
+		ch <- c.cache.get(c.updates, prometheus.CounterValue, float64(n), flag, source, result.String())
+	})
 	for _, s := range c.engine.Sources() {
 		for _, state := range states {
 			v := 0.0

@@ -41,7 +41,13 @@ func TestUpdateDeleteStaticAndUnknown(t *testing.T) {
 
 	put(t, cli, "port", "7070")
 	eventually(t, "restart required reported for port", func() bool {
-		return flagz.EngineFor(f.fs).UpdateCounts()[flagz.UpdateKey{Flag: "port", Source: "etcd:" + prefix, Result: flagz.RestartRequired}] == 1
+		var n uint64
+		flagz.EngineFor(f.fs).VisitUpdateCounts(func(flag, source string, result flagz.Result, count uint64) {
+			if flag == "port" && source == "etcd:"+prefix && result == flagz.RestartRequired {
+				n = count
+			}
+		})
+		return n == 1
 	})
 	if *f.port != 9090 {
 		t.Errorf("static port changed after start to %d", *f.port)

@@ -1,7 +1,7 @@
-package flagz
+package schema
 
 // Syntax says how a flag's text is written. Sources that turn structured
-// input into flag text read it (flagz.FlagState.Syntax): a YAML list becomes
+// input into flag text read it (flagz.FlagState.Syntax, Flag.Syntax): a YAML list becomes
 // comma-separated text for a list flag but a JSON array for a JSON flag, and
 // a ConfigMap file keeps its trailing newline for a protocol buffer flag,
 // whose input may be binary.
@@ -9,17 +9,18 @@ type Syntax int
 
 // The syntaxes of flag text.
 const (
-	// SyntaxText is command-line text: a scalar, or a comma-separated list.
-	SyntaxText Syntax = iota
-	// SyntaxJSON is a JSON document (DynJSON, DynJSONOf).
-	SyntaxJSON
-	// SyntaxProto is a protocol buffer message as protojson or in the binary
-	// wire format, byte for byte (DynProto).
-	SyntaxProto
+	// Text is command-line text: a scalar, or a comma-separated list.
+	Text Syntax = iota
+	// JSON is a JSON document (flagz.DynJSON, flagz.DynJSONOf).
+	JSON
+	// Proto is a protocol buffer message as protojson or in the binary
+	// wire format, byte for byte (flagz.DynProto).
+	Proto
 )
 
 var syntaxNames = [...]string{"text", "json", "proto"}
 
+// String gives "text", "json" or "proto".
 func (s Syntax) String() string {
 	if s < 0 || int(s) >= len(syntaxNames) {
 		return "invalid"
@@ -29,4 +30,4 @@ func (s Syntax) String() string {
 
 // IsJSON reports whether text of this syntax may be a JSON document: a
 // structured value (a YAML mapping or list) is given to such a flag as JSON.
-func (s Syntax) IsJSON() bool { return s == SyntaxJSON || s == SyntaxProto }
+func (s Syntax) IsJSON() bool { return s == JSON || s == Proto }
