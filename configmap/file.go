@@ -42,6 +42,11 @@ import (
 // (DEGRADED) until it is back. A name removed from the file returns its flag
 // to the default.
 //
+// Only a regular file is read (through symlinks): a path that is a named
+// pipe, a socket, a device or a directory is never opened, so nothing
+// blocks, and counts as unreadable: the last good values stay and the
+// source is DEGRADED naming the path (Initialize returns that error).
+//
 // A file above the size cap (WithMaxSize, 1 MiB by default) is not read,
 // and a YAML document whose aliases expand beyond ten times its size (at
 // least 64 KiB) is refused: neither changes anything, like a file that does
@@ -79,26 +84,28 @@ func (o *fileOrigin) classify(ev fsnotify.Event) eventKind {
 	return eventIgnored
 }
 
-func (o *fileOrigin) read() (map[string]string, error) {
+func (o *fileOrigin) read() (flagz.Snapshot, error) {
 	content, err := o.readWhole()
 	if err != nil {
-		return nil, err
+		return flagz.Snapshot{}, err
 	}
 	values, err := parseFile(o.path, content, o.syntax)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", o.path, err)
+		return flagz.Snapshot{}, fmt.Errorf("%s: %w", o.path, err)
 	}
-	return values, nil
+	return flagz.Snapshot{Values: values}, nil
 }
 
 // readWhole reads the file, again at once when its size moved during the
 // read (a writer at work, or the ..data swap of a mounted ConfigMap), so as
-// never to parse a part of it.
+// never to parse a part of it. Only a regular file is read (see
+// readRegular): anything else is refused at once.
 func (o *fileOrigin) readWhole() ([]byte, error) {
 	for attempt := 1; ; attempt++ {
-		content, err := readCapped(o.path, o.maxSize)
+		content, err := readRegular(o.path, o.maxSize)
 		if err != nil {
-			if attempt < readAttempts && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, ErrTooLarge) {
+			var nr *notRegularError
+			if attempt < readAttempts && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, ErrTooLarge) && !errors.As(err, &nr) {
 				continue
 			}
 			return nil, err
