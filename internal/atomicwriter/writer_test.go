@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -136,7 +135,7 @@ func TestWriteWithExtraEntries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fifo := func(versionDir string) error { return syscall.Mkfifo(filepath.Join(versionDir, "b"), 0o644) }
+	fifo := func(versionDir string) error { return mkfifo(filepath.Join(versionDir, "b")) }
 	if err := w.WriteWith(map[string][]byte{"a": []byte("1")}, fifo); err != nil {
 		t.Fatal(err)
 	}
