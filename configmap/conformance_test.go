@@ -10,57 +10,58 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/flagz-go/flagz/internal/atomicwriter"
 	"github.com/flagz-go/flagz/source/sourcetest"
 )
 
 func TestConformanceDir(t *testing.T) {
-	sourcetest.Run(t, func(t *testing.T) sourcetest.Harness {
-		return newHarness(t, "config", func(path string, values map[string]string) error {
-			w, err := atomicwriter.New(path)
-			if err != nil {
-				return err
-			}
-			payload := map[string]string{}
-			for k, v := range values {
-				payload[k] = v + "\n" // as kubectl leaves values from files
-			}
-			return w.WriteStrings(payload)
-		}, New[*pflag.FlagSet])
-	})
+	sourcetest.Run(t, func(t *testing.T) sourcetest.Harness { return newDirHarness(t) })
 }
 
 func TestConformanceFile(t *testing.T) {
-	sourcetest.Run(t, func(t *testing.T) sourcetest.Harness {
-		return newHarness(t, "flags.yaml", func(path string, values map[string]string) error {
-			tmp := path + ".swp"
-			if err := os.WriteFile(tmp, []byte(yamlDoc(values)), 0o644); err != nil {
-				return err
-			}
-			return os.Rename(tmp, path)
-		}, NewFile[*pflag.FlagSet])
-	})
+	sourcetest.Run(t, func(t *testing.T) sourcetest.Harness { return newFileHarness(t) })
+}
+
+func TestFileSystemDir(t *testing.T) {
+	sourcetest.TestFileSystem(t, func(t *testing.T) sourcetest.FileHarness { return newDirHarness(t) })
+}
+
+func TestFileSystemFile(t *testing.T) {
+	sourcetest.TestFileSystem(t, func(t *testing.T) sourcetest.FileHarness { return newFileHarness(t) })
+}
+
+// newDirHarness is a ConfigMap volume the kubelet's atomic writer fills.
+func newDirHarness(t *testing.T) *harness {
+	return newHarness(t, "config", true, writeVolume, New[*pflag.FlagSet])
+}
+
+// newFileHarness is a YAML file saved by renaming.
+func newFileHarness(t *testing.T) *harness {
+	return newHarness(t, "flags.yaml", false, writeYAMLFile, NewFile[*pflag.FlagSet])
 }
 
 // harness is an origin on the local file system: a directory the kubelet's
 // atomic writer fills, or a YAML file saved by renaming. Cutting it off
-// moves it aside; writes meanwhile go where it was moved.
+// moves it aside; writes meanwhile go where it was moved. It can put an
+// entry that is not a regular file in place of a key or of the origin
+// (sourcetest.FileHarness).
 type harness struct {
-	path   string // where the sources look
-	aside  string // where it is while cut off
-	write  func(path string, values map[string]string) error
-	newSrc func(fs *pflag.FlagSet, path string, opts ...Option) *Watcher
+	path    string // where the sources look
+	aside   string // where it is while cut off
+	perName bool   // a directory of one file per key
+	write   writeFunc
+	newSrc  func(fs *pflag.FlagSet, path string, opts ...Option) *Watcher
 
-	mu     sync.Mutex
-	values map[string]string
-	cut    bool
+	mu      sync.Mutex
+	values  map[string]string
+	hostile map[string]sourcetest.Entry // by key, "" for the origin itself
+	cut     bool
 }
 
-func newHarness(t *testing.T, base string, write func(string, map[string]string) error,
+func newHarness(t *testing.T, base string, perName bool, write writeFunc,
 	newSrc func(*pflag.FlagSet, string, ...Option) *Watcher) *harness {
 	dir := t.TempDir()
-	h := &harness{path: filepath.Join(dir, base), aside: filepath.Join(dir, "aside-"+base),
-		write: write, newSrc: newSrc, values: map[string]string{}}
+	h := &harness{path: filepath.Join(dir, base), aside: filepath.Join(dir, "aside-"+base), perName: perName,
+		write: write, newSrc: newSrc, values: map[string]string{}, hostile: map[string]sourcetest.Entry{}}
 	h.publish(t) // an empty origin, as an empty ConfigMap is
 	return h
 }
@@ -78,7 +79,7 @@ func (h *harness) publish(t *testing.T) {
 	if h.cut {
 		where = h.aside
 	}
-	if err := h.write(where, maps.Clone(h.values)); err != nil {
+	if err := h.write(where, maps.Clone(h.values), maps.Clone(h.hostile)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -87,14 +88,20 @@ func (h *harness) Set(t *testing.T, values map[string]string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	maps.Copy(h.values, values)
+	delete(h.hostile, "")
+	for n := range values {
+		delete(h.hostile, n)
+	}
 	h.publish(t)
 }
 
 func (h *harness) Delete(t *testing.T, names ...string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	delete(h.hostile, "")
 	for _, n := range names {
 		delete(h.values, n)
+		delete(h.hostile, n)
 	}
 	h.publish(t)
 }
@@ -115,4 +122,15 @@ func (h *harness) Restore(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.cut = false
+}
+
+func (h *harness) PerName() bool { return h.perName }
+
+func (h *harness) Path() string { return h.path }
+
+func (h *harness) Make(t *testing.T, name string, entry sourcetest.Entry) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.hostile[name] = entry
+	h.publish(t)
 }

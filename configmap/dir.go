@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"unicode/utf8"
 
@@ -14,6 +16,7 @@ import (
 
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/schema"
+	"github.com/flagz-go/flagz/source"
 )
 
 // The names the kubelet's atomic writer uses inside a ConfigMap volume.
@@ -30,9 +33,19 @@ var errNoDataLink = errors.New(dataLink + " link missing from a kubelet-managed 
 // holding one file per flag, as the kubelet mounts a ConfigMap volume: the
 // file name is the flag name and the content its value, with one trailing
 // newline removed. Entries whose names start with ".." (the kubelet's own)
-// and subdirectories are skipped. Content is passed as it is, so binaryData
-// keys feed DynProto flags in the wire format; a DynProto flag gets the
-// bytes exactly, trailing newline included.
+// and subdirectories (the kubelet makes them for items given a path) are
+// skipped. Content is passed as it is, so binaryData keys feed DynProto
+// flags in the wire format; a DynProto flag gets the bytes exactly,
+// trailing newline included.
+//
+// Only regular files are read (through symlinks). A key that cannot be read
+// (a named pipe, a socket or a device, a dangling symlink such as Emacs's
+// .#name lock files, a directory named after a flag, a file it may not
+// read) affects that key only: it is never opened if it is not a regular
+// file, so nothing blocks; the other keys apply as usual; its flag keeps the
+// last value this watcher read for it (the key is not gone, so this is no
+// removal); and the source is DEGRADED with an error naming each such key
+// until none is left.
 //
 // The snapshot is read through the ..data link, resolved once per read, so it
 // is always one consistent version of the ConfigMap. A key that disappears
@@ -44,15 +57,19 @@ var errNoDataLink = errors.New(dataLink + " link missing from a kubelet-managed 
 func New[F flagz.FlagSet](fs F, dir string, opts ...Option) *Watcher {
 	dir = absClean(dir)
 	cfg := newConfig("configmap:"+dir, DefaultDirDebounce, opts)
-	o := &dirOrigin{dir: dir, syntax: flagSyntax(fs), maxSize: cfg.maxSize}
+	o := &dirOrigin{dir: dir, syntax: flagSyntax(fs), isFlag: flagNamed(fs), maxSize: cfg.maxSize}
 	return newWatcher(fs, o, cfg)
 }
 
 type dirOrigin struct {
 	dir     string
 	syntax  func(name string) schema.Syntax
+	isFlag  func(name string) bool
 	maxSize int64       // bytes the files of one version may hold together
 	sawLink atomic.Bool // the directory had a ..data link once
+
+	mu   sync.Mutex
+	last map[string]string // the values of the last read: what an unreadable key keeps
 }
 
 func (o *dirOrigin) watchPaths() []string {
@@ -87,55 +104,80 @@ const readAttempts = 3
 // read reads the version ..data points at, and reads again when ..data
 // moved meanwhile: the version read may have been half removed (the
 // kubelet deletes the old version after the swap), so that keys missing
-// from it would look removed.
-func (o *dirOrigin) read() (map[string]string, error) {
+// from it would look removed. A key that cannot be read keeps the value
+// the last read gave it, and the snapshot says why (Partial).
+func (o *dirOrigin) read() (source.Snapshot, error) {
 	for attempt := 1; ; attempt++ {
 		base, err := o.snapshotDir()
 		if err != nil {
-			return nil, err
+			return source.Snapshot{}, err
 		}
-		values, err := o.readVersion(base)
+		values, bad, err := o.readVersion(base)
 		if now, _ := o.snapshotDir(); now == base {
-			return values, err // the version read is still the current one
+			if err != nil {
+				return source.Snapshot{}, err
+			}
+			return o.keep(values, bad), nil
 		}
 		if attempt == readAttempts {
-			return nil, fmt.Errorf("%s: swapped to a new version during each of %d reads", o.dir, readAttempts)
+			return source.Snapshot{}, fmt.Errorf("%s: swapped to a new version during each of %d reads", o.dir, readAttempts)
 		}
 	}
 }
 
-// readVersion reads every key of the version held in base.
-func (o *dirOrigin) readVersion(base string) (map[string]string, error) {
+// keep gives each unreadable key of a version the value the last read gave
+// it, if any, and records values as the last read.
+func (o *dirOrigin) keep(values map[string]string, bad []keyError) source.Snapshot {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, k := range bad {
+		if v, ok := o.last[k.key]; ok {
+			values[k.key] = v
+		}
+	}
+	o.last = maps.Clone(values)
+	snap := source.Snapshot{Values: values}
+	if len(bad) > 0 {
+		snap.Partial = &unreadableKeys{dir: o.dir, keys: bad}
+	}
+	return snap
+}
+
+// readVersion reads every key of the version held in base. It returns the
+// keys that could not be read apart; err is set only when the version as a
+// whole cannot be read or is above the size cap.
+func (o *dirOrigin) readVersion(base string) (values map[string]string, bad []keyError, err error) {
 	entries, err := os.ReadDir(base)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	values := make(map[string]string, len(entries))
+	values = make(map[string]string, len(entries))
 	left := o.maxSize
 	for _, e := range entries {
 		name := e.Name()
 		if strings.HasPrefix(name, "..") {
 			continue
 		}
-		path := filepath.Join(base, name)
-		info, err := os.Stat(path) // follows the key symlinks of a plain directory
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", path, err)
-		}
-		if info.IsDir() {
+		content, err := readRegular(filepath.Join(base, name), left) // follows the key symlinks of a plain directory
+		var nr *notRegularError
+		switch {
+		case err == nil:
+			left -= int64(len(content))
+			values[name] = o.value(name, content)
 			continue
+		case errors.Is(err, ErrTooLarge):
+			return nil, nil, tooLarge("the files of "+o.dir+" together", o.maxSize)
+		case errors.Is(err, errDangling): // a key that cannot be read, below
+		case errors.Is(err, fs.ErrNotExist):
+			continue // gone since the listing (a swap under way is caught by read)
+		case errors.As(err, &nr) && nr.mode.IsDir() && !o.isFlag(name):
+			continue // a subdirectory, not a key
 		}
-		content, err := readCapped(path, left)
-		if errors.Is(err, ErrTooLarge) {
-			return nil, tooLarge("the files of "+o.dir+" together", o.maxSize)
-		}
-		if err != nil {
-			return nil, err
-		}
-		left -= int64(len(content))
-		values[name] = o.value(name, content)
+		// A named pipe, a dangling symlink, a directory named after a flag,
+		// a file that may not be read: this key only.
+		bad = append(bad, keyError{key: name, err: err})
 	}
-	return values, nil
+	return values, bad, nil
 }
 
 // snapshotDir returns the directory holding the current version: the target

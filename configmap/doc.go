@@ -27,6 +27,28 @@
 // catches events lost anyway. If the directory vanishes, the flags keep
 // their values and the source is DEGRADED until it is back, watched again.
 //
+// # Entries that are not regular files
+//
+// Only regular files are read, through symlinks. A named pipe, a socket or
+// a device is never opened, so no read waits on one: each file is checked
+// before it is opened, opened with O_NONBLOCK, and checked again once open,
+// so one swapped in between is refused too. In a directory, such an entry
+// among the keys, a dangling symlink (Emacs's .#name lock files in a plain
+// directory), a key that may not be read, or a directory named after a
+// flag affects that key only: the other keys apply their changes as usual,
+// the key's flag keeps the last value the watcher read (a key that cannot
+// be read is not gone: only a key that is gone returns its flag to the
+// default), and the source is DEGRADED with an error naming each such key,
+// until none is left. Other subdirectories are not keys and are skipped. A
+// file source whose path is not a regular file cannot read anything: the
+// flags keep their values and the source is DEGRADED naming the path.
+//
+// Reads run on a goroutine of their own, one at a time, so that neither
+// Initialize (past its context's deadline) nor Stop waits for a file system
+// that does not answer, such as a hung network mount. A read blocked in
+// the kernel cannot be interrupted: it is left to end, and the next read
+// starts only then; meanwhile the source's state stays as it was.
+//
 // # YAML or JSON file
 //
 // NewFile follows one file mapping flag names to values, written in place,
@@ -39,14 +61,18 @@
 //
 // Initialize returns the report of the initial load, one outcome per name:
 // a bad value or an unknown name does not fail it, and report.Err() joins
-// the refusals, each naming its flag. Its error says only that the origin
-// could not be loaded (missing, unreadable, unparsable or empty), and the
-// report is then nil. Run logs both and goes on watching.
+// the refusals, each naming its flag. A key of a directory that cannot be
+// read does not fail it either: the other keys load, and the source is
+// DEGRADED naming the key (see Status). Its error says only that the
+// origin could not be loaded (missing, unreadable, not a regular file or
+// directory, unparsable or empty), or that its context ended first, and
+// the report is then nil. Run logs both and goes on watching.
 //
 // # Health
 //
 // Status (the flagz source's status, also on the debug page and in metrics)
 // is SERVING while the origin reads well, DEGRADED with the reason while it
-// is missing, unreadable or unparsable, and STOPPED after Stop; it counts
-// applied, rejected, restart-required and ignored names.
+// is missing, unreadable or unparsable, or while some keys of a directory
+// cannot be read (the others still apply), and STOPPED after Stop; it
+// counts applied, rejected, restart-required and ignored names.
 package configmap

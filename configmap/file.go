@@ -11,6 +11,7 @@ import (
 
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/schema"
+	"github.com/flagz-go/flagz/source"
 )
 
 // NewFile returns a Watcher that keeps the flags of fs in step with one YAML
@@ -42,6 +43,11 @@ import (
 // its default, write "{}". A missing file also keeps the last good values
 // (DEGRADED) until it is back. A name removed from the file returns its flag
 // to the default.
+//
+// Only a regular file is read (through symlinks): a path that is a named
+// pipe, a socket, a device or a directory is never opened, so nothing
+// blocks, and counts as unreadable: the last good values stay and the
+// source is DEGRADED naming the path (Initialize returns that error).
 //
 // A file above the size cap (WithMaxSize, 1 MiB by default) is not read,
 // and a YAML document whose aliases expand beyond ten times its size (at
@@ -80,26 +86,28 @@ func (o *fileOrigin) classify(ev fsnotify.Event) eventKind {
 	return eventIgnored
 }
 
-func (o *fileOrigin) read() (map[string]string, error) {
+func (o *fileOrigin) read() (source.Snapshot, error) {
 	content, err := o.readWhole()
 	if err != nil {
-		return nil, err
+		return source.Snapshot{}, err
 	}
 	values, err := parseFile(o.path, content, o.syntax)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", o.path, err)
+		return source.Snapshot{}, fmt.Errorf("%s: %w", o.path, err)
 	}
-	return values, nil
+	return source.Snapshot{Values: values}, nil
 }
 
 // readWhole reads the file, again at once when its size moved during the
 // read (a writer at work, or the ..data swap of a mounted ConfigMap), so as
-// never to parse a part of it.
+// never to parse a part of it. Only a regular file is read (see
+// readRegular): anything else is refused at once.
 func (o *fileOrigin) readWhole() ([]byte, error) {
 	for attempt := 1; ; attempt++ {
-		content, err := readCapped(o.path, o.maxSize)
+		content, err := readRegular(o.path, o.maxSize)
 		if err != nil {
-			if attempt < readAttempts && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, ErrTooLarge) {
+			var nr *notRegularError
+			if attempt < readAttempts && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, ErrTooLarge) && !errors.As(err, &nr) {
 				continue
 			}
 			return nil, err

@@ -14,8 +14,9 @@ import (
 // whole after each burst of events. An fsnotify error (an overflow: events
 // were lost) is answered with a full read; a watched directory replaced is
 // watched again. It returns when a read fails (the origin is missing,
-// unreadable or does not parse): the runtime then keeps the last good
-// values, reports DEGRADED and lists again with backoff.
+// unreadable or does not parse) or ctx ends, even while a read is blocked
+// in the file system: the runtime then keeps the last good values, reports
+// DEGRADED and lists again with backoff.
 func (o *fsOrigin) Follow(ctx context.Context, _ int64, sink source.Sink) error {
 	fsw, err := fsnotify.NewWatcher()
 	if err != nil {
@@ -26,10 +27,12 @@ func (o *fsOrigin) Follow(ctx context.Context, _ int64, sink source.Sink) error 
 		return err
 	}
 	// The listing the runtime applied may predate the watches: read again.
-	if err := o.read(sink); err != nil {
+	// Serving would clear the trouble of keys that cannot be read.
+	if partial, err := o.read(ctx, sink); err != nil {
 		return err
+	} else if !partial {
+		sink.Serving()
 	}
-	sink.Serving()
 
 	timer := time.NewTimer(0)
 	if !timer.Stop() {
@@ -88,21 +91,22 @@ func (o *fsOrigin) Follow(ctx context.Context, _ int64, sink source.Sink) error 
 				}
 				rewatch = false
 			}
-			if err := o.read(sink); err != nil {
+			if _, err := o.read(ctx, sink); err != nil {
 				return err
 			}
 		}
 	}
 }
 
-// read reads the whole origin and hands it to sink.
-func (o *fsOrigin) read(sink source.Sink) error {
-	values, err := o.kind.read()
+// read reads the whole origin and hands it to sink. It reports whether some
+// names could not be read (the snapshot is partial).
+func (o *fsOrigin) read(ctx context.Context, sink source.Sink) (partial bool, err error) {
+	snap, err := o.readAll(ctx)
 	if err != nil {
-		return fmt.Errorf("configmap: %w", err)
+		return false, err
 	}
-	sink.Replace(source.Snapshot{Values: values})
-	return nil
+	sink.Replace(snap)
+	return snap.Partial != nil, nil
 }
 
 // watch adds the origin's watches that are missing, or every one again when

@@ -38,6 +38,7 @@ type config struct {
 	debounce  time.Duration
 	maxSize   int64
 	transform func(fsnotify.Event) (fsnotify.Event, bool) // tests only: rewrites or drops events
+	readHook  func()                                      // tests only: runs before each read of the origin
 }
 
 // newConfig returns the defaults of a source called name, changed by opts.
@@ -124,4 +125,11 @@ func WithSourceName(name string) Option {
 // delivers, to reproduce platforms that report a swap differently.
 func withEventTransform(fn func(fsnotify.Event) (fsnotify.Event, bool)) Option {
 	return func(c *config) { c.transform = fn }
+}
+
+// withReadHook runs fn before each read of the origin, on the goroutine of
+// the read, so that tests can hold a read as a file system that does not
+// answer would.
+func withReadHook(fn func()) Option {
+	return func(c *config) { c.readHook = fn }
 }

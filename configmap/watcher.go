@@ -18,8 +18,9 @@ var ErrRunning = source.ErrRunning
 
 // kind is what a Watcher follows: a directory or a file.
 type kind interface {
-	// read returns the whole current snapshot, name -> value.
-	read() (map[string]string, error)
+	// read returns the whole current snapshot, name -> value, with the
+	// trouble of the names it could not read in Partial.
+	read() (source.Snapshot, error)
 	// watchPaths lists the paths to keep an fsnotify watch on.
 	watchPaths() []string
 	// classify tells what an event means to the origin.
@@ -47,7 +48,8 @@ type Watcher struct {
 }
 
 func newWatcher[F flagz.FlagSet](fs F, k kind, cfg config) *Watcher {
-	o := &fsOrigin{kind: k, debounce: cfg.debounce, transform: cfg.transform, name: cfg.source.Name}
+	o := &fsOrigin{kind: k, debounce: cfg.debounce, transform: cfg.transform, name: cfg.source.Name,
+		reads: newReads(cfg.readHook)}
 	return &Watcher{Runtime: source.New(fs, o, cfg.source), origin: k}
 }
 
@@ -58,17 +60,32 @@ type fsOrigin struct {
 	name      string
 	debounce  time.Duration
 	transform func(fsnotify.Event) (fsnotify.Event, bool)
+	reads     *reads
 }
 
 func (o *fsOrigin) List(ctx context.Context) (source.Snapshot, error) {
+	return o.readAll(ctx)
+}
+
+// readAll reads the whole origin, giving up when ctx ends (see reads).
+func (o *fsOrigin) readAll(ctx context.Context) (source.Snapshot, error) {
 	if err := ctx.Err(); err != nil {
 		return source.Snapshot{}, err
 	}
-	values, err := o.kind.read()
+	snap, err := o.reads.do(ctx, o.kind.read)
 	if err != nil {
 		return source.Snapshot{}, fmt.Errorf("configmap: %w", err)
 	}
-	return source.Snapshot{Values: values}, nil
+	return snap, nil
+}
+
+// flagNamed returns a function telling whether fs has a flag called name.
+func flagNamed[F flagz.FlagSet](fs F) func(name string) bool {
+	e := flagz.EngineFor(fs)
+	return func(name string) bool {
+		_, ok := e.FlagSyntax(name)
+		return ok
+	}
 }
 
 // flagSyntax returns a function giving the syntax of the flag called name

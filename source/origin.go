@@ -44,6 +44,13 @@ type Snapshot struct {
 	// Versions optionally gives, per name, the revision of its last write,
 	// which a WriteBacker needs to restore a refused value safely.
 	Versions map[string]int64
+	// Partial, if set, says that some names the origin holds could not be
+	// read while the others could (a key of a directory that is a named
+	// pipe): the snapshot applies, and the source is DEGRADED with Partial
+	// until a snapshot without it arrives. Values should give each such
+	// name the last value the origin read of it, since a name missing from
+	// Values is gone and returns its flag to the default.
+	Partial error
 }
 
 // A Sink receives what an origin sees while it follows. Its methods are

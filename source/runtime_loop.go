@@ -110,7 +110,7 @@ func (r *Runtime) load(ctx context.Context, snap Snapshot, startup bool) flagz.R
 	r.mu.Lock()
 	r.rev, r.current = snap.Revision, true
 	r.mu.Unlock()
-	r.serving(src)
+	r.settled(src, snap.Partial)
 	// A value that turned bad while the source was away is written back
 	// only if this process has a good value to put back: a listing never
 	// deletes anything.

@@ -45,7 +45,7 @@ func (k *runSink) Replace(s Snapshot) {
 			k.r.saved(report.Count(flagz.Applied) > 0)
 			k.r.writeBack(k.ctx, k.src, report, func(name string) int64 { return s.Versions[name] }, false)
 		}
-		k.r.serving(k.src)
+		k.r.settled(k.src, s.Partial)
 	})
 }
 

@@ -48,6 +48,13 @@ func (w *Writer) WriteStrings(payload map[string]string) error {
 // way the kubelet does (see the package documentation). Keys are file names:
 // not empty, no path separator, not starting with "..".
 func (w *Writer) Write(payload map[string][]byte) error {
+	return w.write(payload, nil)
+}
+
+// write is Write; extra, if set, adds entries to the new version's
+// directory before the swap, and the version is written even when payload
+// equals the current one.
+func (w *Writer) write(payload map[string][]byte, extra func(versionDir string) error) error {
 	if err := validatePayload(payload); err != nil {
 		return err
 	}
@@ -71,7 +78,7 @@ func (w *Writer) Write(payload map[string][]byte) error {
 		if err != nil {
 			return err
 		}
-		shouldWrite = should || len(pathsToRemove) > 0
+		shouldWrite = should || len(pathsToRemove) > 0 || extra != nil
 	}
 	if !shouldWrite {
 		return nil
@@ -83,6 +90,12 @@ func (w *Writer) Write(payload map[string][]byte) error {
 	}
 	if err := writePayloadToDir(payload, tsDir); err != nil {
 		return err
+	}
+	if extra != nil {
+		if err := extra(tsDir); err != nil {
+			_ = os.RemoveAll(tsDir)
+			return err
+		}
 	}
 	newDataDirPath := filepath.Join(w.targetDir, NewDataDirName)
 	if err := os.Symlink(filepath.Base(tsDir), newDataDirPath); err != nil {
@@ -136,8 +149,14 @@ func (w *Writer) pathsToRemove(payload map[string][]byte, oldTsPath string) ([]s
 }
 
 // shouldWritePayload reports whether some key is new or has new content.
+// An old entry that is not a regular file (WriteWith made it) is never
+// opened, as opening a named pipe blocks: the key has new content.
 func shouldWritePayload(payload map[string][]byte, oldTsPath string) (bool, error) {
 	for key, content := range payload {
+		info, err := os.Lstat(filepath.Join(oldTsPath, key))
+		if err == nil && !info.Mode().IsRegular() {
+			return true, nil
+		}
 		old, err := os.ReadFile(filepath.Join(oldTsPath, key))
 		if errors.Is(err, fs.ErrNotExist) {
 			return true, nil

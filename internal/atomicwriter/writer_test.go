@@ -1,12 +1,14 @@
 package atomicwriter
 
 import (
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // layout returns the entries of dir, with symlink targets, sorted.
@@ -121,5 +123,37 @@ func TestSymlinkedReplaceDir(t *testing.T) {
 	}
 	if _, err := os.Stat(old); !os.IsNotExist(err) {
 		t.Fatalf("old real dir %s still there: %v", old, err)
+	}
+}
+
+// WriteWith publishes the entries its function makes inside the new
+// version, and a later Write over a named pipe replaces it without opening
+// it (opening a named pipe for reading blocks until a writer comes).
+func TestWriteWithExtraEntries(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "vol")
+	w, err := New(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fifo := func(versionDir string) error { return mkfifo(filepath.Join(versionDir, "b")) }
+	if err := w.WriteWith(map[string][]byte{"a": []byte("1")}, fifo); err != nil {
+		t.Fatal(err)
+	}
+	info, err := os.Lstat(filepath.Join(dir, "..data", "b"))
+	if err != nil || info.Mode()&fs.ModeNamedPipe == 0 {
+		t.Fatalf("..data/b: %v, %v; want a named pipe", info, err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- w.WriteStrings(map[string]string{"a": "1", "b": "2"}) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Write over a named pipe has not returned after 10s")
+	}
+	if got := readKey(t, dir, "b"); got != "2" {
+		t.Fatalf("b = %q", got)
 	}
 }
