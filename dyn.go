@@ -1,10 +1,11 @@
 package flagz
 
 import (
-	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
+
+	"github.com/flagz-go/flagz/internal/recovery"
 )
 
 // Dyn is a flag value that can change while the program runs. Every typed
@@ -93,7 +94,7 @@ func buildDyn[T any](name string, def T, c *codec[T]) *Dyn[T] {
 	}
 	d := &Dyn[T]{def: &held[T]{v: def}, codec: c, name: name}
 	d.ptr.Store(d.def)
-	d.notify.name, d.notify.sensitive = name, &d.sensitive
+	d.notify.init(name, &d.sensitive)
 	return d
 }
 
@@ -158,7 +159,7 @@ func (d *Dyn[T]) parse(input string) (v T, err error) {
 	if d.codec.safe {
 		return d.codec.parse(input)
 	}
-	defer recoverInto(&err)
+	defer recovery.Site{Op: "parser"}.Recover(&err)
 	return d.codec.parse(input)
 }
 
@@ -170,7 +171,7 @@ func (d *Dyn[T]) validate(v T) (refusedBy int, err error) {
 	if validators == nil {
 		return 0, nil
 	}
-	defer recoverInto(&err)
+	defer recovery.Site{Op: "validator"}.Recover(&err)
 	for i, validate := range *validators {
 		refusedBy = i + 1
 		if err := validate(v); err != nil {
@@ -178,13 +179,6 @@ func (d *Dyn[T]) validate(v T) (refusedBy int, err error) {
 		}
 	}
 	return 0, nil
-}
-
-// recoverInto, deferred, turns a panic into *err.
-func recoverInto(err *error) {
-	if r := recover(); r != nil {
-		*err = fmt.Errorf("panic: %v", r)
-	}
 }
 
 // swap makes next the current value unless it equals the current one
@@ -295,7 +289,7 @@ func (d *Dyn[T]) WithValidator(validator func(T) error) *Dyn[T] {
 // notifications of the same flag, never Set or other flags. A panic in a
 // notifier is recovered and logged. It returns d for chaining.
 func (d *Dyn[T]) WithNotifier(notifier func(oldValue, newValue T)) *Dyn[T] {
-	d.notify.add(notifier)
+	d.notify.addFunc(notifier)
 	return d
 }
 

@@ -1,12 +1,11 @@
 package flagz
 
 import (
-	"fmt"
 	"log/slog"
-	"runtime/debug"
 	"slices"
-	"sync"
 	"time"
+
+	"github.com/flagz-go/flagz/internal/recovery"
 )
 
 // Event tells a subscriber what one batch of a source did, or that a source
@@ -45,17 +44,23 @@ func (ev Event) Changed() []string {
 // no event. The returned function ends the subscription; it returns once no
 // call of fn is in progress, and must not be called from fn.
 func (e *Engine) Subscribe(fn func(Event)) (unsubscribe func()) {
-	s := &subscription{fn: fn}
-	s.idle = sync.NewCond(&s.mu)
+	q := &queue[Event]{site: subscriberSite}
+	q.add(fn)
 	e.mu.Lock()
-	e.subs = append(e.subs, s)
+	e.subs = append(e.subs, q)
 	e.mu.Unlock()
 	return func() {
 		e.mu.Lock()
-		e.subs = slices.DeleteFunc(e.subs, func(x *subscription) bool { return x == s })
+		e.subs = slices.DeleteFunc(e.subs, func(x *queue[Event]) bool { return x == q })
 		e.mu.Unlock()
-		s.close()
+		q.close()
 	}
+}
+
+// subscriberSite is where a subscriber's panic over ev is recovered: the
+// engine has no log of its own, so slog.Default().
+func subscriberSite(ev Event) recovery.Site {
+	return recovery.Site{Op: "subscriber", Log: slog.Default(), Attrs: []any{"source", ev.Source}}
 }
 
 // publish hands ev to every subscriber.
@@ -63,71 +68,7 @@ func (e *Engine) publish(ev Event) {
 	e.mu.Lock()
 	subs := slices.Clone(e.subs)
 	e.mu.Unlock()
-	for _, s := range subs {
-		s.push(ev)
-	}
-}
-
-// subscription queues events for one subscriber, delivered by a goroutine
-// that exists only while there is something to deliver.
-type subscription struct {
-	fn func(Event)
-
-	mu      sync.Mutex
-	pending []Event
-	running bool
-	closed  bool
-	idle    *sync.Cond // signalled when the goroutine stops
-}
-
-func (s *subscription) push(ev Event) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return
-	}
-	s.pending = append(s.pending, ev)
-	if !s.running {
-		s.running = true
-		go s.drain()
-	}
-}
-
-func (s *subscription) drain() {
-	for {
-		s.mu.Lock()
-		batch := s.pending
-		s.pending = nil
-		if len(batch) == 0 || s.closed {
-			s.running = false
-			s.idle.Broadcast()
-			s.mu.Unlock()
-			return
-		}
-		s.mu.Unlock()
-		for _, ev := range batch {
-			s.call(ev)
-		}
-	}
-}
-
-func (s *subscription) call(ev Event) {
-	defer func() {
-		if p := recover(); p != nil {
-			slog.Error("flagz: a subscriber of the engine panicked", "source", ev.Source,
-				"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-		}
-	}()
-	s.fn(ev)
-}
-
-// close drops what is queued and waits until no call is in progress.
-func (s *subscription) close() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.closed = true
-	s.pending = nil
-	for s.running {
-		s.idle.Wait()
+	for _, q := range subs {
+		q.push(ev)
 	}
 }
