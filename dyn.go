@@ -26,10 +26,11 @@ type Dyn[T any] struct {
 
 	validators atomic.Pointer[[]func(T) error] // copied on write
 	notify     notifier[T]
-	// setMu orders changes of a flag that has notifiers: the swap and
-	// enqueueing its notification happen as one step, so notifiers see
-	// changes in the order they took effect. Without notifiers a change is
-	// a lock-free atomic swap.
+	// setMu orders changes of a flag that has notifiers, and direct Sets
+	// while the engine has subscribers: the swap and queueing its
+	// notification and event happen as one step, so notifiers and
+	// subscribers see changes in the order they took effect. Otherwise a
+	// change is a lock-free atomic swap.
 	setMu   sync.Mutex
 	flagSet flagSet
 	engine  *Engine // of the flag set: told of every change, for its checksums
@@ -120,9 +121,10 @@ func (d *Dyn[T]) Default() T {
 func (d *Dyn[T]) Name() string { return d.name }
 
 // Set parses input and, if the result passes every validator, makes it the
-// current value and notifies the notifiers. On error the current value is
-// left untouched; the error names the flag and the reason. Setting the value
-// the flag already holds succeeds and notifies nobody.
+// current value and notifies the notifiers and the engine's subscribers
+// (an Event of source DirectSet). On error the current value is left
+// untouched; the error names the flag and the reason. Setting the value the
+// flag already holds succeeds and notifies nobody.
 //
 // Numbers, booleans, durations and lists ignore surrounding white space;
 // strings are taken verbatim.
@@ -132,12 +134,13 @@ func (d *Dyn[T]) Set(input string) error {
 }
 
 // change parses, validates and swaps in input: Set without the formatting
-// the engine needs.
+// the engine needs. The engine's subscribers hear of a change (an Event of
+// source DirectSet).
 func (d *Dyn[T]) change(input string) (prev, next *held[T], changed bool, err error) {
 	if next, err = d.prepare(input); err != nil {
 		return nil, nil, false, err
 	}
-	prev, changed = d.swap(next, nil)
+	prev, changed = d.swap(next, nil, d.engine.directSet(d.name, input, d.isSensitive()))
 	return prev, next, changed, nil
 }
 
@@ -184,11 +187,12 @@ func (d *Dyn[T]) validate(v T) (refusedBy int, err error) {
 // swap makes next the current value unless it equals the current one
 // (then nothing is stored: String and the checksums stay as they are, and
 // nobody is told), and queues the notification, whose notifier panics go to
-// logger (the log of the source making the change; nil: slog.Default()).
-// It returns the value it replaced, or the current one when nothing
-// changed.
-func (d *Dyn[T]) swap(next *held[T], logger *slog.Logger) (prev *held[T], changed bool) {
-	if d.notify.active() {
+// logger (the log of the source making the change; nil: slog.Default()),
+// and for a direct Set the event of tell (nil: none, a source's batch is
+// one event). It returns the value it replaced, or the current one when
+// nothing changed.
+func (d *Dyn[T]) swap(next *held[T], logger *slog.Logger, tell *directSet) (prev *held[T], changed bool) {
+	if d.notify.active() || tell != nil {
 		d.setMu.Lock()
 		defer d.setMu.Unlock()
 	}
@@ -200,6 +204,9 @@ func (d *Dyn[T]) swap(next *held[T], logger *slog.Logger) (prev *held[T], change
 		if d.ptr.CompareAndSwap(p, next) {
 			d.notify.enqueue(p.v, next.v, logger)
 			d.engine.valueChanged()
+			if tell != nil {
+				tell.publish(p.String(d.codec.format), next.String(d.codec.format))
+			}
 			return p, true
 		}
 	}
@@ -213,7 +220,7 @@ func (d *Dyn[T]) stage(input string) (commit func(logger *slog.Logger) (old, new
 		return nil, err
 	}
 	return func(logger *slog.Logger) (old, new string, changed bool) {
-		prev, changed := d.swap(next, logger)
+		prev, changed := d.swap(next, logger, nil)
 		if !changed {
 			return "", "", false
 		}
@@ -224,7 +231,7 @@ func (d *Dyn[T]) stage(input string) (commit func(logger *slog.Logger) (old, new
 // reset returns the flag to its default value, notifying on a change.
 // Validators do not run: the default is accepted by declaration.
 func (d *Dyn[T]) reset(logger *slog.Logger) (old, new string, changed bool) {
-	prev, changed := d.swap(d.def, logger)
+	prev, changed := d.swap(d.def, logger, nil)
 	if !changed {
 		return "", "", false
 	}
