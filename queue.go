@@ -12,12 +12,12 @@ import (
 // time, on a goroutine that exists only while there is something to
 // deliver. So a slow consumer delays only the later items of its own queue,
 // never the pusher, another flag's notifiers or another subscriber. A
-// consumer's panic is recovered (internal/recovery) at the site that site
-// gives for the item, and kept as the queue's last panic; the other
+// consumer's panic is recovered and reported as site says for the item (see
+// internal/recovery), and kept as the queue's last panic; the other
 // consumers still get the item, and later items are delivered.
 //
-// Notifiers of one flag are one queue (notifier); each subscriber of an
-// Engine is one.
+// The notifiers of one flag are one queue (see notifier); each subscriber
+// of an Engine is one (see Engine.Subscribe).
 type queue[E any] struct {
 	site func(E) recovery.Site // where a consumer's panic over an item is recovered; set before the first push
 
