@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/flagz-go/flagz/internal/recovery"
 )
 
 // setContext is what the engine needs to know about one name of a batch
@@ -230,6 +232,6 @@ func ptr[T any](v T) *T { return &v }
 // setFlag sets a flag through its flag set (so pflag records it as set),
 // turning a panic of a foreign flag.Value into an error.
 func setFlag(fs flagSet, name, value string) (err error) {
-	defer recoverInto(&err)
+	defer recovery.Site{Op: "Set"}.Recover(&err)
 	return fs.set(name, value)
 }

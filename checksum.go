@@ -7,6 +7,7 @@ import (
 	"hash"
 	"slices"
 
+	"github.com/flagz-go/flagz/internal/fnv"
 	"github.com/spf13/pflag"
 )
 
@@ -82,25 +83,20 @@ func ChecksumFlagSet[F FlagSet](fs F, filter func(*pflag.Flag) bool) []byte {
 	return binary.BigEndian.AppendUint64(nil, EngineFor(fs).checksumOf(filter))
 }
 
-// hasher feeds flags, in name order, to the checksum: FNV-1a 64, written
-// out so that hashing a string allocates nothing.
+// hasher feeds flags, in name order, to the checksum: FNV-1a 64 (see
+// internal/fnv), which hashes a string without allocating.
 type hasher struct {
-	v   uint64
+	v   fnv.Hash
 	mac hash.Hash // nil without a key
 	buf []byte
 }
-
-const (
-	fnvOffset64 = 14695981039346656037
-	fnvPrime64  = 1099511628211
-)
 
 // sensitiveMarker stands for the value of a sensitive flag when no key is
 // set. No flag text holds a NUL byte followed by it by accident.
 const sensitiveMarker = "\x00sensitive"
 
 func (e *Engine) newHasher() *hasher {
-	h := &hasher{v: fnvOffset64}
+	h := &hasher{v: fnv.Offset}
 	e.mu.Lock()
 	if e.sumKey != nil {
 		h.mac = hmac.New(sha256.New, e.sumKey)
@@ -127,13 +123,7 @@ func (h *hasher) add(name, value string, sensitive bool) {
 
 // write hashes the length of s as 8 big-endian bytes, then s.
 func (h *hasher) write(s string) {
-	n := uint64(len(s))
-	for shift := 56; shift >= 0; shift -= 8 {
-		h.v = (h.v ^ (n >> shift & 0xff)) * fnvPrime64
-	}
-	for i := 0; i < len(s); i++ {
-		h.v = (h.v ^ uint64(s[i])) * fnvPrime64
-	}
+	h.v = h.v.AddUint64(uint64(len(s))).AddString(s)
 }
 
-func (h *hasher) sum() uint64 { return h.v }
+func (h *hasher) sum() uint64 { return uint64(h.v) }

@@ -1,11 +1,11 @@
 package flagz
 
 import (
-	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
 
+	"github.com/flagz-go/flagz/internal/recovery"
 	"github.com/flagz-go/flagz/schema"
 )
 
@@ -27,10 +27,11 @@ type Dyn[T any] struct {
 
 	validators atomic.Pointer[[]func(T) error] // copied on write
 	notify     notifier[T]
-	// setMu orders changes of a flag that has notifiers: the swap and
-	// enqueueing its notification happen as one step, so notifiers see
-	// changes in the order they took effect. Without notifiers a change is
-	// a lock-free atomic swap.
+	// setMu orders changes of a flag that has notifiers, and direct Sets
+	// while the engine has subscribers: the swap and queueing its
+	// notification and event happen as one step, so notifiers and
+	// subscribers see changes in the order they took effect. Otherwise a
+	// change is a lock-free atomic swap.
 	setMu   sync.Mutex
 	flagSet flagSet
 	engine  *Engine // of the flag set: told of every change, for its checksums
@@ -95,7 +96,7 @@ func buildDyn[T any](name string, def T, c *codec[T]) *Dyn[T] {
 	}
 	d := &Dyn[T]{def: &held[T]{v: def}, codec: c, name: name}
 	d.ptr.Store(d.def)
-	d.notify.name, d.notify.sensitive = name, &d.sensitive
+	d.notify.init(name, &d.sensitive)
 	return d
 }
 
@@ -121,9 +122,10 @@ func (d *Dyn[T]) Default() T {
 func (d *Dyn[T]) Name() string { return d.name }
 
 // Set parses input and, if the result passes every validator, makes it the
-// current value and notifies the notifiers. On error the current value is
-// left untouched; the error names the flag and the reason. Setting the value
-// the flag already holds succeeds and notifies nobody.
+// current value and notifies the notifiers and the engine's subscribers
+// (an Event of source DirectSet). On error the current value is left
+// untouched; the error names the flag and the reason. Setting the value the
+// flag already holds succeeds and notifies nobody.
 //
 // Numbers, booleans, durations and lists ignore surrounding white space;
 // strings are taken verbatim.
@@ -133,12 +135,13 @@ func (d *Dyn[T]) Set(input string) error {
 }
 
 // change parses, validates and swaps in input: Set without the formatting
-// the engine needs.
+// the engine needs. The engine's subscribers hear of a change (an Event of
+// source DirectSet).
 func (d *Dyn[T]) change(input string) (prev, next *held[T], changed bool, err error) {
 	if next, err = d.prepare(input); err != nil {
 		return nil, nil, false, err
 	}
-	prev, changed = d.swap(next, nil)
+	prev, changed = d.swap(next, nil, d.engine.directSet(d.name, input, d.isSensitive()))
 	return prev, next, changed, nil
 }
 
@@ -160,7 +163,7 @@ func (d *Dyn[T]) parse(input string) (v T, err error) {
 	if d.codec.safe {
 		return d.codec.parse(input)
 	}
-	defer recoverInto(&err)
+	defer recovery.Site{Op: "parser"}.Recover(&err)
 	return d.codec.parse(input)
 }
 
@@ -172,7 +175,7 @@ func (d *Dyn[T]) validate(v T) (refusedBy int, err error) {
 	if validators == nil {
 		return 0, nil
 	}
-	defer recoverInto(&err)
+	defer recovery.Site{Op: "validator"}.Recover(&err)
 	for i, validate := range *validators {
 		refusedBy = i + 1
 		if err := validate(v); err != nil {
@@ -182,21 +185,15 @@ func (d *Dyn[T]) validate(v T) (refusedBy int, err error) {
 	return 0, nil
 }
 
-// recoverInto, deferred, turns a panic into *err.
-func recoverInto(err *error) {
-	if r := recover(); r != nil {
-		*err = fmt.Errorf("panic: %v", r)
-	}
-}
-
 // swap makes next the current value unless it equals the current one
 // (then nothing is stored: String and the checksums stay as they are, and
 // nobody is told), and queues the notification, whose notifier panics go to
-// logger (the log of the source making the change; nil: slog.Default()).
-// It returns the value it replaced, or the current one when nothing
-// changed.
-func (d *Dyn[T]) swap(next *held[T], logger *slog.Logger) (prev *held[T], changed bool) {
-	if d.notify.active() {
+// logger (the log of the source making the change; nil: slog.Default()),
+// and for a direct Set the event of tell (nil: none, a source's batch is
+// one event). It returns the value it replaced, or the current one when
+// nothing changed.
+func (d *Dyn[T]) swap(next *held[T], logger *slog.Logger, tell *directSet) (prev *held[T], changed bool) {
+	if d.notify.active() || tell != nil {
 		d.setMu.Lock()
 		defer d.setMu.Unlock()
 	}
@@ -208,6 +205,9 @@ func (d *Dyn[T]) swap(next *held[T], logger *slog.Logger) (prev *held[T], change
 		if d.ptr.CompareAndSwap(p, next) {
 			d.notify.enqueue(p.v, next.v, logger)
 			d.engine.valueChanged()
+			if tell != nil {
+				tell.publish(p.String(d.codec.format), next.String(d.codec.format))
+			}
 			return p, true
 		}
 	}
@@ -221,7 +221,7 @@ func (d *Dyn[T]) stage(input string) (commit func(logger *slog.Logger) (old, new
 		return nil, err
 	}
 	return func(logger *slog.Logger) (old, new string, changed bool) {
-		prev, changed := d.swap(next, logger)
+		prev, changed := d.swap(next, logger, nil)
 		if !changed {
 			return "", "", false
 		}
@@ -232,7 +232,7 @@ func (d *Dyn[T]) stage(input string) (commit func(logger *slog.Logger) (old, new
 // reset returns the flag to its default value, notifying on a change.
 // Validators do not run: the default is accepted by declaration.
 func (d *Dyn[T]) reset(logger *slog.Logger) (old, new string, changed bool) {
-	prev, changed := d.swap(d.def, logger)
+	prev, changed := d.swap(d.def, logger, nil)
 	if !changed {
 		return "", "", false
 	}
@@ -297,7 +297,7 @@ func (d *Dyn[T]) WithValidator(validator func(T) error) *Dyn[T] {
 // notifications of the same flag, never Set or other flags. A panic in a
 // notifier is recovered and logged. It returns d for chaining.
 func (d *Dyn[T]) WithNotifier(notifier func(oldValue, newValue T)) *Dyn[T] {
-	d.notify.add(notifier)
+	d.notify.addFunc(notifier)
 	return d
 }
 

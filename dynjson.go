@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 
+	"github.com/flagz-go/flagz/internal/recovery"
 	"github.com/flagz-go/flagz/schema"
 )
 
@@ -69,19 +70,23 @@ func formatJSON[T any](v T) string {
 }
 
 // cloneJSON deep-copies v through its JSON form; a value that does not
-// survive the trip is kept as given.
-func cloneJSON[T any](c *codec[T], v T) (copied T) {
-	defer func() {
-		if recover() != nil {
-			copied = v
-		}
-	}()
-	out, err := json.Marshal(v)
+// survive the trip (an error, or a panic of its MarshalJSON or
+// UnmarshalJSON) is kept as given.
+func cloneJSON[T any](c *codec[T], v T) T {
+	copied, err := roundTripJSON(c, v)
 	if err != nil {
 		return v
 	}
-	if copied, err = c.parse(string(out)); err != nil {
-		return v
-	}
 	return copied
+}
+
+// roundTripJSON encodes v and decodes the result, turning a panic into an
+// error.
+func roundTripJSON[T any](c *codec[T], v T) (copied T, err error) {
+	defer recovery.Site{Op: "copying a JSON value"}.Recover(&err)
+	out, err := json.Marshal(v)
+	if err != nil {
+		return copied, err
+	}
+	return c.parse(string(out))
 }

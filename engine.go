@@ -34,10 +34,11 @@ type Engine struct {
 	counts  map[updateKey]uint64
 	cmdline map[string]string // flags set before any source ran (the command line), once captured
 	sumKey  []byte            // key of the keyed hash of sensitive values in checksums
-	subs    []*subscription
 
 	version  atomic.Uint64 // moves on every change of a dynamic value, declaration or marking
 	dynCache atomic.Pointer[cachedSum]
+
+	subs atomic.Pointer[[]*queue[Event]] // one per subscriber; never modified, replaced under mu
 }
 
 // entry is the engine's view of one flag.

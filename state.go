@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/flagz-go/flagz/internal/recovery"
 	"github.com/flagz-go/flagz/schema"
 	"github.com/spf13/pflag"
 )
@@ -285,16 +286,13 @@ func (e *Engine) FlagSyntax(name string) (schema.Syntax, bool) {
 }
 
 // describe returns the Describe() text of a value that has one; a panic in
-// it leaves the description empty.
+// it leaves the description empty. The panic is not logged: a page or a
+// scrape asks again and again.
 func describe(v any) (text string) {
 	d, ok := v.(interface{ Describe() string })
 	if !ok {
 		return ""
 	}
-	defer func() {
-		if recover() != nil {
-			text = ""
-		}
-	}()
+	defer recovery.Site{Op: "Describe"}.Recover(nil)
 	return d.Describe()
 }

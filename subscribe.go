@@ -1,22 +1,31 @@
 package flagz
 
 import (
-	"fmt"
 	"log/slog"
-	"runtime/debug"
 	"slices"
-	"sync"
 	"time"
+
+	"github.com/flagz-go/flagz/internal/recovery"
 )
 
-// Event tells a subscriber what one batch of a source did, or that a source
-// entered a new state.
+// Event tells a subscriber that values changed, and how: what one batch of
+// a source did, or one change made by calling a value's Set directly; or
+// that a source entered a new state.
+//
+// A direct Set (from code, or through the flag set, as Parse does) that
+// changes the value is an event of its own: Source is DirectSet, Revision
+// 0, and Report holds one Applied outcome whose Value and New are the new
+// value's text and Old the previous one's (Redacted for a sensitive flag).
+// A Set that is refused or changes nothing makes no event: its caller has
+// the answer. A flag flagz did not declare (a plain pflag or flag value)
+// set directly is not seen by flagz and makes no event.
 type Event struct {
 	Time   time.Time
-	Source string
+	Source string // the source's name, or DirectSet
 
 	// Revision and Report describe a batch: every name it held and what
-	// became of it. Report is nil for a state change.
+	// became of it. Report is nil for a state change. Revision is 0 for a
+	// direct Set.
 	Revision int64
 	Report   Report
 
@@ -24,6 +33,10 @@ type Event struct {
 	// SERVING, DEGRADED, STOPPED); nil for a batch.
 	State *SourceStatus
 }
+
+// DirectSet is the Source of an Event for a change made by calling a
+// value's Set directly rather than through a source (see Event).
+const DirectSet = "set"
 
 // Changed returns the names whose value the batch changed, sorted.
 func (ev Event) Changed() []string {
@@ -36,98 +49,54 @@ func (ev Event) Changed() []string {
 	return names
 }
 
-// Subscribe calls fn with an Event after every batch a source of the flag
-// set applies (a resync of 10,000 flags is one event), and whenever a
-// source's state changes. Events reach fn in the order they happened, one
-// at a time, on a goroutine of the subscription's own: a slow subscriber
-// delays nothing but its own events. A panic in fn is recovered and logged.
-// Changes made by calling a value's Set directly are not batches and make
-// no event. The returned function ends the subscription; it returns once no
-// call of fn is in progress, and must not be called from fn.
+// Subscribe calls fn with an Event after every change of a value, whatever
+// made it: one per batch a source of the flag set applies (a resync of
+// 10,000 flags is one event; the debug page's setter is a source) and one
+// per direct Set that changes a value; and one whenever a source's state
+// changes. Each event is queued once its change took effect, so a
+// subscriber reading the values on an event sees that change or a later
+// one. Events reach fn in the order they were queued, one at a time, on a
+// goroutine of the subscription's own: a slow subscriber delays nothing
+// but its own events. The changes of one flag are queued in the order they
+// took effect, except that a batch's event is queued once the whole batch
+// is applied: a direct Set made meanwhile may come first. A panic in fn is
+// recovered and logged to slog.Default(). The returned function ends the
+// subscription; it returns once no call of fn is in progress, and must not
+// be called from fn.
 func (e *Engine) Subscribe(fn func(Event)) (unsubscribe func()) {
-	s := &subscription{fn: fn}
-	s.idle = sync.NewCond(&s.mu)
+	q := &queue[Event]{site: subscriberSite}
+	q.add(fn)
 	e.mu.Lock()
-	e.subs = append(e.subs, s)
+	e.subs.Store(ptr(append(slices.Clone(e.subscribers()), q)))
 	e.mu.Unlock()
 	return func() {
 		e.mu.Lock()
-		e.subs = slices.DeleteFunc(e.subs, func(x *subscription) bool { return x == s })
+		e.subs.Store(ptr(slices.DeleteFunc(slices.Clone(e.subscribers()), func(x *queue[Event]) bool { return x == q })))
 		e.mu.Unlock()
-		s.close()
+		q.close()
 	}
+}
+
+// subscribers returns the subscriptions of now; nil for a nil Engine.
+func (e *Engine) subscribers() []*queue[Event] {
+	if e == nil {
+		return nil
+	}
+	if subs := e.subs.Load(); subs != nil {
+		return *subs
+	}
+	return nil
+}
+
+// subscriberSite is where a subscriber's panic over ev is recovered: the
+// engine has no log of its own, so slog.Default().
+func subscriberSite(ev Event) recovery.Site {
+	return recovery.Site{Op: "subscriber", Log: slog.Default(), Attrs: []any{"source", ev.Source}}
 }
 
 // publish hands ev to every subscriber.
 func (e *Engine) publish(ev Event) {
-	e.mu.Lock()
-	subs := slices.Clone(e.subs)
-	e.mu.Unlock()
-	for _, s := range subs {
-		s.push(ev)
-	}
-}
-
-// subscription queues events for one subscriber, delivered by a goroutine
-// that exists only while there is something to deliver.
-type subscription struct {
-	fn func(Event)
-
-	mu      sync.Mutex
-	pending []Event
-	running bool
-	closed  bool
-	idle    *sync.Cond // signalled when the goroutine stops
-}
-
-func (s *subscription) push(ev Event) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return
-	}
-	s.pending = append(s.pending, ev)
-	if !s.running {
-		s.running = true
-		go s.drain()
-	}
-}
-
-func (s *subscription) drain() {
-	for {
-		s.mu.Lock()
-		batch := s.pending
-		s.pending = nil
-		if len(batch) == 0 || s.closed {
-			s.running = false
-			s.idle.Broadcast()
-			s.mu.Unlock()
-			return
-		}
-		s.mu.Unlock()
-		for _, ev := range batch {
-			s.call(ev)
-		}
-	}
-}
-
-func (s *subscription) call(ev Event) {
-	defer func() {
-		if p := recover(); p != nil {
-			slog.Error("flagz: a subscriber of the engine panicked", "source", ev.Source,
-				"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-		}
-	}()
-	s.fn(ev)
-}
-
-// close drops what is queued and waits until no call is in progress.
-func (s *subscription) close() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.closed = true
-	s.pending = nil
-	for s.running {
-		s.idle.Wait()
+	for _, q := range e.subscribers() {
+		q.push(ev)
 	}
 }

@@ -38,7 +38,8 @@
 // by its context and WithInitTimeout), then the SDK reports
 // PROVIDER_READY. Every batch a source applies that changes flags is one
 // PROVIDER_CONFIGURATION_CHANGED naming them (a resync of 10,000 flags is
-// one event); a value's Set called directly is no batch and makes no event.
+// one event), and so is every change made by calling a value's Set
+// directly (from code, or through the flag set), naming its flag.
 // While a source is DEGRADED the provider is PROVIDER_STALE, and
 // PROVIDER_READY again once none is. Shutdown ends the subscription.
 package ofprovider

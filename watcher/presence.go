@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/internal/fnv"
 	"github.com/flagz-go/flagz/watcher/presence"
 )
 
@@ -180,7 +181,7 @@ func (ps *presenceState) encode() ([]byte, error) {
 	// One visit of the flags gives the dynamic values and a fingerprint of
 	// what the info holds but constraints: a flag added, a static value
 	// set. Constraints are compared at least once per infoRecheck.
-	fp := fingerprint(fnvOffset)
+	fp := fingerprint(fnv.Offset)
 	ps.engine.VisitFlags(func(f *flagz.FlagState) bool {
 		fp = fp.add(f.Name).add(f.Type).add(f.Usage).add(f.Default).flag(f.Dynamic).flag(f.Sensitive)
 		switch {
@@ -245,20 +246,15 @@ var infoSeed = maphash.MakeSeed()
 // constraints.
 type fingerprint uint64
 
-const fnvOffset, fnvPrime = 14695981039346656037, 1099511628211
-
 func (h fingerprint) add(s string) fingerprint {
-	for i := 0; i < len(s); i++ {
-		h = (h ^ fingerprint(s[i])) * fnvPrime
-	}
-	return (h ^ 0xff) * fnvPrime // ends the field: "ab","c" is not "a","bc"
+	return fingerprint(fnv.Hash(h).AddString(s).AddByte(0xff)) // ends the field: "ab","c" is not "a","bc"
 }
 
 func (h fingerprint) flag(b bool) fingerprint {
 	if b {
-		return (h ^ 1) * fnvPrime
+		return fingerprint(fnv.Hash(h).AddByte(1))
 	}
-	return (h ^ 2) * fnvPrime
+	return fingerprint(fnv.Hash(h).AddByte(2))
 }
 
 // currentRejections returns the rejections of now, by flag name, and the
