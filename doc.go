@@ -22,7 +22,7 @@
 //
 // ValidateDynInt64Range, ValidateDynFloat64Range,
 // ValidateDynStringMatchesRegex and the MinElements validators check values
-// before they are applied. ChecksumFlagSet and Engine.Checksum hash what a
+// before they are applied. ChecksumFlagSet and Engine.DynamicChecksum hash what a
 // process runs with, so that a fleet can be compared; sensitive values
 // (WithSensitive, MarkSensitive) stay out of every output, checksums
 // included. IsFlagDynamic, MarkFlagDynamic and IsFlagStatic tell the two

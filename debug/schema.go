@@ -96,7 +96,7 @@ type Process struct {
 	GoVersion   string `json:"go_version"`
 }
 
-// Checksums holds the flag set's checksums (flagz.Engine.Checksum) as 16
+// Checksums holds the flag set's checksums (flagz.Engine.DynamicChecksum) as 16
 // lower-case hexadecimal digits: a JSON number cannot hold 64 bits exactly.
 type Checksums struct {
 	Dynamic string `json:"dynamic"`

@@ -19,7 +19,7 @@
 //
 // # Checksums as values
 //
-// The value of flagz_checksum is the checksum itself (flagz.Engine.Checksum,
+// The value of flagz_checksum is the checksum itself (flagz.Engine.DynamicChecksum,
 // FNV-1a over the sorted names and values), cut to its top 53 bits because a
 // float64 holds 53 bits exactly (ChecksumValue). A change of value changes
 // the number, not the series, so there is no new series per change, and

@@ -27,7 +27,7 @@ type Record struct {
 	// to the flag prefix up to it has been applied or refused (see
 	// Rejections).
 	Revision int64     `json:"revision"`
-	Checksum string    `json:"checksum"` // the dynamic checksum, 16 hex digits (flagz.Engine.Checksum)
+	Checksum string    `json:"checksum"` // the dynamic checksum, 16 hex digits (flagz.Engine.DynamicChecksum)
 	Updated  time.Time `json:"updated"`  // when the record was written
 	// Flags is the schema of every flag of the set, sorted by name.
 	Flags []schema.Flag `json:"flags"`
