@@ -2,6 +2,8 @@ package cli
 
 import (
 	"os"
+
+	"github.com/flagz-go/flagz/watcher/etcdtest"
 	"strconv"
 	"testing"
 )
@@ -72,31 +74,46 @@ func TestDelIfRevision(t *testing.T) {
 	}
 }
 
-// With etcd down, every command fails with 1 naming the endpoint and the
-// timeout, and nothing is written: after etcd is back the keys are as
-// they were.
+// With etcd down, every command fails with 1 naming the endpoint and why
+// (connection refused: at once, though the command timeout is an hour);
+// cut off behind a proxy that takes connections and drops them, it fails
+// once the command timeout passes, saying so. Nothing is written: after
+// etcd is back the keys are as they were.
 func TestEtcdOutage(t *testing.T) {
 	srv, c := etcd(t)
 	eps := []string{srv.Endpoint()}
 	put(t, c, "greeting", "before")
-	srv.Stop()
-	for _, args := range [][]string{
+	proxy := etcdtest.NewProxy(t, srv)
+	proxy.Cut()
+	commands := [][]string{
 		{"set", "greeting", "during", "--force"},
 		{"set", "greeting", "during", "--force", "--wait=1s"},
 		{"del", "greeting"},
 		{"get", "greeting"},
 		{"ls"},
 		{"status"},
-	} {
-		r := flagzAt(t, eps, append(args, "--command-timeout=300ms")...)
-		t.Logf("flagz %v:\n%s", args, r.stderr)
-		want(t, r, ExitFailed, srv.Endpoint(), "did not answer within 300ms")
+	}
+	check := func(r result, args []string) {
+		t.Helper()
 		switch args[0] {
 		case "set":
 			want(t, r, ExitFailed, "nothing written")
 		case "del":
 			want(t, r, ExitFailed, "nothing deleted")
 		}
+	}
+	for _, args := range commands {
+		r := flagzAt(t, []string{proxy.Endpoint()}, append(args, "--command-timeout=300ms")...)
+		t.Logf("flagz %v, cut off:\n%s", args, r.stderr)
+		want(t, r, ExitFailed, proxy.Endpoint(), "did not answer within 300ms", "closes them without an answer")
+		check(r, args)
+	}
+	srv.Stop()
+	for _, args := range commands {
+		r := flagzAt(t, eps, append(args, "--command-timeout=1h")...)
+		t.Logf("flagz %v, stopped:\n%s", args, r.stderr)
+		want(t, r, ExitFailed, "cannot reach etcd at "+srv.Endpoint(), "connection refused")
+		check(r, args)
 	}
 	srv.Restart()
 	if v, _ := value(t, c, "greeting"); v != "before" {

@@ -97,7 +97,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "usage: flagz %s [flags] %s (flagz help %s)\n", c.name, c.operands, c.name)
 		return ExitUsage
 	}
-	s, err := newSession(g, stdout, stderr)
+	s, err := newSession(ctx, g, stdout, stderr)
 	if err == nil {
 		defer s.close()
 		err = run(ctx, s, fs.Args())
