@@ -40,7 +40,7 @@ func TestUnreachableEndpointSaysWhy(t *testing.T) {
 		{"http://" + refused, "connection refused"},
 		{"no-such-host..test:2379", `no such host "no-such-host..test" (DNS)`},
 	} {
-		for _, args := range [][]string{{"ls"}, {"get", "rate"}, {"set", "rate", "5", "--force"}, {"del", "rate"}, {"status"}} {
+		for _, args := range [][]string{{"ls"}, {"get", "rate"}, {"set", "rate", "5", "--force"}, {"del", "rate", "--force"}, {"status"}} {
 			r := flagzAt(t, []string{c.endpoint}, append(args, "--command-timeout=1h")...)
 			want(t, r, ExitFailed, "cannot reach etcd at "+c.endpoint, c.why)
 			if args[0] == "set" {

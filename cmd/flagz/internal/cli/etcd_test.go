@@ -30,8 +30,14 @@ func TestGetAndDel(t *testing.T) {
 		t.Errorf("get -o json = %+v, want the value at mod revision %d", v, rev)
 	}
 
+	// No live process could confirm the delete: refused unless --force.
 	r = flagzAt(t, eps, "del", "greeting")
-	want(t, r, ExitOK, "deleted greeting")
+	want(t, r, ExitFailed, "no live process publishes its presence", "--force deletes anyway", "nothing deleted")
+	if _, ok := value(t, c, "greeting"); !ok {
+		t.Fatal("a refused del deleted the key")
+	}
+	r = flagzAt(t, eps, "del", "greeting", "--force")
+	want(t, r, ExitOK, "deleted greeting", "nobody confirmed revision", "(written with --force)")
 	if _, ok := value(t, c, "greeting"); ok {
 		t.Fatal("the key is still there after del")
 	}
@@ -67,7 +73,7 @@ func TestDelIfRevision(t *testing.T) {
 	eps := []string{srv.Endpoint()}
 	old := put(t, c, "greeting", "one")
 	put(t, c, "greeting", "two")
-	r := flagzAt(t, eps, "del", "greeting", "--if-revision="+itoa64(old))
+	r := flagzAt(t, eps, "del", "greeting", "--force", "--if-revision="+itoa64(old))
 	want(t, r, ExitFailed, "greeting changed since revision "+itoa64(old), "holds two", "nothing deleted")
 	if v, _ := value(t, c, "greeting"); v != "two" {
 		t.Fatalf("after a lost del the key holds %q, want two", v)
