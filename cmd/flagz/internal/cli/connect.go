@@ -73,13 +73,18 @@ func newSession(ctx context.Context, g *globals, stdout, stderr io.Writer) (*ses
 }
 
 func (s *session) close() {
-	s.probe.close()
+	if s.probe != nil {
+		s.probe.close()
+	}
 	s.client.Close()
 }
 
 // request bounds one etcd request by --command-timeout, and ends it at
 // once when the prober finds that no endpoint can be reached.
 func (s *session) request(ctx context.Context) (context.Context, context.CancelFunc) {
+	if s.probe == nil {
+		return context.WithTimeout(ctx, s.g.commandTimeout)
+	}
 	ctx, cancelCause := context.WithCancelCause(ctx)
 	stop := context.AfterFunc(s.probe.down, func() { cancelCause(context.Cause(s.probe.down)) })
 	ctx, cancel := context.WithTimeout(ctx, s.g.commandTimeout)

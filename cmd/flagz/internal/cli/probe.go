@@ -100,8 +100,12 @@ func (p *prober) finish(i int, c endpointCheck) {
 	p.setDown(&unreachableError{checks: append([]endpointCheck(nil), p.checks...)})
 }
 
-// downErr returns why no endpoint can be reached, or nil.
+// downErr returns why no endpoint can be reached, or nil (also for a nil
+// prober).
 func (p *prober) downErr() error {
+	if p == nil {
+		return nil
+	}
 	var u *unreachableError
 	if errors.As(context.Cause(p.down), &u) {
 		return u
@@ -110,8 +114,11 @@ func (p *prober) downErr() error {
 }
 
 // failures says which endpoints failed so far and why, as "; EP: why"
-// for each, or "" when none did.
+// for each, or "" when none did (or p is nil).
 func (p *prober) failures() string {
+	if p == nil {
+		return ""
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	var b strings.Builder
@@ -168,7 +175,10 @@ func checkEndpoint(parent context.Context, ep endpoint, tlsConfig *tls.Config, t
 			if (errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET)) && answersPlain(ctx, ep) {
 				return endpointCheck{err: errNotTLS, definite: true}
 			}
-			return endpointCheck{err: tlsError(ep, err, timeout), definite: true}
+			// Refused for want of ALPN, which the client (gRPC) offers and
+			// the check does not: no reason the client fails.
+			definite := !(isRemoteAlert(err) && strings.Contains(err.Error(), "no application protocol"))
+			return endpointCheck{err: tlsError(ep, err, timeout), definite: definite}
 		}
 		conn = tc
 	}
@@ -176,8 +186,10 @@ func checkEndpoint(parent context.Context, ep endpoint, tlsConfig *tls.Config, t
 	switch {
 	case err == nil, parent.Err() != nil:
 		return endpointCheck{}
-	case isRemoteAlert(err):
+	case isRemoteAlert(err) && strings.Contains(err.Error(), "certificate"):
 		return endpointCheck{err: fmt.Errorf("etcd refused the TLS connection (%w): it wants a client certificate it trusts (--cert and --key)", err), definite: true}
+	case isRemoteAlert(err):
+		return endpointCheck{err: fmt.Errorf("etcd refused the TLS connection: %w", err), definite: true}
 	case isTimeout(err):
 		return endpointCheck{err: fmt.Errorf("connected, but no HTTP answer to GET /version within %v: is it etcd's client URL?", timeout)}
 	case tlsConfig == nil && speaksTLS(ctx, ep):
@@ -282,8 +294,10 @@ func tlsError(ep endpoint, err error, timeout time.Duration) error {
 		return fmt.Errorf("TLS: etcd's certificate: %w", err)
 	case errors.As(err, &notTLS):
 		return errNotTLS
-	case isRemoteAlert(err):
+	case isRemoteAlert(err) && strings.Contains(err.Error(), "certificate"):
 		return fmt.Errorf("TLS: etcd refused the handshake (%w): it wants a client certificate it trusts (--cert and --key)", err)
+	case isRemoteAlert(err):
+		return fmt.Errorf("TLS: etcd refused the handshake: %w", err)
 	case isTimeout(err):
 		return fmt.Errorf("TLS: no handshake within %v (--dial-timeout)", timeout)
 	}

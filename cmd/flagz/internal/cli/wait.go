@@ -183,6 +183,9 @@ func (s *session) waitFor(parent context.Context, name string, rev int64, sensit
 		f, err := s.readFleet(ctx)
 		if err != nil {
 			lastErr = err
+			if s.probe.downErr() != nil {
+				break // no endpoint can be reached: no retry helps
+			}
 			retry.wait(ctx)
 			continue
 		}
