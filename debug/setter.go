@@ -1,10 +1,7 @@
 package debug
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
-	"mime"
 	"net/http"
 
 	"github.com/flagz-go/flagz"
@@ -12,7 +9,16 @@ import (
 
 // SetRequest is the JSON body the setter accepts (Content-Type:
 // application/json). The same two fields may instead be sent as form fields
-// "name" and "value" (application/x-www-form-urlencoded).
+// "name" and "value" (application/x-www-form-urlencoded or
+// multipart/form-data).
+//
+// The body is read strictly, so that a proxy or an authorizer that parses
+// it differently cannot be shown another request than the setter runs: a
+// JSON body is one object with the keys "name" and "value" exactly as
+// written here (no other key, no other case, none twice) and nothing after
+// it but white space; a form has the fields name and value once each and
+// no other field, and neither is in the URL's query. Anything else is
+// answered 400.
 type SetRequest struct {
 	// Name is the flag to set.
 	Name string `json:"name"`
@@ -55,11 +61,11 @@ func (h *handler) serveSet(w http.ResponseWriter, r *http.Request) {
 	}
 	req, err := decodeSetRequest(w, r)
 	if err != nil {
-		writeJSON(w, http.StatusBadRequest, SetResult{Flag: req.Name, Error: err.Error()})
+		writeJSON(w, http.StatusBadRequest, SetResult{Flag: shortName(req.Name), Error: err.Error()})
 		return
 	}
 	status, res := h.set(req.Name, *req.Value)
-	h.logger.Info("flagz debug: set requested", "remote", r.RemoteAddr, "flag", req.Name, "result", res.Result)
+	h.logger.Info("flagz debug: set requested", "remote", r.RemoteAddr, "flag", shortName(req.Name), "result", res.Result)
 	writeJSON(w, status, res)
 }
 
@@ -72,8 +78,22 @@ func (h *handler) serveSet(w http.ResponseWriter, r *http.Request) {
 // changed or not; a static one answers the same 400 whatever is sent, and
 // nothing is recorded (the setter can never change a static flag: it
 // takes effect only at start-up).
+//
+// A name no flag has is answered 404 before the engine sees it: the
+// "debug" source would hold the name and its value for as long as the
+// process lives (a source holds every name its origin holds, declared or
+// not), so that every refused request would grow the process. Flags are
+// declared as the program starts; one declared later is set by the next
+// request. The answer and the log line show the name cut to a bounded
+// length.
 func (h *handler) set(name, value string) (int, SetResult) {
-	if st, ok := h.engine.Flag(name); ok && st.Sensitive && !st.Dynamic {
+	st, known := h.engine.Flag(name)
+	if !known {
+		short := shortName(name)
+		return http.StatusNotFound, SetResult{Flag: short, Result: flagz.Unknown.String(),
+			Error: fmt.Sprintf("no flag is called %q", short)}
+	}
+	if st.Sensitive && !st.Dynamic {
 		return http.StatusBadRequest, SetResult{Flag: name, Result: flagz.RestartRequired.String(), Value: flagz.Redacted,
 			Error: fmt.Sprintf("flag %q is static: the new value takes effect after a restart", name)}
 	}
@@ -99,35 +119,4 @@ func (h *handler) set(name, value string) (int, SetResult) {
 	default: // Rejected, RestartRequired
 		return http.StatusBadRequest, res
 	}
-}
-
-func decodeSetRequest(w http.ResponseWriter, r *http.Request) (SetRequest, error) {
-	var req SetRequest
-	r.Body = http.MaxBytesReader(w, r.Body, maxSetBody)
-	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	switch mediaType {
-	case "application/json":
-		dec := json.NewDecoder(r.Body)
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&req); err != nil {
-			return req, fmt.Errorf("decoding the JSON body: %w", err)
-		}
-	case "application/x-www-form-urlencoded", "multipart/form-data":
-		if err := r.ParseMultipartForm(maxSetBody); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-			return req, fmt.Errorf("reading the form: %w", err)
-		}
-		req.Name = r.PostForm.Get("name")
-		if vs, ok := r.PostForm["value"]; ok {
-			req.Value = &vs[0]
-		}
-	default:
-		return req, fmt.Errorf("content type %q: send application/json or form fields name and value", mediaType)
-	}
-	if req.Name == "" {
-		return req, errors.New(`missing "name": the flag to set`)
-	}
-	if req.Value == nil {
-		return req, errors.New(`missing "value": the flag's new value (it may be empty)`)
-	}
-	return req, nil
 }

@@ -2,7 +2,8 @@
 // watchers: it lists the flags the live processes declare, reads, writes
 // and deletes their values, checks a value against every live process's
 // published schema before writing it (pre-flight), and waits until every
-// process has applied or rejected a write.
+// process has applied or rejected a write: a value a process refuses is
+// never reported as merely written.
 //
 // Install:
 //
@@ -14,8 +15,8 @@
 //
 //	flagz ls                       every flag a live process declares
 //	flagz get NAME                 the flag's value in etcd
-//	flagz set NAME VALUE           pre-flight, then write (--if-revision, --force, --wait)
-//	flagz del NAME                 delete the flag's key: processes return to the default
+//	flagz set NAME VALUE           pre-flight, write, wait for the processes (--if-revision, --force, --wait=D, --no-wait)
+//	flagz del NAME                 delete the flag's key, wait for the processes to return to the default
 //	flagz status                   the live processes: revision, checksum, rejections
 //
 // Global flags, in the style of etcdctl: --endpoints (or FLAGZ_ENDPOINTS),
@@ -25,8 +26,9 @@
 //
 // Exit codes: 0 done; 1 refused by pre-flight, lost a --if-revision race,
 // rejected by a process, timed out waiting, the value did not stay in etcd
-// (a refusing process rolled it back), no such key, or etcd failed; 2 usage
-// error.
+// (a refusing process rolled it back), no live process to confirm a write
+// (without --force), no such key, or etcd failed (the error says why an
+// endpoint cannot be reached); 2 usage error.
 // See "flagz help" for the details of each command.
 package main
 

@@ -8,9 +8,11 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/watcher/presence"
 )
 
-// pendingWrite is a write of set or del that --wait follows.
+// pendingWrite is a write of set or del whose outcome the command waits
+// for.
 type pendingWrite struct {
 	name      string
 	revision  int64
@@ -18,7 +20,26 @@ type pendingWrite struct {
 	sensitive bool     // the flag's value must not be shown
 	refusers  []string // processes pre-flight said refuse the value (set --force)
 	wait      time.Duration
+	noWait    bool   // --no-wait: do not wait
+	force     bool   // --force: a write nobody confirms is no failure
+	live      int    // live processes when the command read them, before the write
+	presence  string // the presence prefix, for messages
 }
+
+// pending is the write of name at revision, as the command's flags and
+// the fleet f read before it say to follow it.
+func (s *session) pending(f fleet, wf *writeFlags, name string, revision int64) pendingWrite {
+	return pendingWrite{name: name, revision: revision, sensitive: f.sensitive(name), wait: wf.wait, noWait: wf.noWait,
+		force: wf.force, live: len(f.records), presence: presence.Prefix(s.g.flagPrefix())}
+}
+
+// Why no process confirmed a write (awaited.unconfirmed, JSON
+// "unconfirmed").
+const (
+	unconfirmedNoWait    = "--no-wait: not waited for"
+	unconfirmedNoProcess = "no live process publishes its presence"
+	unconfirmedAllGone   = "every live process went away before reporting the write"
+)
 
 // changedSince reports whether the key now differs from what the write
 // left.
@@ -29,38 +50,65 @@ func (wr pendingWrite) changedSince(now keyView) bool {
 	return !now.Exists || now.ModRevision != wr.revision
 }
 
-// awaited is what --wait found.
+// awaited is what the command found after its write.
 type awaited struct {
-	wait *waitResult // nil without --wait
-	now  *keyView    // the key after the wait, if it no longer holds the write
-	err  error       // etcd failed before anything was seen
+	wait        *waitResult // nil when it did not wait
+	now         *keyView    // the key after the wait, if it no longer holds the write
+	unconfirmed string      // why no process confirmed the write, if none did
+	force       bool        // --force: a write nobody confirms is no failure
+	err         error       // etcd failed before anything was seen
 }
 
-// awaitWrite is the end of set and del: with --wait it waits for the
-// processes, then reads the key again, since a process's rollback or
-// another writer may have changed it meanwhile, and then "applied" alone
-// would mislead: with rollback on, the refusing process's record may no
-// longer list its rejection, which its rollback's own revision cleared.
+// awaitWrite is the end of set and del: unless --no-wait, or no process
+// is live to confirm it, it waits for the processes, then reads the key
+// again, since a process's rollback or another writer may have changed it
+// meanwhile, and then "applied" alone would mislead: with rollback on,
+// the refusing process's record may no longer list its rejection, which
+// its rollback's own revision cleared.
 func (s *session) awaitWrite(ctx context.Context, wr pendingWrite) awaited {
-	if wr.wait <= 0 {
-		return awaited{}
+	a := awaited{force: wr.force}
+	switch {
+	case wr.noWait:
+		a.unconfirmed = unconfirmedNoWait
+		return a
+	case wr.live == 0:
+		a.unconfirmed = unconfirmedNoProcess
+		return a
 	}
 	w, err := s.waitFor(ctx, wr.name, wr.revision, wr.sensitive, wr.wait)
-	a := awaited{wait: &w, err: err}
-	if err == nil {
-		if now, rerr := s.readKey(ctx, wr.name); rerr == nil && wr.changedSince(now) {
-			a.now = &now
+	a.wait, a.err = &w, err
+	if err != nil {
+		return a
+	}
+	if w.nobody() {
+		a.unconfirmed = unconfirmedAllGone
+		if len(w.Processes) == 0 {
+			a.unconfirmed = unconfirmedNoProcess
 		}
+	}
+	if now, rerr := s.readKey(ctx, wr.name); rerr == nil && wr.changedSince(now) {
+		a.now = &now
 	}
 	return a
 }
 
-// printAwaited writes what --wait found as text.
+// printAwaited writes what the command found after its write, as text.
 func (s *session) printAwaited(wr pendingWrite, a awaited) {
-	if a.wait == nil {
-		return
+	if a.wait != nil {
+		printWait(s, *a.wait, wr.wait)
 	}
-	printWait(s, *a.wait, wr.wait)
+	forced := ""
+	if a.force {
+		forced = " (written with --force)"
+	}
+	switch a.unconfirmed {
+	case unconfirmedNoWait:
+		s.printf("not waiting (--no-wait): whether the processes take revision %d is not known (flagz status tells)", wr.revision)
+	case unconfirmedNoProcess:
+		s.printf("nobody confirmed revision %d: no live process publishes its presence under %s%s", wr.revision, wr.presence, forced)
+	case unconfirmedAllGone:
+		s.printf("nobody confirmed revision %d: every live process went away before reporting it%s", wr.revision, forced)
+	}
 	now := a.now
 	if now == nil {
 		return
@@ -85,22 +133,29 @@ func (s *session) printAwaited(wr pendingWrite, a awaited) {
 }
 
 // exitError is the command's result: an error when etcd failed, a process
-// rejected the write, the wait timed out, or the key no longer holds the
-// write. In JSON the output has said it all already.
+// rejected the write, the wait timed out, the key no longer holds the
+// write, or nobody confirmed it without --force. In JSON the output has
+// said it all already.
 func (a awaited) exitError(json bool) error {
 	failed := a.wait != nil && a.wait.failed()
+	nobody := (a.unconfirmed == unconfirmedNoProcess || a.unconfirmed == unconfirmedAllGone) && !a.force
 	switch {
 	case a.err != nil:
 		return a.err
-	case (failed || a.now != nil) && json:
+	case (failed || a.now != nil || nobody) && json:
 		return errReported
 	case failed:
 		return errWaitFailed
 	case a.now != nil:
 		return errSuperseded
+	case nobody:
+		return errNobodyConfirmed
 	}
 	return nil
 }
+
+// errNobodyConfirmed: no live process reported the write.
+var errNobodyConfirmed = errors.New("no process confirmed the write (--force accepts that)")
 
 // errSuperseded: the key no longer holds what the command wrote.
 var errSuperseded = errors.New("the write did not stay: the key changed after it")

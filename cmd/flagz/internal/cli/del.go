@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/flagz-go/flagz/watcher/presence"
 	"github.com/spf13/pflag"
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
@@ -18,23 +19,32 @@ type delOutput struct {
 	Revision int64       `json:"revision,omitempty"`
 	Conflict *keyView    `json:"conflict,omitempty"`
 	Wait     *waitResult `json:"wait,omitempty"`
-	Now      *keyView    `json:"now,omitempty"` // the key after --wait, if it is back
-	Error    string      `json:"error,omitempty"`
+	// Unconfirmed says why no process confirmed the delete: --no-wait, or
+	// no live process (deleted with --force).
+	Unconfirmed string   `json:"unconfirmed,omitempty"`
+	Now         *keyView `json:"now,omitempty"` // the key after the wait, if it is back
+	Error       string   `json:"error,omitempty"`
 }
 
 func delCommand() *command {
 	return &command{
 		name:     "del",
 		operands: "NAME",
-		summary:  "delete the flag's key: the processes return to their default",
+		summary:  "delete the flag's key (the processes return to their default), wait for their answer",
 		details: `
 Deletes the key <prefix>/NAME. A key that does not exist is not an error:
 there is nothing to delete, and nothing to wait for.
 --if-revision=N deletes only if the key's mod revision is still N.
---wait[=DURATION] then waits as for set.`,
+
+Then it waits, as set does, until every live process reports the delete
+applied (back to its default) or refused, up to 1m (--wait=DURATION;
+--no-wait returns at once), and exits with 1 if any refused, the wait timed
+out, or the key is back. With no live process publishing its presence
+nobody could confirm the delete: it deletes nothing and exits with 1,
+unless --force, which deletes and says that nobody confirmed it (exit 0).`,
 		setup: func(fs *pflag.FlagSet) func(context.Context, *session, []string) error {
 			wf := &writeFlags{}
-			wf.bind(fs)
+			wf.bind(fs, "delete even if no live process publishes its presence (nobody can confirm the delete)")
 			return func(ctx context.Context, s *session, args []string) error {
 				return runDel(ctx, s, args, wf)
 			}
@@ -67,9 +77,23 @@ func runDel(ctx context.Context, s *session, args []string, wf *writeFlags) erro
 		s.printf("%s has no key in etcd (%s): nothing to delete", name, out.Key)
 		return nil
 	}
+	f, err := s.readFleet(ctx)
+	if err != nil {
+		return fmt.Errorf("%w; nothing deleted", err)
+	}
+	s.warnInvalid(f.invalid)
+	if len(f.records) == 0 && !wf.force {
+		out.Error = fmt.Sprintf("no live process publishes its presence under %s (watcher.WithPresence), "+
+			"so nobody can confirm the delete; --force deletes anyway", presence.Prefix(s.g.flagPrefix()))
+		if s.json() {
+			return errors.Join(s.printJSON(out), errReported)
+		}
+		s.errorf("refused: %s; nothing deleted", out.Error)
+		return errReported
+	}
 	res, cur, err := s.write(ctx, name, clientv3.OpDelete(out.Key), wf.ifRevision.n)
 	if errors.Is(err, errLostRace) {
-		cur.redact(s.sensitive(ctx, name))
+		cur.redact(f.sensitive(name))
 		out.Conflict = &cur
 		if s.json() {
 			return errors.Join(s.printJSON(out), errReported)
@@ -97,12 +121,13 @@ func runDel(ctx context.Context, s *session, args []string, wf *writeFlags) erro
 	if !s.json() {
 		s.printf("deleted %s  (key %s, revision %d): the processes return to their default", name, out.Key, res.Revision)
 	}
-	wr := pendingWrite{name: name, revision: res.Revision, deleted: true, wait: wf.wait}
+	wr := s.pending(f, wf, name, res.Revision)
+	wr.deleted = true
 	o := s.awaitWrite(ctx, wr)
 	if o.now != nil {
-		o.now.redact(s.sensitive(ctx, name))
+		o.now.redact(wr.sensitive || s.sensitive(ctx, name))
 	}
-	out.Wait, out.Now = o.wait, o.now
+	out.Wait, out.Now, out.Unconfirmed = o.wait, o.now, o.unconfirmed
 	if s.json() {
 		if err := s.printJSON(out); err != nil {
 			return err

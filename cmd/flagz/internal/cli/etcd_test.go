@@ -2,6 +2,8 @@ package cli
 
 import (
 	"os"
+
+	"github.com/flagz-go/flagz/watcher/etcdtest"
 	"strconv"
 	"testing"
 )
@@ -28,8 +30,14 @@ func TestGetAndDel(t *testing.T) {
 		t.Errorf("get -o json = %+v, want the value at mod revision %d", v, rev)
 	}
 
+	// No live process could confirm the delete: refused unless --force.
 	r = flagzAt(t, eps, "del", "greeting")
-	want(t, r, ExitOK, "deleted greeting")
+	want(t, r, ExitFailed, "no live process publishes its presence", "--force deletes anyway", "nothing deleted")
+	if _, ok := value(t, c, "greeting"); !ok {
+		t.Fatal("a refused del deleted the key")
+	}
+	r = flagzAt(t, eps, "del", "greeting", "--force")
+	want(t, r, ExitOK, "deleted greeting", "nobody confirmed revision", "(written with --force)")
 	if _, ok := value(t, c, "greeting"); ok {
 		t.Fatal("the key is still there after del")
 	}
@@ -65,38 +73,53 @@ func TestDelIfRevision(t *testing.T) {
 	eps := []string{srv.Endpoint()}
 	old := put(t, c, "greeting", "one")
 	put(t, c, "greeting", "two")
-	r := flagzAt(t, eps, "del", "greeting", "--if-revision="+itoa64(old))
+	r := flagzAt(t, eps, "del", "greeting", "--force", "--if-revision="+itoa64(old))
 	want(t, r, ExitFailed, "greeting changed since revision "+itoa64(old), "holds two", "nothing deleted")
 	if v, _ := value(t, c, "greeting"); v != "two" {
 		t.Fatalf("after a lost del the key holds %q, want two", v)
 	}
 }
 
-// With etcd down, every command fails with 1 naming the endpoint and the
-// timeout, and nothing is written: after etcd is back the keys are as
-// they were.
+// With etcd down, every command fails with 1 naming the endpoint and why
+// (connection refused: at once, though the command timeout is an hour);
+// cut off behind a proxy that takes connections and drops them, it fails
+// once the command timeout passes, saying so. Nothing is written: after
+// etcd is back the keys are as they were.
 func TestEtcdOutage(t *testing.T) {
 	srv, c := etcd(t)
 	eps := []string{srv.Endpoint()}
 	put(t, c, "greeting", "before")
-	srv.Stop()
-	for _, args := range [][]string{
+	proxy := etcdtest.NewProxy(t, srv)
+	proxy.Cut()
+	commands := [][]string{
 		{"set", "greeting", "during", "--force"},
 		{"set", "greeting", "during", "--force", "--wait=1s"},
 		{"del", "greeting"},
 		{"get", "greeting"},
 		{"ls"},
 		{"status"},
-	} {
-		r := flagzAt(t, eps, append(args, "--command-timeout=300ms")...)
-		t.Logf("flagz %v:\n%s", args, r.stderr)
-		want(t, r, ExitFailed, srv.Endpoint(), "did not answer within 300ms")
+	}
+	check := func(r result, args []string) {
+		t.Helper()
 		switch args[0] {
 		case "set":
 			want(t, r, ExitFailed, "nothing written")
 		case "del":
 			want(t, r, ExitFailed, "nothing deleted")
 		}
+	}
+	for _, args := range commands {
+		r := flagzAt(t, []string{proxy.Endpoint()}, append(args, "--command-timeout=300ms")...)
+		t.Logf("flagz %v, cut off:\n%s", args, r.stderr)
+		want(t, r, ExitFailed, proxy.Endpoint(), "did not answer within 300ms", "closes them without an answer")
+		check(r, args)
+	}
+	srv.Stop()
+	for _, args := range commands {
+		r := flagzAt(t, eps, append(args, "--command-timeout=1h")...)
+		t.Logf("flagz %v, stopped:\n%s", args, r.stderr)
+		want(t, r, ExitFailed, "cannot reach etcd at "+srv.Endpoint(), "connection refused")
+		check(r, args)
 	}
 	srv.Restart()
 	if v, _ := value(t, c, "greeting"); v != "before" {

@@ -21,7 +21,8 @@ import (
 
 // A service publishing its presence, and the flagz command: pre-flight
 // refuses a value out of the flag's range before anything is written; a
-// good value is written and --wait reports it applied by the service.
+// good value is written, and set waits until the service reports it
+// applied.
 func ExampleRun() {
 	srv, err := etcdtest.New() // a real etcd on loopback
 	if err != nil {
@@ -70,7 +71,7 @@ func ExampleRun() {
 		return fmt.Sprintf("exit %d: %s", code, strings.Join(lines, "; "))
 	}
 	fmt.Println(flagz("set", "rate", "50000"))
-	fmt.Println(flagz("set", "rate", "500", "--wait"))
+	fmt.Println(flagz("set", "rate", "500"))
 	fmt.Println("rate:", rate.Get())
 	// Output:
 	// exit 1: refused: flag "rate": rejected by validator "50000" as dyn_int64: value 50000 not in range [1, 10000] (1 of 1 processes: web-1)

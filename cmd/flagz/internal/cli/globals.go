@@ -45,10 +45,11 @@ func bindGlobals(fs *pflag.FlagSet) *globals {
 		endpoints = splitList(env)
 	}
 	fs.StringSliceVar(&g.endpoints, "endpoints", endpoints,
-		"etcd client URLs, comma-separated (env "+EnvEndpoints+")")
+		"etcd client URLs, comma-separated (env "+EnvEndpoints+"); no user or password in them: --user and "+EnvPassword)
 	fs.StringVar(&g.prefix, "prefix", os.Getenv(EnvPrefix),
 		"the etcd prefix the processes' watchers were given, such as /flagz/demo (env "+EnvPrefix+"); required")
-	fs.DurationVar(&g.dialTimeout, "dial-timeout", 2*time.Second, "how long to wait for a connection to etcd")
+	fs.DurationVar(&g.dialTimeout, "dial-timeout", 2*time.Second,
+		"how long to wait for a connection to etcd; an endpoint that cannot be reached is named with the reason")
 	fs.DurationVar(&g.commandTimeout, "command-timeout", 5*time.Second,
 		"how long each etcd request may take (--wait has its own limit)")
 	fs.StringVar(&g.cacert, "cacert", "", "verify etcd's certificate with this CA bundle (PEM)")
@@ -78,8 +79,14 @@ func (g *globals) check() error {
 	case (g.cert == "") != (g.key == ""):
 		return usagef("--cert and --key go together")
 	}
+	if err := checkEndpoints(g.endpoints); err != nil {
+		return err
+	}
 	if name, pass, ok := strings.Cut(g.user, ":"); ok {
 		g.user, g.password = name, pass
+	}
+	if g.user != "" && g.password == "" {
+		return usagef("--user %s has no password (etcd's client would connect without the user): give it with %s, --password or --user name:password", g.user, EnvPassword)
 	}
 	return nil
 }

@@ -33,13 +33,13 @@ func (p preflightResult) refused() bool { return len(p.Refusals) > 0 }
 // the constraints of the validators flagz ships. It refuses a value any
 // process would refuse, a name no live process declares, and a static
 // flag (the processes take it only at their next start). What it cannot
-// check (a custom validator, a type it cannot build) is a warning: --wait
-// tells whether the processes took the value.
+// check (a custom validator, a type it cannot build) is a warning: the
+// wait after the write tells whether the processes took the value.
 func preflight(f fleet, name, value string) preflightResult {
 	res := preflightResult{Processes: len(f.records)}
 	if len(f.records) == 0 {
 		res.Refusals = append(res.Refusals, finding{Reason: "no live process publishes its presence under this prefix " +
-			"(watcher.WithPresence), so nothing can check the value; --force writes it unchecked"})
+			"(watcher.WithPresence), so nothing can check the value nor confirm it; --force writes it unchecked and unconfirmed"})
 		return res
 	}
 	var declaring, missing []presence.Record
@@ -107,7 +107,7 @@ func preflight(f fleet, name, value string) preflightResult {
 		case err != nil:
 			add(err.Error(), r)
 		case schema.Uncheckable(s) > 0:
-			reason := "a custom validator pre-flight cannot check (--wait tells whether the processes took the value)"
+			reason := "a custom validator pre-flight cannot check (the wait after the write tells whether the processes took the value)"
 			warnings[reason] = true
 			add(reason, r)
 		}

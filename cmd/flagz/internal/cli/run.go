@@ -16,8 +16,10 @@ const (
 	// ExitOK: the command did what was asked.
 	ExitOK = 0
 	// ExitFailed: pre-flight refused the value, a --if-revision lost its
-	// race, a process rejected the write, --wait timed out, the value did
-	// not stay in etcd (rolled back), a key does not exist, or etcd failed. Nothing was written unless the output says so.
+	// race, a process rejected the write, the wait for the processes timed
+	// out, the value did not stay in etcd (rolled back), no process could
+	// confirm the write (without --force), a key does not exist, or etcd
+	// failed. Nothing was written unless the output says so.
 	ExitFailed = 1
 	// ExitUsage: the command line is wrong (unknown command or flag, wrong
 	// number of arguments, bad flag value).
@@ -97,7 +99,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "usage: flagz %s [flags] %s (flagz help %s)\n", c.name, c.operands, c.name)
 		return ExitUsage
 	}
-	s, err := newSession(g, stdout, stderr)
+	s, err := newSession(ctx, g, stdout, stderr)
 	if err == nil {
 		defer s.close()
 		err = run(ctx, s, fs.Args())
@@ -192,8 +194,9 @@ const exitCodesHelp = `
 exit codes:
   0  done
   1  refused by pre-flight, lost a --if-revision race, rejected by a process,
-     --wait timed out, the value did not stay (rolled back), no such key, or
-     etcd failed
+     the wait for the processes timed out, the value did not stay (rolled
+     back), no live process to confirm a write (without --force), no such
+     key, or etcd failed
   2  usage error
 
 "flagz help <command>" shows a command's own flags.

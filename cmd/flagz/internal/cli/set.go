@@ -16,6 +16,9 @@ import (
 type writeFlags struct {
 	ifRevision revisionFlag
 	wait       time.Duration
+	noWait     bool
+	force      bool
+	fs         *pflag.FlagSet // to tell whether --wait was given
 }
 
 // revisionFlag is --if-revision: noRevision unless given.
@@ -39,22 +42,34 @@ func (r *revisionFlag) Set(s string) error {
 
 func (r *revisionFlag) Type() string { return "N" }
 
-func (wf *writeFlags) bind(fs *pflag.FlagSet) {
+// bind declares the write flags; force is what --force says for this
+// command.
+func (wf *writeFlags) bind(fs *pflag.FlagSet, force string) {
+	wf.fs = fs
 	wf.ifRevision.n = noRevision
 	fs.Var(&wf.ifRevision, "if-revision",
 		"write only if the key's mod revision is still N (flagz get shows it); 0: only if the key does not exist")
-	fs.DurationVar(&wf.wait, "wait", 0,
-		"then wait until every live process reports the write applied or rejected; --wait alone waits up to "+defaultWait.String()+
-			", --wait=DURATION as long as given")
+	fs.BoolVar(&wf.force, "force", false, force)
+	fs.DurationVar(&wf.wait, "wait", defaultWait,
+		"how long to wait for every live process to report the write applied or refused (waiting is the default; "+
+			"--wait alone, kept for old scripts, waits "+defaultWait.String()+")")
 	fs.Lookup("wait").NoOptDefVal = defaultWait.String()
+	fs.BoolVar(&wf.noWait, "no-wait", false,
+		"write and return at once: whether the processes take it is not known (flagz status tells later)")
 }
 
 func (wf *writeFlags) check() error {
-	if wf.wait < 0 {
+	switch {
+	case wf.wait <= 0:
 		return usagef("--wait must be positive, got %v", wf.wait)
+	case wf.noWait && wf.waitGiven():
+		return usagef("--wait and --no-wait contradict each other")
 	}
 	return nil
 }
+
+// waitGiven reports whether --wait was on the command line.
+func (wf *writeFlags) waitGiven() bool { return wf.fs != nil && wf.fs.Changed("wait") }
 
 // setOutput is set's JSON output.
 type setOutput struct {
@@ -67,59 +82,71 @@ type setOutput struct {
 	Forced    bool            `json:"forced,omitempty"`   // written despite pre-flight's refusals
 	Conflict  *keyView        `json:"conflict,omitempty"` // the key as it is, when --if-revision lost
 	Wait      *waitResult     `json:"wait,omitempty"`
-	Now       *keyView        `json:"now,omitempty"` // the key after --wait, if it changed since the write
-	Error     string          `json:"error,omitempty"`
+	// Unconfirmed says why no process confirmed the write: --no-wait, or
+	// no live process (written with --force).
+	Unconfirmed string   `json:"unconfirmed,omitempty"`
+	Now         *keyView `json:"now,omitempty"` // the key after the wait, if it changed since the write
+	Error       string   `json:"error,omitempty"`
 }
 
 func setCommand() *command {
 	return &command{
 		name:     "set",
 		operands: "NAME VALUE",
-		summary:  "check VALUE against every live process (pre-flight), then write it",
+		summary:  "check VALUE against every live process (pre-flight), write it, wait for their answer",
 		details: `
 Pre-flight reads every live process's presence record and checks VALUE with
 the same parser the processes use and the constraints they publish (ranges,
 regexes, minimum elements, rollout bounds). It refuses, writing nothing,
 when any process would refuse the value, when no live process declares
-NAME, and when NAME is a static flag (processes take it only at their next
-start). --force writes anyway, printing the refusals as warnings (a fleet of
-two versions may disagree on what is valid).
+NAME, when NAME is a static flag (processes take it only at their next
+start), and when no live process publishes its presence at all (nothing
+can check the value, nor confirm it). --force writes anyway, printing the
+refusals as warnings (a fleet of two versions may disagree on what is
+valid).
 
-A custom validator or a type pre-flight cannot build is a warning, not a
-refusal: --wait tells whether the processes took the value.
+Then set waits for the fleet's answer: it follows the presence records
+until every live process reports the write's revision, up to 1m
+(--wait=DURATION changes that; --wait alone, kept for old scripts, is the
+default), and prints per process applied, rejected (with the process's
+reason), ignored (it does not declare NAME), not answering or gone, then
+the counts: "revision 42: 2 applied, 1 rejected". A custom validator, which
+pre-flight cannot run, is judged here. The exit code is 1 if any process
+rejected the value, the wait timed out, the value did not stay in etcd (a
+process that refuses it rolled it back: with rollback on, its presence
+record may no longer list the rejection, so the key tells), or nobody
+confirmed it (every process went away first) without --force.
+
+Without a live process to wait for (only with --force), set writes, says
+that nobody confirmed the value, and exits with 0. --no-wait writes and
+returns at once, saying that whether the processes take the value is not
+known (flagz status tells later); exit 0.
 
 --if-revision=N writes only if the key's mod revision is still N (get
 shows it; 0: the key must not exist), in one etcd transaction: of two
 operators racing with the same N one wins, the other is told the key's
 current value and revision, and nothing of theirs is written.
 
---wait[=DURATION] then follows the presence records until every live
-process reports the write's revision: it prints per process applied,
-rejected (with the process's reason) or not answering, and exits with 1 if
-any rejected, the wait timed out, or the value did not stay in etcd (a
-process that refuses it rolled it back: with rollback on, its presence
-record may no longer list the rejection, so the key tells).
-
 A process is who its presence keys say: a record whose content names
-another process (a forgery, or a bug) is left out of pre-flight and --wait,
-with a warning. The value of a flag any live process marks sensitive, and the
-reasons of processes that do not mark it so, show as [redacted].
+another process (a forgery, or a bug) is left out of pre-flight and the
+wait, with a warning. The value of a flag any live process marks sensitive,
+and the reasons of processes that do not mark it so, show as [redacted].
 
 A value beginning with "-" goes after "--": flagz set rate -- -5.`,
 		setup: func(fs *pflag.FlagSet) func(context.Context, *session, []string) error {
 			wf := &writeFlags{}
-			force := fs.Bool("force", false,
-				"write even if pre-flight refuses (unknown name, static flag, a value some process refuses)")
-			wf.bind(fs)
+			wf.bind(fs, "write even if pre-flight refuses (no live process, unknown name, static flag, "+
+				"a value some process refuses); a process's own refusal still fails the command")
 			return func(ctx context.Context, s *session, args []string) error {
-				return runSet(ctx, s, args, wf, *force)
+				return runSet(ctx, s, args, wf)
 			}
 		},
 	}
 }
 
-func runSet(ctx context.Context, s *session, args []string, wf *writeFlags, force bool) error {
-	if len(args) == 3 && wf.wait > 0 {
+func runSet(ctx context.Context, s *session, args []string, wf *writeFlags) error {
+	force := wf.force
+	if len(args) == 3 && wf.waitGiven() {
 		if _, err := time.ParseDuration(args[2]); err == nil {
 			return usagef("--wait takes its duration after an = sign: --wait=%s", args[2])
 		}
@@ -179,7 +206,7 @@ func runSet(ctx context.Context, s *session, args []string, wf *writeFlags, forc
 	if !s.json() {
 		s.printf("%s = %s  (key %s, revision %d)", name, out.Value, out.Key, res.Revision)
 	}
-	wr := pendingWrite{name: name, revision: res.Revision, sensitive: f.sensitive(name), wait: wf.wait}
+	wr := s.pending(f, wf, name, res.Revision)
 	for _, fd := range out.Preflight.Refusals {
 		wr.refusers = append(wr.refusers, fd.Processes...)
 	}
@@ -187,7 +214,7 @@ func runSet(ctx context.Context, s *session, args []string, wf *writeFlags, forc
 	if o.now != nil {
 		o.now.redact(wr.sensitive)
 	}
-	out.Wait, out.Now = o.wait, o.now
+	out.Wait, out.Now, out.Unconfirmed = o.wait, o.now, o.unconfirmed
 	if s.json() {
 		if err := s.printJSON(out); err != nil {
 			return err

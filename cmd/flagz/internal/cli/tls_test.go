@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/url"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -35,6 +36,59 @@ func TestTLS(t *testing.T) {
 	want(t, flagzAt(t, []string{endpoint}, append(tlsArgs, "get", "greeting")...), ExitOK, "greeting = over tls")
 	want(t, flagzAt(t, []string{endpoint}, "get", "greeting", "--command-timeout=500ms"), ExitFailed, endpoint)
 	want(t, flagzAt(t, []string{endpoint}, "get", "greeting", "--insecure-skip-tls-verify", "--command-timeout=500ms"), ExitFailed, endpoint)
+}
+
+// Each way TLS can fail is named, at once (the command timeout is an
+// hour), against a real etcd with certificates made here: a server
+// certificate of an unknown CA, of another name or expired; no client
+// certificate, or one of an unknown CA; plain TCP to a TLS port, and TLS
+// to a plain one. With the right flags the same etcd answers.
+func TestTLSFailuresSayWhy(t *testing.T) {
+	dir := t.TempDir()
+	ca := newCA(t, dir)
+	serverCert, serverKey := ca.issue(t, dir, "server", x509.ExtKeyUsageServerAuth)
+	clientCert, clientKey := ca.issue(t, dir, "client", x509.ExtKeyUsageClientAuth)
+	endpoint := startTLSEtcd(t, serverCert, serverKey, ca.file)
+	hostPort := strings.TrimPrefix(endpoint, "https://")
+	_, port, _ := net.SplitHostPort(hostPort)
+
+	otherDir := t.TempDir()
+	other := newCA(t, otherDir)
+	otherCert, otherKey := other.issue(t, otherDir, "client", x509.ExtKeyUsageClientAuth)
+
+	expiredDir := t.TempDir()
+	expiredCert, expiredKey := ca.issue(t, expiredDir, "server", x509.ExtKeyUsageServerAuth, func(c *x509.Certificate) {
+		c.NotBefore, c.NotAfter = time.Now().Add(-2*time.Hour), time.Now().Add(-time.Hour)
+	})
+	expired := startTLSEtcd(t, expiredCert, expiredKey, ca.file)
+
+	plain, _ := etcd(t)
+
+	good := []string{"--cacert=" + ca.file, "--cert=" + clientCert, "--key=" + clientKey}
+	for _, c := range []struct {
+		what     string
+		endpoint string
+		args     []string
+		why      string
+	}{
+		{"no --cacert", endpoint, nil, "signed by an authority flagz does not trust: give its CA with --cacert"},
+		{"no client certificate", endpoint, []string{"--cacert=" + ca.file}, "it wants a client certificate it trusts (--cert and --key)"},
+		{"no client certificate, not verifying", endpoint, []string{"--insecure-skip-tls-verify"}, "it wants a client certificate it trusts"},
+		{"a client certificate of another CA", endpoint, []string{"--cacert=" + ca.file, "--cert=" + otherCert, "--key=" + otherKey},
+			"it wants a client certificate it trusts"},
+		{"another name", "https://localhost:" + port, good, "etcd's certificate is not for localhost"},
+		{"expired", expired, good, "etcd's certificate is not valid"},
+		{"plain TCP to TLS", "http://" + hostPort, nil, "it speaks TLS, and flagz spoke plain TCP: use https://"},
+		{"plain TCP to TLS, no scheme", hostPort, nil, "it speaks TLS"},
+		{"TLS to plain TCP", strings.TrimPrefix(plain.Endpoint(), "http://"), good, "it does not speak TLS: use http://"},
+	} {
+		r := flagzAt(t, []string{c.endpoint}, append([]string{"get", "greeting", "--command-timeout=1h"}, c.args...)...)
+		if r.code != ExitFailed || !strings.Contains(r.stderr, "cannot reach etcd at "+c.endpoint) || !strings.Contains(r.stderr, c.why) {
+			t.Errorf("%s: want exit 1 saying %q\n%v", c.what, c.why, r)
+		}
+	}
+	want(t, flagzAt(t, []string{endpoint}, append(good, "set", "greeting", "over tls", "--force")...), ExitOK, "greeting = over tls")
+	want(t, flagzAt(t, []string{hostPort}, append(good, "get", "greeting")...), ExitOK, "greeting = over tls")
 }
 
 // --user name:password (or --user and --password) authenticates; a wrong
@@ -82,14 +136,18 @@ func newCA(t *testing.T, dir string) *testCA {
 	return &testCA{cert: cert, key: key, file: file}
 }
 
-// issue writes a certificate for 127.0.0.1 signed by the CA and its key.
-func (ca *testCA) issue(t *testing.T, dir, name string, usage x509.ExtKeyUsage) (certFile, keyFile string) {
+// issue writes a certificate for 127.0.0.1 signed by the CA and its key;
+// edit changes the certificate's template first.
+func (ca *testCA) issue(t *testing.T, dir, name string, usage x509.ExtKeyUsage, edit ...func(*x509.Certificate)) (certFile, keyFile string) {
 	t.Helper()
 	key := newKey(t)
 	tmpl := &x509.Certificate{SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: name},
 		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
 		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{usage},
 		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}}
+	for _, e := range edit {
+		e(tmpl)
+	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
 	if err != nil {
 		t.Fatal(err)

@@ -55,9 +55,9 @@ func TestHelp(t *testing.T) {
 		"--dial-timeout", "--command-timeout", "--cacert", "--cert", "--key", "--insecure-skip-tls-verify",
 		"--user", "--password", "FLAGZ_ENDPOINTS", "FLAGZ_PREFIX", "exit codes")
 	r = runArgs(t, "set", "--help")
-	want(t, r, ExitOK, "--if-revision", "--force", "--wait", "pre-flight", "--endpoints")
+	want(t, r, ExitOK, "--if-revision", "--force", "--wait", "--no-wait", "pre-flight", "--endpoints", "nobody confirmed")
 	r = runArgs(t, "help", "del")
-	want(t, r, ExitOK, "usage: flagz del", "--if-revision", "--wait")
+	want(t, r, ExitOK, "usage: flagz del", "--if-revision", "--wait", "--no-wait", "--force")
 }
 
 // TLS flags: a CA file that is missing or holds no certificate is a clear

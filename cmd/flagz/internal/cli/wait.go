@@ -10,7 +10,8 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
-// defaultWait is how long a bare --wait waits.
+// defaultWait is how long set and del wait for the processes, unless
+// --wait=DURATION says otherwise.
 const defaultWait = time.Minute
 
 // Outcomes of a write in one process, as --wait reports them.
@@ -56,6 +57,17 @@ func (w waitResult) failed() bool {
 		}
 	}
 	return false
+}
+
+// nobody reports whether no process reported the write: none was live,
+// or every one went away first.
+func (w waitResult) nobody() bool {
+	for _, p := range w.Processes {
+		if p.Outcome != outcomeGone {
+			return false
+		}
+	}
+	return true
 }
 
 // waitState follows the presence records of the live processes.
@@ -171,6 +183,9 @@ func (s *session) waitFor(parent context.Context, name string, rev int64, sensit
 		f, err := s.readFleet(ctx)
 		if err != nil {
 			lastErr = err
+			if s.probe.downErr() != nil {
+				break // no endpoint can be reached: no retry helps
+			}
 			retry.wait(ctx)
 			continue
 		}
