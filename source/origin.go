@@ -75,13 +75,3 @@ type Sink interface {
 	// a change arrives.
 	Degraded(err error)
 }
-
-// A WriteBacker is an Origin that can put a good value back over one a
-// flag refused, as the etcd source rolls bad values back.
-type WriteBacker interface {
-	// WriteBack replaces the value of name written at badVersion with good,
-	// or deletes it when good is nil, only if that write is still the
-	// latest (so a newer write always wins, and two bad values cannot
-	// ping-pong). It reports whether it wrote.
-	WriteBack(ctx context.Context, name string, badVersion int64, good *string) (bool, error)
-}

@@ -37,8 +37,8 @@ type Config struct {
 	// source is then DEGRADED until the origin answers). It holds values in
 	// clear text, with permissions 0600.
 	SnapshotFile string
-	// Rollback makes the runtime write the last good value back over a
-	// value a flag refused, when the origin can (a WriteBacker).
+	// Rollback makes the runtime undo, in the origin, a write a flag
+	// refused, when the origin can (a WriteBacker): see WriteBacker.
 	Rollback bool
 }
 
@@ -112,6 +112,8 @@ type Runtime struct {
 	hashed   bool       // lastHash is set
 	seq      int64      // numbers the distinct snapshots of an origin without revisions
 	dirty    chan struct{}
+
+	undo undoState // what rolling back remembers (writeback.go)
 }
 
 // New returns a runtime of a source that applies what origin holds

@@ -111,10 +111,7 @@ func (r *Runtime) load(ctx context.Context, snap Snapshot, startup bool) flagz.R
 	r.rev, r.current = snap.Revision, true
 	r.mu.Unlock()
 	r.settled(src, snap.Partial)
-	// A value that turned bad while the source was away is written back
-	// only if this process has a good value to put back: a listing never
-	// deletes anything.
-	r.writeBack(ctx, src, report, func(name string) int64 { return snap.Versions[name] }, false)
+	r.writeBackListed(ctx, src, report, snap)
 	return report
 }
 
@@ -157,45 +154,6 @@ func (r *Runtime) serving(src *flagz.Source) {
 	src.SetState(flagz.StateServing, nil)
 	if prev.State == flagz.StateDegraded || (prev.State == flagz.StateConnecting && prev.Err != "") {
 		r.log.Info("flagz: origin reachable again", "was", prev.State.String())
-	}
-}
-
-// writeBack restores the last good value over each value the report shows
-// refused, when the runtime is configured to and the origin can.
-func (r *Runtime) writeBack(ctx context.Context, src *flagz.Source, report flagz.Report, version func(string) int64, mayDelete bool) {
-	wb, ok := r.origin.(WriteBacker)
-	if !ok || !r.cfg.Rollback {
-		return
-	}
-	for _, o := range report {
-		if o.Result != flagz.Rejected {
-			continue
-		}
-		good, hasGood := link.LastApplied(src, o.Flag)
-		if !hasGood && !mayDelete {
-			continue
-		}
-		var restore *string
-		if hasGood {
-			restore = &good
-		}
-		badVersion := version(o.Flag)
-		attrs := []any{"flag", o.Flag, "bad_revision", badVersion, "restored", hasGood}
-		var wrote bool
-		err := r.safely("write back", func() (err error) {
-			wrote, err = wb.WriteBack(ctx, o.Flag, badVersion, restore)
-			return err
-		})
-		switch {
-		case err != nil:
-			r.log.Warn("flagz: writing the last good value back failed", append(attrs, "error", err)...)
-		case !wrote:
-			r.log.Info("flagz: no write back: a newer write replaced the refused value", attrs...)
-		case hasGood:
-			r.log.Warn("flagz: refused value replaced in the origin by the last good one", attrs...)
-		default:
-			r.log.Warn("flagz: refused value deleted from the origin: this process never applied a good one", attrs...)
-		}
 	}
 }
 

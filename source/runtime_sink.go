@@ -22,7 +22,7 @@ func (k *runSink) Update(revision int64, values map[string]string) {
 		report := k.r.reported(k.src.Update(revision, values))
 		k.r.advance(revision)
 		k.r.saved(report.Count(flagz.Applied) > 0)
-		k.r.writeBack(k.ctx, k.src, report, func(string) int64 { return revision }, true)
+		k.r.writeBackUpdate(k.ctx, k.src, report, revision, values)
 	})
 }
 
@@ -43,7 +43,7 @@ func (k *runSink) Replace(s Snapshot) {
 		} else {
 			report := k.r.reported(k.src.Replace(s.Revision, s.Values))
 			k.r.saved(report.Count(flagz.Applied) > 0)
-			k.r.writeBack(k.ctx, k.src, report, func(name string) int64 { return s.Versions[name] }, false)
+			k.r.writeBackListed(k.ctx, k.src, report, s)
 		}
 		k.r.settled(k.src, s.Partial)
 	})

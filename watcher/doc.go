@@ -22,8 +22,9 @@
 // The watcher lists the prefix at one revision R, a page at a time, then
 // watches from R+1 with WithRequireLeader and WithProgressNotify, the way
 // etcd's mirror package does. It does not ask for previous values
-// (WithPrevKV): nothing uses them (a rollback restores the value this
-// process applied), and fetching them made etcd's p99 latency 1.36× the
+// (WithPrevKV): only a rollback needs one, and it reads it from etcd's
+// history when a value is refused (one Get at a revision), while fetching
+// them with every event made etcd's p99 latency 1.36× the
 // bare watch's instead of 1.11× (benchmarks/README.md). Events are
 // applied through the flagz engine in order, a batch per revision (the
 // puts of one transaction together, then its deletes), each with its
@@ -54,12 +55,23 @@
 // # Rollback
 //
 // A value a flag refuses (it does not parse, or a validator rejects it) is
-// not applied, and the watcher writes back the value this process last
-// applied, or deletes the key if it applied none, in a transaction guarded by
-// ModRevision(key) == the bad write's revision. A newer write always wins,
-// and each bad write causes at most one rollback write, so two bad values,
-// or two processes, cannot ping-pong. Turn it off with WithRollback(false)
-// when processes of different versions share a prefix.
+// not applied, and the watcher undoes its write: the key gets back what it
+// held before, read from etcd's history (a Get of the key at the bad
+// revision − 1), in a transaction guarded by ModRevision(key) == the bad
+// write's revision. If the key did not exist before, it is deleted; if that
+// revision is compacted, the value this process last applied is put back
+// (or nothing, if it applied none). Writes this process refused too are
+// passed over: after two bad writes in a row the key gets back the value
+// before both. A newer write always wins, each bad write causes at most one
+// rollback write, and a process neither puts back a write it refused nor
+// writes the refused value again, so two bad values cannot ping-pong.
+//
+// Values refused at the initial load (the first listing) are left in etcd:
+// they are the fleet's, and a process of a newer or older build must not
+// overrule them; nor does a later listing undo them. Processes that
+// disagree on what is valid (two versions) can still undo each other's
+// writes: turn rollback off with WithRollback(false) when they share a
+// prefix.
 //
 // # Last known good values
 //

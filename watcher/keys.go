@@ -1,6 +1,21 @@
 package watcher
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
+
+// checkPrefix refuses a prefix that is empty or the root ("/", "//"): the
+// watcher would follow every top-level key of the cluster, other
+// applications' included, and with rollback on write over those its flags
+// refuse.
+func checkPrefix(prefix string) error {
+	if strings.Trim(prefix, "/") == "" {
+		return fmt.Errorf("watcher: prefix %q is empty or the root of etcd's key space, which holds every application's keys: "+
+			"give New the prefix of this application's flags, such as \"/myservice/flags\"", prefix)
+	}
+	return nil
+}
 
 // flagName returns the flag name a key stands for: the part after the
 // prefix. Keys with nothing after the prefix, or with a deeper path, stand

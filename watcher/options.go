@@ -57,9 +57,10 @@ func WithLogger(logger *slog.Logger) Option {
 }
 
 // WithRollback turns rolling back bad values on or off (on by default).
-// When on, a value a flag refuses is replaced in etcd by the value this
-// process last applied, or deleted if it applied none, in a transaction that
-// only succeeds while the bad value is still the latest write. Turn it off
+// When on, the write of a value a flag refuses is undone in etcd: the key
+// gets back the value it held before, or is deleted if it did not exist,
+// in a transaction that only succeeds while the bad value is still the
+// latest write (see the package documentation, Rollback). Turn it off
 // when processes of different versions share a prefix and may disagree on
 // what is valid.
 func WithRollback(enabled bool) Option {

@@ -51,11 +51,15 @@ type etcdOrigin struct {
 // difference: "/svc/flags" and "/svc/flags/" both mean the keys under
 // "/svc/flags/", never the presence records beside them
 // ("/svc/flags@presence/…" and "/svc/flags@presence-info/…", see
-// WithPresence). The caller owns client
+// WithPresence). An empty prefix, or "/", is an error: it would take in
+// every application's keys. The caller owns client
 // (endpoints, TLS, auth) and closes it after Stop.
 func New[F flagz.FlagSet](fs F, client *clientv3.Client, prefix string, opts ...Option) (*Watcher, error) {
 	if client == nil {
 		return nil, errors.New("watcher: client is nil")
+	}
+	if err := checkPrefix(prefix); err != nil {
+		return nil, err
 	}
 	prefix = strings.TrimSuffix(prefix, "/")
 	o := defaultOptions(prefix)

@@ -68,8 +68,11 @@ func bindGlobals(fs *pflag.FlagSet) *globals {
 func (g *globals) check() error {
 	g.prefix = strings.TrimSpace(g.prefix)
 	switch {
-	case g.prefix == "" || strings.Trim(g.prefix, "/") == "":
+	case g.prefix == "":
 		return usagef("--prefix (or %s) is required: the prefix the watchers were given, such as /flagz/demo", EnvPrefix)
+	case strings.Trim(g.prefix, "/") == "":
+		return usagef("--prefix (or %s) %q is the root of etcd's key space, which holds every application's keys: "+
+			"give the prefix the watchers were given, such as /flagz/demo", EnvPrefix, g.prefix)
 	case len(g.endpoints) == 0:
 		return usagef("--endpoints (or %s) is empty", EnvEndpoints)
 	case g.output != outputText && g.output != outputJSON:

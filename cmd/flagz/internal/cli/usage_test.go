@@ -36,7 +36,10 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		{[]string{"ls", "--prefix=/p", "extra"}, "ls takes no arguments"},
 		{[]string{"status", "--no-such-flag"}, "unknown flag: --no-such-flag"},
 		{[]string{"ls", "--prefix=/p", "--cert=c.pem"}, "--cert and --key go together"},
-		{[]string{"ls", "--prefix=/"}, "--prefix (or FLAGZ_PREFIX) is required"},
+		{[]string{"ls", "--prefix="}, "--prefix (or FLAGZ_PREFIX) is required"},
+		{[]string{"ls", "--prefix= "}, "--prefix (or FLAGZ_PREFIX) is required"},
+		{[]string{"ls", "--prefix=/"}, `--prefix (or FLAGZ_PREFIX) "/" is the root of etcd's key space`},
+		{[]string{"set", "--prefix=//", "--force", "rate", "1"}, `--prefix (or FLAGZ_PREFIX) "//" is the root`},
 		{[]string{"set", "--prefix=/p", "a", "1", "--wait", "10s"}, "--wait takes its duration after an = sign: --wait=10s"},
 		{[]string{"-o", "yaml", "ls", "--prefix=/p"}, "-o/--output must be text or json"},
 	} {
@@ -44,6 +47,17 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		if r.code != ExitUsage || !strings.Contains(r.stderr+r.stdout, c.want) {
 			t.Errorf("flagz %s: want exit 2 saying %q\n%v", strings.Join(c.args, " "), c.want, r)
 		}
+	}
+}
+
+// Issue 25.7: a root prefix from the environment is refused as one given
+// with --prefix is: it would read and write every application's keys.
+func TestRootPrefixFromTheEnvironmentRefused(t *testing.T) {
+	t.Setenv(EnvPrefix, "/")
+	t.Setenv(EnvEndpoints, "127.0.0.1:1")
+	r := runArgs(t, "del", "rate")
+	if r.code != ExitUsage || !strings.Contains(r.stderr, `"/" is the root of etcd's key space`) {
+		t.Errorf("FLAGZ_PREFIX=/ flagz del rate: want exit 2 saying the prefix is the root\n%v", r)
 	}
 }
 
