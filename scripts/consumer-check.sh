@@ -18,6 +18,7 @@ set -euo pipefail
 published_modules=(
 	.
 	watcher
+	watcher/etcdtest
 	configmap/informer
 	ofprovider
 	cmd/flagz
