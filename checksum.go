@@ -10,46 +10,16 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// Kind selects flags by whether they may change at run time.
-type Kind int
-
-// Kinds of flags.
-const (
-	KindAll     Kind = iota // every flag
-	KindDynamic             // flags that may change while the program runs
-	KindStatic              // flags fixed at start-up
-)
-
-func (k Kind) String() string {
-	switch k {
-	case KindDynamic:
-		return "dynamic"
-	case KindStatic:
-		return "static"
-	}
-	return "all"
-}
-
-func (k Kind) filter() func(*pflag.Flag) bool {
-	switch k {
-	case KindDynamic:
-		return IsFlagDynamic
-	case KindStatic:
-		return IsFlagStatic
-	}
-	return nil
-}
-
 // cachedSum is the dynamic checksum at one version of the values.
 type cachedSum struct {
 	version uint64
 	sum     uint64
 }
 
-// Checksum returns a 64-bit FNV-1a hash of the names and current values of
-// the flags of the kind, sorted by name, each name and value framed by its
-// length (so {ab=c} and {a=bc} differ). Processes holding the same values
-// have the same checksum; it changes only when a value does.
+// DynamicChecksum returns a 64-bit FNV-1a hash of the names and current
+// values of the dynamic flags, sorted by name, each name and value framed by
+// its length (so {ab=c} and {a=bc} differ). Processes holding the same
+// values have the same checksum; it changes only when a value does.
 //
 // A sensitive flag's value is left out (its name and a marker are hashed
 // instead), so the checksum, which the debug page and the metrics publish,
@@ -57,14 +27,13 @@ type cachedSum struct {
 // HMAC-SHA256 under the key instead: processes sharing the key agree, and
 // a changed secret changes the checksum.
 //
-// The dynamic checksum is kept from one change to the next: asking for it
-// costs nothing while no value changed.
-func (e *Engine) Checksum(kind Kind) uint64 {
-	if kind == KindDynamic {
-		return e.dynamicChecksum()
-	}
-	return e.checksumOf(kind.filter())
-}
+// It is kept from one change to the next: asking for it costs nothing while
+// no value changed.
+func (e *Engine) DynamicChecksum() uint64 { return e.dynamicChecksum() }
+
+// StaticChecksum is DynamicChecksum over the static flags: those fixed at
+// start-up.
+func (e *Engine) StaticChecksum() uint64 { return e.checksumOf(IsFlagStatic) }
 
 // SetChecksumKey makes checksums cover the values of sensitive flags as an
 // HMAC-SHA256 under key (see Checksum). Give every process of a fleet the

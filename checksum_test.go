@@ -19,14 +19,14 @@ func TestChecksumIsDeterministic(t *testing.T) {
 		}
 		return EngineFor(fs)
 	}
-	want := build().Checksum(KindAll)
+	want := build().checksumOf(nil)
 	e := build()
 	for i := 0; i < 1000; i++ {
-		if got := e.Checksum(KindAll); got != want {
+		if got := e.checksumOf(nil); got != want {
 			t.Fatalf("run %d: checksum %x, want %x", i, got, want)
 		}
 	}
-	if other := build(); other.Checksum(KindAll) != want {
+	if other := build(); other.checksumOf(nil) != want {
 		t.Error("two flag sets holding the same values differ")
 	}
 }
@@ -46,23 +46,23 @@ func TestChecksumFiltersByKind(t *testing.T) {
 	d := DynInt64(fs, "dyn", 1, "")
 	fs.String("static", "s", "")
 	e := EngineFor(fs)
-	dyn, static, all := e.Checksum(KindDynamic), e.Checksum(KindStatic), e.Checksum(KindAll)
+	dyn, static, all := e.DynamicChecksum(), e.StaticChecksum(), e.checksumOf(nil)
 	if dyn == static || dyn == all || static == all {
 		t.Fatalf("kinds not told apart: %x %x %x", dyn, static, all)
 	}
 	if err := d.Set("2"); err != nil {
 		t.Fatal(err)
 	}
-	if e.Checksum(KindStatic) != static {
+	if e.StaticChecksum() != static {
 		t.Error("a dynamic change moved the static checksum")
 	}
-	if e.Checksum(KindDynamic) == dyn {
+	if e.DynamicChecksum() == dyn {
 		t.Error("a dynamic change left the dynamic checksum unchanged")
 	}
 	if err := d.Set("1"); err != nil {
 		t.Fatal(err)
 	}
-	if e.Checksum(KindDynamic) != dyn {
+	if e.DynamicChecksum() != dyn {
 		t.Error("returning to the same values did not restore the checksum")
 	}
 	if !bytes.Equal(ChecksumFlagSet(fs, IsFlagDynamic), be64(dyn)) {

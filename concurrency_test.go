@@ -15,7 +15,7 @@ func TestConcurrentReadersAndWritersSeeWholeValues(t *testing.T) {
 	l := DynStringSlice(fs, "list", []string{"0", "0", "0"}, "")
 	n := DynInt64(fs, "n", 0, "")
 	e := EngineFor(fs)
-	src := e.Source("writer")
+	src := e.Source("writer", nil)
 
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
@@ -52,7 +52,7 @@ func TestConcurrentReadersAndWritersSeeWholeValues(t *testing.T) {
 				}
 				_ = n.Get()
 				_ = e.Flags()
-				_ = e.Checksum(KindAll)
+				_ = e.checksumOf(nil)
 				if s := l.String(); strings.Count(s, ",") != 2 {
 					t.Errorf("bad list text %q", s)
 					return

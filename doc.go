@@ -31,19 +31,14 @@
 // as "restart required" and not applied. A static flag given on the
 // command line keeps that value.
 //
-// # For source authors
+// # Reading the engine
 //
-// A source is an Origin (list a snapshot at a revision, follow changes from
-// a revision, optionally write back) run by a Runtime, which owns the
-// lifecycle (Initialize, Start, Stop, Run), the states (CONNECTING,
-// SERVING, DEGRADED, STOPPED), capped jittered backoff, relisting after a
-// gap, the periodic resync, panic recovery and the last-known-good
-// snapshot file, the same for every source. The Runtime hands batches to
-// the Engine of the flag set (EngineFor) through a Source: Load (the
-// initial load), Replace (a full snapshot after start-up), Update (changed
-// names) and Remove (names gone). The Engine applies them under the rules
-// every source shares, records the last change and rejection of every
-// flag, counts updates, keeps each source's health, and tells subscribers
-// (Engine.Subscribe). Package sourcetest is the conformance suite every
-// source passes.
+// EngineFor returns the Engine of a flag set: what tools read (the debug
+// page, the metrics, the OpenFeature provider). Engine.Flags and
+// Engine.Flag give each flag's value, last change, last rejection and
+// history; Engine.Sources gives each source's health; Engine.Subscribe
+// tells of every change.
+//
+// Sources (etcd, ConfigMaps, files) are written with package source; a
+// flag user needs only their constructors.
 package flagz

@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"sync"
 	"sync/atomic"
+
+	"github.com/flagz-go/flagz/schema"
 )
 
 // Dyn is a flag value that can change while the program runs. Every typed
@@ -77,7 +79,7 @@ type dynamicValue interface {
 	valueSyntax() Syntax
 	isSensitive() bool
 	lastNotifierPanic() error
-	constraints() []Constraint
+	constraints() []schema.Constraint
 }
 
 func newDyn[T any, F FlagSet](fs F, name string, def T, usage string, c *codec[T]) *Dyn[T] {

@@ -307,7 +307,7 @@ func TestPanickingValidatorAndParserAreErrors(t *testing.T) {
 		t.Errorf("panicking decoder: %v", err)
 	}
 	// Through the engine the panic is a rejection like any other.
-	rep := EngineFor(fs).Source("test").Update(1, map[string]string{"n": "13"})
+	rep := EngineFor(fs).Source("test", nil).Update(1, map[string]string{"n": "13"})
 	if o, _ := rep.Outcome("n"); o.Result != Rejected {
 		t.Errorf("engine outcome %+v", o)
 	}

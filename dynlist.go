@@ -21,7 +21,7 @@ var (
 	stringSliceCodec = &codec[[]string]{
 		typeName: "dyn_stringslice",
 		parse:    parseList,
-		format:   FormatList,
+		format:   formatList,
 		equal:    slices.Equal[[]string],
 		clone:    func(s []string) []string { return append([]string{}, s...) },
 		safe:     true,
@@ -35,7 +35,7 @@ var (
 			}
 			return buildStringSet(items), nil
 		},
-		format: func(set map[string]struct{}) string { return FormatList(slices.Sorted(maps.Keys(set))) },
+		format: func(set map[string]struct{}) string { return formatList(slices.Sorted(maps.Keys(set))) },
 		equal:  maps.Equal[map[string]struct{}, map[string]struct{}],
 		clone:  maps.Clone[map[string]struct{}],
 		safe:   true,
@@ -154,11 +154,11 @@ func parseQuoted(s string) (item, rest string, err error) {
 	}
 }
 
-// FormatList writes items as DynStringSlice and DynStringSet read them:
+// formatList writes items as DynStringSlice and DynStringSet read them:
 // comma separated, with an item holding a comma, a quote or outer white
 // space in double quotes ("" for a quote inside). Sources that turn
 // structured lists (YAML, JSON) into flag text use it.
-func FormatList(items []string) string {
+func formatList(items []string) string {
 	if len(items) == 1 && items[0] == "" {
 		return `""`
 	}

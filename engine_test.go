@@ -28,7 +28,7 @@ func newEngineFixture(t *testing.T) *engineFixture {
 	f.mode = DynString(fs, "mode", "safe", "")
 	f.static = fs.String("listen", ":8080", "")
 	f.e = EngineFor(fs)
-	f.src = f.e.Source("test", WithLogger(slog.New(slog.NewTextHandler(f.log, nil))))
+	f.src = f.e.Source("test", slog.New(slog.NewTextHandler(f.log, nil)))
 	return f
 }
 

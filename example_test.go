@@ -94,7 +94,7 @@ func ExampleSource() {
 	rate := flagz.DynInt64(fs, "rate_limit", 100, "requests per second")
 	fs.String("listen", ":8080", "static")
 
-	src := flagz.EngineFor(fs).Source("example")
+	src := flagz.EngineFor(fs).Source("example", nil)
 	src.Load(1, map[string]string{"rate_limit": "200", "listen": ":9090"})
 	report := src.Update(2, map[string]string{"rate_limit": "fast", "listen": ":7070", "newer_flag": "1"})
 	for _, o := range report {

@@ -40,6 +40,10 @@ func newFileReadValue(fs flagSet, parent, defaultFilePath string) *FileReadValue
 		s.fs.VarP(v, name, "", usage)
 	case *stdFlagSetView:
 		s.fs.Var(v, name, usage)
+	default:
+		// adapt makes only the two views above; a value declared on no
+		// flag set would never be read, so this is flagz's own bug.
+		panic(fmt.Sprintf("flagz: cannot declare %q: unknown flag set type %T", name, fs))
 	}
 	return v
 }
@@ -75,31 +79,43 @@ func (f *FileReadValue) Type() string { return "fileread" }
 // the file's contents (one trailing newline dropped). It goes through the
 // engine as source "fileread", so values are validated and recorded like any
 // other; the source is SERVING once the files are read, DEGRADED (naming
-// them) if some could not be. Call it after parsing the command line; every
-// failure is returned, each naming its flag.
+// them) if some could not be. A file that does not exist is a removal: its
+// flag returns to its default. A file that exists but cannot be read (a
+// directory in its place, an I/O or permission error) is not: the source
+// keeps holding what it last read from it, so its flag keeps its value.
+// Call it after parsing the command line; every failure is returned, each
+// naming its flag.
 func ReadFileFlags[F FlagSet](fs F) error {
 	e := EngineFor(fs)
 	type fileRead struct{ parent, path string }
 	var reads []fileRead
-	e.mu.Lock()
+	e.fsMu.Lock() // pflag's VisitAll writes its sorted cache
 	e.fs.visitAll(func(f *pflag.Flag) {
 		if r, ok := f.Value.(*FileReadValue); ok && r.Path() != "" {
 			reads = append(reads, fileRead{r.parentFlagName, r.Path()})
 		}
 	})
-	e.mu.Unlock()
+	e.fsMu.Unlock()
 
+	src := e.Source("fileread", nil)
 	values := map[string]string{}
 	var readErrs []error
 	for _, r := range reads {
 		data, err := os.ReadFile(r.path)
 		if err != nil {
 			readErrs = append(readErrs, fmt.Errorf("flag %q: reading %s: %w", r.parent, r.path, err))
+			if !errors.Is(err, os.ErrNotExist) {
+				// The file is there but unreadable: as far as we know it
+				// holds what it held, so the full snapshot below must not
+				// drop it (that would return the flag to its default).
+				if _, text, held := src.holding(r.parent, false); held {
+					values[r.parent] = text
+				}
+			}
 			continue
 		}
 		values[r.parent] = strings.TrimSuffix(string(data), "\n")
 	}
-	src := e.Source("fileread")
 	report := src.Load(0, values)
 	// The files were read once, now (Load records the sync): the source is
 	// SERVING, or DEGRADED with the files it could not read. A value its

@@ -49,11 +49,11 @@ func TestStandardFlagSetWorksLikePflag(t *testing.T) {
 	if !ok || !st.Dynamic || st.Type != "dyn_int64" || st.Value != "5" || st.Default != "1" || !st.Changed {
 		t.Errorf("engine state of n: %+v", st)
 	}
-	rep := e.Source("test").Load(1, map[string]string{"static": "loaded", "n": "9"})
+	rep := e.Source("test", nil).Load(1, map[string]string{"static": "loaded", "n": "9"})
 	if rep.Err() != nil || *static != "loaded" || n.Get() != 9 {
 		t.Fatalf("load on a standard flag set: %v, static=%q n=%d", rep.Err(), *static, n.Get())
 	}
-	if got := e.Source("test").Update(2, map[string]string{"static": "later"}); got[0].Result != RestartRequired {
+	if got := e.Source("test", nil).Update(2, map[string]string{"static": "later"}); got[0].Result != RestartRequired {
 		t.Errorf("static change after start on a standard set: %v", got)
 	}
 	sum := ChecksumFlagSet(fs, IsFlagDynamic)

@@ -8,14 +8,14 @@ import (
 // The bounds of what the engine remembers, so a flapping source or a
 // ConfigMap full of unknown names costs a fixed amount of memory.
 const (
-	// FlagHistoryLen is how many changes, rejections and restart-required
+	// flagHistoryLen is how many changes, rejections and restart-required
 	// offers FlagState.History keeps per flag.
-	FlagHistoryLen = 8
-	// StateHistoryLen is how many states SourceStatus.History keeps.
-	StateHistoryLen = 16
-	// IgnoredNamesLen is how many distinct unknown names
+	flagHistoryLen = 8
+	// stateHistoryLen is how many states SourceStatus.History keeps.
+	stateHistoryLen = 16
+	// ignoredNamesLen is how many distinct unknown names
 	// SourceStatus.IgnoredNames keeps per source.
-	IgnoredNamesLen = 100
+	ignoredNamesLen = 100
 	// ignoredNameMax is the longest unknown name kept, in bytes; a longer
 	// one is cut (at a rune boundary) and ends in "…".
 	ignoredNameMax = 256
@@ -87,7 +87,7 @@ func appendBounded[T any](s []T, v T, n int) []T {
 // en.commit.
 func (en *entry) remember(h HistoryEntry) {
 	en.updateRecord(func(r *flagRecord) {
-		r.history = appendBounded(r.history, h, FlagHistoryLen)
+		r.history = appendBounded(r.history, h, flagHistoryLen)
 	})
 }
 
@@ -98,7 +98,7 @@ func (s *Source) stateChanged(state State, now time.Time, err string) {
 		s.states = append(s.states[:n-1:n-1], s.states[n-1])
 		s.states[n-1].Until = now
 	}
-	s.states = appendBounded(s.states, StateSpan{State: state, Since: now, Err: err}, StateHistoryLen)
+	s.states = appendBounded(s.states, StateSpan{State: state, Since: now, Err: err}, stateHistoryLen)
 }
 
 // stateErr records a new reason for the current state. The caller holds
@@ -119,11 +119,11 @@ func (s *Source) ignored(names []string, rev int64, now time.Time) {
 	if len(names) == 0 {
 		return
 	}
-	if len(names) > IgnoredNamesLen {
-		names = names[len(names)-IgnoredNamesLen:]
+	if len(names) > ignoredNamesLen {
+		names = names[len(names)-ignoredNamesLen:]
 	}
 	fresh := make(map[string]bool, len(names))
-	out := make([]IgnoredName, 0, IgnoredNamesLen)
+	out := make([]IgnoredName, 0, ignoredNamesLen)
 	for i := len(names) - 1; i >= 0; i-- {
 		name := cutName(names[i])
 		if !fresh[name] {
@@ -132,7 +132,7 @@ func (s *Source) ignored(names []string, rev int64, now time.Time) {
 		}
 	}
 	for _, old := range s.ignoredNames {
-		if len(out) == IgnoredNamesLen {
+		if len(out) == ignoredNamesLen {
 			break
 		}
 		if !fresh[old.Name] {

@@ -3,32 +3,31 @@ package flagz
 import (
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 )
 
-// Each flag keeps its last FlagHistoryLen changes and rejections, oldest
+// Each flag keeps its last flagHistoryLen changes and rejections, oldest
 // first, and a sensitive flag's history holds no value.
 func TestFlagHistoryIsBounded(t *testing.T) {
 	f := newEngineFixture(t)
 	f.src.Load(1, map[string]string{"rate": "2"})
-	for i := 3; i < 3+2*FlagHistoryLen; i++ {
+	for i := 3; i < 3+2*flagHistoryLen; i++ {
 		f.src.Update(int64(i), map[string]string{"rate": fmt.Sprint(i)})
 	}
 	f.src.Update(100, map[string]string{"rate": "999"}) // refused: above 100
 	st, _ := f.e.Flag("rate")
 	h := st.History
-	if len(h) != FlagHistoryLen {
-		t.Fatalf("history has %d entries, want %d: %+v", len(h), FlagHistoryLen, h)
+	if len(h) != flagHistoryLen {
+		t.Fatalf("history has %d entries, want %d: %+v", len(h), flagHistoryLen, h)
 	}
 	last := h[len(h)-1]
 	if last.Result != Rejected || last.New != "999" || last.Revision != 100 || last.Reason == "" {
 		t.Errorf("last entry %+v, want the rejection of 999", last)
 	}
 	prev := h[len(h)-2]
-	if prev.Result != Applied || prev.New != fmt.Sprint(2+2*FlagHistoryLen) || prev.Old != fmt.Sprint(1+2*FlagHistoryLen) {
+	if prev.Result != Applied || prev.New != fmt.Sprint(2+2*flagHistoryLen) || prev.Old != fmt.Sprint(1+2*flagHistoryLen) {
 		t.Errorf("entry before it %+v", prev)
 	}
 	for i := 1; i < len(h); i++ {
@@ -46,7 +45,7 @@ func TestSensitiveHistoryHoldsNoValue(t *testing.T) {
 		}
 		return nil
 	})
-	src := EngineFor(fs).Source("s", WithLogger(slog.New(slog.DiscardHandler)))
+	src := EngineFor(fs).Source("s", slog.New(slog.DiscardHandler))
 	src.Load(1, map[string]string{"token": "s3cr3t-one"})
 	src.Update(2, map[string]string{"token": "bad-s3cr3t"})
 	st, _ := EngineFor(fs).Flag("token")
@@ -63,7 +62,7 @@ func TestSensitiveHistoryHoldsNoValue(t *testing.T) {
 // recent pending value is the one that wins at the next start.
 func TestPendingRestartIsKeptPerSource(t *testing.T) {
 	f := newEngineFixture(t)
-	other := f.e.Source("other", WithLogger(slog.New(slog.DiscardHandler)))
+	other := f.e.Source("other", slog.New(slog.DiscardHandler))
 	f.src.Load(1, map[string]string{"listen": ":9090"})
 	other.Load(1, map[string]string{})
 	f.src.Update(2, map[string]string{"listen": ":9999"})
@@ -105,7 +104,7 @@ func TestPendingCommandLineWinsAtRestart(t *testing.T) {
 // the flag runs with.
 func TestHeldByShowsEverySource(t *testing.T) {
 	f := newEngineFixture(t)
-	setter := f.e.Source("debug", WithLogger(slog.New(slog.DiscardHandler)))
+	setter := f.e.Source("debug", slog.New(slog.DiscardHandler))
 	f.src.Load(4, map[string]string{"mode": "fast"})
 	setter.Update(0, map[string]string{"mode": "manual"})
 	st, _ := f.e.Flag("mode")
@@ -133,14 +132,14 @@ func TestHeldByShowsEverySource(t *testing.T) {
 // A source keeps its last states as spans, so a flapping source is seen.
 func TestSourceStateHistory(t *testing.T) {
 	f := newEngineFixture(t)
-	for i := range StateHistoryLen {
+	for i := range stateHistoryLen {
 		f.src.SetState(StateServing, nil)
 		f.src.SetState(StateDegraded, fmt.Errorf("outage %d", i))
 	}
 	f.src.SetState(StateDegraded, fmt.Errorf("still out"))
 	h := f.src.Status().History
-	if len(h) != StateHistoryLen {
-		t.Fatalf("%d spans, want %d", len(h), StateHistoryLen)
+	if len(h) != stateHistoryLen {
+		t.Fatalf("%d spans, want %d", len(h), stateHistoryLen)
 	}
 	cur := h[len(h)-1]
 	if cur.State != StateDegraded || !cur.Until.IsZero() || cur.Err != "still out" {
@@ -153,20 +152,20 @@ func TestSourceStateHistory(t *testing.T) {
 }
 
 // Unknown names are listed per source, most recent first, each once, at
-// most IgnoredNamesLen, each with its revision.
+// most ignoredNamesLen, each with its revision.
 func TestIgnoredNamesAreListed(t *testing.T) {
 	f := newEngineFixture(t)
 	f.src.Load(1, map[string]string{"nosuchflag": "1", "rate": "5"})
 	batch := map[string]string{}
-	for i := range IgnoredNamesLen + 20 {
+	for i := range ignoredNamesLen + 20 {
 		batch[fmt.Sprintf("unknown_%03d", i)] = "x"
 	}
 	f.src.Update(2, batch)
 	f.src.Update(3, map[string]string{"nosuchflag": "2", strings.Repeat("n", 1000): "x"})
 	st := f.src.Status()
 	names := st.IgnoredNames
-	if len(names) != IgnoredNamesLen {
-		t.Fatalf("%d ignored names, want %d", len(names), IgnoredNamesLen)
+	if len(names) != ignoredNamesLen {
+		t.Fatalf("%d ignored names, want %d", len(names), ignoredNamesLen)
 	}
 	if names[0].Revision != 3 || names[1].Revision != 3 {
 		t.Errorf("most recent first: %+v", names[:2])
@@ -184,48 +183,7 @@ func TestIgnoredNamesAreListed(t *testing.T) {
 	if !seen["nosuchflag"] {
 		t.Error("nosuchflag is not listed")
 	}
-	if st.Ignored != uint64(2+IgnoredNamesLen+20+1) {
+	if st.Ignored != uint64(2+ignoredNamesLen+20+1) {
 		t.Errorf("ignored count %d", st.Ignored)
-	}
-}
-
-// While a runtime serves its snapshot file (origin down), its status says
-// so, and the flags it holds point at the file; once the origin answers,
-// the mark goes.
-func TestSnapshotOriginIsShown(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "flags.snapshot")
-	cfg := SourceConfig{Name: "mem", SnapshotFile: path, Logger: slog.New(slog.DiscardHandler)}
-	fs := newFlagSet(t)
-	DynString(fs, "greeting", "hi", "")
-	o := &memOrigin{values: map[string]string{"greeting": "hello"}}
-	if _, err := NewRuntime(fs, o, cfg).Initialize(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	if st := EngineFor(fs).Sources()[0]; st.Snapshot != nil {
-		t.Errorf("a source its origin answered is marked as served from the file: %+v", st.Snapshot)
-	}
-
-	fs2 := newFlagSet(t)
-	DynString(fs2, "greeting", "hi", "")
-	o.down = true
-	r := NewRuntime(fs2, o, cfg)
-	if _, err := r.Initialize(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	st, _ := EngineFor(fs2).Flag("greeting")
-	if len(st.HeldBy) != 1 || st.HeldBy[0].Snapshot == nil || st.HeldBy[0].Snapshot.Path != path || st.HeldBy[0].Snapshot.Written.IsZero() {
-		t.Fatalf("held by %+v, want the snapshot file", st.HeldBy)
-	}
-	if s := r.Status(); s.Snapshot == nil || s.Snapshot.Path != path {
-		t.Errorf("source status %+v", s.Snapshot)
-	}
-	o.mu.Lock()
-	o.down = false
-	o.mu.Unlock()
-	if _, err := r.Initialize(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	if s := r.Status(); s.Snapshot != nil {
-		t.Errorf("still marked as served from the file after the origin answered: %+v", s.Snapshot)
 	}
 }

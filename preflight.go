@@ -9,14 +9,9 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/flagz-go/flagz/schema"
 	"github.com/spf13/pflag"
 )
-
-// ErrUnknownType says that Preflight cannot build a value of a flag's type:
-// a static flag of a type pflag does not ship, a standard-library static
-// flag (no type name), or a DynProto flag (its message type lives only in
-// the processes).
-var ErrUnknownType = errors.New("no codec for this flag type")
 
 // Preflight checks text as a value of the flag s describes, the way the
 // processes publishing s would: it parses text with the codec of s.Type (a
@@ -27,56 +22,56 @@ var ErrUnknownType = errors.New("no codec for this flag type")
 //
 //   - a *ValueError wrapping ErrParse or ErrInvalid, the same a process
 //     gives; redacted for a sensitive flag (see ValueError);
-//   - an error wrapping ErrUnknownType when no value of s.Type can be
+//   - an error wrapping schema.ErrUnknownType when no value of s.Type can be
 //     built here. A "dyn_json" value is only checked to be a JSON
 //     document: the Go type it decodes into lives in the processes.
 //
 // Constraints of kind "custom" (and kinds this version does not know) are
-// not checked and make no error: CustomConstraints(s) counts them.
-func Preflight(s FlagSchema, text string) error {
+// not checked and make no error: schema.Uncheckable(s) counts them.
+func Preflight(s schema.Flag, text string) error {
 	if check, ok := dynChecks[s.Type]; ok {
 		return check(s, text)
 	}
 	if s.Dynamic || s.Type == "" {
-		return fmt.Errorf("flag %q: type %q: %w", s.Name, s.Type, ErrUnknownType)
+		return fmt.Errorf("flag %q: type %q: %w", s.Name, s.Type, schema.ErrUnknownType)
 	}
 	return preflightStatic(s, text)
 }
 
 // dynChecks builds, per dynamic type, a fresh value with the codec the
 // processes use and the validators the constraints stand for.
-var dynChecks = map[string]func(FlagSchema, string) error{
-	"dyn_bool": func(s FlagSchema, text string) error { return preflightDyn(s, text, boolCodec, nil) },
-	"dyn_int64": func(s FlagSchema, text string) error {
-		return preflightDyn(s, text, int64Codec, func(c Constraint) (func(int64) error, error) {
-			if c.Kind != ConstraintRange {
+var dynChecks = map[string]func(schema.Flag, string) error{
+	"dyn_bool": func(s schema.Flag, text string) error { return preflightDyn(s, text, boolCodec, nil) },
+	"dyn_int64": func(s schema.Flag, text string) error {
+		return preflightDyn(s, text, int64Codec, func(c schema.Constraint) (func(int64) error, error) {
+			if c.Kind != schema.Range {
 				return nil, nil
 			}
 			lo, hi, err := bounds(c, int64Codec, math.MinInt64, math.MaxInt64)
 			return validateRange("ValidateDynInt64Range", lo, hi), err
 		})
 	},
-	"dyn_float64": func(s FlagSchema, text string) error {
-		return preflightDyn(s, text, float64Codec, func(c Constraint) (func(float64) error, error) {
-			if c.Kind != ConstraintRange {
+	"dyn_float64": func(s schema.Flag, text string) error {
+		return preflightDyn(s, text, float64Codec, func(c schema.Constraint) (func(float64) error, error) {
+			if c.Kind != schema.Range {
 				return nil, nil
 			}
 			lo, hi, err := bounds(c, float64Codec, math.Inf(-1), math.Inf(1))
 			return validateRange("ValidateDynFloat64Range", lo, hi), err
 		})
 	},
-	"dyn_duration": func(s FlagSchema, text string) error {
-		return preflightDyn(s, text, durationCodec, func(c Constraint) (func(time.Duration) error, error) {
-			if c.Kind != ConstraintRange {
+	"dyn_duration": func(s schema.Flag, text string) error {
+		return preflightDyn(s, text, durationCodec, func(c schema.Constraint) (func(time.Duration) error, error) {
+			if c.Kind != schema.Range {
 				return nil, nil
 			}
 			lo, hi, err := bounds(c, durationCodec, math.MinInt64, math.MaxInt64)
 			return validateRange("ValidateDynDurationRange", lo, hi), err
 		})
 	},
-	"dyn_string": func(s FlagSchema, text string) error {
-		return preflightDyn(s, text, stringCodec, func(c Constraint) (func(string) error, error) {
-			if c.Kind != ConstraintRegex {
+	"dyn_string": func(s schema.Flag, text string) error {
+		return preflightDyn(s, text, stringCodec, func(c schema.Constraint) (func(string) error, error) {
+			if c.Kind != schema.Regex {
 				return nil, nil
 			}
 			re, err := regexp.Compile(c.Pattern)
@@ -86,26 +81,26 @@ var dynChecks = map[string]func(FlagSchema, string) error{
 			return validateRegex(re), nil
 		})
 	},
-	"dyn_stringslice": func(s FlagSchema, text string) error {
-		return preflightDyn(s, text, stringSliceCodec, func(c Constraint) (func([]string) error, error) {
-			if c.Kind != ConstraintMinElements {
+	"dyn_stringslice": func(s schema.Flag, text string) error {
+		return preflightDyn(s, text, stringSliceCodec, func(c schema.Constraint) (func([]string) error, error) {
+			if c.Kind != schema.MinElements {
 				return nil, nil
 			}
 			return validateSliceMinElements(c.Count), nil
 		})
 	},
-	"dyn_stringset": func(s FlagSchema, text string) error {
-		return preflightDyn(s, text, stringSetCodec, func(c Constraint) (func(map[string]struct{}) error, error) {
-			if c.Kind != ConstraintMinElements {
+	"dyn_stringset": func(s schema.Flag, text string) error {
+		return preflightDyn(s, text, stringSetCodec, func(c schema.Constraint) (func(map[string]struct{}) error, error) {
+			if c.Kind != schema.MinElements {
 				return nil, nil
 			}
 			return validateSetMinElements(c.Count), nil
 		})
 	},
-	"dyn_rollout": func(s FlagSchema, text string) error {
+	"dyn_rollout": func(s schema.Flag, text string) error {
 		codec := rolloutCodec(s.Name, func() bool { return s.Sensitive })
-		return preflightDyn(s, text, codec, func(c Constraint) (func(Rollout) error, error) {
-			if c.Kind != ConstraintRollout {
+		return preflightDyn(s, text, codec, func(c schema.Constraint) (func(Rollout) error, error) {
+			if c.Kind != schema.Rollout {
 				return nil, nil
 			}
 			lo, errLo := parsePercentBound(c.Min, 0)
@@ -113,7 +108,7 @@ var dynChecks = map[string]func(FlagSchema, string) error{
 			return validateRolloutRange(lo, hi), errors.Join(errLo, errHi)
 		})
 	},
-	"dyn_json": func(s FlagSchema, text string) error {
+	"dyn_json": func(s schema.Flag, text string) error {
 		codec := &codec[json.RawMessage]{
 			typeName: "dyn_json",
 			parse: func(text string) (json.RawMessage, error) {
@@ -132,7 +127,7 @@ var dynChecks = map[string]func(FlagSchema, string) error{
 // preflightDyn parses and validates text as a fresh Dyn[T] would, with the
 // validators check makes of s's constraints (nil for kinds it cannot
 // check).
-func preflightDyn[T any](s FlagSchema, text string, c *codec[T], check func(Constraint) (func(T) error, error)) error {
+func preflightDyn[T any](s schema.Flag, text string, c *codec[T], check func(schema.Constraint) (func(T) error, error)) error {
 	var zero T
 	d := buildDyn(s.Name, zero, c) // on no flag set: nothing outside d changes
 	if s.Sensitive {
@@ -158,7 +153,7 @@ func preflightDyn[T any](s FlagSchema, text string, c *codec[T], check func(Cons
 
 // bounds reads a range constraint's Min and Max with codec c; an empty bound
 // is lo or hi.
-func bounds[T any](con Constraint, c *codec[T], lo, hi T) (T, T, error) {
+func bounds[T any](con schema.Constraint, c *codec[T], lo, hi T) (T, T, error) {
 	var err error
 	if con.Min != "" {
 		if lo, err = c.parse(con.Min); err != nil {
@@ -183,10 +178,10 @@ func parsePercentBound(s string, def int) (int, error) {
 }
 
 // preflightStatic parses text with a fresh pflag value of s.Type.
-func preflightStatic(s FlagSchema, text string) error {
+func preflightStatic(s schema.Flag, text string) error {
 	declare, ok := staticTypes[s.Type]
 	if !ok {
-		return fmt.Errorf("flag %q: type %q: %w", s.Name, s.Type, ErrUnknownType)
+		return fmt.Errorf("flag %q: type %q: %w", s.Name, s.Type, schema.ErrUnknownType)
 	}
 	fs := pflag.NewFlagSet("preflight", pflag.ContinueOnError)
 	declare(fs)

@@ -19,7 +19,7 @@ func FuzzPreflight(f *testing.F) {
 	DynRollout(fs, "rollout", Rollout{}, "").WithValidator(ValidateDynRolloutRange(100, 5000))
 	DynBool(fs, "bool", false, "")
 	fs.Int("static", 1, "")
-	schema := SchemaOf(fs)
+	schema := EngineFor(fs).Schema()
 	for _, seed := range []string{"7", "-6", "0.5", "1h", "abc", "a,b", `"a,b"`, "", "12.5%", "ramp 1%..2% 2026-01-01T00:00:00Z..2026-01-02T00:00:00Z", "true"} {
 		for i := range schema {
 			f.Add(uint8(i), seed)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flagz-go/flagz/schema"
 	"google.golang.org/protobuf/types/known/wrapperspb"
 )
 
@@ -69,9 +70,9 @@ func TestPreflightAgreesWithTheFlag(t *testing.T) {
 		{"grace", "5s", nil},
 		{"grace", "5", ErrParse},
 	}
-	schema := SchemaOf(fs)
+	flags := EngineFor(fs).Schema()
 	for _, c := range cases {
-		s := schemaNamed(t, schema, c.flag)
+		s := schemaNamed(t, flags, c.flag)
 		got := Preflight(s, c.input)
 		flagErr := fs.Set(c.flag, c.input)
 		switch {
@@ -98,19 +99,19 @@ func TestPreflightUnknownTypes(t *testing.T) {
 	fs := newFlagSet(t)
 	DynProto(fs, "msg", wrapperspb.String("x"), "")
 	fs.Var(&foreignValue{}, "foreign", "")
-	schema := SchemaOf(fs)
+	flags := EngineFor(fs).Schema()
 	for _, name := range []string{"msg", "foreign"} {
-		if err := Preflight(schemaNamed(t, schema, name), "x"); !errors.Is(err, ErrUnknownType) || !strings.Contains(err.Error(), name) {
-			t.Errorf("Preflight(%s) = %v, want ErrUnknownType naming the flag", name, err)
+		if err := Preflight(schemaNamed(t, flags, name), "x"); !errors.Is(err, schema.ErrUnknownType) || !strings.Contains(err.Error(), name) {
+			t.Errorf("Preflight(%s) = %v, want schema.ErrUnknownType naming the flag", name, err)
 		}
 	}
 }
 
 func TestPreflightSkipsCustomAndUnknownKinds(t *testing.T) {
-	s := FlagSchema{Name: "rate", Type: "dyn_int64", Dynamic: true, Constraints: []Constraint{
+	s := schema.Flag{Name: "rate", Type: "dyn_int64", Dynamic: true, Constraints: []schema.Constraint{
 		{Kind: "custom"}, {Kind: "prime_numbers_only"}, {Kind: "range", Max: "10"}}}
-	if got := CustomConstraints(s); got != 2 {
-		t.Errorf("CustomConstraints = %d, want 2", got)
+	if got := schema.Uncheckable(s); got != 2 {
+		t.Errorf("schema.Uncheckable = %d, want 2", got)
 	}
 	if err := Preflight(s, "-1000"); err != nil {
 		t.Errorf("Preflight below an unbounded min: %v", err)
@@ -118,7 +119,7 @@ func TestPreflightSkipsCustomAndUnknownKinds(t *testing.T) {
 	if err := Preflight(s, "11"); !errors.Is(err, ErrInvalid) {
 		t.Errorf("Preflight above max: %v, want ErrInvalid", err)
 	}
-	s.Constraints = []Constraint{{Kind: "range", Min: "one"}}
+	s.Constraints = []schema.Constraint{{Kind: "range", Min: "one"}}
 	if err := Preflight(s, "1"); err == nil || !strings.Contains(err.Error(), `"rate"`) {
 		t.Errorf("Preflight with an unreadable constraint: %v, want an error naming the flag", err)
 	}
@@ -127,7 +128,7 @@ func TestPreflightSkipsCustomAndUnknownKinds(t *testing.T) {
 func TestPreflightTouchesNoFlagSet(t *testing.T) {
 	fs := newFlagSet(t)
 	rate := DynInt64(fs, "rate", 10, "")
-	if err := Preflight(schemaNamed(t, SchemaOf(fs), "rate"), "20"); err != nil {
+	if err := Preflight(schemaNamed(t, EngineFor(fs).Schema(), "rate"), "20"); err != nil {
 		t.Fatal(err)
 	}
 	if rate.Get() != 10 {

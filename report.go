@@ -15,9 +15,17 @@ const (
 	CommandLine                   // a static flag given on the command line keeps that value; not applied
 )
 
+// noResult is the Result of the outcome Report.Outcome returns for a name
+// the report lacks. It is none of the results above, so it reads as
+// neither Applied (the zero Result) nor any other.
+const noResult Result = -1
+
 var resultNames = [...]string{"applied", "unchanged", "rejected", "restart_required", "unknown", "command_line"}
 
 func (r Result) String() string {
+	if r == noResult {
+		return "none"
+	}
 	if r < 0 || int(r) >= len(resultNames) {
 		return "invalid"
 	}
@@ -70,12 +78,15 @@ func (r Report) Count(result Result) int {
 	return n
 }
 
-// Outcome returns the outcome for the flag called name.
+// Outcome returns the outcome for the flag called name. If the report has
+// none it returns false and an outcome whose Result is none of the results
+// (its String is "none"): never the zero Result, Applied, which a caller
+// that ignores ok would take for a change.
 func (r Report) Outcome(name string) (Outcome, bool) {
 	for _, o := range r {
 		if o.Flag == name {
 			return o, true
 		}
 	}
-	return Outcome{}, false
+	return Outcome{Flag: name, Result: noResult}, false
 }

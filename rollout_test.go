@@ -249,7 +249,7 @@ func TestRolloutDefault(t *testing.T) {
 func TestRolloutFromASource(t *testing.T) {
 	fs := newFlagSet(t)
 	r := DynRollout(fs, "new_checkout", Rollout{}, "")
-	src := EngineFor(fs).Source("test")
+	src := EngineFor(fs).Source("test", nil)
 	src.Load(1, map[string]string{"new_checkout": "25% salt=checkout-v2\n"})
 	if got := r.String(); got != "25% salt=checkout-v2" {
 		t.Fatalf("after the load: %q", got)

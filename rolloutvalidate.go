@@ -1,6 +1,10 @@
 package flagz
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/flagz-go/flagz/schema"
+)
 
 // ValidateDynRolloutRange returns a validator accepting rollouts whose share
 // stays within [minBasisPoints, maxBasisPoints] (0 to 10000; 1250 is
@@ -10,7 +14,7 @@ import "fmt"
 //	flagz.DynRollout(fs, "checkout_v2", flagz.Rollout{}, "new checkout").
 //		WithValidator(flagz.ValidateDynRolloutRange(0, 2000)) // at most 20%
 func ValidateDynRolloutRange(minBasisPoints, maxBasisPoints int) func(Rollout) error {
-	return describeAs(validateRolloutRange(minBasisPoints, maxBasisPoints), Constraint{Kind: ConstraintRollout,
+	return describeAs(validateRolloutRange(minBasisPoints, maxBasisPoints), schema.Constraint{Kind: schema.Rollout,
 		Min: formatPercent(minBasisPoints) + "%", Max: formatPercent(maxBasisPoints) + "%"})
 }
 

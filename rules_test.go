@@ -32,12 +32,12 @@ func TestEqualValueIsNotStored(t *testing.T) {
 	fs := newFlagSet(t)
 	v := DynFloat64(fs, "ratio", 0, "")
 	e := EngineFor(fs)
-	before := e.Checksum(KindDynamic)
-	rep := e.Source("test").Update(1, map[string]string{"ratio": "-0"})
+	before := e.DynamicChecksum()
+	rep := e.Source("test", nil).Update(1, map[string]string{"ratio": "-0"})
 	if o, _ := rep.Outcome("ratio"); o.Result != Unchanged {
 		t.Errorf("-0 over 0: %v", o.Result)
 	}
-	if v.String() != "0" || e.Checksum(KindDynamic) != before {
+	if v.String() != "0" || e.DynamicChecksum() != before {
 		t.Errorf("an unchanged value changed the text to %q or the checksum", v.String())
 	}
 	if err := v.Set("-0"); err != nil || v.String() != "0" {
@@ -56,7 +56,7 @@ func TestCommandLineTakesPrecedenceOverStaticOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	var log bytes.Buffer
-	src := EngineFor(fs).Source("etcd", WithLogger(slog.New(slog.NewTextHandler(&log, nil))))
+	src := EngineFor(fs).Source("etcd", slog.New(slog.NewTextHandler(&log, nil)))
 	rep := src.Load(1, map[string]string{"listen": "127.0.0.1:9999", "rate": "30"})
 	if o, _ := rep.Outcome("listen"); o.Result != CommandLine || *listen != "127.0.0.1:0" {
 		t.Errorf("static flag from the command line: %+v, listen = %q", o, *listen)
@@ -104,7 +104,7 @@ func TestCommandLinePrecedenceStandardFlagSet(t *testing.T) {
 	if err := fs.Parse([]string{"-port=81"}); err != nil {
 		t.Fatal(err)
 	}
-	rep := EngineFor(fs).Source("s", WithLogger(slog.New(slog.DiscardHandler))).Load(1, map[string]string{"port": "82"})
+	rep := EngineFor(fs).Source("s", slog.New(slog.DiscardHandler)).Load(1, map[string]string{"port": "82"})
 	if o, _ := rep.Outcome("port"); o.Result != CommandLine || *port != 81 {
 		t.Errorf("%+v, port = %d", o, *port)
 	}
@@ -135,19 +135,19 @@ func TestDynamicChecksumFollowsChanges(t *testing.T) {
 	fs := newFlagSet(t)
 	rate := DynInt64(fs, "rate", 1, "")
 	e := EngineFor(fs)
-	a := e.Checksum(KindDynamic)
-	if e.Checksum(KindDynamic) != a {
+	a := e.DynamicChecksum()
+	if e.DynamicChecksum() != a {
 		t.Fatal("checksum changed while nothing did")
 	}
 	if err := rate.Set("2"); err != nil {
 		t.Fatal(err)
 	}
-	b := e.Checksum(KindDynamic)
+	b := e.DynamicChecksum()
 	if b == a {
 		t.Fatal("checksum did not follow a Set")
 	}
 	DynString(fs, "late", "x", "")
-	if e.Checksum(KindDynamic) == b {
+	if e.DynamicChecksum() == b {
 		t.Fatal("checksum did not follow a new flag")
 	}
 	if err := rate.Set("1"); err != nil {
@@ -156,7 +156,7 @@ func TestDynamicChecksumFollowsChanges(t *testing.T) {
 	fs2 := newFlagSet(t)
 	DynInt64(fs2, "rate", 1, "")
 	DynString(fs2, "late", "x", "")
-	if EngineFor(fs2).Checksum(KindDynamic) != e.Checksum(KindDynamic) {
+	if EngineFor(fs2).DynamicChecksum() != e.DynamicChecksum() {
 		t.Error("equal values, different checksums")
 	}
 }
@@ -171,10 +171,10 @@ func TestChecksumOfSensitiveValues(t *testing.T) {
 		if key != nil {
 			e.SetChecksumKey(key)
 		}
-		if e.Checksum(KindDynamic) != e.Checksum(KindAll) {
+		if e.DynamicChecksum() != e.checksumOf(nil) {
 			t.Fatal("dynamic and all differ with only dynamic flags")
 		}
-		return e.Checksum(KindDynamic)
+		return e.DynamicChecksum()
 	}
 	if sum("1234", nil) != sum("9999", nil) {
 		t.Error("without a key the checksum depends on a secret: an oracle")

@@ -1,31 +1,14 @@
 package flagz
 
-import "github.com/spf13/pflag"
+import (
+	"github.com/flagz-go/flagz/schema"
+	"github.com/spf13/pflag"
+)
 
-// FlagSchema describes one declared flag to tools outside the process: what
-// a process publishes so that an operator's tool can list the flags and
-// check a value before writing it (Preflight). Its JSON form is stable.
-type FlagSchema struct {
-	Name    string `json:"name"`
-	Type    string `json:"type"` // pflag's Value.Type(): "dyn_int64", "int", …; "" for a static flag of the standard flag package
-	Dynamic bool   `json:"dynamic"`
-	Default string `json:"default"` // Redacted for a sensitive flag
-	Usage   string `json:"usage"`
-	// Sensitive flags publish no text derived from their value.
-	Sensitive bool `json:"sensitive,omitempty"`
-	// Constraints are the flag's validators, in the order they run.
-	Constraints []Constraint `json:"constraints,omitempty"`
-}
-
-// SchemaOf lists every flag of fs, static ones included, sorted by name.
-func SchemaOf[F FlagSet](fs F) []FlagSchema {
-	return EngineFor(fs).Schema()
-}
-
-// Schema lists every flag of the engine's flag set, sorted by name; see
-// SchemaOf.
-func (e *Engine) Schema() []FlagSchema {
-	var out []FlagSchema
+// Schema lists every flag of the engine's flag set, sorted by name; sorted by name,
+// static ones included.
+func (e *Engine) Schema() []schema.Flag {
+	var out []schema.Flag
 	e.fsMu.Lock()
 	defer e.fsMu.Unlock()
 	e.fs.visitAll(func(f *pflag.Flag) {
@@ -35,9 +18,9 @@ func (e *Engine) Schema() []FlagSchema {
 }
 
 // schemaOf describes one flag. The caller holds fsMu.
-func (e *Engine) schemaOf(en *entry) FlagSchema {
+func (e *Engine) schemaOf(en *entry) schema.Flag {
 	f := en.flag
-	s := FlagSchema{
+	s := schema.Flag{
 		Name:      f.Name,
 		Type:      f.Value.Type(),
 		Dynamic:   en.dynamic(),

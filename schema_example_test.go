@@ -11,18 +11,18 @@ import (
 
 // A process publishes its flags' schema; a tool elsewhere checks a value
 // against it before writing the value anywhere.
-func ExampleSchemaOf() {
+func ExampleEngine_Schema() {
 	fs := pflag.NewFlagSet("server", pflag.ContinueOnError)
 	flagz.DynInt64(fs, "rate", 100, "requests per second").WithValidator(flagz.ValidateDynInt64Range(1, 1000))
 	fs.Int("port", 8080, "listen port")
 
 	enc := json.NewEncoder(os.Stdout)
-	for _, s := range flagz.SchemaOf(fs) {
+	for _, s := range flagz.EngineFor(fs).Schema() {
 		enc.Encode(s)
 	}
 
 	// Elsewhere, with only the schema:
-	rate := flagz.SchemaOf(fs)[1]
+	rate := flagz.EngineFor(fs).Schema()[1]
 	fmt.Println(flagz.Preflight(rate, "5000"))
 	fmt.Println(flagz.Preflight(rate, "ten"))
 	fmt.Println(flagz.Preflight(rate, "500"))

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/flagz-go/flagz/schema"
 )
 
 func TestSchemaOfPublishesEveryValidatorHelper(t *testing.T) {
@@ -27,7 +29,7 @@ func TestSchemaOfPublishesEveryValidatorHelper(t *testing.T) {
 	DynBool(fs, "plain", false, "no validator")
 	fs.Int("port", 8080, "listen port")
 
-	want := map[string][]Constraint{
+	want := map[string][]schema.Constraint{
 		"rate":     {{Kind: "range", Min: "1", Max: "100"}},
 		"burst":    {{Kind: "range", Min: "-3", Max: "7"}},
 		"ratio":    {{Kind: "range", Min: "0", Max: "1.5"}},
@@ -40,26 +42,26 @@ func TestSchemaOfPublishesEveryValidatorHelper(t *testing.T) {
 		"plain":    nil,
 		"port":     nil,
 	}
-	schema := SchemaOf(fs)
-	if len(schema) != len(want) {
-		t.Fatalf("SchemaOf lists %d flags, want %d: %+v", len(schema), len(want), schema)
+	flags := EngineFor(fs).Schema()
+	if len(flags) != len(want) {
+		t.Fatalf("SchemaOf lists %d flags, want %d: %+v", len(flags), len(want), flags)
 	}
-	if !slices.IsSortedFunc(schema, func(a, b FlagSchema) int { return strings.Compare(a.Name, b.Name) }) {
-		t.Errorf("SchemaOf is not sorted by name: %+v", schema)
+	if !slices.IsSortedFunc(flags, func(a, b schema.Flag) int { return strings.Compare(a.Name, b.Name) }) {
+		t.Errorf("SchemaOf is not sorted by name: %+v", flags)
 	}
-	for _, s := range schema {
+	for _, s := range flags {
 		if !slices.Equal(s.Constraints, want[s.Name]) {
 			t.Errorf("%s: constraints %+v, want %+v", s.Name, s.Constraints, want[s.Name])
 		}
 	}
-	if got := CustomConstraints(schemaNamed(t, schema, "custom")); got != 1 {
-		t.Errorf("CustomConstraints(custom) = %d, want 1", got)
+	if got := schema.Uncheckable(schemaNamed(t, flags, "custom")); got != 1 {
+		t.Errorf("schema.Uncheckable(custom) = %d, want 1", got)
 	}
-	port := schemaNamed(t, schema, "port")
-	if want := (FlagSchema{Name: "port", Type: "int", Default: "8080", Usage: "listen port"}); !equalSchema(port, want) {
+	port := schemaNamed(t, flags, "port")
+	if want := (schema.Flag{Name: "port", Type: "int", Default: "8080", Usage: "listen port"}); !equalSchema(port, want) {
 		t.Errorf("port: %+v, want %+v", port, want)
 	}
-	tags := schemaNamed(t, schema, "tags")
+	tags := schemaNamed(t, flags, "tags")
 	if tags.Type != "dyn_stringset" || !tags.Dynamic || tags.Default != "x,y" {
 		t.Errorf("tags: %+v, want a dynamic dyn_stringset with default x,y", tags)
 	}
@@ -70,7 +72,7 @@ func TestSchemaRedactsSensitiveDefaults(t *testing.T) {
 	DynString(fs, "token", "sk-planted", "api token").WithSensitive()
 	fs.String("password", "hunter2", "static secret")
 	MarkSensitive(fs, "password")
-	out, err := json.Marshal(SchemaOf(fs))
+	out, err := json.Marshal(EngineFor(fs).Schema())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +81,7 @@ func TestSchemaRedactsSensitiveDefaults(t *testing.T) {
 			t.Errorf("schema shows a sensitive default %q: %s", planted, out)
 		}
 	}
-	for _, s := range SchemaOf(fs) {
+	for _, s := range EngineFor(fs).Schema() {
 		if !s.Sensitive || s.Default != Redacted {
 			t.Errorf("%s: sensitive %v, default %q; want sensitive, %q", s.Name, s.Sensitive, s.Default, Redacted)
 		}
@@ -90,23 +92,23 @@ func TestSchemaOfStandardFlagSet(t *testing.T) {
 	fs := flag.NewFlagSet(t.Name(), flag.ContinueOnError)
 	DynInt64(fs, "rate", 3, "rate").WithValidator(ValidateDynInt64Range(1, 5))
 	fs.Int("port", 1, "port")
-	schema := SchemaOf(fs)
-	want := []FlagSchema{
+	flags := EngineFor(fs).Schema()
+	want := []schema.Flag{
 		{Name: "port", Type: "", Default: "1", Usage: "port"},
 		{Name: "rate", Type: "dyn_int64", Dynamic: true, Default: "3", Usage: "rate",
-			Constraints: []Constraint{{Kind: "range", Min: "1", Max: "5"}}},
+			Constraints: []schema.Constraint{{Kind: "range", Min: "1", Max: "5"}}},
 	}
-	if len(schema) != len(want) || !equalSchema(schema[0], want[0]) || !equalSchema(schema[1], want[1]) {
-		t.Errorf("SchemaOf = %+v, want %+v", schema, want)
+	if len(flags) != len(want) || !equalSchema(flags[0], want[0]) || !equalSchema(flags[1], want[1]) {
+		t.Errorf("SchemaOf = %+v, want %+v", flags, want)
 	}
-	if err := Preflight(schema[0], "2"); !errors.Is(err, ErrUnknownType) {
-		t.Errorf("Preflight of a standard static flag: %v, want ErrUnknownType", err)
+	if err := Preflight(flags[0], "2"); !errors.Is(err, schema.ErrUnknownType) {
+		t.Errorf("Preflight of a standard static flag: %v, want schema.ErrUnknownType", err)
 	}
 }
 
 func TestFlagSchemaJSON(t *testing.T) {
-	s := FlagSchema{Name: "rate", Type: "dyn_int64", Dynamic: true, Default: "10", Usage: "rps",
-		Constraints: []Constraint{{Kind: "range", Min: "1", Max: "100"}, {Kind: "custom"}}}
+	s := schema.Flag{Name: "rate", Type: "dyn_int64", Dynamic: true, Default: "10", Usage: "rps",
+		Constraints: []schema.Constraint{{Kind: "range", Min: "1", Max: "100"}, {Kind: "custom"}}}
 	out, err := json.Marshal(s)
 	if err != nil {
 		t.Fatal(err)
@@ -118,18 +120,18 @@ func TestFlagSchemaJSON(t *testing.T) {
 	}
 }
 
-func schemaNamed(t *testing.T, schema []FlagSchema, name string) FlagSchema {
+func schemaNamed(t *testing.T, flags []schema.Flag, name string) schema.Flag {
 	t.Helper()
-	for _, s := range schema {
+	for _, s := range flags {
 		if s.Name == name {
 			return s
 		}
 	}
-	t.Fatalf("no flag %q in %+v", name, schema)
-	return FlagSchema{}
+	t.Fatalf("no flag %q in %+v", name, flags)
+	return schema.Flag{}
 }
 
-func equalSchema(a, b FlagSchema) bool {
+func equalSchema(a, b schema.Flag) bool {
 	return a.Name == b.Name && a.Type == b.Type && a.Dynamic == b.Dynamic && a.Default == b.Default &&
 		a.Usage == b.Usage && a.Sensitive == b.Sensitive && slices.Equal(a.Constraints, b.Constraints)
 }

@@ -132,9 +132,9 @@ func TestSensitiveStaticFlagErrors(t *testing.T) {
 		reason string
 		state  func() (FlagState, bool)
 	}{
-		{EngineFor(pfs).Source("s").Load(1, map[string]string{"ip": secret + "\x00"}), "ip", "not a valid ip",
+		{EngineFor(pfs).Source("s", nil).Load(1, map[string]string{"ip": secret + "\x00"}), "ip", "not a valid ip",
 			func() (FlagState, bool) { return EngineFor(pfs).Flag("ip") }},
-		{EngineFor(sfs).Source("s").Load(1, map[string]string{"n": secret}), "n", "not a valid value",
+		{EngineFor(sfs).Source("s", nil).Load(1, map[string]string{"n": secret}), "n", "not a valid value",
 			func() (FlagState, bool) { return EngineFor(sfs).Flag("n") }},
 	} {
 		o, _ := c.report.Outcome(c.name)
@@ -195,7 +195,7 @@ func TestNotifierPanicLoggedRedactedToTheSourcesLog(t *testing.T) {
 		WithNotifier(func(_, v string) { panic("cannot use " + v) })
 
 	srcLog := &syncBuffer{}
-	src := EngineFor(fs).Source("vault", WithLogger(srcLog.logger()))
+	src := EngineFor(fs).Source("vault", srcLog.logger())
 	src.Update(1, map[string]string{"pin": strconv.Itoa(pin), "token": secret, "plain": "visible-value"})
 	secretPin.WaitNotified()
 	token.WaitNotified()

@@ -44,11 +44,11 @@ type SourceStatus struct {
 	Applied, Rejected, RestartRequired, Ignored, CommandLine uint64
 
 	// History is the source's last states, oldest first, the current one
-	// last (bounded by StateHistoryLen): a flapping source shows here.
+	// last (bounded by stateHistoryLen): a flapping source shows here.
 	History []StateSpan
 	// IgnoredNames are the most recent distinct names the source held that
 	// no flag is declared with, most recent first (bounded by
-	// IgnoredNamesLen).
+	// ignoredNamesLen).
 	IgnoredNames []IgnoredName
 	// Snapshot is set while the source serves the values of its
 	// last-known-good snapshot file because its origin has not answered.
@@ -101,20 +101,6 @@ type Source struct {
 	snapshot     atomic.Pointer[SnapshotOrigin] // set while the values come from the snapshot file
 }
 
-// SourceOption configures a Source made by Engine.Source.
-type SourceOption func(*Source)
-
-// WithLogger sends the source's audit log (one line per applied change,
-// rejection, restart-required or command-line value, and one per batch for
-// unknown names) to logger instead of slog.Default().
-func WithLogger(logger *slog.Logger) SourceOption {
-	return func(s *Source) {
-		if logger != nil {
-			s.logger = logger
-		}
-	}
-}
-
 func newSource(e *Engine, name string) *Source {
 	now := time.Now()
 	return &Source{e: e, name: name, logger: slog.Default(),
@@ -126,9 +112,12 @@ func newSource(e *Engine, name string) *Source {
 // Source returns the source called name, registering it on first use in
 // state CONNECTING. It serves writers that run no origin of their own, such
 // as the debug page's setter and ReadFileFlags: every caller with the name
-// shares the one Source. Options apply on every call. A Runtime cannot
+// shares the one Source. Its audit log (one line per applied change,
+// rejection, restart-required or command-line value, and one per batch for
+// unknown names) goes to logger, or slog.Default() when logger is nil; the
+// last non-nil logger given wins. A source runtime (package source) cannot
 // claim a name used here.
-func (e *Engine) Source(name string, opts ...SourceOption) *Source {
+func (e *Engine) Source(name string, logger *slog.Logger) *Source {
 	e.mu.Lock()
 	s := e.sources[name]
 	if s == nil {
@@ -137,18 +126,18 @@ func (e *Engine) Source(name string, opts ...SourceOption) *Source {
 	}
 	s.shared = true
 	e.mu.Unlock()
-	s.mu.Lock()
-	for _, opt := range opts {
-		opt(s)
+	if logger != nil {
+		s.mu.Lock()
+		s.logger = logger
+		s.mu.Unlock()
 	}
-	s.mu.Unlock()
 	return s
 }
 
 // claim gives the source called name to owner alone, registering it on
 // first use. A source keeps what it held and whether it loaded across
 // owners, so a second run under the same name reconciles.
-func (e *Engine) claim(name string, owner any, logger *slog.Logger) (*Source, error) {
+func (e *Engine) claim(name string, owner any, logger *slog.Logger, errNameInUse error) (*Source, error) {
 	e.mu.Lock()
 	s := e.sources[name]
 	switch {
@@ -157,10 +146,10 @@ func (e *Engine) claim(name string, owner any, logger *slog.Logger) (*Source, er
 		e.sources[name] = s
 	case s.shared:
 		e.mu.Unlock()
-		return nil, fmt.Errorf("%w: %q is written through Engine.Source", ErrNameInUse, name)
+		return nil, fmt.Errorf("%w: %q is written through Engine.Source", errNameInUse, name)
 	case s.owner != nil && s.owner != owner:
 		e.mu.Unlock()
-		return nil, fmt.Errorf("%w: another source running on flag set %q is called %q", ErrNameInUse, e.Name(), name)
+		return nil, fmt.Errorf("%w: another source running on flag set %q is called %q", errNameInUse, e.Name(), name)
 	}
 	s.owner = owner
 	e.mu.Unlock()
@@ -385,8 +374,8 @@ func (s *Source) tally(rev int64, report Report) {
 			s.status.RestartRequired++
 		case Unknown:
 			s.status.Ignored++
-			if len(unknown) == 2*IgnoredNamesLen { // only the last IgnoredNamesLen are kept
-				unknown = append(unknown[:0], unknown[IgnoredNamesLen:]...)
+			if len(unknown) == 2*ignoredNamesLen { // only the last ignoredNamesLen are kept
+				unknown = append(unknown[:0], unknown[ignoredNamesLen:]...)
 			}
 			unknown = append(unknown, o.Flag)
 		case CommandLine:

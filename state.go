@@ -44,7 +44,7 @@ type FlagState struct {
 	LastChange    *Change    // nil until a source changes the flag
 	LastRejection *Rejection // nil until a source offers a value the flag refuses
 	// History holds the flag's last changes, rejections and
-	// restart-required offers, oldest first (bounded by FlagHistoryLen).
+	// restart-required offers, oldest first (bounded by flagHistoryLen).
 	History       []HistoryEntry
 	NotifierPanic string // the last panic of one of its notifiers, if any
 }

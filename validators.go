@@ -5,9 +5,11 @@ import (
 	"regexp"
 	"strconv"
 	"time"
+
+	"github.com/flagz-go/flagz/schema"
 )
 
-// The validators below describe themselves: a flag's schema (SchemaOf)
+// The validators below describe themselves: a flag's schema (Engine.Schema)
 // publishes their rules as Constraints, which tools outside the process
 // check before they write a value (Preflight).
 
@@ -15,21 +17,21 @@ import (
 // [fromInclusive, toInclusive].
 func ValidateDynInt64Range(fromInclusive, toInclusive int64) func(int64) error {
 	return describeAs(validateRange("ValidateDynInt64Range", fromInclusive, toInclusive),
-		Constraint{Kind: ConstraintRange, Min: strconv.FormatInt(fromInclusive, 10), Max: strconv.FormatInt(toInclusive, 10)})
+		schema.Constraint{Kind: schema.Range, Min: strconv.FormatInt(fromInclusive, 10), Max: strconv.FormatInt(toInclusive, 10)})
 }
 
 // ValidateDynFloat64Range returns a validator accepting values in
 // [fromInclusive, toInclusive].
 func ValidateDynFloat64Range(fromInclusive, toInclusive float64) func(float64) error {
 	return describeAs(validateRange("ValidateDynFloat64Range", fromInclusive, toInclusive),
-		Constraint{Kind: ConstraintRange, Min: float64Codec.format(fromInclusive), Max: float64Codec.format(toInclusive)})
+		schema.Constraint{Kind: schema.Range, Min: float64Codec.format(fromInclusive), Max: float64Codec.format(toInclusive)})
 }
 
 // ValidateDynDurationRange returns a validator accepting durations in
 // [fromInclusive, toInclusive].
 func ValidateDynDurationRange(fromInclusive, toInclusive time.Duration) func(time.Duration) error {
 	return describeAs(validateRange("ValidateDynDurationRange", fromInclusive, toInclusive),
-		Constraint{Kind: ConstraintRange, Min: fromInclusive.String(), Max: toInclusive.String()})
+		schema.Constraint{Kind: schema.Range, Min: fromInclusive.String(), Max: toInclusive.String()})
 }
 
 func validateRange[N ~int64 | ~float64](validator string, from, to N) func(N) error {
@@ -45,7 +47,7 @@ func validateRange[N ~int64 | ~float64](validator string, from, to N) func(N) er
 // ValidateDynStringMatchesRegex returns a validator accepting strings the
 // regular expression matches.
 func ValidateDynStringMatchesRegex(re *regexp.Regexp) func(string) error {
-	return describeAs(validateRegex(re), Constraint{Kind: ConstraintRegex, Pattern: re.String()})
+	return describeAs(validateRegex(re), schema.Constraint{Kind: schema.Regex, Pattern: re.String()})
 }
 
 func validateRegex(re *regexp.Regexp) func(string) error {
@@ -61,7 +63,7 @@ func validateRegex(re *regexp.Regexp) func(string) error {
 // ValidateDynStringSliceMinElements returns a validator accepting lists of
 // at least count items.
 func ValidateDynStringSliceMinElements(count int) func([]string) error {
-	return describeAs(validateSliceMinElements(count), Constraint{Kind: ConstraintMinElements, Count: count})
+	return describeAs(validateSliceMinElements(count), schema.Constraint{Kind: schema.MinElements, Count: count})
 }
 
 func validateSliceMinElements(count int) func([]string) error {
@@ -71,7 +73,7 @@ func validateSliceMinElements(count int) func([]string) error {
 // ValidateDynStringSetMinElements returns a validator accepting sets of at
 // least count items.
 func ValidateDynStringSetMinElements(count int) func(map[string]struct{}) error {
-	return describeAs(validateSetMinElements(count), Constraint{Kind: ConstraintMinElements, Count: count})
+	return describeAs(validateSetMinElements(count), schema.Constraint{Kind: schema.MinElements, Count: count})
 }
 
 func validateSetMinElements(count int) func(map[string]struct{}) error {

@@ -11,7 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/flagz-go/flagz/internal/atomicwriter"
-	"github.com/flagz-go/flagz/sourcetest"
+	"github.com/flagz-go/flagz/source/sourcetest"
 )
 
 func TestConformanceDir(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/source"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -103,7 +104,7 @@ func yamlText(n *yaml.Node, listAsJSON bool) (string, error) {
 				}
 				items = append(items, text)
 			}
-			return flagz.FormatList(items), nil
+			return source.FormatList(items), nil
 		}
 	}
 	return yamlJSON(n)
@@ -297,7 +298,7 @@ func jsonText(msg json.RawMessage, listAsJSON bool) string {
 				}
 				texts = append(texts, jsonText(item, false))
 			}
-			return flagz.FormatList(texts)
+			return source.FormatList(texts)
 		}
 		return compactJSON(msg)
 	case '{':

@@ -6,9 +6,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/flagz-go/flagz/source"
 	"github.com/fsnotify/fsnotify"
-
-	"github.com/flagz-go/flagz"
 )
 
 // Follow watches the origin with fsnotify until ctx ends, and reads it
@@ -17,7 +16,7 @@ import (
 // watched again. It returns when a read fails (the origin is missing,
 // unreadable or does not parse): the runtime then keeps the last good
 // values, reports DEGRADED and lists again with backoff.
-func (o *fsOrigin) Follow(ctx context.Context, _ int64, sink flagz.Sink) error {
+func (o *fsOrigin) Follow(ctx context.Context, _ int64, sink source.Sink) error {
 	fsw, err := fsnotify.NewWatcher()
 	if err != nil {
 		return fmt.Errorf("configmap: %w", err)
@@ -97,12 +96,12 @@ func (o *fsOrigin) Follow(ctx context.Context, _ int64, sink flagz.Sink) error {
 }
 
 // read reads the whole origin and hands it to sink.
-func (o *fsOrigin) read(sink flagz.Sink) error {
+func (o *fsOrigin) read(sink source.Sink) error {
 	values, err := o.kind.read()
 	if err != nil {
 		return fmt.Errorf("configmap: %w", err)
 	}
-	sink.Replace(flagz.Snapshot{Values: values})
+	sink.Replace(source.Snapshot{Values: values})
 	return nil
 }
 

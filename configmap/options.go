@@ -4,9 +4,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/flagz-go/flagz/source"
 	"github.com/fsnotify/fsnotify"
-
-	"github.com/flagz-go/flagz"
 )
 
 // Defaults of the options.
@@ -35,7 +34,7 @@ const (
 type Option func(*config)
 
 type config struct {
-	source    flagz.SourceConfig
+	source    source.Config
 	debounce  time.Duration
 	maxSize   int64
 	transform func(fsnotify.Event) (fsnotify.Event, bool) // tests only: rewrites or drops events
@@ -44,7 +43,7 @@ type config struct {
 // newConfig returns the defaults of a source called name, changed by opts.
 func newConfig(name string, debounce time.Duration, opts []Option) config {
 	c := config{
-		source: flagz.SourceConfig{Name: name, ResyncPeriod: DefaultResyncPeriod,
+		source: source.Config{Name: name, ResyncPeriod: DefaultResyncPeriod,
 			MinBackoff: debounce, MaxBackoff: DefaultMaxBackoff},
 		debounce: debounce,
 		maxSize:  DefaultMaxSize,
@@ -83,7 +82,7 @@ func WithBackoff(min, max time.Duration) Option {
 }
 
 // WithSnapshotFile keeps the last known good values in the file at path
-// (see flagz.SourceConfig.SnapshotFile): when the origin cannot be read at
+// (see source.Config.SnapshotFile): when the origin cannot be read at
 // start-up, Initialize serves the values saved there.
 func WithSnapshotFile(path string) Option {
 	return func(c *config) { c.source.SnapshotFile = path }

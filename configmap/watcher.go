@@ -8,11 +8,12 @@ import (
 	"github.com/fsnotify/fsnotify"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/source"
 )
 
 // ErrRunning is returned by Initialize and Start while the watcher runs. It
-// is flagz.ErrRunning, the same for every source.
-var ErrRunning = flagz.ErrRunning
+// is source.ErrRunning, the same for every source.
+var ErrRunning = source.ErrRunning
 
 // kind is what a Watcher follows: a directory or a file.
 type kind interface {
@@ -35,21 +36,21 @@ const (
 
 // Watcher keeps the flags of one flag set in step with a mounted ConfigMap
 // directory (New) or a YAML or JSON file (NewFile). It runs on a
-// flagz.Runtime, whose methods it has: Initialize loads the origin once,
+// source.Runtime, whose methods it has: Initialize loads the origin once,
 // Start follows it (or Run for both), Stop ends the watch and waits for it,
 // Status tells its health. A Watcher can be started again after Stop; the
 // first read after a restart reconciles whatever changed in between.
 type Watcher struct {
-	*flagz.Runtime
+	*source.Runtime
 	origin kind
 }
 
 func newWatcher[F flagz.FlagSet](fs F, k kind, cfg config) *Watcher {
 	o := &fsOrigin{kind: k, debounce: cfg.debounce, transform: cfg.transform, name: cfg.source.Name}
-	return &Watcher{Runtime: flagz.NewRuntime(fs, o, cfg.source), origin: k}
+	return &Watcher{Runtime: source.New(fs, o, cfg.source), origin: k}
 }
 
-// fsOrigin is the flagz.Origin of a directory or a file: it reads the whole
+// fsOrigin is the source.Origin of a directory or a file: it reads the whole
 // of it, and follows it with fsnotify.
 type fsOrigin struct {
 	kind      kind
@@ -58,15 +59,15 @@ type fsOrigin struct {
 	transform func(fsnotify.Event) (fsnotify.Event, bool)
 }
 
-func (o *fsOrigin) List(ctx context.Context) (flagz.Snapshot, error) {
+func (o *fsOrigin) List(ctx context.Context) (source.Snapshot, error) {
 	if err := ctx.Err(); err != nil {
-		return flagz.Snapshot{}, err
+		return source.Snapshot{}, err
 	}
 	values, err := o.kind.read()
 	if err != nil {
-		return flagz.Snapshot{}, fmt.Errorf("configmap: %w", err)
+		return source.Snapshot{}, fmt.Errorf("configmap: %w", err)
 	}
-	return flagz.Snapshot{Values: values}, nil
+	return source.Snapshot{Values: values}, nil
 }
 
 // flagSyntax returns a function giving the syntax of the flag called name

@@ -58,7 +58,7 @@ func TestAuditLogRecordsEachChangeOnce(t *testing.T) {
 	f := newFixture(t, debug.WithSetter(tokenAuthorizer), debug.WithLogger(logger))
 	flagz.DynString(f.fs, "token", "t0", "secret token").WithSensitive()
 
-	etcd := flagz.EngineFor(f.fs).Source("etcd", flagz.WithLogger(logger))
+	etcd := flagz.EngineFor(f.fs).Source("etcd", logger)
 	etcd.Update(10, map[string]string{"rate": "300", "token": "t-secret-1"})
 	etcd.Update(11, map[string]string{"rate": "300"}) // unchanged: no line
 	etcd.Update(12, map[string]string{"rate": "0"})   // out of range: rejected

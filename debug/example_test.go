@@ -81,7 +81,7 @@ func ExamplePage() {
 	flagz.DynInt64(fs, "rate_limit", 100, "requests per second")
 	flagz.DynInt64(fs, "burst", 10, "burst size")
 	fs.String("listen", ":8080", "listen address (static)")
-	etcd := flagz.EngineFor(fs).Source("etcd")
+	etcd := flagz.EngineFor(fs).Source("etcd", nil)
 	etcd.Load(41, map[string]string{"rate_limit": "200", "listen": ":8080"})
 	etcd.Update(42, map[string]string{"rate_limit": "250", "listen": ":9999", "typo_flag": "1"})
 

@@ -63,7 +63,7 @@ func NewHandler[F flagz.FlagSet](fs F, opts ...Option) http.Handler {
 		opt(h)
 	}
 	if h.setter {
-		src := h.engine.Source(SourceName, flagz.WithLogger(h.logger))
+		src := h.engine.Source(SourceName, h.logger)
 		src.SetState(flagz.StateServing, nil)
 	}
 	return h

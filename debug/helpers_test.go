@@ -49,7 +49,7 @@ func newFixture(t testing.TB, opts ...debug.Option) *fixture {
 	f.config = flagz.DynJSON(f.fs, "routing", &routing{Retries: 1, Hosts: []string{"a"}}, "routing table")
 	f.fs.Int("port", 8080, "listening port (static)")
 	f.fs.String("region", "eu", "deployment region (static)")
-	src := flagz.EngineFor(f.fs).Source("file", flagz.WithLogger(f.logs.logger()))
+	src := flagz.EngineFor(f.fs).Source("file", f.logs.logger())
 	src.Load(1, map[string]string{"region": "us"})
 	src.SetState(flagz.StateServing, nil)
 	mux := http.NewServeMux()
@@ -61,7 +61,7 @@ func newFixture(t testing.TB, opts ...debug.Option) *fixture {
 
 // source returns the engine's source called name, logging to f.logs.
 func (f *fixture) source(name string) *flagz.Source {
-	return flagz.EngineFor(f.fs).Source(name, flagz.WithLogger(f.logs.logger()))
+	return flagz.EngineFor(f.fs).Source(name, f.logs.logger())
 }
 
 func (f *fixture) url(path string) string { return f.srv.URL + path }

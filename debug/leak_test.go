@@ -126,7 +126,7 @@ func TestSensitiveValuesLeakNowhere(t *testing.T) {
 
 	// The engine's sources: an initial load (static flags are set then),
 	// then updates.
-	vault := e.Source("vault", flagz.WithLogger(logs.logger()))
+	vault := e.Source("vault", logs.logger())
 	report := vault.Load(1, offer(planted))
 	emit("load", report, report.Err())
 	if o, _ := report.Outcome("s_ip"); o.Err == nil || !strings.Contains(o.Err.Error(), "not a valid ip") {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/debug"
+	"github.com/flagz-go/flagz/source"
 )
 
 // The tests of this file follow issue 15: what an operator must read on the
@@ -162,16 +163,16 @@ type memOrigin struct {
 	down   bool
 }
 
-func (o *memOrigin) List(context.Context) (flagz.Snapshot, error) {
+func (o *memOrigin) List(context.Context) (source.Snapshot, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.down {
-		return flagz.Snapshot{}, fmt.Errorf("origin down")
+		return source.Snapshot{}, fmt.Errorf("origin down")
 	}
-	return flagz.Snapshot{Revision: 12, Values: maps.Clone(o.values)}, nil
+	return source.Snapshot{Revision: 12, Values: maps.Clone(o.values)}, nil
 }
 
-func (o *memOrigin) Follow(ctx context.Context, _ int64, sink flagz.Sink) error {
+func (o *memOrigin) Follow(ctx context.Context, _ int64, sink source.Sink) error {
 	sink.Serving()
 	<-ctx.Done()
 	return ctx.Err()
@@ -179,18 +180,18 @@ func (o *memOrigin) Follow(ctx context.Context, _ int64, sink flagz.Sink) error 
 
 func TestPageMarksValuesFromTheSnapshotFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "flags.snapshot")
-	cfg := flagz.SourceConfig{Name: "mem", SnapshotFile: path, Logger: slog.New(slog.DiscardHandler)}
+	cfg := source.Config{Name: "mem", SnapshotFile: path, Logger: slog.New(slog.DiscardHandler)}
 	o := &memOrigin{values: map[string]string{"greeting": "from-origin"}}
 	first := newFlagSet(t)
 	flagz.DynString(first, "greeting", "hello", "")
-	if _, err := flagz.NewRuntime(first, o, cfg).Initialize(t.Context()); err != nil {
+	if _, err := source.New(first, o, cfg).Initialize(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	// The process restarts while the origin is down.
 	o.down = true
 	fs := newFlagSet(t)
 	flagz.DynString(fs, "greeting", "hello", "")
-	r := flagz.NewRuntime(fs, o, cfg)
+	r := source.New(fs, o, cfg)
 	if _, err := r.Initialize(t.Context()); err != nil {
 		t.Fatal(err)
 	}

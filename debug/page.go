@@ -81,8 +81,8 @@ func (h *handler) head(filter Filter, paging Paging) Page {
 // they may be newer than the table.
 func (h *handler) checksums() Checksums {
 	return Checksums{
-		Dynamic: checksumText(h.engine.Checksum(flagz.KindDynamic)),
-		Static:  checksumText(h.engine.Checksum(flagz.KindStatic)),
+		Dynamic: checksumText(h.engine.DynamicChecksum()),
+		Static:  checksumText(h.engine.StaticChecksum()),
 	}
 }
 

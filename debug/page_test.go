@@ -74,10 +74,10 @@ func TestPageShowsFlagsSourcesAndChecksums(t *testing.T) {
 	if region.Dynamic || region.Value != "us" || region.Default != "eu" || !region.Changed || region.Type != "string" {
 		t.Errorf("region = %+v", region)
 	}
-	if got, want := p.Checksums.Dynamic, hex16(e.Checksum(flagz.KindDynamic)); got != want {
+	if got, want := p.Checksums.Dynamic, hex16(e.DynamicChecksum()); got != want {
 		t.Errorf("dynamic checksum %s, want %s", got, want)
 	}
-	if got, want := p.Checksums.Static, hex16(e.Checksum(flagz.KindStatic)); got != want {
+	if got, want := p.Checksums.Static, hex16(e.StaticChecksum()); got != want {
 		t.Errorf("static checksum %s, want %s", got, want)
 	}
 	var srcNames []string

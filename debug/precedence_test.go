@@ -21,7 +21,7 @@ func TestPageShowsCommandLineAndPendingValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	logs := &logBuffer{}
-	src := flagz.EngineFor(fs).Source("etcd", flagz.WithLogger(logs.logger()))
+	src := flagz.EngineFor(fs).Source("etcd", logs.logger())
 	src.Load(1, map[string]string{"listen": "127.0.0.1:9999", "rate": "30", "workers": "2"})
 	src.Update(2, map[string]string{"workers": "4"})
 	srv := httptest.NewServer(debug.NewHandler(fs))

@@ -151,7 +151,7 @@ type Flag struct {
 	// source, will replace it.
 	DiffersFromSource bool `json:"differs_from_source,omitempty"`
 	// History holds the flag's last changes, rejections and
-	// restart-required offers, oldest first (at most flagz.FlagHistoryLen).
+	// restart-required offers, oldest first (at most 8).
 	History []HistoryEntry `json:"history,omitempty"`
 	// JSONDiff lists where a changed JSON value differs from its default,
 	// key by key (at most maxJSONDiff entries). Absent for other values and
@@ -259,11 +259,11 @@ type Source struct {
 	Ignored         uint64 `json:"ignored"`
 	// IgnoredNames are the most recent distinct names the source held
 	// that no flag is declared with, most recent first (at most
-	// flagz.IgnoredNamesLen). They are never deleted from the source: a
+	// 100). They are never deleted from the source: a
 	// newer binary may own them.
 	IgnoredNames []IgnoredName `json:"ignored_names,omitempty"`
 	// History is the source's last states, oldest first, the current one
-	// last (at most flagz.StateHistoryLen).
+	// last (at most 16).
 	History []StateSpan `json:"history"`
 	// Snapshot is set while the source serves its last-known-good
 	// snapshot file because its origin has not answered yet.

@@ -77,7 +77,7 @@ func (h *handler) set(name, value string) (int, SetResult) {
 		return http.StatusBadRequest, SetResult{Flag: name, Result: flagz.RestartRequired.String(), Value: flagz.Redacted,
 			Error: fmt.Sprintf("flag %q is static: the new value takes effect after a restart", name)}
 	}
-	report := h.engine.Source(SourceName).Update(0, map[string]string{name: value})
+	report := h.engine.Source(SourceName, nil).Update(0, map[string]string{name: value})
 	o, _ := report.Outcome(name)
 	res := SetResult{Flag: name, Result: o.Result.String()}
 	if o.Err != nil {

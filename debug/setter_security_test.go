@@ -70,7 +70,7 @@ func TestSetterRefusesRebindingHosts(t *testing.T) {
 	if f.rate.Get() != 5 {
 		t.Errorf("rate = %d, want 5 from the allowed requests", f.rate.Get())
 	}
-	if err := flagz.EngineFor(f.fs).Source(debug.SourceName).Update(0, map[string]string{"rate": "100"}).Err(); err != nil {
+	if err := flagz.EngineFor(f.fs).Source(debug.SourceName, nil).Update(0, map[string]string{"rate": "100"}).Err(); err != nil {
 		t.Fatal(err)
 	}
 	status, _, _ := postAs(t, f, "rebind.attacker.example", form("rate", "7"), "X-Token", token)

@@ -134,13 +134,16 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 var states = []flagz.State{flagz.StateConnecting, flagz.StateServing, flagz.StateDegraded, flagz.StateStopped}
 
 func (c *Collector) collectChecksums(ch chan<- prometheus.Metric) {
-	for _, kind := range []flagz.Kind{flagz.KindDynamic, flagz.KindStatic} {
-		sum := c.engine.Checksum(kind)
+	for _, k := range [...]struct {
+		kind string
+		sum  func() uint64
+	}{{"dynamic", c.engine.DynamicChecksum}, {"static", c.engine.StaticChecksum}} {
+		sum := k.sum()
 		if c.checksumLabel {
-			ch <- prometheus.MustNewConstMetric(c.checksum, prometheus.GaugeValue, 1, kind.String(), fmt.Sprintf("%016x", sum))
+			ch <- prometheus.MustNewConstMetric(c.checksum, prometheus.GaugeValue, 1, k.kind, fmt.Sprintf("%016x", sum))
 			continue
 		}
-		ch <- c.cache.get(c.checksum, prometheus.GaugeValue, ChecksumValue(sum), kind.String())
+		ch <- c.cache.get(c.checksum, prometheus.GaugeValue, ChecksumValue(sum), k.kind)
 	}
 }
 

@@ -34,7 +34,7 @@ func newFixture(t *testing.T, opts ...monitoring.Option) *fixture {
 		WithValidator(flagz.ValidateDynInt64Range(1, 10_000))
 	flagz.DynString(f.fs, "greeting", "hello", "what to say")
 	f.fs.Int("port", 8080, "listening port (static)")
-	f.etcd = flagz.EngineFor(f.fs).Source("etcd", flagz.WithLogger(discard))
+	f.etcd = flagz.EngineFor(f.fs).Source("etcd", discard)
 	if _, err := monitoring.Register(f.reg, f.fs, opts...); err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +105,7 @@ flagz_source_last_revision{set="server",source="etcd"} 5
 # TYPE flagz_checksum gauge
 flagz_checksum{kind="dynamic",set="server"} %s
 flagz_checksum{kind="static",set="server"} %s
-`, fmtFloat(monitoring.ChecksumValue(e.Checksum(flagz.KindDynamic))), fmtFloat(monitoring.ChecksumValue(e.Checksum(flagz.KindStatic))))
+`, fmtFloat(monitoring.ChecksumValue(e.DynamicChecksum())), fmtFloat(monitoring.ChecksumValue(e.StaticChecksum())))
 	if err := testutil.GatherAndCompare(f.reg, strings.NewReader(want),
 		"flagz_updates_total", "flagz_source_state", "flagz_source_last_revision", "flagz_checksum"); err != nil {
 		t.Fatal(err)
@@ -139,8 +139,8 @@ func TestChecksumValueIsStableAndFollowsChanges(t *testing.T) {
 			t.Fatalf("checksum changed while nothing did: %v then %v", first[dyn], again[dyn])
 		}
 	}
-	if first[dyn] != monitoring.ChecksumValue(e.Checksum(flagz.KindDynamic)) || first[dyn] >= 1<<53 || first[dyn] != float64(uint64(first[dyn])) {
-		t.Fatalf("checksum value %v is not the top 53 bits of %x", first[dyn], e.Checksum(flagz.KindDynamic))
+	if first[dyn] != monitoring.ChecksumValue(e.DynamicChecksum()) || first[dyn] >= 1<<53 || first[dyn] != float64(uint64(first[dyn])) {
+		t.Fatalf("checksum value %v is not the top 53 bits of %x", first[dyn], e.DynamicChecksum())
 	}
 	f.etcd.Update(1, map[string]string{"rate": "101"})
 	after := series(t, f.reg)
@@ -225,7 +225,7 @@ func TestChecksumLabelForm(t *testing.T) {
 # TYPE flagz_checksum gauge
 flagz_checksum{checksum="%016x",set="server",type="dynamic"} 1
 flagz_checksum{checksum="%016x",set="server",type="static"} 1
-`, e.Checksum(flagz.KindDynamic), e.Checksum(flagz.KindStatic))
+`, e.DynamicChecksum(), e.StaticChecksum())
 	if err := testutil.GatherAndCompare(f.reg, strings.NewReader(want), "flagz_checksum"); err != nil {
 		t.Fatal(err)
 	}
@@ -286,7 +286,7 @@ func TestStandardFlagSet(t *testing.T) {
 	if _, err := monitoring.Register(reg, fs); err != nil {
 		t.Fatal(err)
 	}
-	flagz.EngineFor(fs).Source("file", flagz.WithLogger(discard)).Update(1, map[string]string{"rate": "2", "mode": "slow"})
+	flagz.EngineFor(fs).Source("file", discard).Update(1, map[string]string{"rate": "2", "mode": "slow"})
 	got := series(t, reg)
 	for _, k := range []string{
 		`flagz_updates_total{flag="rate",result="applied",set="std",source="file"}`,

@@ -45,7 +45,7 @@ func TestPageJSONAndScrapeWhileAWatcherWrites(t *testing.T) {
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 
-	src := flagz.EngineFor(fs).Source("etcd", flagz.WithLogger(discard))
+	src := flagz.EngineFor(fs).Source("etcd", discard)
 	src.Load(1, map[string]string{"port": "9000"})
 	src.SetState(flagz.StateServing, nil)
 

@@ -31,7 +31,7 @@ func ExampleRegister() {
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 
-	flagz.EngineFor(fs).Source("etcd", flagz.WithLogger(discard)).Update(7, map[string]string{"rate": "250"})
+	flagz.EngineFor(fs).Source("etcd", discard).Update(7, map[string]string{"rate": "250"})
 
 	resp, err := http.Get(srv.URL + "/metrics")
 	if err != nil {
@@ -60,7 +60,7 @@ func ExampleRegister() {
 func ExampleChecksumValue() {
 	fs := pflag.NewFlagSet("server", pflag.ContinueOnError)
 	flagz.DynInt64(fs, "rate", 100, "requests per second")
-	sum := flagz.EngineFor(fs).Checksum(flagz.KindDynamic)
+	sum := flagz.EngineFor(fs).DynamicChecksum()
 	fmt.Println(monitoring.ChecksumValue(sum) == float64(sum>>11))
 	// Output: true
 }

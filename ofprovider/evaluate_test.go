@@ -60,7 +60,7 @@ func newFixture(t *testing.T, args ...string) *fixture {
 	if err := fs.Parse(args); err != nil {
 		t.Fatal(err)
 	}
-	f.src = f.e.Source("test", flagz.WithLogger(quiet))
+	f.src = f.e.Source("test", quiet)
 	f.src.Load(1, nil)
 	f.src.SetState(flagz.StateServing, nil)
 	return f

@@ -71,7 +71,7 @@ func TestEventsFromSourceBatchesAndStates(t *testing.T) {
 func TestNotReadyUntilTheSourcesLoad(t *testing.T) {
 	fs := pflag.NewFlagSet(t.Name(), pflag.ContinueOnError)
 	flagz.DynInt64(fs, "limit", 10, "")
-	src := flagz.EngineFor(fs).Source("slow", flagz.WithLogger(quiet)) // CONNECTING, nothing loaded
+	src := flagz.EngineFor(fs).Source("slow", quiet) // CONNECTING, nothing loaded
 	p := ofprovider.New(fs)
 	t.Cleanup(p.Shutdown)
 
@@ -99,7 +99,7 @@ func TestNotReadyUntilTheSourcesLoad(t *testing.T) {
 func TestInitWaitsForTheSources(t *testing.T) {
 	fs := pflag.NewFlagSet(t.Name(), pflag.ContinueOnError)
 	limit := flagz.DynInt64(fs, "limit", 10, "")
-	src := flagz.EngineFor(fs).Source("later", flagz.WithLogger(quiet))
+	src := flagz.EngineFor(fs).Source("later", quiet)
 	p := ofprovider.New(fs)
 	t.Cleanup(p.Shutdown)
 	done := make(chan error, 1)
@@ -113,7 +113,7 @@ func TestInitWaitsForTheSources(t *testing.T) {
 	}
 
 	// A second source that never loads: Init gives up with its context.
-	flagz.EngineFor(fs).Source("never", flagz.WithLogger(quiet))
+	flagz.EngineFor(fs).Source("never", quiet)
 	p.Shutdown()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

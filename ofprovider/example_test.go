@@ -18,7 +18,7 @@ func Example() {
 	fs := pflag.NewFlagSet("checkout", pflag.ContinueOnError)
 	flagz.DynBool(fs, "new-checkout", false, "serve the new checkout page")
 	flagz.DynInt64(fs, "max-items", 50, "items per cart")
-	src := flagz.EngineFor(fs).Source("example", flagz.WithLogger(slog.New(slog.DiscardHandler)))
+	src := flagz.EngineFor(fs).Source("example", slog.New(slog.DiscardHandler))
 	src.Load(7, map[string]string{"new-checkout": "true"})
 
 	provider := ofprovider.New(fs)

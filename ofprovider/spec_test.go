@@ -27,7 +27,7 @@ func TestSpecificationScenarios(t *testing.T) {
 	flagz.DynInt64(fs, "integer-zero-flag", 1, "")
 	flagz.DynFloat64(fs, "float-zero-flag", 1, "")
 	flagz.DynString(fs, "wrong-flag", "", "")
-	src := flagz.EngineFor(fs).Source("spec", flagz.WithLogger(quiet))
+	src := flagz.EngineFor(fs).Source("spec", quiet)
 	src.Load(1, map[string]string{
 		"boolean-flag": "true", "string-flag": "hi", "integer-flag": "10", "float-flag": "0.5",
 		"object-flag":       `{"showImages": true, "title": "Check out these pics!", "imagesPerPage": 100}`,

@@ -74,7 +74,7 @@
 // With WithPresence each process keeps one record in etcd while its watcher
 // runs, under a lease it renews (TTL 5s by default): who it is
 // (host, pid, start time, build version, flag set), the schema of its flags
-// with the constraints of the validators flagz ships (flagz.SchemaOf), the
+// with the constraints of the validators flagz ships (flagz.Engine.Schema), the
 // etcd revision it has applied, its dynamic checksum, its state and the
 // values it refuses now. The record is two keys under the lease, outside
 // the flag key space (the watcher never takes them for flags): the status
@@ -92,6 +92,19 @@
 // a process that dies without Stop expires with its lease; a lease lost
 // during an outage is granted again and the record rewritten once etcd
 // answers. Package presence lists the records.
+//
+// A record is trusted only under its own key (presence.DecodeKey): one under
+// a key that names another process is left out, and the flagz command
+// reports it. Presence is no access control: whoever may write under the
+// prefix may write any flag's value, and whoever may write a process's
+// presence keys may make it say anything; etcd's authentication and roles
+// are the boundary. A role can limit a process to its own record: read on
+// "<prefix>/" (readwrite with rollback on, which writes flag keys) and
+// readwrite on presence.Key(prefix, id) and presence.InfoKey(prefix, id)
+// for a fixed WithPresenceID, or on the prefixes presence.Key(prefix,
+// host+"/") and presence.InfoKey(prefix, host+"/") for the default id. A
+// lease needs no permission; revoking it at Stop needs write access to its
+// keys.
 //
 // # Health
 //

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/source"
 	"go.etcd.io/etcd/api/v3/mvccpb"
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	clientv3 "go.etcd.io/etcd/client/v3"
@@ -19,13 +19,13 @@ var (
 
 // Follow watches the prefix from the revision after from and reports each
 // event, until the watch fails; it returns why (a compaction wraps
-// flagz.ErrResync: the runtime lists again at once). Creating the watch is
+// source.ErrResync: the runtime lists again at once). Creating the watch is
 // bounded by the request timeout, and within every health-check interval
 // a healthCheck judges whether the watch still delivers what etcd holds,
 // since the client would otherwise keep retrying silently while the server
 // or the network is gone. The check's requests run beside the loop: an
 // event that arrives while etcd is slow to answer one is applied at once.
-func (o *etcdOrigin) Follow(ctx context.Context, from int64, sink flagz.Sink) error {
+func (o *etcdOrigin) Follow(ctx context.Context, from int64, sink source.Sink) error {
 	mctx := o.watchContext(ctx)
 	wctx, cancel := context.WithCancel(mctx)
 	wch, err := o.openWatch(wctx, cancel, from)
@@ -54,7 +54,7 @@ func (o *etcdOrigin) Follow(ctx context.Context, from int64, sink flagz.Sink) er
 			health.answered()
 			if err := resp.Err(); err != nil {
 				if errors.Is(err, rpctypes.ErrCompacted) {
-					return fmt.Errorf("%w: watch revision %d compacted: %w", flagz.ErrResync, health.delivered+1, err)
+					return fmt.Errorf("%w: watch revision %d compacted: %w", source.ErrResync, health.delivered+1, err)
 				}
 				return err
 			}
@@ -142,7 +142,7 @@ func (o *etcdOrigin) closeWatch(cancel context.CancelFunc, wch clientv3.WatchCha
 // revision: the puts of one revision (one transaction) as one Update, its
 // deletes as one Remove, each with that revision. Keys that stand for no
 // flag are skipped.
-func (o *etcdOrigin) reportAll(sink flagz.Sink, events []*clientv3.Event) {
+func (o *etcdOrigin) reportAll(sink source.Sink, events []*clientv3.Event) {
 	var (
 		rev     int64
 		puts    map[string]string

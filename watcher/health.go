@@ -8,7 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/source"
 	"go.etcd.io/etcd/api/v3/mvccpb"
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	clientv3 "go.etcd.io/etcd/client/v3"
@@ -65,7 +65,7 @@ type healthCheck struct {
 	// it too, not from the watch's (which then holds no children), and are
 	// ended by abandon.
 	mctx      context.Context
-	sink      flagz.Sink
+	sink      source.Sink
 	delivered int64 // the revision the watch has delivered up to (events, progress, the listing)
 	keys      int64 // keys under the prefix at delivered, -1 if unknown
 	answers   int   // responses the watch delivered (events, progress, errors)

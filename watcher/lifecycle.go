@@ -9,7 +9,7 @@ import (
 )
 
 // Start follows the prefix in a goroutine until ctx ends or Stop is called
-// (see flagz.Runtime.Start); with WithPresence it also publishes the
+// (see source.Runtime.Start); with WithPresence it also publishes the
 // process's presence record until then.
 func (w *Watcher) Start(ctx context.Context) error {
 	w.life.Lock()
@@ -29,7 +29,7 @@ func (w *Watcher) Start(ctx context.Context) error {
 }
 
 // Stop ends what Start began and waits until every goroutine of the watcher
-// has exited (see flagz.Runtime.Stop); with WithPresence it revokes the
+// has exited (see source.Runtime.Stop); with WithPresence it revokes the
 // presence record's lease, which deletes the record. Calling it again does
 // nothing.
 func (w *Watcher) Stop() {

@@ -3,16 +3,16 @@ package watcher
 import (
 	"context"
 
-	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/source"
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
 // List reads every key under the prefix at one revision, a page at a time
 // (the way etcd's mirror package does), so a large prefix never makes one
 // huge response. Each value's ModRevision goes with it, for rollbacks.
-func (o *etcdOrigin) List(ctx context.Context) (flagz.Snapshot, error) {
+func (o *etcdOrigin) List(ctx context.Context) (source.Snapshot, error) {
 	ctx = clientv3.WithRequireLeader(ctx)
-	s := flagz.Snapshot{Values: map[string]string{}, Versions: map[string]int64{}}
+	s := source.Snapshot{Values: map[string]string{}, Versions: map[string]int64{}}
 	var keys int64
 	key, end := o.keyPrefix, clientv3.GetPrefixRangeEnd(o.keyPrefix)
 	for {
@@ -28,7 +28,7 @@ func (o *etcdOrigin) List(ctx context.Context) (flagz.Snapshot, error) {
 		resp, err := o.client.Get(rctx, key, opts...)
 		cancel()
 		if err != nil {
-			return flagz.Snapshot{}, err
+			return source.Snapshot{}, err
 		}
 		if s.Revision == 0 {
 			s.Revision = resp.Header.Revision

@@ -5,14 +5,14 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/source"
 )
 
 // Option configures a Watcher.
 type Option func(*options)
 
 type options struct {
-	source         flagz.SourceConfig
+	source         source.Config
 	probeInterval  time.Duration
 	requestTimeout time.Duration
 	pageSize       int64
@@ -21,8 +21,8 @@ type options struct {
 
 func defaultOptions(prefix string) options {
 	return options{
-		source: flagz.SourceConfig{Name: "etcd:" + prefix, Rollback: true,
-			MinBackoff: flagz.DefaultMinBackoff, MaxBackoff: flagz.DefaultMaxBackoff},
+		source: source.Config{Name: "etcd:" + prefix, Rollback: true,
+			MinBackoff: source.DefaultMinBackoff, MaxBackoff: source.DefaultMaxBackoff},
 		probeInterval:  10 * time.Second,
 		requestTimeout: 5 * time.Second,
 		pageSize:       1000,

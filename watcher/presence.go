@@ -174,7 +174,7 @@ func (ps *presenceState) encode() ([]byte, error) {
 	st := presence.Status{ID: ps.base.ID}
 	st.Revision = ps.rev.Load() // first: what follows is at least as new
 	st.State = ps.status().State.String()
-	st.Checksum = fmt.Sprintf("%016x", ps.engine.Checksum(flagz.KindDynamic))
+	st.Checksum = fmt.Sprintf("%016x", ps.engine.DynamicChecksum())
 	st.Rejections, st.Refused = ps.currentRejections()
 	st.Values = make(map[string]string, ps.dynamicCount)
 	// One visit of the flags gives the dynamic values and a fingerprint of

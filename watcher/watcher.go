@@ -7,11 +7,12 @@ import (
 	"sync"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/source"
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
 // Watcher keeps the flags of one flag set in step with the keys under one
-// etcd prefix. It runs on a flagz.Runtime, whose methods it has: create it
+// etcd prefix. It runs on a source.Runtime, whose methods it has: create it
 // with New, load the current values with Initialize, follow changes with
 // Start, and end with Stop; or call Run. Status tells its health.
 //
@@ -21,12 +22,12 @@ import (
 // (WithSnapshotFile), Initialize applies the values saved there, reports
 // DEGRADED and returns no error; Start then keeps trying to reach etcd.
 type Watcher struct {
-	*flagz.Runtime
+	*source.Runtime
 	origin *etcdOrigin
 	life   sync.Mutex // orders Start and Stop with the presence record's writer
 }
 
-// etcdOrigin is the flagz.Origin of one etcd prefix.
+// etcdOrigin is the source.Origin of one etcd prefix.
 type etcdOrigin struct {
 	client    *clientv3.Client
 	prefix    string // as given, without a trailing slash
@@ -72,7 +73,7 @@ func New[F flagz.FlagSet](fs F, client *clientv3.Client, prefix string, opts ...
 		opts:      o,
 		log:       o.source.Logger.With("source", o.source.Name),
 	}
-	w := &Watcher{Runtime: flagz.NewRuntime(fs, origin, o.source), origin: origin}
+	w := &Watcher{Runtime: source.New(fs, origin, o.source), origin: origin}
 	if o.presence.enabled {
 		origin.presence = newPresenceState(fs, w, origin)
 	}

@@ -33,7 +33,7 @@ func bigPage(b *testing.B) http.Handler {
 		fs.String(fmt.Sprintf("static_%d", i), "x", "a static flag")
 	}
 	logger := slog.New(slog.DiscardHandler)
-	src := flagz.EngineFor(fs).Source("etcd", flagz.WithLogger(logger))
+	src := flagz.EngineFor(fs).Source("etcd", logger)
 	text := func(i, v int) string {
 		if i%10 == 0 {
 			return fmt.Sprintf(`{"a":%d,"b":2}`, v)

@@ -21,7 +21,7 @@ var (
 		flagz.DynString(fs, "greeting", "hi", "")
 		flagz.DynInt64(fs, "limit", 1, "")
 		flagz.DynFloat64(fs, "ratio", 0.5, "")
-		src := flagz.EngineFor(fs).Source("bench", flagz.WithLogger(slog.New(slog.DiscardHandler)))
+		src := flagz.EngineFor(fs).Source("bench", slog.New(slog.DiscardHandler))
 		src.Load(1, map[string]string{"on": "true", "greeting": "hello", "limit": "100", "ratio": "0.25"})
 		return fs
 	}()

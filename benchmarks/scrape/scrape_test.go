@@ -27,7 +27,7 @@ func bigSet(b *testing.B, changed int) (*pflag.FlagSet, *flagz.Source, *promethe
 	for i := range 10 {
 		fs.String(fmt.Sprintf("static_%d", i), "x", "a static flag")
 	}
-	src := flagz.EngineFor(fs).Source("etcd", flagz.WithLogger(slog.New(slog.DiscardHandler)))
+	src := flagz.EngineFor(fs).Source("etcd", slog.New(slog.DiscardHandler))
 	values := map[string]string{}
 	for i := range changed {
 		values[fmt.Sprintf("flag_%05d", i)] = fmt.Sprint(i + 1)

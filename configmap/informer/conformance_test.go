@@ -13,7 +13,7 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/flagz-go/flagz/configmap/informer"
-	"github.com/flagz-go/flagz/sourcetest"
+	"github.com/flagz-go/flagz/source/sourcetest"
 )
 
 func TestConformance(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/source"
 	corev1client "k8s.io/client-go/kubernetes/typed/core/v1"
 )
 
@@ -24,7 +25,7 @@ type CoreV1Getter interface {
 
 // Informer follows one ConfigMap through the Kubernetes API and applies its
 // data and binaryData to the flags of one flag set. It runs on a
-// flagz.Runtime, whose methods it has: create it with New, then call
+// source.Runtime, whose methods it has: create it with New, then call
 // Initialize and Start (or Run); Stop ends it; Status tells its health.
 //
 // Each key of the ConfigMap is a flag name and its value the flag's text;
@@ -33,7 +34,7 @@ type CoreV1Getter interface {
 // reconciled: keys gone from the ConfigMap return their flags to the
 // defaults, and a deleted ConfigMap returns all of them.
 type Informer struct {
-	*flagz.Runtime
+	*source.Runtime
 	origin *apiOrigin
 }
 
@@ -41,7 +42,7 @@ type Informer struct {
 type Option func(*config)
 
 type config struct {
-	source  flagz.SourceConfig
+	source  source.Config
 	timeout time.Duration
 }
 
@@ -65,14 +66,14 @@ func WithSyncTimeout(d time.Duration) Option {
 }
 
 // WithBackoff bounds the wait between attempts to list the ConfigMap again
-// after a failure (see flagz.SourceConfig); the watch itself is retried by
+// after a failure (see source.Config); the watch itself is retried by
 // client-go's reflector.
 func WithBackoff(min, max time.Duration) Option {
 	return func(c *config) { c.source.MinBackoff, c.source.MaxBackoff = min, max }
 }
 
 // WithSnapshotFile keeps the last known good values in the file at path
-// (see flagz.SourceConfig.SnapshotFile): when the API server cannot be
+// (see source.Config.SnapshotFile): when the API server cannot be
 // reached at start-up, Initialize serves the values saved there.
 func WithSnapshotFile(path string) Option {
 	return func(c *config) { c.source.SnapshotFile = path }
@@ -84,7 +85,7 @@ func WithSnapshotFile(path string) Option {
 // package documentation for the Role).
 func New[F flagz.FlagSet](fs F, client CoreV1Getter, namespace, name string, opts ...Option) *Informer {
 	c := config{timeout: DefaultSyncTimeout,
-		source: flagz.SourceConfig{Name: "configmap-api:" + namespace + "/" + name}}
+		source: source.Config{Name: "configmap-api:" + namespace + "/" + name}}
 	for _, opt := range opts {
 		opt(&c)
 	}
@@ -92,7 +93,7 @@ func New[F flagz.FlagSet](fs F, client CoreV1Getter, namespace, name string, opt
 	if client == nil || namespace == "" || name == "" {
 		o.err = fmt.Errorf("informer: New needs a client, a namespace and a ConfigMap name (got namespace %q, name %q)", namespace, name)
 	}
-	return &Informer{Runtime: flagz.NewRuntime(fs, o, c.source), origin: o}
+	return &Informer{Runtime: source.New(fs, o, c.source), origin: o}
 }
 
 // Stats counts what the informer saw of its ConfigMap.

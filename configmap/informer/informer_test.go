@@ -10,6 +10,7 @@ import (
 
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/configmap/informer"
+	"github.com/flagz-go/flagz/source"
 	"github.com/spf13/pflag"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/durationpb"
@@ -69,7 +70,7 @@ func TestInitialLoadSetsDynamicAndStaticAndReportsBadAndUnknownByName(t *testing
 		t.Errorf("LastReport newer-flag: %v, want unknown", o.Result)
 	}
 	// Initialize while running is refused, as for every source.
-	if again, err := inf.Initialize(context.Background()); !errors.Is(err, flagz.ErrRunning) || again != nil {
+	if again, err := inf.Initialize(context.Background()); !errors.Is(err, source.ErrRunning) || again != nil {
 		t.Errorf("second Initialize = %v, %v; want ErrRunning", again, err)
 	}
 	st := inf.Status()

@@ -7,11 +7,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/flagz-go/flagz/source"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/client-go/tools/cache"
-
-	"github.com/flagz-go/flagz"
 )
 
 // ErrNotSynced is wrapped by the error of Initialize when the ConfigMap
@@ -25,7 +24,7 @@ var ErrNotSynced = errors.New("ConfigMap informer did not sync")
 // exported as a metric) does not age while the watch is open.
 const heartbeat = 30 * time.Second
 
-// apiOrigin is the flagz.Origin of one ConfigMap read through the API
+// apiOrigin is the source.Origin of one ConfigMap read through the API
 // server.
 type apiOrigin struct {
 	client    CoreV1Getter
@@ -39,9 +38,9 @@ type apiOrigin struct {
 // List reads the ConfigMap once, with the field selector the informer uses
 // (so a Role narrowed by resourceNames allows it). A missing ConfigMap is an
 // empty snapshot: the flags keep their defaults until it is created.
-func (o *apiOrigin) List(ctx context.Context) (flagz.Snapshot, error) {
+func (o *apiOrigin) List(ctx context.Context) (source.Snapshot, error) {
 	if o.err != nil {
-		return flagz.Snapshot{}, o.err
+		return source.Snapshot{}, o.err
 	}
 	if o.timeout > 0 {
 		var cancel context.CancelFunc
@@ -52,7 +51,7 @@ func (o *apiOrigin) List(ctx context.Context) (flagz.Snapshot, error) {
 		FieldSelector: fields.OneTermEqualSelector("metadata.name", o.name).String(),
 	})
 	if err != nil {
-		return flagz.Snapshot{}, fmt.Errorf("informer: %w: ConfigMap %s/%s: %w", ErrNotSynced, o.namespace, o.name, err)
+		return source.Snapshot{}, fmt.Errorf("informer: %w: ConfigMap %s/%s: %w", ErrNotSynced, o.namespace, o.name, err)
 	}
 	s := snapshot{resourceVersion: list.ResourceVersion}
 	for i := range list.Items {
@@ -67,7 +66,7 @@ func (o *apiOrigin) List(ctx context.Context) (flagz.Snapshot, error) {
 // hands each new state of it to sink: the reflector lists and watches, and
 // retries by itself after a failure, which the source shows as DEGRADED
 // until a request succeeds again.
-func (o *apiOrigin) Follow(ctx context.Context, _ int64, sink flagz.Sink) error {
+func (o *apiOrigin) Follow(ctx context.Context, _ int64, sink source.Sink) error {
 	f, err := o.newFollow(ctx, sink)
 	if err != nil {
 		return err
@@ -130,6 +129,6 @@ func (f *follow) applyLoop(ctx context.Context) {
 }
 
 // flagz is the snapshot as the runtime takes it.
-func (s snapshot) flagz() flagz.Snapshot {
-	return flagz.Snapshot{Revision: s.revision(), Values: s.values}
+func (s snapshot) flagz() source.Snapshot {
+	return source.Snapshot{Revision: s.revision(), Values: s.values}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync/atomic"
 
+	"github.com/flagz-go/flagz/source"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
@@ -11,15 +12,13 @@ import (
 	utilnet "k8s.io/apimachinery/pkg/util/net"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/tools/cache"
-
-	"github.com/flagz-go/flagz"
 )
 
 // follow is one Follow of the origin: an informer on the one ConfigMap and
 // the state it last handed on.
 type follow struct {
 	origin   *apiOrigin
-	sink     flagz.Sink
+	sink     source.Sink
 	informer cache.SharedIndexInformer
 	box      *mailbox
 	degraded atomic.Bool // the last list or watch failed
@@ -27,7 +26,7 @@ type follow struct {
 }
 
 // newFollow builds, but does not start, an informer on the one ConfigMap.
-func (o *apiOrigin) newFollow(ctx context.Context, sink flagz.Sink) (*follow, error) {
+func (o *apiOrigin) newFollow(ctx context.Context, sink source.Sink) (*follow, error) {
 	f := &follow{origin: o, sink: sink, box: newMailbox()}
 	f.informer = cache.NewSharedIndexInformerWithOptions(f.listWatch(), &corev1.ConfigMap{}, cache.SharedIndexInformerOptions{})
 	if err := f.informer.SetWatchErrorHandlerWithContext(func(_ context.Context, _ *cache.Reflector, err error) {

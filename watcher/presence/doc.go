@@ -12,7 +12,7 @@
 // "/flagz/demo@presence/" (Prefix), written on every change, and its Info
 // under "/flagz/demo@presence-info/" (InfoPrefix), written with its first
 // status and again only when it changes; a watcher of "/flagz/demo" sees
-// neither. List joins them into Records. Watching Prefix sees every write
+// neither. Read and List join them into Records. Watching Prefix sees every write
 // a change costs, each decoding (Decode) to a Record with the status's
 // fields. A process's keys disappear when its lease ends: on a clean stop
 // at once, after a crash when the lease's TTL runs out.

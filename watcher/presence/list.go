@@ -10,30 +10,54 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
-// pageSize is how many keys each request of List reads.
+// pageSize is how many keys each request of Read reads.
 const pageSize = 500
 
+// Listing is what Read found under a flag prefix's presence keys at one
+// etcd revision.
+type Listing struct {
+	Records  []Record  // the live processes' records, sorted by ID
+	Invalid  []Invalid // the keys holding no record of the process they name, sorted by key
+	Revision int64     // the revision read
+}
+
 // List reads every live record under flagPrefix at one revision, which it
-// returns, a page at a time; the records are sorted by ID. Each record is
-// a status key (Prefix) joined with the info key (InfoPrefix) of the same
-// id, both read at that revision. A process writes its info in the same
-// transaction as its first status, so at any revision a process that has a
-// status has its info; a status without one (a process of an older
-// version, which wrote its whole record there, or an info deleted by hand)
-// is returned as it is, and an info without a status (its process gone, or
-// written by hand) is left out. A value that is no record (written by
-// hand, or by a newer version in a form this one cannot read) is left out,
-// and the error, joining one per such key, says so; the records that could
+// returns, as Read does. The keys Read finds invalid are left out, and the
+// error, joining one Invalid per such key, says so; the records that could
 // be read are returned with it. Any other error returns no records.
 func List(ctx context.Context, kv clientv3.KV, flagPrefix string) (records []Record, rev int64, err error) {
-	var bad []error
-	statuses, rev, err := readRange(ctx, kv, Prefix(flagPrefix), 0, &bad)
+	l, err := Read(ctx, kv, flagPrefix)
 	if err != nil {
 		return nil, 0, err
 	}
-	infos, _, err := readRange(ctx, kv, InfoPrefix(flagPrefix), rev, &bad)
+	bad := make([]error, 0, len(l.Invalid))
+	for _, inv := range l.Invalid {
+		bad = append(bad, inv)
+	}
+	return l.Records, l.Revision, errors.Join(bad...)
+}
+
+// Read reads every live record under flagPrefix at one revision, a page at
+// a time. Each record is a status key (Prefix) joined with the info key
+// (InfoPrefix) of the same id, both read at that revision; the id is the
+// key's, and a record is taken only under its own key (DecodeKey). A
+// process writes its info in the same transaction as its first status, so
+// at any revision a process that has a status has its info; a status
+// without one (a process of an older version, which wrote its whole record
+// there, or an info deleted by hand) is returned as it is, and an info
+// without a status (its process gone, or written by hand) is left out. A
+// key whose value is no record of the process it names (written by hand,
+// by a newer version in a form this one cannot read, or a record of
+// another process) is listed in Invalid and not used. The error is etcd's.
+func Read(ctx context.Context, kv clientv3.KV, flagPrefix string) (Listing, error) {
+	var l Listing
+	statuses, rev, err := readRange(ctx, kv, flagPrefix, Prefix(flagPrefix), 0, &l.Invalid)
 	if err != nil {
-		return nil, 0, err
+		return Listing{}, err
+	}
+	infos, _, err := readRange(ctx, kv, flagPrefix, InfoPrefix(flagPrefix), rev, &l.Invalid)
+	if err != nil {
+		return Listing{}, err
 	}
 	byID := make(map[string]Record, len(infos))
 	for _, info := range infos {
@@ -43,16 +67,18 @@ func List(ctx context.Context, kv clientv3.KV, flagPrefix string) (records []Rec
 		if info, ok := byID[status.ID]; ok {
 			status = Join(status, info)
 		}
-		records = append(records, status)
+		l.Records = append(l.Records, status)
 	}
-	slices.SortFunc(records, func(a, b Record) int { return strings.Compare(a.ID, b.ID) })
-	return records, rev, errors.Join(bad...)
+	slices.SortFunc(l.Records, func(a, b Record) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(l.Invalid, func(a, b Invalid) int { return strings.Compare(a.Key, b.Key) })
+	l.Revision = rev
+	return l, nil
 }
 
-// readRange decodes every value under prefix at rev (0: now, which it
-// returns), a page at a time, adding one error per undecodable value to
-// bad.
-func readRange(ctx context.Context, kv clientv3.KV, prefix string, rev int64, bad *[]error) ([]Record, int64, error) {
+// readRange decodes every value under prefix (a presence prefix of
+// flagPrefix) at rev (0: now, which it returns), a page at a time, adding
+// the keys that hold no record of their process to invalid.
+func readRange(ctx context.Context, kv clientv3.KV, flagPrefix, prefix string, rev int64, invalid *[]Invalid) ([]Record, int64, error) {
 	key, end := prefix, clientv3.GetPrefixRangeEnd(prefix)
 	var out []Record
 	for {
@@ -72,9 +98,9 @@ func readRange(ctx context.Context, kv clientv3.KV, prefix string, rev int64, ba
 			rev = resp.Header.Revision
 		}
 		for _, item := range resp.Kvs {
-			r, err := Decode(item.Value)
+			r, err := DecodeKey(flagPrefix, string(item.Key), item.Value)
 			if err != nil {
-				*bad = append(*bad, fmt.Errorf("%s: %w", item.Key, err))
+				*invalid = append(*invalid, Invalid{Key: string(item.Key), Err: err})
 				continue
 			}
 			out = append(out, r)

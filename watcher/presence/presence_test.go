@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/schema"
 	"github.com/flagz-go/flagz/watcher/presence"
 )
 
@@ -25,7 +25,7 @@ func TestPrefixIsOutsideTheFlagKeySpace(t *testing.T) {
 
 func TestDecode(t *testing.T) {
 	r := presence.Record{ID: "h/1/2", Host: "h", PID: 1, Revision: 7, Checksum: "00000000000000ff",
-		Flags:      []flagz.FlagSchema{{Name: "rate", Type: "dyn_int64", Dynamic: true, Default: "1"}},
+		Flags:      []schema.Flag{{Name: "rate", Type: "dyn_int64", Dynamic: true, Default: "1"}},
 		Rejections: []presence.Rejection{{Flag: "rate", Revision: 7, Value: "x", Reason: "bad"}}}
 	value, err := presence.Encode(r)
 	if err != nil {

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/schema"
 )
 
 // Record is what one process publishes about itself, as List returns it:
@@ -30,7 +30,7 @@ type Record struct {
 	Checksum string    `json:"checksum"` // the dynamic checksum, 16 hex digits (flagz.Engine.Checksum)
 	Updated  time.Time `json:"updated"`  // when the record was written
 	// Flags is the schema of every flag of the set, sorted by name.
-	Flags []flagz.FlagSchema `json:"flags"`
+	Flags []schema.Flag `json:"flags"`
 	// Values holds the current value of every flag that is not sensitive
 	// (sensitive ones are left out), static flags included.
 	Values map[string]string `json:"values,omitempty"`
@@ -59,13 +59,13 @@ type Rejection struct {
 }
 
 // Flag returns the schema of the flag called name in r.
-func (r Record) Flag(name string) (flagz.FlagSchema, bool) {
+func (r Record) Flag(name string) (schema.Flag, bool) {
 	for _, f := range r.Flags {
 		if f.Name == name {
 			return f, true
 		}
 	}
-	return flagz.FlagSchema{}, false
+	return schema.Flag{}, false
 }
 
 // Rejection returns r's current rejection of the flag called name.
@@ -99,7 +99,8 @@ func Encode(r Record) ([]byte, error) {
 	return json.Marshal(r)
 }
 
-// Decode reads a record from the value of its key.
+// Decode reads a record from the value of its key, as it is: DecodeKey
+// also checks that it is the record of the process the key names.
 func Decode(value []byte) (Record, error) {
 	var r Record
 	if err := json.Unmarshal(value, &r); err != nil {

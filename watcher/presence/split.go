@@ -8,7 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/schema"
 )
 
 // A process keeps its Record in two keys under one lease, so that a change
@@ -21,15 +21,15 @@ import (
 // key: who the process is, the schema of its flags, and the values of its
 // static flags (sensitive ones left out).
 type Info struct {
-	ID      string             `json:"id"`
-	Host    string             `json:"host"`
-	PID     int                `json:"pid"`
-	Started time.Time          `json:"started"`
-	Version string             `json:"version"`
-	FlagSet string             `json:"flag_set"`
-	Prefix  string             `json:"prefix"`
-	Flags   []flagz.FlagSchema `json:"flags"`
-	Values  map[string]string  `json:"values,omitempty"` // static flags only
+	ID      string            `json:"id"`
+	Host    string            `json:"host"`
+	PID     int               `json:"pid"`
+	Started time.Time         `json:"started"`
+	Version string            `json:"version"`
+	FlagSet string            `json:"flag_set"`
+	Prefix  string            `json:"prefix"`
+	Flags   []schema.Flag     `json:"flags"`
+	Values  map[string]string `json:"values,omitempty"` // static flags only
 }
 
 // Status is the part of a Record written on every change, the value of

@@ -7,7 +7,7 @@ import (
 	"github.com/spf13/pflag"
 	clientv3 "go.etcd.io/etcd/client/v3"
 
-	"github.com/flagz-go/flagz/sourcetest"
+	"github.com/flagz-go/flagz/source/sourcetest"
 	"github.com/flagz-go/flagz/watcher"
 	"github.com/flagz-go/flagz/watcher/etcdtest"
 )

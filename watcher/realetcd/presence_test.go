@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/schema"
+	"github.com/flagz-go/flagz/source"
 	"github.com/flagz-go/flagz/watcher"
 	"github.com/flagz-go/flagz/watcher/etcdtest"
 	"github.com/flagz-go/flagz/watcher/presence"
@@ -83,13 +85,13 @@ func TestPresenceRecordDescribesTheProcess(t *testing.T) {
 		rec.FlagSet != engine.Name() || rec.Prefix != prefix {
 		t.Errorf("identity: %+v", rec)
 	}
-	if want := fmt.Sprintf("%016x", engine.Checksum(flagz.KindDynamic)); rec.Checksum != want {
+	if want := fmt.Sprintf("%016x", engine.DynamicChecksum()); rec.Checksum != want {
 		t.Errorf("checksum %q, want %q", rec.Checksum, want)
 	}
-	if !reflect.DeepEqual(rec.Flags, flagz.SchemaOf(f.fs)) {
-		t.Errorf("flags:\n got %+v\nwant %+v", rec.Flags, flagz.SchemaOf(f.fs))
+	if !reflect.DeepEqual(rec.Flags, flagz.EngineFor(f.fs).Schema()) {
+		t.Errorf("flags:\n got %+v\nwant %+v", rec.Flags, flagz.EngineFor(f.fs).Schema())
 	}
-	want := map[string]flagz.Constraint{
+	want := map[string]schema.Constraint{
 		"rate":     {Kind: "range", Min: "1", Max: "1000000"},
 		"timeout":  {Kind: "range", Min: "1ms", Max: "1m0s"},
 		"ratio":    {Kind: "range", Min: "0", Max: "1"},
@@ -494,7 +496,7 @@ func TestPresenceSecondStart(t *testing.T) {
 	cli := etcdtest.Start(t).Client(t)
 	w, _ := startWatcher(t, newTestFlags().fs, cli, presenceOptions("proc-1")...)
 	awaitRecord(t, cli, "proc-1", "up", atRevision(0))
-	if err := w.Start(ctxT(t)); !errors.Is(err, flagz.ErrRunning) {
+	if err := w.Start(ctxT(t)); !errors.Is(err, source.ErrRunning) {
 		t.Fatalf("second Start = %v, want ErrRunning", err)
 	}
 	rev := put(t, cli, "rate", "42")

@@ -36,7 +36,7 @@ func TestOpenFeatureRoute(t *testing.T) {
 	if g := answer[FlagGreeting]; g.Value != DefaultGreeting || g.Reason != "DEFAULT" {
 		t.Errorf("greeting before any source: %+v", g)
 	}
-	src := flagz.EngineFor(fs).Source("test", flagz.WithLogger(slog.New(slog.DiscardHandler)))
+	src := flagz.EngineFor(fs).Source("test", slog.New(slog.DiscardHandler))
 	src.Load(3, map[string]string{FlagShout: "true", FlagRateLimit: "50"})
 	wait.Until(t, 30*time.Second, "the source's values", func() bool {
 		answer = get()

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/schema"
 	"github.com/flagz-go/flagz/watcher/etcdtest"
 	"github.com/flagz-go/flagz/watcher/presence"
 )
@@ -74,7 +74,7 @@ func splitRecord() presence.Record {
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	return presence.Record{ID: "h/1/2", Host: "h", PID: 1, Started: at, Version: "v1", FlagSet: "svc", Prefix: "/svc",
 		State: "SERVING", Revision: 9, Checksum: "00000000000000ff", Updated: at,
-		Flags: []flagz.FlagSchema{
+		Flags: []schema.Flag{
 			{Name: "port", Type: "int", Default: "80", Usage: "listen port"},
 			{Name: "rate", Type: "dyn_int64", Dynamic: true, Default: "1", Usage: "rate"},
 		},

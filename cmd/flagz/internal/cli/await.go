@@ -45,7 +45,7 @@ func (s *session) awaitWrite(ctx context.Context, wr pendingWrite) awaited {
 	if wr.wait <= 0 {
 		return awaited{}
 	}
-	w, err := s.waitFor(ctx, wr.name, wr.revision, wr.wait)
+	w, err := s.waitFor(ctx, wr.name, wr.revision, wr.sensitive, wr.wait)
 	a := awaited{wait: &w, err: err}
 	if err == nil {
 		if now, rerr := s.readKey(ctx, wr.name); rerr == nil && wr.changedSince(now) {
@@ -110,16 +110,16 @@ func printWait(s *session, w waitResult, timeout time.Duration) {
 	counts := map[string]int{}
 	for _, p := range w.Processes {
 		counts[p.Outcome]++
-		line := fmt.Sprintf("  %-40s %s", p.ID, p.Outcome)
+		detail := ""
 		switch p.Outcome {
 		case outcomeRejected:
-			line += ": " + p.Reason
+			detail = ": " + p.Reason
 		case outcomeNotAnswering:
-			line += fmt.Sprintf(" (last reported revision %d%s)", p.Revision, since(p.Updated))
+			detail = fmt.Sprintf(" (last reported revision %d%s)", p.Revision, since(p.Updated))
 		case outcomeIgnored, outcomeGone:
-			line += " (" + p.Reason + ")"
+			detail = " (" + p.Reason + ")"
 		}
-		s.printf("%s", line)
+		s.printf("  %-40s %s%s", p.ID, p.Outcome, detail)
 	}
 	var parts []string
 	for _, o := range []string{outcomeApplied, outcomeRejected, outcomeIgnored, outcomeNotAnswering, outcomeGone} {

@@ -22,6 +22,7 @@ type session struct {
 	stdout io.Writer
 	stderr io.Writer
 	client *clientv3.Client
+	warned map[string]bool // the presence keys warnInvalid has warned of
 }
 
 // newSession checks the global flags and connects to etcd. The client
@@ -78,16 +79,6 @@ func (s *session) printJSON(v any) error {
 	enc := json.NewEncoder(s.stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
-}
-
-// printf writes a line of text output on stdout.
-func (s *session) printf(format string, args ...any) {
-	fmt.Fprintf(s.stdout, format+"\n", args...)
-}
-
-// warnf writes a warning on stderr, whatever the output format.
-func (s *session) warnf(format string, args ...any) {
-	fmt.Fprintf(s.stderr, "warning: "+format+"\n", args...)
 }
 
 // tlsConfig builds the client's TLS configuration from the TLS flags, or

@@ -74,7 +74,7 @@ func runDel(ctx context.Context, s *session, args []string, wf *writeFlags) erro
 		if s.json() {
 			return errors.Join(s.printJSON(out), errReported)
 		}
-		fmt.Fprintf(s.stderr, "refused: %s; nothing deleted\n", describeConflict(cur, wf.ifRevision.n))
+		s.errorf("refused: %s; nothing deleted", describeConflict(cur, wf.ifRevision.n))
 		return errReported
 	}
 	if err != nil {

@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,6 +13,8 @@ import (
 	"github.com/flagz-go/flagz/watcher"
 	"github.com/flagz-go/flagz/watcher/etcdtest"
 	"github.com/spf13/pflag"
+	clientv3 "go.etcd.io/etcd/client/v3"
+	"go.uber.org/zap"
 )
 
 // process is an in-process stand-in for one service of the fleet: its own
@@ -21,6 +25,7 @@ type process struct {
 	name    *flagz.DynStringValue
 	workers *int
 	w       *watcher.Watcher
+	cli     *clientv3.Client // the watcher's client
 }
 
 // processOptions configure a test process.
@@ -28,10 +33,15 @@ type processOptions struct {
 	maxRate     int64 // rate accepts 1..maxRate
 	rollback    bool
 	presenceTTL time.Duration // 0: the watcher's default
+	id          string        // the presence id; "": the watcher's default
+	plainToken  bool          // token is not sensitive (a build before it was marked so)
+	user        string        // an etcd user, "name:password"; "": none
 }
 
 // startProcess starts a process following testPrefix on endpoints. Its
 // flags: rate (dyn_int64, range 1..maxRate), name (dyn_string, ^[a-z]+$),
+// mode (dyn_string, fast or safe, by a custom validator quoting the value
+// as it is), token (dyn_string, ^sk-, sensitive unless plainToken),
 // workers (a static int).
 func startProcess(t *testing.T, endpoints []string, o processOptions) *process {
 	t.Helper()
@@ -44,11 +54,26 @@ func startProcess(t *testing.T, endpoints []string, o processOptions) *process {
 	p.name = flagz.DynString(p.fs, "name", "default", "a lower-case name").
 		WithValidator(flagz.ValidateDynStringMatchesRegex(regexp.MustCompile(`^[a-z]+$`)))
 	p.workers = p.fs.Int("workers", 4, "worker goroutines (static)")
-	flagz.DynString(p.fs, "token", "", "an API key").WithSensitive().
+	flagz.DynString(p.fs, "mode", "fast", "fast or safe").WithValidator(func(v string) error {
+		if v != "fast" && v != "safe" {
+			return fmt.Errorf("unknown mode %s: want fast or safe", v)
+		}
+		return nil
+	})
+	token := flagz.DynString(p.fs, "token", "", "an API key").
 		WithValidator(flagz.ValidateDynStringMatchesRegex(regexp.MustCompile(`^sk-`)))
+	if !o.plainToken {
+		token.WithSensitive()
+	}
 	cli := etcdtest.NewClient(t, endpoints...)
+	if o.user != "" {
+		cli = authClient(t, endpoints, o.user)
+	}
 	opts := []watcher.Option{watcher.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
 		watcher.WithRollback(o.rollback), watcher.WithPresence()}
+	if o.id != "" {
+		opts = append(opts, watcher.WithPresenceID(o.id))
+	}
 	if o.presenceTTL > 0 {
 		opts = append(opts, watcher.WithPresenceTTL(o.presenceTTL))
 	}
@@ -63,7 +88,7 @@ func startProcess(t *testing.T, endpoints []string, o processOptions) *process {
 		t.Fatal(err)
 	}
 	t.Cleanup(w.Stop)
-	p.w = w
+	p.w, p.cli = w, cli
 	return p
 }
 
@@ -95,4 +120,19 @@ func eventually(t *testing.T, what string, cond func() (bool, string)) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// authClient returns a client of endpoints authenticated as user
+// ("name:password"), closed when the test ends.
+func authClient(t *testing.T, endpoints []string, user string) *clientv3.Client {
+	t.Helper()
+	name, password, _ := strings.Cut(user, ":")
+	cli, err := clientv3.New(clientv3.Config{Endpoints: endpoints, Username: name, Password: password,
+		DialTimeout: 20 * time.Second, // it authenticates while it dials: bcrypt, slow under -race
+		Logger:      zap.NewNop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cli.Close() })
+	return cli
 }

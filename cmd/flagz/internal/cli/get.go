@@ -19,7 +19,8 @@ its mod revision (what set --if-revision compares). JSON output: name, key,
 exists, value, mod_revision, create_revision, version, revision.
 A key that does not exist exits with 1: the processes use their default.
 The value of a flag a live process marks sensitive shows as [redacted]
-unless --reveal.`,
+unless --reveal. Text output shows control, bidi and other invisible
+characters escaped (\x1b, \n, \u202e); JSON output has the value exactly.`,
 		setup: func(fs *pflag.FlagSet) func(context.Context, *session, []string) error {
 			reveal := fs.Bool("reveal", false, "print a sensitive flag's value instead of [redacted]")
 			return func(ctx context.Context, s *session, args []string) error {

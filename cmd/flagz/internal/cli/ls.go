@@ -6,8 +6,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"text/tabwriter"
-	"unicode"
 
 	"github.com/flagz-go/flagz"
 	"github.com/spf13/pflag"
@@ -57,8 +55,12 @@ processes hold which value, computed from the presence records:
   static    a static flag: it holds what it read at start
 
 HOLDING counts the processes by the value they report holding (records
-publish the value of every flag that is not sensitive). A sensitive flag's
-value shows as [redacted].`,
+publish the value of every flag that is not sensitive). The value of a flag
+any live process marks sensitive shows as [redacted].
+
+A presence key that holds no record of the process it names (a record
+under another process's key, or one that does not decode) is listed as
+invalid, by key, and not counted.`,
 		setup: func(fs *pflag.FlagSet) func(context.Context, *session, []string) error {
 			return runLs
 		},
@@ -80,23 +82,24 @@ func runLs(ctx context.Context, s *session, args []string) error {
 	rows := lsRows(f, keys)
 	if s.json() {
 		return s.printJSON(struct {
-			Processes int      `json:"processes"`
-			Revision  int64    `json:"revision"`
-			Flags     []lsFlag `json:"flags"`
-		}{len(f.records), keys.revision, rows})
+			Processes int            `json:"processes"`
+			Revision  int64          `json:"revision"`
+			Flags     []lsFlag       `json:"flags"`
+			Invalid   []invalidEntry `json:"invalid,omitempty"`
+		}{len(f.records), keys.revision, rows, invalidEntries(f.invalid)})
 	}
-	fmt.Fprintf(s.stdout, "%s under %s\n", count(len(f.records), "live process", "live processes"), s.g.flagPrefix())
-	tw := tabwriter.NewWriter(s.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tTYPE\tDEFAULT\tVALUE IN ETCD\tPROCESSES\tHOLDING")
+	s.printf("%s under %s", count(len(f.records), "live process", "live processes"), s.g.flagPrefix())
+	printInvalid(s, f.invalid)
+	t := s.table("NAME", "TYPE", "DEFAULT", "VALUE IN ETCD", "PROCESSES", "HOLDING")
 	for _, r := range rows {
 		value := "-"
 		if r.Etcd != nil {
 			value = fmt.Sprintf("%s (rev %d)", clip(r.Etcd.Value), r.Etcd.ModRevision)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, orDash(strings.Join(r.Types, "|")),
+		t.row("%s\t%s\t%s\t%s\t%s\t%s", r.Name, orDash(strings.Join(r.Types, "|")),
 			orDash(clip(strings.Join(r.Defaults, "|"))), value, r.Holders.String(), orDash(r.Holders.holding()))
 	}
-	return tw.Flush()
+	return t.flush()
 }
 
 // lsRows computes ls's rows, sorted by name.
@@ -113,7 +116,7 @@ func lsRows(f fleet, keys flagKeys) []lsFlag {
 			row.Defaults = addDistinct(row.Defaults, s.Default)
 			row.Dynamic = row.Dynamic && s.Dynamic
 			row.Holders.Declaring++
-			if v, ok := r.Values[s.Name]; ok && !s.Sensitive {
+			if v, ok := r.Values[s.Name]; ok && !f.sensitive(s.Name) {
 				if row.Holders.Values == nil {
 					row.Holders.Values = map[string]int{}
 				}
@@ -198,25 +201,6 @@ func addDistinct(list []string, s string) []string {
 		}
 	}
 	return append(list, s)
-}
-
-// clip shortens a long value for the table (JSON output has it whole) and
-// shows control, invisible and bidi characters escaped.
-func clip(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if unicode.IsGraphic(r) && !unicode.Is(unicode.Cf, r) {
-			b.WriteRune(r)
-		} else {
-			q := strconv.QuoteRune(r)
-			b.WriteString(q[1 : len(q)-1])
-		}
-	}
-	out := b.String()
-	if runes := []rune(out); len(runes) > 40 {
-		out = string(runes[:37]) + "..."
-	}
-	return out
 }
 
 // count says "1 process", "2 processes".

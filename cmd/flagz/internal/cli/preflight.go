@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/schema"
 	"github.com/flagz-go/flagz/watcher/presence"
 )
 
@@ -27,7 +28,8 @@ type preflightResult struct {
 func (p preflightResult) refused() bool { return len(p.Refusals) > 0 }
 
 // preflight checks value for the flag name against every live process's
-// published schema, with flagz.Preflight: the codec of the flag's type and
+// published schema (as sensitive if any process marks it so), with
+// flagz.Preflight: the codec of the flag's type and
 // the constraints of the validators flagz ships. It refuses a value any
 // process would refuse, a name no live process declares, and a static
 // flag (the processes take it only at their next start). What it cannot
@@ -88,6 +90,9 @@ func preflight(f fleet, name, value string) preflightResult {
 	warnings := map[string]bool{}
 	for _, r := range declaring {
 		s, _ := schemaOf(r, name)
+		// A flag another process marks sensitive is checked as one: no
+		// reason quotes the value.
+		s.Sensitive = s.Sensitive || f.sensitive(name)
 		if !s.Dynamic {
 			add(fmt.Sprintf("%q is a static flag (type %s): running processes keep their value and report "+
 				"\"restart required\"; they take it at their next start", name, s.Type), r)
@@ -95,13 +100,13 @@ func preflight(f fleet, name, value string) preflightResult {
 		}
 		err := flagz.Preflight(s, value)
 		switch {
-		case errors.Is(err, flagz.ErrUnknownType):
+		case errors.Is(err, schema.ErrUnknownType):
 			reason := fmt.Sprintf("pre-flight cannot check type %s: %v", s.Type, err)
 			warnings[reason] = true
 			add(reason, r)
 		case err != nil:
 			add(err.Error(), r)
-		case flagz.CustomConstraints(s) > 0:
+		case schema.Uncheckable(s) > 0:
 			reason := "a custom validator pre-flight cannot check (--wait tells whether the processes took the value)"
 			warnings[reason] = true
 			add(reason, r)
@@ -124,7 +129,7 @@ func printFindings(s *session, what string, fds []finding, total int) {
 		if len(fd.Processes) > 0 {
 			who = fmt.Sprintf(" (%d of %d processes: %s)", len(fd.Processes), total, shortList(fd.Processes, 3))
 		}
-		fmt.Fprintf(s.stderr, "%s: %s%s\n", what, fd.Reason, who)
+		s.errorf("%s: %s%s", what, fd.Reason, who)
 	}
 }
 

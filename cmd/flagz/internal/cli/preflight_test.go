@@ -12,9 +12,9 @@ import (
 )
 
 // recordOf is the presence record a process with flag set fs publishes
-// (its schema from flagz.SchemaOf, as the watcher publishes it).
+// (its schema from flagz.Engine.Schema, as the watcher publishes it).
 func recordOf(id string, fs *pflag.FlagSet) presence.Record {
-	return presence.Record{ID: id, FlagSet: "svc", State: "SERVING", Flags: flagz.SchemaOf(fs)}
+	return presence.Record{ID: id, FlagSet: "svc", State: "SERVING", Flags: flagz.EngineFor(fs).Schema()}
 }
 
 func serviceFlags(maxRate int64) *pflag.FlagSet {
@@ -31,7 +31,7 @@ func serviceFlags(maxRate int64) *pflag.FlagSet {
 // Preflight: which values it refuses and why, for whom, and what it only
 // warns about.
 func TestPreflightFindings(t *testing.T) {
-	f := fleet{records: []presence.Record{recordOf("a", serviceFlags(100)), recordOf("b", serviceFlags(10))}}
+	f := newFleet([]presence.Record{recordOf("a", serviceFlags(100)), recordOf("b", serviceFlags(10))}, nil, 0)
 	for _, c := range []struct {
 		name, value string
 		refusals    []string // reasons, each for the processes after "@"
@@ -66,7 +66,7 @@ func TestPreflightFindings(t *testing.T) {
 
 // A sensitive flag's refusal says why without the value.
 func TestPreflightRedactsSensitive(t *testing.T) {
-	f := fleet{records: []presence.Record{recordOf("a", serviceFlags(100))}}
+	f := newFleet([]presence.Record{recordOf("a", serviceFlags(100))}, nil, 0)
 	got := preflight(f, "token", "hunter2")
 	if len(got.Refusals) != 1 || strings.Contains(got.Refusals[0].Reason, "hunter2") || !strings.Contains(got.Refusals[0].Reason, flagz.Redacted) {
 		t.Errorf("refusal of a sensitive value: %+v, want it redacted", got.Refusals)
@@ -79,12 +79,12 @@ func TestPreflightRedactsSensitive(t *testing.T) {
 // No live process: nothing can check the value, so pre-flight refuses; a
 // process not declaring the flag is a warning when others declare it.
 func TestPreflightFleetShape(t *testing.T) {
-	if got := preflight(fleet{}, "rate", "5"); !got.refused() || !strings.Contains(got.Refusals[0].Reason, "no live process") {
+	if got := preflight(newFleet(nil, nil, 0), "rate", "5"); !got.refused() || !strings.Contains(got.Refusals[0].Reason, "no live process") {
 		t.Errorf("empty fleet: %+v", got)
 	}
 	other := pflag.NewFlagSet("other", pflag.ContinueOnError)
 	flagz.DynBool(other, "shout", false, "")
-	f := fleet{records: []presence.Record{recordOf("a", serviceFlags(100)), recordOf("c", other)}}
+	f := newFleet([]presence.Record{recordOf("a", serviceFlags(100)), recordOf("c", other)}, nil, 0)
 	got := preflight(f, "rate", "5")
 	if got.refused() || len(got.Warnings) != 1 || !strings.Contains(got.Warnings[0].Reason, "do not declare") ||
 		got.Declaring != 1 || got.Processes != 2 {
@@ -97,7 +97,7 @@ func TestPreflightFleetShape(t *testing.T) {
 func TestPreflightWarnsOfDegradedProcesses(t *testing.T) {
 	degraded := recordOf("b", serviceFlags(100))
 	degraded.State = "DEGRADED"
-	got := preflight(fleet{records: []presence.Record{recordOf("a", serviceFlags(100)), degraded}}, "rate", "5")
+	got := preflight(newFleet([]presence.Record{recordOf("a", serviceFlags(100)), degraded}, nil, 0), "rate", "5")
 	if got.refused() || len(got.Warnings) != 1 || !strings.Contains(got.Warnings[0].Reason, "state DEGRADED") ||
 		strings.Join(got.Warnings[0].Processes, ",") != "b" {
 		t.Errorf("a DEGRADED process: %+v", got)

@@ -83,7 +83,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	c, ok := cmds[name]
 	if !ok {
-		fmt.Fprintf(stderr, "flagz: unknown command %q\n\n", name)
+		linef(stderr, "flagz: unknown command \"%s\"\n", name)
 		printOverview(stderr, cmds)
 		return ExitUsage
 	}
@@ -93,7 +93,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			printCommandHelp(stdout, c, fs)
 			return ExitOK
 		}
-		fmt.Fprintf(stderr, "flagz %s: %v\n", c.name, err)
+		linef(stderr, "flagz %s: %v", c.name, err)
 		fmt.Fprintf(stderr, "usage: flagz %s [flags] %s (flagz help %s)\n", c.name, c.operands, c.name)
 		return ExitUsage
 	}
@@ -107,13 +107,13 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case err == nil:
 		return ExitOK
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "flagz %s: %v\n", c.name, err)
+		linef(stderr, "flagz %s: %v", c.name, err)
 		fmt.Fprintf(stderr, "usage: flagz %s [flags] %s (flagz help %s)\n", c.name, c.operands, c.name)
 		return ExitUsage
 	case errors.Is(err, errReported):
 		return ExitFailed
 	default:
-		fmt.Fprintf(stderr, "flagz %s: %v\n", c.name, err)
+		linef(stderr, "flagz %s: %v", c.name, err)
 		return ExitFailed
 	}
 }

@@ -100,6 +100,11 @@ any rejected, the wait timed out, or the value did not stay in etcd (a
 process that refuses it rolled it back: with rollback on, its presence
 record may no longer list the rejection, so the key tells).
 
+A process is who its presence keys say: a record whose content names
+another process (a forgery, or a bug) is left out of pre-flight and --wait,
+with a warning. The value of a flag any live process marks sensitive, and the
+reasons of processes that do not mark it so, show as [redacted].
+
 A value beginning with "-" goes after "--": flagz set rate -- -5.`,
 		setup: func(fs *pflag.FlagSet) func(context.Context, *session, []string) error {
 			wf := &writeFlags{}
@@ -133,6 +138,7 @@ func runSet(ctx context.Context, s *session, args []string, wf *writeFlags, forc
 	if err != nil {
 		return fmt.Errorf("%w; nothing written", err)
 	}
+	s.warnInvalid(f.invalid)
 	out := setOutput{Name: name, Key: s.g.flagKey(name), Value: value, Preflight: preflight(f, name, value)}
 	if f.sensitive(name) {
 		out.Value = flagz.Redacted
@@ -143,7 +149,7 @@ func runSet(ctx context.Context, s *session, args []string, wf *writeFlags, forc
 		}
 		printFindings(s, "refused", out.Preflight.Refusals, len(f.records))
 		printFindings(s, "warning", out.Preflight.Warnings, len(f.records))
-		fmt.Fprintf(s.stderr, "nothing written to %s\n", out.Key)
+		s.errorf("nothing written to %s", out.Key)
 		return errReported
 	}
 	out.Forced = out.Preflight.refused()
@@ -159,7 +165,7 @@ func runSet(ctx context.Context, s *session, args []string, wf *writeFlags, forc
 		if s.json() {
 			return errors.Join(s.printJSON(out), errReported)
 		}
-		fmt.Fprintf(s.stderr, "refused: %s; nothing written\n", describeConflict(cur, wf.ifRevision.n))
+		s.errorf("refused: %s; nothing written", describeConflict(cur, wf.ifRevision.n))
 		return errReported
 	}
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"text/tabwriter"
 	"time"
 
 	"github.com/flagz-go/flagz/watcher/presence"
@@ -18,6 +17,9 @@ type statusOutput struct {
 	Converged   bool            `json:"converged"`    // none behind, none rejecting, one checksum per flag set
 	Processes   []statusProcess `json:"processes"`
 	Checksums   []checksumGroup `json:"checksums"`
+	// Invalid lists the presence keys left out: they hold no record of
+	// the process they name.
+	Invalid []invalidEntry `json:"invalid,omitempty"`
 }
 
 // statusProcess is one live process as status shows it.
@@ -57,6 +59,11 @@ largest mod revision among the flag keys; a delete leaves no key, so
 status cannot see one: set and del --wait can), and the current
 rejections with the revision and time of each.
 
+A presence key that holds no record of the process it names (a record
+under another process's key, or one that does not decode) is listed as
+invalid, by key, and left out. The values and refusal reasons of a flag
+any live process marks sensitive show as [redacted].
+
 A process killed without stopping disappears when its presence lease
 expires (a few seconds). Exit code 0 whatever the fleet's state, unless
 etcd fails; JSON output has "converged".`,
@@ -82,13 +89,14 @@ func runStatus(ctx context.Context, s *session, args []string) error {
 	if s.json() {
 		return s.printJSON(out)
 	}
-	printStatus(s, out)
+	printStatus(s, out, f.invalid)
 	return nil
 }
 
 // fleetStatus computes status from the presence records and the keys.
 func fleetStatus(f fleet, keys flagKeys) statusOutput {
-	out := statusOutput{Revision: max(f.revision, keys.revision), LatestWrite: keys.latest, Converged: true}
+	out := statusOutput{Revision: max(f.revision, keys.revision), LatestWrite: keys.latest, Converged: true,
+		Invalid: invalidEntries(f.invalid)}
 	groups := map[[2]string]*checksumGroup{}
 	for _, r := range f.records {
 		p := statusProcess{ID: r.ID, Host: r.Host, PID: r.PID, Version: r.Version, FlagSet: r.FlagSet,
@@ -125,30 +133,30 @@ func fleetStatus(f fleet, keys flagKeys) statusOutput {
 	return out
 }
 
-func printStatus(s *session, out statusOutput) {
+func printStatus(s *session, out statusOutput, invalid []presence.Invalid) {
 	latest := "no flag key in etcd"
 	if out.LatestWrite > 0 {
 		latest = fmt.Sprintf("newest flag key written at revision %d", out.LatestWrite)
 	}
 	s.printf("%s; etcd at revision %d; %s",
 		count(len(out.Processes), "live process", "live processes"), out.Revision, latest)
+	printInvalid(s, invalid)
 	if len(out.Processes) == 0 {
 		return
 	}
-	tw := tabwriter.NewWriter(s.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "PROCESS\tSTATE\tREVISION\tCHECKSUM\tVERSION\tREPORTED")
+	t := s.table("PROCESS", "STATE", "REVISION", "CHECKSUM", "VERSION", "REPORTED")
 	for _, p := range out.Processes {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s ago\n", p.ID, p.State, p.Revision, p.Checksum, orDash(p.Version),
+		t.row("%s\t%s\t%d\t%s\t%s\t%s ago", p.ID, p.State, p.Revision, p.Checksum, orDash(p.Version),
 			time.Since(p.Updated).Round(100*time.Millisecond))
 	}
-	_ = tw.Flush()
+	_ = t.flush()
 	s.printf("")
 	for _, g := range out.Checksums {
 		agree := fmt.Sprintf("%d processes agree", len(g.Processes))
 		if len(g.Processes) == 1 {
 			agree = "1 process: " + g.Processes[0]
 		}
-		s.printf("checksum %s  flag set %q: %s", g.Checksum, g.FlagSet, agree)
+		s.printf("checksum %s  flag set %s: %s", g.Checksum, orDash(g.FlagSet), agree)
 	}
 	var behind, rejecting int
 	for _, p := range out.Processes {

@@ -117,17 +117,26 @@ func newKey(t *testing.T) *ecdsa.PrivateKey {
 // requires a client certificate signed by caFile.
 func startTLSEtcd(t *testing.T, certFile, keyFile, caFile string) string {
 	t.Helper()
+	return startEmbeddedEtcd(t, "https", func(cfg *embed.Config) {
+		cfg.ClientTLSInfo = transport.TLSInfo{CertFile: certFile, KeyFile: keyFile, TrustedCAFile: caFile, ClientCertAuth: true}
+	})
+}
+
+// startEmbeddedEtcd starts an embedded etcd with the client URL scheme
+// (http or https) and what configure sets, and returns its client URL.
+func startEmbeddedEtcd(t *testing.T, scheme string, configure func(*embed.Config)) string {
+	t.Helper()
 	cfg := embed.NewConfig()
 	cfg.Dir = t.TempDir()
-	client := url.URL{Scheme: "https", Host: freeAddr(t)}
+	client := url.URL{Scheme: scheme, Host: freeAddr(t)}
 	peer := url.URL{Scheme: "http", Host: freeAddr(t)}
 	cfg.ListenClientUrls, cfg.AdvertiseClientUrls = []url.URL{client}, []url.URL{client}
 	cfg.ListenPeerUrls, cfg.AdvertisePeerUrls = []url.URL{peer}, []url.URL{peer}
 	cfg.InitialCluster = cfg.Name + "=" + peer.String()
-	cfg.ClientTLSInfo = transport.TLSInfo{CertFile: certFile, KeyFile: keyFile, TrustedCAFile: caFile, ClientCertAuth: true}
 	cfg.TickMs, cfg.ElectionMs, cfg.UnsafeNoFsync = 10, 50, true
 	cfg.LogLevel = "error"
 	cfg.ZapLoggerBuilder = embed.NewZapLoggerBuilder(zap.NewNop())
+	configure(cfg)
 	e, err := embed.StartEtcd(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -136,7 +145,7 @@ func startTLSEtcd(t *testing.T, certFile, keyFile, caFile string) string {
 	select {
 	case <-e.Server.ReadyNotify():
 	case <-time.After(testTimeout):
-		t.Fatal("TLS etcd not ready")
+		t.Fatal("etcd not ready")
 	}
 	return client.String()
 }

@@ -2,10 +2,10 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
+	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/watcher/presence"
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
@@ -30,6 +30,10 @@ type processOutcome struct {
 	Revision int64     `json:"revision"`             // the last revision it reported
 	Updated  time.Time `json:"updated,omitzero"`     // when it last reported
 	At       time.Time `json:"rejected_at,omitzero"` // when it rejected the value
+
+	// ownReason: the process marks the flag sensitive, so its reason holds
+	// nothing of the value (flagz.ValueError).
+	ownReason bool
 }
 
 // waitResult is what --wait saw.
@@ -62,6 +66,9 @@ type waitState struct {
 	order    []string                   // IDs in the order first seen
 	decided  map[string]processOutcome  // outcome of a process once it reported the revision
 	gone     map[string]presence.Record // expired before reporting the revision
+	// sensitive: a process marks the flag sensitive (or set said so), so
+	// the reasons of the others, which do not, are not shown.
+	sensitive bool
 }
 
 // observe takes a process's record into account. The first record at or
@@ -69,6 +76,8 @@ type waitState struct {
 // rejection of the flag at that revision or later): a later record may no
 // longer list a rejection, which a rollback or a newer value cleared.
 func (w *waitState) observe(r presence.Record) {
+	schema, declares := schemaOf(r, w.name)
+	w.sensitive = w.sensitive || schema.Sensitive
 	if _, seen := w.live[r.ID]; !seen {
 		if _, decided := w.decided[r.ID]; !decided {
 			w.order = append(w.order, r.ID)
@@ -80,19 +89,20 @@ func (w *waitState) observe(r presence.Record) {
 		return
 	}
 	rj, rejected := rejectionOf(r, w.name, w.revision)
+	rejection := processOutcome{ID: r.ID, Outcome: outcomeRejected, Reason: rj.Reason, At: rj.At, ownReason: schema.Sensitive}
 	if _, decided := w.decided[r.ID]; decided {
 		// Decided by an earlier record: only a rejection of this very
 		// write, listed late, changes it (a later one is of a later write).
 		if rejected && rj.Revision == w.revision {
-			w.decided[r.ID] = processOutcome{ID: r.ID, Outcome: outcomeRejected, Reason: rj.Reason, At: rj.At}
+			w.decided[r.ID] = rejection
 		}
 		return
 	}
 	if rejected {
-		w.decided[r.ID] = processOutcome{ID: r.ID, Outcome: outcomeRejected, Reason: rj.Reason, At: rj.At}
+		w.decided[r.ID] = rejection
 		return
 	}
-	if _, declares := schemaOf(r, w.name); !declares {
+	if !declares {
 		w.decided[r.ID] = processOutcome{ID: r.ID, Outcome: outcomeIgnored, Reason: "does not declare " + w.name}
 		return
 	}
@@ -129,6 +139,8 @@ func (w *waitState) result(timedOut bool) waitResult {
 		}
 		out, decided := w.decided[id]
 		switch {
+		case decided && out.Outcome == outcomeRejected && w.sensitive && !out.ownReason:
+			out.Reason = flagz.Redacted // it may quote the value
 		case decided:
 		case live:
 			out = processOutcome{ID: id, Outcome: outcomeNotAnswering}
@@ -146,11 +158,11 @@ func (w *waitState) result(timedOut bool) waitResult {
 // them with a watch from that read's revision; when the watch ends (the
 // member lost its leader, a compaction, a broken connection) it reads them
 // again and watches anew, until the deadline.
-func (s *session) waitFor(parent context.Context, name string, rev int64, timeout time.Duration) (waitResult, error) {
+func (s *session) waitFor(parent context.Context, name string, rev int64, sensitive bool, timeout time.Duration) (waitResult, error) {
 	ctx, cancel := context.WithTimeout(parent, timeout)
 	defer cancel()
 	w := &waitState{name: name, revision: rev, live: map[string]presence.Record{},
-		decided: map[string]processOutcome{}, gone: map[string]presence.Record{}}
+		decided: map[string]processOutcome{}, gone: map[string]presence.Record{}, sensitive: sensitive}
 	prefix := presence.Prefix(s.g.flagPrefix())
 	var lastErr error
 	announced := false
@@ -163,10 +175,11 @@ func (s *session) waitFor(parent context.Context, name string, rev int64, timeou
 			continue
 		}
 		retry.reset()
+		s.warnInvalid(f.invalid)
 		if !announced && !s.json() {
 			// Said once the processes are known: an interruption from
 			// here on is "interrupted", with who did not answer.
-			fmt.Fprintf(s.stderr, "waiting up to %v for %s to report revision %d\n",
+			s.errorf("waiting up to %v for %s to report revision %d",
 				timeout, count(len(f.records), "live process", "live processes"), rev)
 		}
 		announced = true
@@ -207,14 +220,17 @@ func (s *session) follow(ctx context.Context, ch clientv3.WatchChan, w *waitStat
 			return false
 		}
 		for _, ev := range resp.Events {
-			id := strings.TrimPrefix(string(ev.Kv.Key), prefix)
+			key := string(ev.Kv.Key)
+			id := strings.TrimPrefix(key, prefix)
 			if ev.Type == clientv3.EventTypeDelete {
 				w.expire(id)
 				continue
 			}
-			r, err := presence.Decode(ev.Kv.Value)
+			// The process is who its key says: a record of another id
+			// under it is left out, as is one that does not decode.
+			r, err := presence.DecodeKey(s.g.flagPrefix(), key, ev.Kv.Value)
 			if err != nil {
-				s.warnf("presence record %s: %v", ev.Kv.Key, err)
+				s.warnInvalid([]presence.Invalid{{Key: key, Err: err}})
 				continue
 			}
 			w.observe(s.withInfo(ctx, w, r, ev.Kv.ModRevision))
@@ -243,9 +259,9 @@ func (s *session) withInfo(ctx context.Context, w *waitState, r presence.Record,
 	if err != nil || len(resp.Kvs) == 0 {
 		return r
 	}
-	info, err := presence.Decode(resp.Kvs[0].Value)
+	info, err := presence.DecodeKey(s.g.flagPrefix(), key, resp.Kvs[0].Value)
 	if err != nil {
-		s.warnf("presence info %s: %v", key, err)
+		s.warnInvalid([]presence.Invalid{{Key: key, Err: err}})
 		return r
 	}
 	return presence.Join(r, info)

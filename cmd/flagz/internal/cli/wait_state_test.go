@@ -2,10 +2,12 @@ package cli
 
 import (
 	"context"
-	"github.com/flagz-go/flagz/watcher/etcdtest"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/watcher/etcdtest"
 	"github.com/flagz-go/flagz/watcher/presence"
 )
 
@@ -76,4 +78,30 @@ func TestWaitInterrupted(t *testing.T) {
 	cancel()
 	r := result{code: <-done, stdout: stdout.String(), stderr: stderr.String()}
 	want(t, r, ExitFailed, "1 not answering", "interrupted before every process answered")
+}
+
+// A process that marks the flag sensitive, seen at any point of the wait,
+// makes --wait redact the refusal reasons of the processes that do not
+// (another build: their reasons may quote the value); its own reason,
+// which holds nothing of the value, is kept.
+func TestWaitStateRedactsReasonsOnceAnyProcessMarksSensitive(t *testing.T) {
+	plain := recordOf("x", serviceFlags(100)).Flags
+	sensitive := slices.Clone(plain)
+	for i := range sensitive {
+		sensitive[i].Sensitive = sensitive[i].Sensitive || sensitive[i].Name == "rate"
+	}
+	w := &waitState{name: "rate", revision: 10, live: map[string]presence.Record{},
+		decided: map[string]processOutcome{}, gone: map[string]presence.Record{}}
+	w.observe(presence.Record{ID: "old", Revision: 10, Flags: plain,
+		Rejections: []presence.Rejection{{Flag: "rate", Revision: 10, Reason: `value "s3cret" is no number`}}})
+	if got := w.result(false).Processes[0].Reason; !strings.Contains(got, "s3cret") {
+		t.Fatalf("reason %q before any process marks the flag sensitive", got)
+	}
+	w.observe(presence.Record{ID: "new", Revision: 10, Flags: sensitive,
+		Rejections: []presence.Rejection{{Flag: "rate", Revision: 10, Reason: "cannot parse: not a valid dyn_int64"}}})
+	for _, p := range w.result(false).Processes {
+		if want := map[string]string{"old": flagz.Redacted, "new": "cannot parse: not a valid dyn_int64"}[p.ID]; p.Reason != want {
+			t.Errorf("%s: reason %q, want %q", p.ID, p.Reason, want)
+		}
+	}
 }

@@ -1,4 +1,4 @@
-package flagz
+package source
 
 import (
 	"context"
@@ -11,14 +11,7 @@ import (
 // the lifecycle, the states, retries with backoff, listing again after a
 // gap, the periodic resync, recovery from panics and the last-known-good
 // snapshot file.
-//
-// A new source is an Origin and a constructor:
-//
-//	func New(fs *pflag.FlagSet, db *sql.DB) *Source {
-//		return &Source{flagz.NewRuntime(fs, &tableOrigin{db}, flagz.SourceConfig{Name: "db:flags"})}
-//	}
-//
-// and its tests run the conformance suite of package sourcetest.
+// See the package documentation for how a source is made of one.
 type Origin interface {
 	// List reads everything the origin holds, at one revision. An error
 	// means the origin cannot be read now: the runtime keeps the last good

@@ -1,8 +1,12 @@
-package flagz
+package source
 
 import (
 	"context"
 	"os"
+	"time"
+
+	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/internal/link"
 )
 
 // saved notes that the flags changed, so that the snapshot file (if any) is
@@ -20,7 +24,7 @@ func (r *Runtime) saved(changed bool) {
 
 // persistLoop writes the snapshot file after changes, until ctx ends; a
 // change not yet written then is written before it returns.
-func (r *Runtime) persistLoop(ctx context.Context, src *Source) {
+func (r *Runtime) persistLoop(ctx context.Context, src *flagz.Source) {
 	for {
 		select {
 		case <-r.dirty:
@@ -38,11 +42,11 @@ func (r *Runtime) persistLoop(ctx context.Context, src *Source) {
 
 // writeSnapshot saves the values the source applied. A failure is logged:
 // the flags are set already.
-func (r *Runtime) writeSnapshot(src *Source) {
+func (r *Runtime) writeSnapshot(src *flagz.Source) {
 	if r.cfg.SnapshotFile == "" {
 		return
 	}
-	values := src.appliedValues()
+	values := link.AppliedValues(src)
 	r.mu.Lock()
 	rev := r.rev
 	r.mu.Unlock()
@@ -54,10 +58,10 @@ func (r *Runtime) writeSnapshot(src *Source) {
 // fromSnapshot records that the source serves the values of the snapshot
 // file, saved at revision, until its origin answers: the debug page names
 // the file and when it was written.
-func (r *Runtime) fromSnapshot(src *Source, revision int64) {
-	o := &SnapshotOrigin{Path: r.cfg.SnapshotFile, Revision: revision}
+func (r *Runtime) fromSnapshot(src *flagz.Source, revision int64) {
+	var written time.Time
 	if info, err := os.Stat(r.cfg.SnapshotFile); err == nil {
-		o.Written = info.ModTime()
+		written = info.ModTime()
 	}
-	src.setSnapshot(o)
+	link.ServingSnapshot(src, r.cfg.SnapshotFile, written, revision)
 }

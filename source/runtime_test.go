@@ -1,4 +1,4 @@
-package flagz
+package source
 
 import (
 	"context"
@@ -10,6 +10,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/flagz-go/flagz"
+	"github.com/spf13/pflag"
 )
 
 // memOrigin is an Origin held in memory: a real implementation of the
@@ -43,16 +46,16 @@ func (o *memOrigin) Follow(ctx context.Context, _ int64, sink Sink) error {
 func TestSnapshotFileKeepsBytesExactly(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "flags.snapshot")
 	values := map[string]string{"text": "héllo\n", "bytes": "\xff\xfe ok", "proto": "\x0a\x03\xc3\x28\x00"}
-	cfg := SourceConfig{Name: "mem", SnapshotFile: path, Logger: slog.New(slog.DiscardHandler)}
+	cfg := Config{Name: "mem", SnapshotFile: path, Logger: slog.New(slog.DiscardHandler)}
 
-	declare := func(t *testing.T) (*Runtime, map[string]*DynStringValue, *memOrigin) {
+	declare := func(t *testing.T) (*Runtime, map[string]*flagz.DynStringValue, *memOrigin) {
 		fs := newFlagSet(t)
-		flags := map[string]*DynStringValue{}
+		flags := map[string]*flagz.DynStringValue{}
 		for name := range values {
-			flags[name] = DynString(fs, name, "", "")
+			flags[name] = flagz.DynString(fs, name, "", "")
 		}
 		o := &memOrigin{values: values}
-		return NewRuntime(fs, o, cfg), flags, o
+		return New(fs, o, cfg), flags, o
 	}
 
 	r, _, _ := declare(t)
@@ -82,7 +85,7 @@ func TestSnapshotFileKeepsBytesExactly(t *testing.T) {
 			t.Errorf("%s = %q after the restart, want %q", name, got, want)
 		}
 	}
-	if st := r2.Status(); st.State != StateDegraded || !strings.Contains(st.Err, "origin down") {
+	if st := r2.Status(); st.State != flagz.StateDegraded || !strings.Contains(st.Err, "origin down") {
 		t.Errorf("status %+v, want DEGRADED with the reason", st)
 	}
 }
@@ -108,18 +111,64 @@ func TestSnapshotFileOfAnotherSourceOrFormatIsRefused(t *testing.T) {
 // A source whose configuration is wrong says so at Initialize and Start.
 func TestRuntimeConfigErrors(t *testing.T) {
 	fs := newFlagSet(t)
-	r := NewRuntime(fs, &memOrigin{}, SourceConfig{})
+	r := New(fs, &memOrigin{}, Config{})
 	if _, err := r.Initialize(t.Context()); err == nil || !strings.Contains(err.Error(), "name") {
 		t.Errorf("Initialize without a name = %v", err)
 	}
-	r = NewRuntime(fs, &memOrigin{}, SourceConfig{Name: "x", MinBackoff: 2, MaxBackoff: 1})
+	r = New(fs, &memOrigin{}, Config{Name: "x", MinBackoff: 2, MaxBackoff: 1})
 	if err := r.Start(t.Context()); err == nil || !strings.Contains(err.Error(), "backoff") {
 		t.Errorf("Start with bad backoff bounds = %v", err)
 	}
 	// A name an ad hoc writer uses cannot be claimed.
-	EngineFor(fs).Source("debug")
-	r = NewRuntime(fs, &memOrigin{}, SourceConfig{Name: "debug"})
+	flagz.EngineFor(fs).Source("debug", nil)
+	r = New(fs, &memOrigin{}, Config{Name: "debug"})
 	if _, err := r.Initialize(t.Context()); !errors.Is(err, ErrNameInUse) {
 		t.Errorf("claiming an ad hoc source's name = %v, want ErrNameInUse", err)
 	}
+}
+
+// While a runtime serves its snapshot file (origin down), its status says
+// so, and the flags it holds point at the file; once the origin answers,
+// the mark goes.
+func TestSnapshotOriginIsShown(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "flags.snapshot")
+	cfg := Config{Name: "mem", SnapshotFile: path, Logger: slog.New(slog.DiscardHandler)}
+	fs := newFlagSet(t)
+	flagz.DynString(fs, "greeting", "hi", "")
+	o := &memOrigin{values: map[string]string{"greeting": "hello"}}
+	if _, err := New(fs, o, cfg).Initialize(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if st := flagz.EngineFor(fs).Sources()[0]; st.Snapshot != nil {
+		t.Errorf("a source its origin answered is marked as served from the file: %+v", st.Snapshot)
+	}
+
+	fs2 := newFlagSet(t)
+	flagz.DynString(fs2, "greeting", "hi", "")
+	o.down = true
+	r := New(fs2, o, cfg)
+	if _, err := r.Initialize(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := flagz.EngineFor(fs2).Flag("greeting")
+	if len(st.HeldBy) != 1 || st.HeldBy[0].Snapshot == nil || st.HeldBy[0].Snapshot.Path != path || st.HeldBy[0].Snapshot.Written.IsZero() {
+		t.Fatalf("held by %+v, want the snapshot file", st.HeldBy)
+	}
+	if s := r.Status(); s.Snapshot == nil || s.Snapshot.Path != path {
+		t.Errorf("source status %+v", s.Snapshot)
+	}
+	o.mu.Lock()
+	o.down = false
+	o.mu.Unlock()
+	if _, err := r.Initialize(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if s := r.Status(); s.Snapshot != nil {
+		t.Errorf("still marked as served from the file after the origin answered: %+v", s.Snapshot)
+	}
+}
+
+func newFlagSet(t testing.TB) *pflag.FlagSet {
+	t.Helper()
+	return pflag.NewFlagSet(t.Name(), pflag.ContinueOnError)
 }

@@ -1,4 +1,4 @@
-package flagz
+package source
 
 import (
 	"context"
@@ -10,6 +10,9 @@ import (
 	"runtime/debug"
 	"slices"
 	"time"
+
+	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/internal/link"
 )
 
 // errResyncDue ends a Follow when the resync period is up.
@@ -18,12 +21,12 @@ var errResyncDue = errors.New("flagz: periodic resync")
 // run is the goroutine Start launches: list when the flags may be stale,
 // follow from the listed revision, and when following fails, list again and
 // reconcile.
-func (r *Runtime) run(ctx context.Context, src *Source) {
+func (r *Runtime) run(ctx context.Context, src *flagz.Source) {
 	defer func() {
 		r.mu.Lock()
 		r.current = false // a later Start lists again rather than replaying history
 		r.mu.Unlock()
-		src.SetState(StateStopped, nil)
+		src.SetState(flagz.StateStopped, nil)
 	}()
 	bo := newBackoff(r.cfg.MinBackoff, r.cfg.MaxBackoff)
 	for ctx.Err() == nil {
@@ -71,7 +74,7 @@ func (r *Runtime) list(ctx context.Context) (snap Snapshot, err error) {
 
 // follow runs the origin's Follow until it fails, ctx ends or the resync
 // period is up.
-func (r *Runtime) follow(ctx context.Context, src *Source, bo *backoff) error {
+func (r *Runtime) follow(ctx context.Context, src *flagz.Source, bo *backoff) error {
 	fctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	if r.cfg.ResyncPeriod > 0 {
@@ -94,16 +97,16 @@ func (r *Runtime) follow(ctx context.Context, src *Source, bo *backoff) error {
 
 // load applies a listing: at start-up (Initialize) a Load, the initial load
 // if it is the first; later a Replace, which reconciles.
-func (r *Runtime) load(ctx context.Context, snap Snapshot, startup bool) Report {
+func (r *Runtime) load(ctx context.Context, snap Snapshot, startup bool) flagz.Report {
 	src := r.src.Load()
 	r.numbered(&snap)
-	var report Report
+	var report flagz.Report
 	if startup {
 		report = r.reported(src.Load(snap.Revision, snap.Values))
 	} else {
 		report = r.reported(src.Replace(snap.Revision, snap.Values))
 	}
-	src.setSnapshot(nil) // the origin answered
+	link.ServingSnapshot(src, "", time.Time{}, 0) // the origin answered
 	r.mu.Lock()
 	r.rev, r.current = snap.Revision, true
 	r.mu.Unlock()
@@ -136,10 +139,10 @@ func (r *Runtime) numbered(snap *Snapshot) (same bool) {
 
 // trouble records that the origin cannot be followed now: DEGRADED, or
 // still CONNECTING if nothing was ever loaded. It logs once per new reason.
-func (r *Runtime) trouble(src *Source, err error, logIt bool) {
-	st := StateDegraded
-	if !src.isLoaded() {
-		st = StateConnecting
+func (r *Runtime) trouble(src *flagz.Source, err error, logIt bool) {
+	st := flagz.StateDegraded
+	if !link.Loaded(src) {
+		st = flagz.StateConnecting
 	}
 	prev := src.Status()
 	src.SetState(st, err)
@@ -149,26 +152,26 @@ func (r *Runtime) trouble(src *Source, err error, logIt bool) {
 }
 
 // serving records that the origin answers.
-func (r *Runtime) serving(src *Source) {
+func (r *Runtime) serving(src *flagz.Source) {
 	prev := src.Status()
-	src.SetState(StateServing, nil)
-	if prev.State == StateDegraded || (prev.State == StateConnecting && prev.Err != "") {
+	src.SetState(flagz.StateServing, nil)
+	if prev.State == flagz.StateDegraded || (prev.State == flagz.StateConnecting && prev.Err != "") {
 		r.log.Info("flagz: origin reachable again", "was", prev.State.String())
 	}
 }
 
 // writeBack restores the last good value over each value the report shows
 // refused, when the runtime is configured to and the origin can.
-func (r *Runtime) writeBack(ctx context.Context, src *Source, report Report, version func(string) int64, mayDelete bool) {
+func (r *Runtime) writeBack(ctx context.Context, src *flagz.Source, report flagz.Report, version func(string) int64, mayDelete bool) {
 	wb, ok := r.origin.(WriteBacker)
 	if !ok || !r.cfg.Rollback {
 		return
 	}
 	for _, o := range report {
-		if o.Result != Rejected {
+		if o.Result != flagz.Rejected {
 			continue
 		}
-		good, hasGood := src.lastApplied(o.Flag)
+		good, hasGood := link.LastApplied(src, o.Flag)
 		if !hasGood && !mayDelete {
 			continue
 		}

@@ -1,4 +1,4 @@
-package flagz
+package source
 
 import (
 	"encoding/base64"

@@ -32,7 +32,7 @@ import (
 )
 
 // Source is what every flagz source offers: its lifecycle and its status.
-// Every source built on flagz.Runtime has these methods.
+// Every source built on source.Runtime has these methods.
 type Source interface {
 	Initialize(ctx context.Context) (flagz.Report, error)
 	Start(ctx context.Context) error

@@ -10,6 +10,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/source"
 )
 
 // While the origin is unreachable the source is DEGRADED and the flags keep
@@ -85,17 +86,17 @@ func testPanics(t *testing.T, h Harness) {
 func testLifecycleErrors(t *testing.T, h Harness) {
 	f := newFlags(t)
 	s := started(t, h, f)
-	if err := s.Start(t.Context()); !errors.Is(err, flagz.ErrRunning) {
+	if err := s.Start(t.Context()); !errors.Is(err, source.ErrRunning) {
 		t.Errorf("second Start = %v, want ErrRunning", err)
 	}
-	if _, err := s.Initialize(t.Context()); !errors.Is(err, flagz.ErrRunning) {
+	if _, err := s.Initialize(t.Context()); !errors.Is(err, source.ErrRunning) {
 		t.Errorf("Initialize while running = %v, want ErrRunning", err)
 	}
 	twin := newSource(t, h, f)
-	if _, err := twin.Initialize(t.Context()); !errors.Is(err, flagz.ErrNameInUse) {
+	if _, err := twin.Initialize(t.Context()); !errors.Is(err, source.ErrNameInUse) {
 		t.Errorf("Initialize of a second source with the same name = %v, want ErrNameInUse", err)
 	}
-	if err := twin.Start(t.Context()); !errors.Is(err, flagz.ErrNameInUse) {
+	if err := twin.Start(t.Context()); !errors.Is(err, source.ErrNameInUse) {
 		t.Errorf("Start of a second source with the same name = %v, want ErrNameInUse", err)
 	}
 	s.Stop()

@@ -1,16 +1,18 @@
-package flagz
+package source
 
 import (
 	"context"
 	"fmt"
 	"runtime/debug"
+
+	"github.com/flagz-go/flagz"
 )
 
 // runSink is the Sink a Runtime hands its origin for one Follow. Once that
 // Follow's context ends, it ignores whatever still arrives.
 type runSink struct {
 	r   *Runtime
-	src *Source
+	src *flagz.Source
 	ctx context.Context
 	bo  *backoff
 }
@@ -19,7 +21,7 @@ func (k *runSink) Update(revision int64, values map[string]string) {
 	k.guard("update", func() {
 		report := k.r.reported(k.src.Update(revision, values))
 		k.r.advance(revision)
-		k.r.saved(report.Count(Applied) > 0)
+		k.r.saved(report.Count(flagz.Applied) > 0)
 		k.r.writeBack(k.ctx, k.src, report, func(string) int64 { return revision }, true)
 	})
 }
@@ -28,7 +30,7 @@ func (k *runSink) Remove(revision int64, names ...string) {
 	k.guard("remove", func() {
 		report := k.r.reported(k.src.Remove(revision, names...))
 		k.r.advance(revision)
-		k.r.saved(report.Count(Applied) > 0)
+		k.r.saved(report.Count(flagz.Applied) > 0)
 	})
 }
 
@@ -40,7 +42,7 @@ func (k *runSink) Replace(s Snapshot) {
 			k.src.Synced(s.Revision)
 		} else {
 			report := k.r.reported(k.src.Replace(s.Revision, s.Values))
-			k.r.saved(report.Count(Applied) > 0)
+			k.r.saved(report.Count(flagz.Applied) > 0)
 			k.r.writeBack(k.ctx, k.src, report, func(name string) int64 { return s.Versions[name] }, false)
 		}
 		k.r.serving(k.src)

@@ -1,4 +1,4 @@
-package flagz
+package source
 
 import (
 	"context"
@@ -8,11 +8,14 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/internal/link"
 )
 
-// SourceConfig is what every source is configured with, whatever its
+// Config is what every source is configured with, whatever its
 // origin. Each source package's options set it.
-type SourceConfig struct {
+type Config struct {
 	// Name names the source in the audit log, on the debug page and in
 	// metrics. Two sources running on one flag set need different names.
 	Name string
@@ -39,13 +42,13 @@ type SourceConfig struct {
 	Rollback bool
 }
 
-// Defaults of SourceConfig.
+// Defaults of Config.
 const (
 	DefaultMinBackoff = 100 * time.Millisecond
 	DefaultMaxBackoff = 30 * time.Second
 )
 
-func (c *SourceConfig) validate() error {
+func (c *Config) validate() error {
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
@@ -89,14 +92,14 @@ func (c *SourceConfig) validate() error {
 // A panic in the origin (or in a validator the flag set runs) is recovered,
 // logged with its stack and treated as a failure of the origin.
 type Runtime struct {
-	engine *Engine
+	engine *flagz.Engine
 	origin Origin
-	cfg    SourceConfig
+	cfg    Config
 	cfgErr error
 	log    *slog.Logger
 
-	src  atomic.Pointer[Source] // the claimed source, nil before the first Initialize or Start
-	last atomic.Pointer[Report] // of the last batch handed to the engine
+	src  atomic.Pointer[flagz.Source] // the claimed source, nil before the first Initialize or Start
+	last atomic.Pointer[flagz.Report] // of the last batch handed to the engine
 
 	life   sync.Mutex // orders Initialize, Start and Stop
 	cancel context.CancelFunc
@@ -111,13 +114,13 @@ type Runtime struct {
 	dirty    chan struct{}
 }
 
-// NewRuntime returns a runtime of a source that applies what origin holds
+// New returns a runtime of a source that applies what origin holds
 // to the flags of fs. Nothing happens until Initialize, Start or Run; a bad
 // configuration is reported by them.
-func NewRuntime[F FlagSet](fs F, origin Origin, cfg SourceConfig) *Runtime {
+func New[F flagz.FlagSet](fs F, origin Origin, cfg Config) *Runtime {
 	err := cfg.validate()
 	return &Runtime{
-		engine: EngineFor(fs),
+		engine: flagz.EngineFor(fs),
 		origin: origin,
 		cfg:    cfg,
 		cfgErr: err,
@@ -132,18 +135,18 @@ func (r *Runtime) Name() string { return r.cfg.Name }
 // Status returns the source's health (CONNECTING, SERVING, DEGRADED,
 // STOPPED), its last sync time and revision, and its counts of applied,
 // rejected, restart-required, command-line and ignored names. The debug
-// handler and the metrics read the same status through Engine.Sources.
-func (r *Runtime) Status() SourceStatus {
+// handler and the metrics read the same status through flagz.Engine.Sources.
+func (r *Runtime) Status() flagz.SourceStatus {
 	if s := r.src.Load(); s != nil {
 		return s.Status()
 	}
-	return SourceStatus{Name: r.cfg.Name, State: StateConnecting}
+	return flagz.SourceStatus{Name: r.cfg.Name, State: flagz.StateConnecting}
 }
 
 // LastReport returns what became of each name in the last batch the source
 // handed to the engine (the initial load, a reconcile or the last change),
 // or nil before the first.
-func (r *Runtime) LastReport() Report {
+func (r *Runtime) LastReport() flagz.Report {
 	if p := r.last.Load(); p != nil {
 		return *p
 	}
@@ -151,7 +154,7 @@ func (r *Runtime) LastReport() Report {
 }
 
 // reported keeps the report of a batch for LastReport.
-func (r *Runtime) reported(report Report) Report {
+func (r *Runtime) reported(report flagz.Report) flagz.Report {
 	r.last.Store(&report)
 	return report
 }
@@ -161,7 +164,7 @@ func (r *Runtime) reported(report Report) Report {
 // is declared with; those do not make Initialize fail: report.Err() joins
 // the refusals, each naming its flag. The error says that the origin could
 // not be loaded at all; the report is then nil.
-func (r *Runtime) Initialize(ctx context.Context) (Report, error) {
+func (r *Runtime) Initialize(ctx context.Context) (flagz.Report, error) {
 	r.life.Lock()
 	defer r.life.Unlock()
 	if r.runningLocked() {
@@ -241,8 +244,8 @@ func (r *Runtime) Stop() {
 		r.done = nil
 	}
 	if src := r.src.Load(); src != nil {
-		src.SetState(StateStopped, nil)
-		r.engine.release(src, r)
+		src.SetState(flagz.StateStopped, nil)
+		link.Release(src, r)
 	}
 }
 
@@ -273,14 +276,15 @@ func (r *Runtime) runningLocked() bool {
 }
 
 // claimLocked makes the runtime the owner of its source's name.
-func (r *Runtime) claimLocked() (*Source, error) {
+func (r *Runtime) claimLocked() (*flagz.Source, error) {
 	if r.cfgErr != nil {
 		return nil, r.cfgErr
 	}
-	src, err := r.engine.claim(r.cfg.Name, r, r.cfg.Logger)
+	claimed, err := link.Claim(r.engine, r.cfg.Name, r, r.cfg.Logger, ErrNameInUse)
 	if err != nil {
 		return nil, err
 	}
+	src := claimed.(*flagz.Source)
 	r.src.Store(src)
 	return src, nil
 }

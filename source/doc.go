@@ -1,0 +1,26 @@
+// Package source is for authors of flag sources, as database/sql/driver is
+// for authors of database drivers: a flag user never needs it.
+//
+// A source is an Origin (list a snapshot at a revision, follow changes from
+// a revision, optionally write back) run by a Runtime, which owns the
+// lifecycle (Initialize, Start, Stop, Run), the states (CONNECTING,
+// SERVING, DEGRADED, STOPPED), capped jittered backoff, relisting after a
+// gap, the periodic resync, panic recovery and the last-known-good
+// snapshot file, the same for every source. The Runtime hands batches to
+// the engine of the flag set (flagz.EngineFor): the initial load, a full
+// snapshot after start-up, changed names and names gone. The engine
+// applies them under the rules every source shares, records the last
+// change and rejection of every flag, counts updates, keeps each source's
+// health, and tells subscribers (flagz.Engine.Subscribe).
+//
+// A new source is an Origin and a constructor:
+//
+//	type Source struct{ *source.Runtime }
+//
+//	func New(fs *pflag.FlagSet, db *sql.DB) *Source {
+//		return &Source{source.New(fs, &tableOrigin{db}, source.Config{Name: "db:flags"})}
+//	}
+//
+// and its tests run the conformance suite of package sourcetest
+// (source/sourcetest), as every source in this repository does.
+package source
