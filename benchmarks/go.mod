@@ -12,6 +12,7 @@ require (
 	github.com/flagz-go/flagz v0.0.0-00010101000000-000000000000
 	github.com/flagz-go/flagz/ofprovider v0.0.0-00010101000000-000000000000
 	github.com/flagz-go/flagz/watcher v0.0.0-00010101000000-000000000000
+	github.com/flagz-go/flagz/watcher/etcdtest v0.0.0-00010101000000-000000000000
 	github.com/fsnotify/fsnotify v1.10.1
 	github.com/growthbook/growthbook-golang v0.7.0
 	github.com/launchdarkly/go-sdk-common/v3 v3.4.0
@@ -141,3 +142,5 @@ require (
 replace github.com/flagz-go/flagz/configmap/informer => ../configmap/informer
 
 replace github.com/flagz-go/flagz/ofprovider => ../ofprovider
+
+replace github.com/flagz-go/flagz/watcher/etcdtest => ../watcher/etcdtest

@@ -14,6 +14,7 @@ require (
 	github.com/flagz-go/flagz/configmap/informer v0.0.0-00010101000000-000000000000
 	github.com/flagz-go/flagz/ofprovider v0.0.0-00010101000000-000000000000
 	github.com/flagz-go/flagz/watcher v0.0.0-00010101000000-000000000000
+	github.com/flagz-go/flagz/watcher/etcdtest v0.0.0-00010101000000-000000000000
 	github.com/open-feature/go-sdk v1.20.0
 	github.com/prometheus/client_golang v1.25.0
 	github.com/spf13/pflag v1.0.10
@@ -118,3 +119,5 @@ require (
 	sigs.k8s.io/structured-merge-diff/v6 v6.4.2 // indirect
 	sigs.k8s.io/yaml v1.6.0 // indirect
 )
+
+replace github.com/flagz-go/flagz/watcher/etcdtest => ../watcher/etcdtest

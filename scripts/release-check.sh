@@ -11,18 +11,22 @@
 # copy of HEAD, publishing each module into a GOPROXY directory of its own
 # instead of tagging it:
 #
-#  1. the root module, github.com/flagz-go/flagz, as it is;
+#  1. the root module, github.com/flagz-go/flagz, as it is, and
+#     watcher/etcdtest (the embedded etcd for tests; it requires no flagz
+#     module), as it is;
 #  2. watcher: drop its replace line, require the root module at VERSION,
 #     go mod tidy; publish;
-#  3. cmd/flagz: drop its replace lines, require the root module and watcher
-#     at VERSION, go mod tidy; publish;
+#  3. cmd/flagz: drop its replace lines, require the root module, watcher
+#     and watcher/etcdtest (its tests' etcd) at VERSION, go mod tidy;
+#     publish;
 #
 # then runs `go install github.com/flagz-go/flagz/cmd/flagz@latest` with an
 # empty module cache, as a user would, and runs the installed command.
 # Modules other than flagz's come from the local module cache (the
 # download cache is itself a GOPROXY), falling back to GOPROXY. For a real
 # release, steps 2 and 3 are commits, each followed by its tag
-# (watcher/VERSION, cmd/flagz/VERSION).
+# (watcher/VERSION, cmd/flagz/VERSION); step 1 tags VERSION and
+# watcher/etcdtest/VERSION.
 set -euo pipefail
 
 version=${1:-v0.0.0-releasecheck}
@@ -45,14 +49,16 @@ mkdir -p "$work/src"
 git -C "$root" archive HEAD | tar -x -C "$work/src"
 src=$work/src
 
-publish "$src"
+publish "$src" "$src/watcher/etcdtest"
 (cd "$src/watcher" &&
 	go mod edit -dropreplace=github.com/flagz-go/flagz -require="github.com/flagz-go/flagz@$version" &&
 	go mod tidy)
 publish "$src/watcher"
 (cd "$src/cmd/flagz" &&
 	go mod edit -dropreplace=github.com/flagz-go/flagz -dropreplace=github.com/flagz-go/flagz/watcher \
-		-require="github.com/flagz-go/flagz@$version" -require="github.com/flagz-go/flagz/watcher@$version" &&
+		-dropreplace=github.com/flagz-go/flagz/watcher/etcdtest \
+		-require="github.com/flagz-go/flagz@$version" -require="github.com/flagz-go/flagz/watcher@$version" \
+		-require="github.com/flagz-go/flagz/watcher/etcdtest@$version" &&
 	go mod tidy)
 publish "$src/cmd/flagz"
 

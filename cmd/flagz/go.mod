@@ -10,6 +10,7 @@ replace (
 require (
 	github.com/flagz-go/flagz v0.0.0-00010101000000-000000000000
 	github.com/flagz-go/flagz/watcher v0.0.0-00010101000000-000000000000
+	github.com/flagz-go/flagz/watcher/etcdtest v0.0.0-00010101000000-000000000000
 	github.com/spf13/pflag v1.0.10
 	go.etcd.io/etcd/api/v3 v3.7.3
 	go.etcd.io/etcd/client/pkg/v3 v3.7.3
@@ -72,3 +73,5 @@ require (
 	k8s.io/utils v0.0.0-20260108192941-914a6e750570 // indirect
 	sigs.k8s.io/yaml v1.6.0 // indirect
 )
+
+replace github.com/flagz-go/flagz/watcher/etcdtest => ../../watcher/etcdtest

@@ -12,6 +12,7 @@ require (
 	github.com/flagz-go/flagz v0.0.0-00010101000000-000000000000
 	github.com/flagz-go/flagz/ofprovider v0.0.0-00010101000000-000000000000
 	github.com/flagz-go/flagz/watcher v0.0.0-00010101000000-000000000000
+	github.com/flagz-go/flagz/watcher/etcdtest v0.0.0-00010101000000-000000000000
 	github.com/open-feature/go-sdk v1.20.0
 	github.com/spf13/pflag v1.0.10
 	go.etcd.io/etcd/client/v3 v3.7.3
@@ -76,3 +77,5 @@ require (
 	k8s.io/utils v0.0.0-20260108192941-914a6e750570 // indirect
 	sigs.k8s.io/yaml v1.6.0 // indirect
 )
+
+replace github.com/flagz-go/flagz/watcher/etcdtest => ../../watcher/etcdtest

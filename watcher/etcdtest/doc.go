@@ -11,4 +11,10 @@
 //
 // The servers trade durability for speed (no fsync, short election
 // timeouts): they are for tests, never for data that must survive.
+//
+// etcdtest is a module of its own, github.com/flagz-go/flagz/watcher/etcdtest,
+// so that the watcher's module requires etcd's client and not its server:
+// a service that imports the watcher does not get etcd's server (and the
+// modules only it needs) in its module graph; its tests' module requires
+// etcdtest.
 package etcdtest

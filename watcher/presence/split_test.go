@@ -1,7 +1,6 @@
 package presence_test
 
 import (
-	"context"
 	"encoding/json"
 	"reflect"
 	"strings"
@@ -9,7 +8,6 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz/schema"
-	"github.com/flagz-go/flagz/watcher/etcdtest"
 	"github.com/flagz-go/flagz/watcher/presence"
 )
 
@@ -84,39 +82,5 @@ func TestEncodeStatusValues(t *testing.T) {
 	}
 	if !reflect.DeepEqual(back.Values, want) {
 		t.Errorf("values back %q, want %q", back.Values, want)
-	}
-}
-
-// List joins each status with its info at one revision; a status without
-// an info (a process of an older version writing its whole record there)
-// is returned as it is; an info without a status is left out.
-func TestListJoinsStatusAndInfo(t *testing.T) {
-	cli := etcdtest.Start(t).Client(t)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	r := splitRecord()
-	info, status := r.Split()
-	iv, _ := presence.EncodeInfo(info)
-	sv, _ := presence.EncodeStatus(status)
-	old := splitRecord()
-	old.ID = "h/1/old"
-	ov, _ := presence.Encode(old)
-	orphan := info
-	orphan.ID = "h/1/gone"
-	gv, _ := presence.EncodeInfo(orphan)
-	for key, value := range map[string][]byte{
-		presence.InfoKey("/svc", r.ID): iv, presence.Key("/svc", r.ID): sv,
-		presence.Key("/svc", old.ID): ov, presence.InfoKey("/svc", orphan.ID): gv,
-	} {
-		if _, err := cli.Put(ctx, key, string(value)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	records, _, err := presence.List(ctx, cli, "/svc")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(records) != 2 || !reflect.DeepEqual(records[0], r) || !reflect.DeepEqual(records[1], old) {
-		t.Errorf("List:\n got %+v\nwant %+v and %+v", records, r, old)
 	}
 }
