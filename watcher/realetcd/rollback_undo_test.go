@@ -1,4 +1,4 @@
-package watcher_test
+package realetcd_test
 
 import (
 	"context"
