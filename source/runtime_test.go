@@ -116,7 +116,7 @@ func TestRuntimeConfigErrors(t *testing.T) {
 		t.Errorf("Initialize without a name = %v", err)
 	}
 	r = New(fs, &memOrigin{}, Config{Name: "x", MinBackoff: 2, MaxBackoff: 1})
-	if err := r.Start(t.Context()); err == nil || !strings.Contains(err.Error(), "backoff") {
+	if err := r.Start(t.Context()); err == nil || !strings.Contains(err.Error(), "MinBackoff") {
 		t.Errorf("Start with bad backoff bounds = %v", err)
 	}
 	// A name an ad hoc writer uses cannot be claimed.
