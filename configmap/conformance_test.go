@@ -30,6 +30,11 @@ func TestConformanceDir(t *testing.T) {
 	})
 }
 
+// The watcher's lifecycle is its runtime's: each method only calls it.
+func TestLifecycleIsTheRuntimes(t *testing.T) {
+	sourcetest.CheckDelegation(t, ".", "Watcher")
+}
+
 func TestConformanceFile(t *testing.T) {
 	sourcetest.Run(t, func(t *testing.T) sourcetest.Harness {
 		return newHarness(t, "flags.yaml", func(path string, values map[string]string) error {
@@ -49,7 +54,7 @@ type harness struct {
 	path   string // where the sources look
 	aside  string // where it is while cut off
 	write  func(path string, values map[string]string) error
-	newSrc func(fs *pflag.FlagSet, path string, opts ...Option) *Watcher
+	newSrc func(fs *pflag.FlagSet, path string, opts ...Option) (*Watcher, error)
 
 	mu     sync.Mutex
 	values map[string]string
@@ -57,7 +62,7 @@ type harness struct {
 }
 
 func newHarness(t *testing.T, base string, write func(string, map[string]string) error,
-	newSrc func(*pflag.FlagSet, string, ...Option) *Watcher) *harness {
+	newSrc func(*pflag.FlagSet, string, ...Option) (*Watcher, error)) *harness {
 	dir := t.TempDir()
 	h := &harness{path: filepath.Join(dir, base), aside: filepath.Join(dir, "aside-"+base),
 		write: write, newSrc: newSrc, values: map[string]string{}}
@@ -66,8 +71,8 @@ func newHarness(t *testing.T, base string, write func(string, map[string]string)
 }
 
 func (h *harness) NewSource(t *testing.T, fs *pflag.FlagSet, name string) sourcetest.Source {
-	w := h.newSrc(fs, h.path, WithSourceName(name), WithLogger(testLogger(t)),
-		WithBackoff(5*time.Millisecond, 50*time.Millisecond), WithResyncPeriod(0))
+	w := must(t)(h.newSrc(fs, h.path, WithSourceName(name), WithLogger(testLogger(t)),
+		WithBackoff(5*time.Millisecond, 50*time.Millisecond), WithResyncPeriod(0)))
 	t.Cleanup(w.Stop)
 	return w
 }

@@ -193,9 +193,6 @@ func (r *Runtime) runningLocked() bool {
 
 // claimLocked makes the runtime the owner of its source's name.
 func (r *Runtime) claimLocked() (*flagz.Source, error) {
-	if r.cfgErr != nil {
-		return nil, r.cfgErr
-	}
 	claimed, err := link.Claim(r.engine, r.cfg.Name, r, r.cfg.Logger, ErrNameInUse)
 	if err != nil {
 		return nil, err

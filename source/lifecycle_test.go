@@ -49,7 +49,7 @@ func newRuntime(t *testing.T, o Origin) (*Runtime, *flagz.DynInt64Value) {
 	t.Helper()
 	fs := newFlagSet(t)
 	rate := flagz.DynInt64(fs, "rate", 10, "rate").WithValidator(flagz.ValidateDynInt64Range(1, 1000))
-	r := New(fs, o, Config{Name: "mem", Logger: slog.New(slog.DiscardHandler), MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond})
+	r := mustNew(t, fs, o, Config{Name: "mem", Logger: slog.New(slog.DiscardHandler), MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond})
 	t.Cleanup(r.Stop)
 	return r, rate
 }

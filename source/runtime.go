@@ -2,6 +2,7 @@ package source
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -44,7 +45,6 @@ type Runtime struct {
 	engine *flagz.Engine
 	origin Origin
 	cfg    Config
-	cfgErr error
 	log    *slog.Logger
 
 	src     atomic.Pointer[flagz.Source] // the claimed source, nil before the first Initialize or Start
@@ -70,21 +70,26 @@ type Runtime struct {
 	dirty    chan struct{}
 }
 
-// New returns a runtime of a source that applies what origin holds
-// to the flags of fs. Nothing happens until Initialize, Start or Run; a bad
-// configuration is reported by them.
-func New[F flagz.FlagSet](fs F, origin Origin, cfg Config) *Runtime {
-	err := cfg.validate()
+// New returns a runtime of a source that applies what origin holds to the
+// flags of fs, or an error naming the setting of cfg it cannot take (see
+// Config for the defaults of the zero settings). Nothing happens until
+// Initialize, Start or Run.
+func New[F flagz.FlagSet](fs F, origin Origin, cfg Config) (*Runtime, error) {
+	if origin == nil {
+		return nil, errors.New("flagz: source: New: the origin is nil")
+	}
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
 	r := &Runtime{
 		engine: flagz.EngineFor(fs),
 		origin: origin,
 		cfg:    cfg,
-		cfgErr: err,
 		log:    cfg.Logger.With("source", cfg.Name),
 		dirty:  make(chan struct{}, 1),
 	}
 	r.halt, r.stop = context.WithCancelCause(context.Background())
-	return r
+	return r, nil
 }
 
 // Name returns the source's name.
