@@ -17,6 +17,11 @@ func TestConformanceDir(t *testing.T) {
 	sourcetest.Run(t, func(t *testing.T) sourcetest.Harness { return newDirHarness(t) })
 }
 
+// The watcher's lifecycle is its runtime's: each method only calls it.
+func TestLifecycleIsTheRuntimes(t *testing.T) {
+	sourcetest.CheckDelegation(t, ".", "Watcher")
+}
+
 func TestConformanceFile(t *testing.T) {
 	sourcetest.Run(t, func(t *testing.T) sourcetest.Harness { return newFileHarness(t) })
 }
@@ -49,7 +54,7 @@ type harness struct {
 	aside   string // where it is while cut off
 	perName bool   // a directory of one file per key
 	write   writeFunc
-	newSrc  func(fs *pflag.FlagSet, path string, opts ...Option) *Watcher
+	newSrc  func(fs *pflag.FlagSet, path string, opts ...Option) (*Watcher, error)
 
 	mu      sync.Mutex
 	values  map[string]string
@@ -58,7 +63,7 @@ type harness struct {
 }
 
 func newHarness(t *testing.T, base string, perName bool, write writeFunc,
-	newSrc func(*pflag.FlagSet, string, ...Option) *Watcher) *harness {
+	newSrc func(*pflag.FlagSet, string, ...Option) (*Watcher, error)) *harness {
 	dir := t.TempDir()
 	h := &harness{path: filepath.Join(dir, base), aside: filepath.Join(dir, "aside-"+base), perName: perName,
 		write: write, newSrc: newSrc, values: map[string]string{}, hostile: map[string]sourcetest.Entry{}}
@@ -67,8 +72,8 @@ func newHarness(t *testing.T, base string, perName bool, write writeFunc,
 }
 
 func (h *harness) NewSource(t *testing.T, fs *pflag.FlagSet, name string) sourcetest.Source {
-	w := h.newSrc(fs, h.path, WithSourceName(name), WithLogger(testLogger(t)),
-		WithBackoff(5*time.Millisecond, 50*time.Millisecond), WithResyncPeriod(0))
+	w := must(t)(h.newSrc(fs, h.path, WithSourceName(name), WithLogger(testLogger(t)),
+		WithBackoff(5*time.Millisecond, 50*time.Millisecond), WithResyncPeriod(0)))
 	t.Cleanup(w.Stop)
 	return w
 }

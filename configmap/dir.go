@@ -54,9 +54,18 @@ var errNoDataLink = errors.New(dataLink + " link missing from a kubelet-managed 
 // directory is back. A version whose files hold more than the size cap
 // together (WithMaxSize, 1 MiB by default, the limit of a ConfigMap) is not
 // read further, and nothing of it is applied.
-func New[F flagz.FlagSet](fs F, dir string, opts ...Option) *Watcher {
+//
+// It returns an error naming the option when an option is given a value
+// it cannot take, or when dir is empty.
+func New[F flagz.FlagSet](fs F, dir string, opts ...Option) (*Watcher, error) {
+	if dir == "" {
+		return nil, errors.New("configmap: New: the directory is empty")
+	}
 	dir = absClean(dir)
-	cfg := newConfig("configmap:"+dir, DefaultDirDebounce, opts)
+	cfg, err := newConfig("configmap:"+dir, DefaultDirDebounce, opts)
+	if err != nil {
+		return nil, err
+	}
 	o := &dirOrigin{dir: dir, syntax: flagSyntax(fs), isFlag: flagNamed(fs), maxSize: cfg.maxSize}
 	return newWatcher(fs, o, cfg)
 }

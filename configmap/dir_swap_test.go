@@ -88,7 +88,7 @@ func TestDirBehindSymlink(t *testing.T) {
 	if err := s.WriteStrings(map[string]string{"rate": "1\n"}); err != nil {
 		t.Fatal(err)
 	}
-	start(t, &testOrigin{watcher: func(fs *flagzFlagSet, opts ...Option) *Watcher { return New(fs, link, opts...) }}, f)
+	start(t, &testOrigin{newWatcher: func(fs *flagzFlagSet, opts ...Option) (*Watcher, error) { return New(fs, link, opts...) }}, f)
 	if f.rate.Get() != 1 {
 		t.Fatalf("rate = %d", f.rate.Get())
 	}
@@ -124,7 +124,7 @@ func TestDirPlainDirectoryAndIgnoredEntries(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(dir, "sub"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	w := start(t, &testOrigin{watcher: func(fs *flagzFlagSet, opts ...Option) *Watcher { return New(fs, dir, opts...) }}, f)
+	w := start(t, &testOrigin{newWatcher: func(fs *flagzFlagSet, opts ...Option) (*Watcher, error) { return New(fs, dir, opts...) }}, f)
 	if f.rate.Get() != 3 || w.Status().Ignored != 0 {
 		t.Fatalf("rate = %d, status %+v", f.rate.Get(), w.Status())
 	}

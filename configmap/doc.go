@@ -11,8 +11,9 @@
 //	containers:
 //	  - volumeMounts: [{name: flags, mountPath: /etc/flags}]
 //
-//	w := configmap.New(pflag.CommandLine, "/etc/flags", configmap.WithLogger(logger))
-//	go w.Run(ctx) // or Initialize before serving, then Start; Stop on shutdown
+//	w, err := configmap.New(pflag.CommandLine, "/etc/flags", configmap.WithLogger(logger))
+//	if err != nil { … }  // an option given a value it cannot take, named in err
+//	go w.Run(ctx)        // or Initialize before serving, then Start; Stop on shutdown
 //
 // The kubelet updates the volume by writing a new ..<timestamp> directory and
 // renaming a ..data_tmp symlink over ..data. The watcher watches the

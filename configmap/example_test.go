@@ -23,7 +23,11 @@ func Example() {
 	fs := pflag.NewFlagSet("example", pflag.ContinueOnError)
 	rate := flagz.DynInt64(fs, "rate", 100, "requests per second")
 
-	w := configmap.New(fs, dir)
+	w, err := configmap.New(fs, dir)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	report, err := w.Initialize(context.Background())
 	if err != nil {
 		fmt.Println("cannot load the directory:", err)
@@ -48,7 +52,11 @@ func ExampleWatcher_Initialize() {
 	rate := flagz.DynInt64(fs, "rate", 100, "requests per second")
 	greeting := flagz.DynString(fs, "greeting", "hi", "how to greet")
 
-	w := configmap.New(fs, dir, configmap.WithLogger(slog.New(slog.DiscardHandler)))
+	w, err := configmap.New(fs, dir, configmap.WithLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	report, err := w.Initialize(context.Background())
 	if err != nil {
 		fmt.Println("cannot load the directory:", err)
@@ -75,7 +83,11 @@ func ExampleWatcher_Start() {
 	fs := pflag.NewFlagSet("example", pflag.ContinueOnError)
 	greeting := flagz.DynString(fs, "greeting", "hi", "how to greet")
 
-	w := configmap.New(fs, dir)
+	w, err := configmap.New(fs, dir)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	_, _ = w.Initialize(context.Background())
 	if err := w.Start(context.Background()); err != nil {
 		fmt.Println(err)
@@ -104,7 +116,11 @@ func ExampleNewFile() {
 	type limits struct{ Burst int }
 	lim := flagz.DynJSONOf(fs, "limits", limits{Burst: 1}, "limits")
 
-	w := configmap.NewFile(fs, path)
+	w, err := configmap.NewFile(fs, path)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	report, err := w.Initialize(context.Background())
 	if err != nil {
 		fmt.Println("cannot load the file:", err)
@@ -128,7 +144,11 @@ func ExampleWatcher_Run() {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	w := configmap.New(fs, dir, configmap.WithSourceName("flags-volume"))
+	w, err := configmap.New(fs, dir, configmap.WithSourceName("flags-volume"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	_ = w.Run(ctx) // returns once ctx is done and the watcher stopped
 	fmt.Println(rate.Get(), w.Status().Name, w.Status().State)
 	// Output: 7 flags-volume STOPPED

@@ -53,9 +53,18 @@ import (
 // and a YAML document whose aliases expand beyond ten times its size (at
 // least 64 KiB) is refused: neither changes anything, like a file that does
 // not parse. Parse errors name the line and the flag, never a value.
-func NewFile[F flagz.FlagSet](fs F, path string, opts ...Option) *Watcher {
+//
+// It returns an error naming the option when an option is given a value
+// it cannot take, or when path is empty.
+func NewFile[F flagz.FlagSet](fs F, path string, opts ...Option) (*Watcher, error) {
+	if path == "" {
+		return nil, errors.New("configmap: NewFile: the path is empty")
+	}
 	path = absClean(path)
-	cfg := newConfig("file:"+path, DefaultFileDebounce, opts)
+	cfg, err := newConfig("file:"+path, DefaultFileDebounce, opts)
+	if err != nil {
+		return nil, err
+	}
 	o := &fileOrigin{path: path, syntax: flagSyntax(fs), maxSize: cfg.maxSize}
 	return newWatcher(fs, o, cfg)
 }

@@ -32,7 +32,7 @@ func recordGreetings(f *flags) (seen func() []string) {
 }
 
 func fileWatcher(path string) *testOrigin {
-	return &testOrigin{watcher: func(fs *flagzFlagSet, opts ...Option) *Watcher { return NewFile(fs, path, opts...) }}
+	return &testOrigin{newWatcher: func(fs *flagzFlagSet, opts ...Option) (*Watcher, error) { return NewFile(fs, path, opts...) }}
 }
 
 // truncateThenWrite rewrites path in place: open with O_TRUNC, then write
@@ -171,7 +171,7 @@ func TestFileInitializeReportsParseError(t *testing.T) {
 	f := newFlags(t)
 	path := filepath.Join(t.TempDir(), "flags.json")
 	renameSave(t, path, `{"rate": 5`)
-	w := NewFile(f.fs, path, WithLogger(testLogger(t)))
+	w := must(t)(NewFile(f.fs, path, WithLogger(testLogger(t))))
 	report, err := w.Initialize(t.Context())
 	if err == nil || !strings.Contains(err.Error(), "parse JSON") || report != nil {
 		t.Fatalf("Initialize = %v, %v; want a nil report and a JSON parse error", report, err)

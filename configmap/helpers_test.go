@@ -84,11 +84,11 @@ func (f *flags) state(t *testing.T, name string) flagz.FlagState {
 
 // testOrigin is a directory or a file the tests publish versions to.
 type testOrigin struct {
-	kind    string
-	path    string
-	write   func(t *testing.T, values map[string]string) // publishes a whole version
-	remove  func(t *testing.T)                           // makes the origin vanish
-	watcher func(fs *pflag.FlagSet, opts ...Option) *Watcher
+	kind       string
+	path       string
+	write      func(t *testing.T, values map[string]string) // publishes a whole version
+	remove     func(t *testing.T)                           // makes the origin vanish
+	newWatcher func(fs *pflag.FlagSet, opts ...Option) (*Watcher, error)
 }
 
 // dirTestOrigin is a ConfigMap volume written by the kubelet's atomic writer.
@@ -116,7 +116,7 @@ func dirTestOrigin(t *testing.T) *testOrigin {
 				t.Fatal(err)
 			}
 		},
-		watcher: func(fs *pflag.FlagSet, opts ...Option) *Watcher { return New(fs, dir, opts...) },
+		newWatcher: func(fs *pflag.FlagSet, opts ...Option) (*Watcher, error) { return New(fs, dir, opts...) },
 	}
 }
 
@@ -136,7 +136,7 @@ func fileTestOrigin(t *testing.T) *testOrigin {
 				t.Fatal(err)
 			}
 		},
-		watcher: func(fs *pflag.FlagSet, opts ...Option) *Watcher { return NewFile(fs, path, opts...) },
+		newWatcher: func(fs *pflag.FlagSet, opts ...Option) (*Watcher, error) { return NewFile(fs, path, opts...) },
 	}
 }
 
@@ -173,12 +173,34 @@ func renameSave(t *testing.T, path, content string) {
 	}
 }
 
+// watcher makes the origin's watcher, failing the test on an error.
+func (o *testOrigin) watcher(t testing.TB, fs *pflag.FlagSet, opts ...Option) *Watcher {
+	t.Helper()
+	w, err := o.newWatcher(fs, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// must returns the watcher a constructor made, failing the test on its
+// error: must(t)(New(fs, dir)).
+func must(t testing.TB) func(*Watcher, error) *Watcher {
+	return func(w *Watcher, err error) *Watcher {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return w
+	}
+}
+
 // start makes a watcher, initializes and starts it, and stops it when the
 // test ends. Resync is off unless opts turn it on, so that a missed event
 // fails the test.
 func start(t *testing.T, o *testOrigin, f *flags, opts ...Option) *Watcher {
 	t.Helper()
-	w := o.watcher(f.fs, append([]Option{WithResyncPeriod(0), WithLogger(testLogger(t))}, opts...)...)
+	w := o.watcher(t, f.fs, append([]Option{WithResyncPeriod(0), WithLogger(testLogger(t))}, opts...)...)
 	report, err := w.Initialize(t.Context())
 	if err != nil {
 		t.Fatalf("Initialize: %v", err)

@@ -152,14 +152,14 @@ func TestSizeCap(t *testing.T) {
 		if err := os.WriteFile(path, []byte(big(DefaultMaxSize+1)), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		_, err := NewFile(f.fs, path, WithLogger(testLogger(t))).Initialize(t.Context())
+		_, err := must(t)(NewFile(f.fs, path, WithLogger(testLogger(t)))).Initialize(t.Context())
 		if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "more than 1048576 bytes") {
 			t.Fatalf("Initialize over the cap: %v, want ErrTooLarge", err)
 		}
 		if f.greeting.Get() != "hello" {
 			t.Fatalf("greeting = %q from a file over the cap", f.greeting.Get())
 		}
-		w := NewFile(f.fs, path, WithLogger(testLogger(t)), WithMaxSize(2<<20), WithSourceName("bigger"))
+		w := must(t)(NewFile(f.fs, path, WithLogger(testLogger(t)), WithMaxSize(2<<20), WithSourceName("bigger")))
 		if _, err := w.Initialize(t.Context()); err != nil || f.greeting.Get() != "big" {
 			t.Fatalf("WithMaxSize(2 MiB): %v, greeting %q", err, f.greeting.Get())
 		}
@@ -178,7 +178,7 @@ func TestSizeCap(t *testing.T) {
 		if f.greeting.Get() != "good" {
 			t.Fatalf("greeting = %q from a directory over the cap", f.greeting.Get())
 		}
-		_, err := New(f.fs, o.path, WithMaxSize(2<<20), WithSourceName("bigger")).Initialize(t.Context())
+		_, err := must(t)(New(f.fs, o.path, WithMaxSize(2<<20), WithSourceName("bigger"))).Initialize(t.Context())
 		if err != nil || f.greeting.Get() != "big" {
 			t.Fatalf("WithMaxSize(2 MiB): %v, greeting %q", err, f.greeting.Get())
 		}
@@ -203,7 +203,7 @@ func TestUnknownNamesLoggedInOneLine(t *testing.T) {
 	f := newFlags(t)
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	report, err := NewFile(f.fs, path, WithLogger(logger)).Initialize(t.Context())
+	report, err := must(t)(NewFile(f.fs, path, WithLogger(logger))).Initialize(t.Context())
 	if err != nil || report.Count(flagz.Unknown) != 100_000 {
 		t.Fatalf("Initialize: %v, %d unknown", err, report.Count(flagz.Unknown))
 	}

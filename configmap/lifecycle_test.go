@@ -22,7 +22,7 @@ func TestStopTwiceAndConcurrentlyReturns(t *testing.T) {
 	f := newFlags(t)
 	o := dirTestOrigin(t)
 	o.write(t, map[string]string{"rate": "1"})
-	w := o.watcher(f.fs, WithLogger(testLogger(t)))
+	w := o.watcher(t, f.fs, WithLogger(testLogger(t)))
 	w.Stop() // never started
 	if err := w.Start(t.Context()); err != nil {
 		t.Fatal(err)
@@ -50,7 +50,7 @@ func TestStopLeavesNoGoroutineNorInotifyWatch(t *testing.T) {
 		baseInstances, baseWatches := inotifyState(t)
 		f := newFlags(t)
 		o.write(t, map[string]string{"rate": "1"})
-		w := o.watcher(f.fs, WithLogger(testLogger(t)), WithResyncPeriod(10*time.Millisecond))
+		w := o.watcher(t, f.fs, WithLogger(testLogger(t)), WithResyncPeriod(10*time.Millisecond))
 		for round := range 3 { // restartable, and nothing piles up
 			if err := w.Start(t.Context()); err != nil {
 				t.Fatal(err)
@@ -84,7 +84,7 @@ func TestRunReturnsWhenContextEnds(t *testing.T) {
 	f := newFlags(t)
 	o := dirTestOrigin(t)
 	o.write(t, map[string]string{"rate": "3"})
-	w := o.watcher(f.fs, WithLogger(testLogger(t)))
+	w := o.watcher(t, f.fs, WithLogger(testLogger(t)))
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() { done <- w.Run(ctx) }()
@@ -107,7 +107,7 @@ func TestStandardFlagSet(t *testing.T) {
 	rate := flagz.DynInt64(fs, "rate", 1, "rate")
 	o := dirTestOrigin(t)
 	o.write(t, map[string]string{"rate": "2"})
-	w := New(fs, o.path, WithLogger(testLogger(t)), WithResyncPeriod(0))
+	w := must(t)(New(fs, o.path, WithLogger(testLogger(t)), WithResyncPeriod(0)))
 	if report, err := w.Initialize(t.Context()); err != nil || report.Err() != nil {
 		t.Fatalf("Initialize: err=%v, report=%v", err, report.Err())
 	}
@@ -141,7 +141,7 @@ func TestDirBinaryProtoPassesByteForByte(t *testing.T) {
 	if err := aw.Write(map[string][]byte{"msg": wire, "greeting": []byte("text\n")}); err != nil {
 		t.Fatal(err)
 	}
-	src := New(fs, dir, WithLogger(testLogger(t)), WithResyncPeriod(0))
+	src := must(t)(New(fs, dir, WithLogger(testLogger(t)), WithResyncPeriod(0)))
 	if report, err := src.Initialize(t.Context()); err != nil || report.Err() != nil {
 		t.Fatalf("Initialize: err=%v, report=%v", err, report.Err())
 	}

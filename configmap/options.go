@@ -1,6 +1,8 @@
 package configmap
 
 import (
+	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -8,7 +10,8 @@ import (
 	"github.com/fsnotify/fsnotify"
 )
 
-// Defaults of the options.
+// Defaults of the options. The backoff's are every source's:
+// source.DefaultMinBackoff and source.DefaultMaxBackoff.
 const (
 	// DefaultDirDebounce is how long a directory source waits after the
 	// last file-system event of a burst before it reads the directory. The
@@ -21,104 +24,104 @@ const (
 	// DefaultResyncPeriod is how often a source reads its origin even though
 	// no event arrived, in case one was missed.
 	DefaultResyncPeriod = time.Minute
-	// DefaultMaxBackoff caps the wait between two reads of an origin that
-	// is missing, unreadable or does not parse.
-	DefaultMaxBackoff = 5 * time.Second
 	// DefaultMaxSize caps the bytes a source reads: a file, or all the
 	// files of a directory together. It is the Kubernetes limit of a
 	// ConfigMap (1 MiB).
 	DefaultMaxSize = 1 << 20
 )
 
-// Option configures a Watcher.
+// Option configures a Watcher. An option given a value it cannot take
+// makes New or NewFile return an error naming it; an option left out keeps
+// its default.
 type Option func(*config)
 
 type config struct {
-	source    source.Config
+	source.Settings
 	debounce  time.Duration
 	maxSize   int64
 	transform func(fsnotify.Event) (fsnotify.Event, bool) // tests only: rewrites or drops events
 	readHook  func()                                      // tests only: runs before each read of the origin
 }
 
-// newConfig returns the defaults of a source called name, changed by opts.
-func newConfig(name string, debounce time.Duration, opts []Option) config {
-	c := config{
-		source: source.Config{Name: name, ResyncPeriod: DefaultResyncPeriod,
-			MinBackoff: debounce, MaxBackoff: DefaultMaxBackoff},
-		debounce: debounce,
-		maxSize:  DefaultMaxSize,
-	}
+// newConfig returns the defaults of a source called name, changed by opts,
+// or the first option refused.
+func newConfig(name string, debounce time.Duration, opts []Option) (config, error) {
+	c := config{debounce: debounce, maxSize: DefaultMaxSize}
+	c.Config = source.Config{Name: name, ResyncPeriod: DefaultResyncPeriod}
 	for _, opt := range opts {
 		opt(&c)
 	}
-	return c
+	if err := c.Err(); err != nil {
+		return config{}, fmt.Errorf("configmap: %w", err)
+	}
+	return c, nil
 }
 
 // WithMaxSize caps the bytes the watcher reads from its origin: the file,
 // or the files of the directory together (DefaultMaxSize, 1 MiB, unless
-// set; zero or less keeps the default). An origin above the cap is not
-// read further and nothing of it is applied: the flags keep their last good
-// values and the source is DEGRADED, saying so, until the origin is back
-// under the cap.
+// set; n must be positive). An origin above the cap is not read further
+// and nothing of it is applied: the flags keep their last good values and
+// the source is DEGRADED, saying so, until the origin is back under the
+// cap.
 func WithMaxSize(n int64) Option {
 	return func(c *config) {
-		if n > 0 {
-			c.maxSize = n
+		if n <= 0 {
+			c.Refuse(fmt.Sprintf("WithMaxSize(%d)", n), errNotPositive)
+			return
 		}
+		c.maxSize = n
 	}
 }
 
 // WithLogger sends the watcher's logs, and the audit log of its flagz source,
-// to logger instead of slog.Default().
+// to logger (not nil) instead of slog.Default().
 func WithLogger(logger *slog.Logger) Option {
-	return func(c *config) { c.source.Logger = logger }
+	return func(c *config) { c.SetLogger(logger) }
 }
 
 // WithBackoff bounds the wait between reads of an origin that cannot be
 // read: it starts at min, doubles after each failure up to max, and is
-// jittered. Defaults: the debounce and DefaultMaxBackoff.
+// jittered; 0 < min <= max. Defaults: source.DefaultMinBackoff and
+// source.DefaultMaxBackoff (100ms and 30s), as for every source.
 func WithBackoff(min, max time.Duration) Option {
-	return func(c *config) { c.source.MinBackoff, c.source.MaxBackoff = min, max }
+	return func(c *config) { c.SetBackoff(min, max) }
 }
 
 // WithSnapshotFile keeps the last known good values in the file at path
 // (see source.Config.SnapshotFile): when the origin cannot be read at
 // start-up, Initialize serves the values saved there.
 func WithSnapshotFile(path string) Option {
-	return func(c *config) { c.source.SnapshotFile = path }
+	return func(c *config) { c.SetSnapshotFile(path) }
 }
 
 // WithDebounce sets how long the watcher waits after the last event of a
 // burst before it reads its origin (DefaultDirDebounce or
-// DefaultFileDebounce unless set). Every new event restarts the wait, up to
-// ten times d in all, so a steady stream of events cannot postpone a read
-// forever.
+// DefaultFileDebounce unless set; d must be positive). Every new event
+// restarts the wait, up to ten times d in all, so a steady stream of events
+// cannot postpone a read forever.
 func WithDebounce(d time.Duration) Option {
 	return func(c *config) {
-		if d > 0 {
-			c.debounce = d
+		if d <= 0 {
+			c.Refuse(fmt.Sprintf("WithDebounce(%v)", d), errNotPositive)
+			return
 		}
+		c.debounce = d
 	}
 }
 
 // WithResyncPeriod sets how often the watcher reads its origin without being
 // told to, the safety net for missed events (DefaultResyncPeriod unless set).
-// A read that finds the same content changes nothing. Zero or less turns the
-// periodic read off.
+// A read that finds the same content changes nothing. Zero turns the
+// periodic read off; a negative period is refused.
 func WithResyncPeriod(d time.Duration) Option {
-	return func(c *config) { c.source.ResyncPeriod = max(d, 0) }
+	return func(c *config) { c.SetResyncPeriod(d) }
 }
 
 // WithSourceName names the watcher's flagz source, as shown on the debug
-// page, in metrics and in the audit log. The default is "configmap:<dir>"
-// for a directory and "file:<path>" for a file.
+// page, in metrics and in the audit log (not empty). The default is
+// "configmap:<dir>" for a directory and "file:<path>" for a file.
 func WithSourceName(name string) Option {
-	return func(c *config) {
-		if name != "" {
-			c.source.Name = name
-		}
-	}
+	return func(c *config) { c.SetName(name) }
 }
 
 // withEventTransform lets tests rewrite or drop the events fsnotify
@@ -133,3 +136,5 @@ func withEventTransform(fn func(fsnotify.Event) (fsnotify.Event, bool)) Option {
 func withReadHook(fn func()) Option {
 	return func(c *config) { c.readHook = fn }
 }
+
+var errNotPositive = errors.New("must be positive")

@@ -44,7 +44,7 @@ func TestInitialLoadReportsEachBadEntryAndAppliesTheRest(t *testing.T) {
 	bothOrigins(t, func(t *testing.T, o *testOrigin) {
 		f := newFlags(t)
 		o.write(t, map[string]string{"rate": "lots", "greeting": "hi", "port": "8080"})
-		w := o.watcher(f.fs, WithResyncPeriod(0), WithLogger(testLogger(t)))
+		w := o.watcher(t, f.fs, WithResyncPeriod(0), WithLogger(testLogger(t)))
 		report, err := w.Initialize(t.Context())
 		if err != nil {
 			t.Fatalf("Initialize error = %v, want nil: a bad entry does not fail it", err)
@@ -225,7 +225,7 @@ func TestUnreachableOriginDegradesAndKeepsValues(t *testing.T) {
 func TestInitializeOnMissingOriginConnectsLater(t *testing.T) {
 	bothOrigins(t, func(t *testing.T, o *testOrigin) {
 		f := newFlags(t)
-		w := o.watcher(f.fs, WithResyncPeriod(0), WithLogger(testLogger(t)))
+		w := o.watcher(t, f.fs, WithResyncPeriod(0), WithLogger(testLogger(t)))
 		report, err := w.Initialize(t.Context())
 		if !errors.Is(err, fs.ErrNotExist) || report != nil {
 			t.Fatalf("Initialize = %v, %v; want a nil report and not exist", report, err)

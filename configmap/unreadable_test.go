@@ -49,7 +49,7 @@ func TestEmacsLockFileInPlainDirectory(t *testing.T) {
 	if err := makeEntry(lock, sourcetest.DanglingSymlink); err != nil {
 		t.Fatal(err)
 	}
-	w := New(f.fs, dir, WithLogger(testLogger(t)), WithResyncPeriod(0))
+	w := must(t)(New(f.fs, dir, WithLogger(testLogger(t)), WithResyncPeriod(0)))
 	t.Cleanup(w.Stop)
 	if _, err := w.Initialize(t.Context()); err != nil {
 		t.Fatalf("Initialize beside a lock file: %v", err)
@@ -135,7 +135,7 @@ func TestBlockedReadHoldsNeitherInitializeNorStop(t *testing.T) {
 			o.write(t, map[string]string{"rate": "3"})
 			release := make(chan struct{})
 			var reads atomic.Int32
-			w := o.watcher(f.fs, WithLogger(testLogger(t)), withReadHook(func() {
+			w := o.watcher(t, f.fs, WithLogger(testLogger(t)), withReadHook(func() {
 				reads.Add(1)
 				<-release
 			}))
@@ -184,7 +184,7 @@ func TestOpenRefusesANamedPipeWithoutBlocking(t *testing.T) {
 func TestUnreadableErrorsNameWhat(t *testing.T) {
 	f := newFlags(t)
 	dir := t.TempDir()
-	_, err := NewFile(f.fs, dir, WithLogger(testLogger(t))).Initialize(t.Context())
+	_, err := must(t)(NewFile(f.fs, dir, WithLogger(testLogger(t)))).Initialize(t.Context())
 	if err == nil || !strings.Contains(err.Error(), dir+" is a directory, not a regular file") {
 		t.Errorf("NewFile over a directory: Initialize = %v", err)
 	}

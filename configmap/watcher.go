@@ -38,19 +38,24 @@ const (
 
 // Watcher keeps the flags of one flag set in step with a mounted ConfigMap
 // directory (New) or a YAML or JSON file (NewFile). It runs on a
-// source.Runtime, whose methods it has: Initialize loads the origin once,
-// Start follows it (or Run for both), Stop ends the watch and waits for it,
-// Status tells its health. A Watcher can be started again after Stop; the
-// first read after a restart reconciles whatever changed in between.
+// source.Runtime, which owns its lifecycle: Initialize loads the origin
+// once, Start follows it (or Run for both), Stop ends the watch and waits
+// for it, Status tells its health. A Watcher can be started again after
+// Stop; the first read after a restart reconciles whatever changed in
+// between.
 type Watcher struct {
-	*source.Runtime
+	rt     *source.Runtime
 	origin kind
 }
 
-func newWatcher[F flagz.FlagSet](fs F, k kind, cfg config) *Watcher {
-	o := &fsOrigin{kind: k, debounce: cfg.debounce, transform: cfg.transform, name: cfg.source.Name,
+func newWatcher[F flagz.FlagSet](fs F, k kind, cfg config) (*Watcher, error) {
+	o := &fsOrigin{kind: k, debounce: cfg.debounce, transform: cfg.transform, name: cfg.Config.Name,
 		reads: newReads(cfg.readHook)}
-	return &Watcher{Runtime: source.New(fs, o, cfg.source), origin: k}
+	rt, err := source.New(fs, o, cfg.Config)
+	if err != nil {
+		return nil, fmt.Errorf("configmap: %w", err)
+	}
+	return &Watcher{rt: rt, origin: k}, nil
 }
 
 // fsOrigin is the source.Origin of a directory or a file: it reads the whole

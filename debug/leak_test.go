@@ -162,7 +162,10 @@ func TestSensitiveValuesLeakNowhere(t *testing.T) {
 		if err := os.WriteFile(path, []byte(doc.content), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		w := configmap.NewFile(fs, path, configmap.WithLogger(logs.logger()), configmap.WithSourceName(fmt.Sprintf("file%d", i)))
+		w, err := configmap.NewFile(fs, path, configmap.WithLogger(logs.logger()), configmap.WithSourceName(fmt.Sprintf("file%d", i)))
+		if err != nil {
+			t.Fatal(err)
+		}
 		report, err := w.Initialize(t.Context())
 		emit("file "+doc.name, report, report.Err(), err, w.Status())
 		if malformed := doc.name != "refused.yaml"; malformed != (err != nil) {

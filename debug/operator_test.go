@@ -184,14 +184,21 @@ func TestPageMarksValuesFromTheSnapshotFile(t *testing.T) {
 	o := &memOrigin{values: map[string]string{"greeting": "from-origin"}}
 	first := newFlagSet(t)
 	flagz.DynString(first, "greeting", "hello", "")
-	if _, err := source.New(first, o, cfg).Initialize(t.Context()); err != nil {
+	r, err := source.New(first, o, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Initialize(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	// The process restarts while the origin is down.
 	o.down = true
 	fs := newFlagSet(t)
 	flagz.DynString(fs, "greeting", "hello", "")
-	r := source.New(fs, o, cfg)
+	r, err = source.New(fs, o, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := r.Initialize(t.Context()); err != nil {
 		t.Fatal(err)
 	}

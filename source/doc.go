@@ -17,10 +17,23 @@
 //
 //	type Source struct{ *source.Runtime }
 //
-//	func New(fs *pflag.FlagSet, db *sql.DB) *Source {
-//		return &Source{source.New(fs, &tableOrigin{db}, source.Config{Name: "db:flags"})}
+//	func New(fs *pflag.FlagSet, db *sql.DB) (*Source, error) {
+//		rt, err := source.New(fs, &tableOrigin{db}, source.Config{Name: "db:flags"})
+//		if err != nil {
+//			return nil, err
+//		}
+//		return &Source{rt}, nil
 //	}
 //
 // and its tests run the conformance suite of package sourcetest
 // (source/sourcetest), as every source in this repository does.
+//
+// A source never adds to the Runtime's lifecycle: what it does beside
+// following while started is a BackgroundRunner, and an origin that needs
+// the outcome of each batch applied is an Observer; the Runtime calls them.
+// Go doc lists the methods a type gets by embedding only for types of the
+// same package: the sources of this repository declare each lifecycle
+// method as one line that calls the Runtime's (sourcetest.CheckDelegation
+// holds them to it), so that `go doc watcher.Watcher.Initialize` answers.
+// Their options embed Settings.
 package source

@@ -1,6 +1,14 @@
 package source
 
-import "errors"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/internal/link"
+)
 
 // The errors every source's lifecycle methods return (Initialize, Start,
 // Run), whatever its origin; test them with errors.Is.
@@ -11,4 +19,185 @@ var (
 	// same name (each source needs its own, see the sources'
 	// WithSourceName).
 	ErrNameInUse = errors.New("flagz: source name in use")
+	// ErrStopped: Stop was called while Initialize was listing the origin
+	// (or waiting to), which it then gave up; nothing was applied.
+	ErrStopped = errors.New("flagz: source stopped")
 )
+
+// Initialize lists the origin once and applies what it holds; see Runtime.
+// The report names every flag that refused its value and every name no flag
+// is declared with; those do not make Initialize fail: report.Err() joins
+// the refusals, each naming its flag. The error says that the origin could
+// not be loaded at all (or that Stop ended the listing: ErrStopped); the
+// report is then nil.
+func (r *Runtime) Initialize(ctx context.Context) (flagz.Report, error) {
+	return r.initialize(ctx, r.haltContext())
+}
+
+// initialize is Initialize, ended early by the end of halt (a Stop).
+func (r *Runtime) initialize(ctx, halt context.Context) (flagz.Report, error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	defer context.AfterFunc(halt, func() { cancel(ErrStopped) })()
+	r.op.Lock()
+	defer r.op.Unlock()
+	if halt.Err() != nil {
+		return nil, r.stoppedErr()
+	}
+	if r.runningLocked() {
+		return nil, fmt.Errorf("%w: Initialize of source %q", ErrRunning, r.cfg.Name)
+	}
+	src, err := r.claimLocked()
+	if err != nil {
+		return nil, err
+	}
+	snap, err := r.list(ctx)
+	if err == nil {
+		report := r.load(ctx, snap, true)
+		r.writeSnapshot(src)
+		return report, nil
+	}
+	if halt.Err() != nil {
+		return nil, r.stoppedErr()
+	}
+	err = fmt.Errorf("source %q: %w", r.cfg.Name, err)
+	if r.cfg.SnapshotFile != "" {
+		saved, serr := readSnapshotFile(r.cfg.SnapshotFile, r.cfg.Name)
+		if serr == nil {
+			report := r.applied(saved.Revision, src.Load(saved.Revision, saved.Values))
+			r.fromSnapshot(src, saved.Revision)
+			r.mu.Lock()
+			r.rev, r.current = saved.Revision, false
+			r.mu.Unlock()
+			r.log.Warn("flagz: origin unreachable; serving the last known good values from the snapshot file",
+				"path", r.cfg.SnapshotFile, "revision", saved.Revision, "error", err)
+			r.trouble(src, err, false)
+			return report, nil
+		}
+		err = errors.Join(err, serr)
+	}
+	r.trouble(src, err, true)
+	return nil, err
+}
+
+func (r *Runtime) stoppedErr() error {
+	return fmt.Errorf("%w: Initialize of source %q", ErrStopped, r.cfg.Name)
+}
+
+// Start follows the origin in a goroutine until ctx ends or Stop is called;
+// see Runtime. If the flags may be stale (no Initialize, or it loaded the
+// snapshot file), it lists the origin first. An origin that is a
+// BackgroundRunner runs beside it for as long.
+func (r *Runtime) Start(ctx context.Context) error {
+	r.op.Lock()
+	defer r.op.Unlock()
+	if r.runningLocked() {
+		return fmt.Errorf("%w: Start of source %q", ErrRunning, r.cfg.Name)
+	}
+	src, err := r.claimLocked()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	r.cancel, r.done = cancel, done
+	go func() {
+		defer close(done)
+		var beside sync.WaitGroup
+		defer beside.Wait()
+		if r.cfg.SnapshotFile != "" {
+			beside.Go(func() { r.persistLoop(ctx, src) })
+		}
+		if b, ok := r.origin.(BackgroundRunner); ok {
+			beside.Go(func() {
+				_ = r.safely("run beside following", func() error {
+					b.RunBackground(ctx)
+					return nil
+				})
+			})
+		}
+		r.run(ctx, src)
+	}()
+	return nil
+}
+
+// Stop ends an Initialize in flight and what Start began, and waits until
+// every goroutine of the source has exited; the flags keep their values and
+// the source is STOPPED. It returns promptly even while the origin is
+// unreachable. Calling it again does nothing.
+func (r *Runtime) Stop() {
+	r.haltMu.Lock()
+	r.stop(ErrStopped)
+	r.halt, r.stop = context.WithCancelCause(context.Background())
+	r.haltMu.Unlock()
+
+	r.op.Lock()
+	defer r.op.Unlock()
+	if r.cancel != nil {
+		r.cancel()
+		r.cancel = nil
+	}
+	if r.done != nil {
+		<-r.done
+		r.done = nil
+	}
+	src := r.src.Load()
+	if src == nil {
+		r.stopped.Store(true)
+		return
+	}
+	src.SetState(flagz.StateStopped, nil)
+	link.Release(src, r)
+}
+
+// Run calls Initialize and Start, waits until ctx is done or Stop is
+// called, then calls Stop. It returns Initialize's or Start's error, or nil
+// (Stop during Initialize included).
+func (r *Runtime) Run(ctx context.Context) error {
+	halt := r.haltContext()
+	if _, err := r.initialize(ctx, halt); err != nil {
+		if errors.Is(err, ErrStopped) {
+			return nil
+		}
+		return err
+	}
+	if err := r.Start(ctx); err != nil {
+		return err
+	}
+	select {
+	case <-ctx.Done():
+	case <-halt.Done():
+	}
+	r.Stop()
+	return nil
+}
+
+// haltContext returns the context the next Stop ends.
+func (r *Runtime) haltContext() context.Context {
+	r.haltMu.Lock()
+	defer r.haltMu.Unlock()
+	return r.halt
+}
+
+func (r *Runtime) runningLocked() bool {
+	if r.done == nil {
+		return false
+	}
+	select {
+	case <-r.done:
+		return false
+	default:
+		return true
+	}
+}
+
+// claimLocked makes the runtime the owner of its source's name.
+func (r *Runtime) claimLocked() (*flagz.Source, error) {
+	claimed, err := link.Claim(r.engine, r.cfg.Name, r, r.cfg.Logger, ErrNameInUse)
+	if err != nil {
+		return nil, err
+	}
+	src := claimed.(*flagz.Source)
+	r.src.Store(src)
+	return src, nil
+}

@@ -3,6 +3,8 @@ package source
 import (
 	"context"
 	"errors"
+
+	"github.com/flagz-go/flagz"
 )
 
 // An Origin is where a source's values come from: an etcd prefix, a
@@ -74,4 +76,28 @@ type Sink interface {
 	// keeps following): the source is DEGRADED with err until Serving or
 	// a change arrives.
 	Degraded(err error)
+}
+
+// An Observer is an Origin that is told what became of each batch the
+// runtime hands to the engine: the initial load and every later listing,
+// the snapshot file, and each Update, Remove and Replace it reported. The
+// etcd source publishes from them what its process refuses.
+type Observer interface {
+	// Applied is given the report the engine returned for the batch of
+	// revision (numbered by the runtime for an origin without revisions),
+	// once the batch is applied and before the call that applied it
+	// returns: on the goroutine of Initialize's caller, of the runtime, or
+	// the one that called the Sink. It must not keep or change report
+	// beyond the call, and must not block for long.
+	Applied(revision int64, report flagz.Report)
+}
+
+// A BackgroundRunner is an Origin with work of its own to do while its
+// source is started, beside following: the etcd source keeps the
+// process's presence record.
+type BackgroundRunner interface {
+	// RunBackground runs from Start until ctx ends (Stop, or the end of
+	// Start's context), then returns promptly; Stop waits for it, and
+	// the next Start runs it again.
+	RunBackground(ctx context.Context)
 }

@@ -102,9 +102,9 @@ func (r *Runtime) load(ctx context.Context, snap Snapshot, startup bool) flagz.R
 	r.numbered(&snap)
 	var report flagz.Report
 	if startup {
-		report = r.reported(src.Load(snap.Revision, snap.Values))
+		report = r.applied(snap.Revision, src.Load(snap.Revision, snap.Values))
 	} else {
-		report = r.reported(src.Replace(snap.Revision, snap.Values))
+		report = r.applied(snap.Revision, src.Replace(snap.Revision, snap.Values))
 	}
 	link.ServingSnapshot(src, "", time.Time{}, 0) // the origin answered
 	r.mu.Lock()

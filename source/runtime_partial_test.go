@@ -11,16 +11,16 @@ import (
 	"github.com/flagz-go/flagz/internal/wait"
 )
 
-// pushOrigin lists first and then, while followed, replaces with each
+// partialOrigin lists first and then, while followed, replaces with each
 // snapshot sent on next.
-type pushOrigin struct {
+type partialOrigin struct {
 	first Snapshot
 	next  chan Snapshot
 }
 
-func (o *pushOrigin) List(context.Context) (Snapshot, error) { return o.first, nil }
+func (o *partialOrigin) List(context.Context) (Snapshot, error) { return o.first, nil }
 
-func (o *pushOrigin) Follow(ctx context.Context, _ int64, sink Sink) error {
+func (o *partialOrigin) Follow(ctx context.Context, _ int64, sink Sink) error {
 	for {
 		select {
 		case <-ctx.Done():
@@ -39,11 +39,11 @@ func TestPartialSnapshotDegradesWithoutBlocking(t *testing.T) {
 	a := flagz.DynString(fs, "a", "", "")
 	b := flagz.DynString(fs, "b", "", "")
 	unreadable := errors.New(`key "b" cannot be read`)
-	o := &pushOrigin{
+	o := &partialOrigin{
 		first: Snapshot{Values: map[string]string{"a": "1"}, Partial: unreadable},
 		next:  make(chan Snapshot),
 	}
-	r := New(fs, o, Config{Name: "push", Logger: slog.New(slog.DiscardHandler)})
+	r := mustNew(t, fs, o, Config{Name: "push", Logger: slog.New(slog.DiscardHandler)})
 	if _, err := r.Initialize(t.Context()); err != nil {
 		t.Fatalf("Initialize of a partial snapshot: %v", err)
 	}

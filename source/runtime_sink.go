@@ -19,7 +19,7 @@ type runSink struct {
 
 func (k *runSink) Update(revision int64, values map[string]string) {
 	k.guard("update", func() {
-		report := k.r.reported(k.src.Update(revision, values))
+		report := k.r.applied(revision, k.src.Update(revision, values))
 		k.r.advance(revision)
 		k.r.saved(report.Count(flagz.Applied) > 0)
 		k.r.writeBackUpdate(k.ctx, k.src, report, revision, values)
@@ -28,7 +28,7 @@ func (k *runSink) Update(revision int64, values map[string]string) {
 
 func (k *runSink) Remove(revision int64, names ...string) {
 	k.guard("remove", func() {
-		report := k.r.reported(k.src.Remove(revision, names...))
+		report := k.r.applied(revision, k.src.Remove(revision, names...))
 		k.r.advance(revision)
 		k.r.saved(report.Count(flagz.Applied) > 0)
 	})
@@ -41,7 +41,7 @@ func (k *runSink) Replace(s Snapshot) {
 		if same {
 			k.src.Synced(s.Revision)
 		} else {
-			report := k.r.reported(k.src.Replace(s.Revision, s.Values))
+			report := k.r.applied(s.Revision, k.src.Replace(s.Revision, s.Values))
 			k.r.saved(report.Count(flagz.Applied) > 0)
 			k.r.writeBackListed(k.ctx, k.src, report, s)
 		}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/flagz-go/flagz"
 	"github.com/spf13/pflag"
@@ -55,7 +56,7 @@ func TestSnapshotFileKeepsBytesExactly(t *testing.T) {
 			flags[name] = flagz.DynString(fs, name, "", "")
 		}
 		o := &memOrigin{values: values}
-		return New(fs, o, cfg), flags, o
+		return mustNew(t, fs, o, cfg), flags, o
 	}
 
 	r, _, _ := declare(t)
@@ -108,20 +109,43 @@ func TestSnapshotFileOfAnotherSourceOrFormatIsRefused(t *testing.T) {
 	}
 }
 
-// A source whose configuration is wrong says so at Initialize and Start.
-func TestRuntimeConfigErrors(t *testing.T) {
+// New refuses a configuration it cannot run, naming the setting.
+func TestNewRefusesBadConfig(t *testing.T) {
 	fs := newFlagSet(t)
-	r := New(fs, &memOrigin{}, Config{})
-	if _, err := r.Initialize(t.Context()); err == nil || !strings.Contains(err.Error(), "name") {
-		t.Errorf("Initialize without a name = %v", err)
+	for _, c := range []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{}, "Config.Name"},
+		{Config{Name: "x", MinBackoff: 2, MaxBackoff: 1}, "Config.MinBackoff"},
+		{Config{Name: "x", MinBackoff: -1}, "Config.MinBackoff"},
+		{Config{Name: "x", MaxBackoff: -1}, "Config.MinBackoff"},
+		{Config{Name: "x", ResyncPeriod: -1}, "Config.ResyncPeriod"},
+	} {
+		if r, err := New(fs, &memOrigin{}, c.cfg); r != nil || err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("New with %+v = %v, %v; want an error naming %s", c.cfg, r, err, c.want)
+		}
 	}
-	r = New(fs, &memOrigin{}, Config{Name: "x", MinBackoff: 2, MaxBackoff: 1})
-	if err := r.Start(t.Context()); err == nil || !strings.Contains(err.Error(), "backoff") {
-		t.Errorf("Start with bad backoff bounds = %v", err)
+	if r, err := New(fs, nil, Config{Name: "x"}); r != nil || err == nil || !strings.Contains(err.Error(), "origin") {
+		t.Errorf("New with a nil origin = %v, %v; want an error", r, err)
 	}
-	// A name an ad hoc writer uses cannot be claimed.
+	// Zero backoff bounds are the defaults; a minimum above the default
+	// maximum is its own maximum.
+	r := mustNew(t, fs, &memOrigin{}, Config{Name: "x", MinBackoff: time.Minute})
+	if r.cfg.MinBackoff != time.Minute || r.cfg.MaxBackoff != time.Minute {
+		t.Errorf("backoff %v..%v, want 1m..1m", r.cfg.MinBackoff, r.cfg.MaxBackoff)
+	}
+	r = mustNew(t, fs, &memOrigin{}, Config{Name: "x"})
+	if r.cfg.MinBackoff != DefaultMinBackoff || r.cfg.MaxBackoff != DefaultMaxBackoff || r.cfg.Logger == nil {
+		t.Errorf("defaults: %+v", r.cfg)
+	}
+}
+
+// A name an ad hoc writer uses cannot be claimed.
+func TestRuntimeNameInUse(t *testing.T) {
+	fs := newFlagSet(t)
 	flagz.EngineFor(fs).Source("debug", nil)
-	r = New(fs, &memOrigin{}, Config{Name: "debug"})
+	r := mustNew(t, fs, &memOrigin{}, Config{Name: "debug"})
 	if _, err := r.Initialize(t.Context()); !errors.Is(err, ErrNameInUse) {
 		t.Errorf("claiming an ad hoc source's name = %v, want ErrNameInUse", err)
 	}
@@ -136,7 +160,7 @@ func TestSnapshotOriginIsShown(t *testing.T) {
 	fs := newFlagSet(t)
 	flagz.DynString(fs, "greeting", "hi", "")
 	o := &memOrigin{values: map[string]string{"greeting": "hello"}}
-	if _, err := New(fs, o, cfg).Initialize(t.Context()); err != nil {
+	if _, err := mustNew(t, fs, o, cfg).Initialize(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	if st := flagz.EngineFor(fs).Sources()[0]; st.Snapshot != nil {
@@ -146,7 +170,7 @@ func TestSnapshotOriginIsShown(t *testing.T) {
 	fs2 := newFlagSet(t)
 	flagz.DynString(fs2, "greeting", "hi", "")
 	o.down = true
-	r := New(fs2, o, cfg)
+	r := mustNew(t, fs2, o, cfg)
 	if _, err := r.Initialize(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -166,6 +190,15 @@ func TestSnapshotOriginIsShown(t *testing.T) {
 	if s := r.Status(); s.Snapshot != nil {
 		t.Errorf("still marked as served from the file after the origin answered: %+v", s.Snapshot)
 	}
+}
+
+func mustNew(t testing.TB, fs *pflag.FlagSet, o Origin, cfg Config) *Runtime {
+	t.Helper()
+	r, err := New(fs, o, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
 
 func newFlagSet(t testing.TB) *pflag.FlagSet {

@@ -112,7 +112,7 @@ func undoRuntime(t *testing.T, o *historyOrigin) (*Runtime, *flagz.DynInt64Value
 	t.Helper()
 	fs := newFlagSet(t)
 	rate := flagz.DynInt64(fs, "rate", 5, "").WithValidator(flagz.ValidateDynInt64Range(1, 1000))
-	r := New(fs, o, Config{Name: "history", Rollback: true, Logger: slog.New(slog.DiscardHandler)})
+	r := mustNew(t, fs, o, Config{Name: "history", Rollback: true, Logger: slog.New(slog.DiscardHandler)})
 	if _, err := r.Initialize(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -62,7 +62,6 @@ func (o *etcdOrigin) Follow(ctx context.Context, from int64, sink source.Sink) e
 			case resp.Created:
 				sink.Serving()
 				// The snapshot Follow starts from was just applied.
-				o.presence.batchApplied(from)
 				o.presence.advance(from)
 			case resp.IsProgressNotify():
 				health.delivered = max(health.delivered, resp.Header.Revision)
@@ -151,11 +150,9 @@ func (o *etcdOrigin) reportAll(sink source.Sink, events []*clientv3.Event) {
 	flush := func() {
 		if len(puts) > 0 {
 			sink.Update(rev, puts)
-			o.presence.batchApplied(rev)
 		}
 		if len(removed) > 0 {
 			sink.Remove(rev, removed...)
-			o.presence.batchApplied(rev)
 		}
 		puts, removed = nil, nil
 	}

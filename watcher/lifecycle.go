@@ -2,102 +2,49 @@ package watcher
 
 import (
 	"context"
-	"os"
 
 	"github.com/flagz-go/flagz"
-	"github.com/flagz-go/flagz/watcher/presence"
 )
 
+// The lifecycle of a Watcher is its source.Runtime's, called as it is:
+// what the watcher adds (the presence record) runs on the runtime's hooks
+// (etcdOrigin.Applied and RunBackground), never beside these methods.
+
+// Initialize reads every key under the prefix once, at one revision, and
+// applies the values: the initial load, static flags included, or a
+// reconcile after an earlier one. See source.Runtime.Initialize for the
+// report, the snapshot file and the errors (source.ErrRunning,
+// source.ErrNameInUse, source.ErrStopped).
+func (w *Watcher) Initialize(ctx context.Context) (flagz.Report, error) {
+	return w.rt.Initialize(ctx)
+}
+
 // Start follows the prefix in a goroutine until ctx ends or Stop is called
-// (see source.Runtime.Start); with WithPresence it also publishes the
-// process's presence record until then.
-func (w *Watcher) Start(ctx context.Context) error {
-	w.life.Lock()
-	defer w.life.Unlock()
-	ps := w.origin.presence
-	if ps == nil || ps.writer.running() {
-		// Without presence, or already running: the runtime says
-		// ErrRunning and the record stays as it is.
-		return w.Runtime.Start(ctx)
-	}
-	ps.prepare()
-	if err := w.Runtime.Start(ctx); err != nil {
-		return err
-	}
-	ps.start(ctx)
-	return nil
-}
+// (listing it first if Initialize did not), and with WithPresence keeps the
+// process's presence record for as long. See source.Runtime.Start.
+func (w *Watcher) Start(ctx context.Context) error { return w.rt.Start(ctx) }
 
-// Stop ends what Start began and waits until every goroutine of the watcher
-// has exited (see source.Runtime.Stop); with WithPresence it revokes the
-// presence record's lease, which deletes the record. Calling it again does
-// nothing.
-func (w *Watcher) Stop() {
-	w.life.Lock()
-	defer w.life.Unlock()
-	ps := w.origin.presence
-	if ps != nil {
-		ps.unsubscribeState()
-	}
-	w.Runtime.Stop()
-	if ps != nil {
-		ps.stop()
-	}
-}
+// Stop ends what Start began and an Initialize in flight, revokes the
+// presence record's lease (which deletes the record), and returns once
+// every goroutine of the watcher has exited; the watcher is then STOPPED.
+// Calling it again does nothing. See source.Runtime.Stop.
+func (w *Watcher) Stop() { w.rt.Stop() }
 
-// Run calls Initialize and Start, waits until ctx is done, then calls Stop.
-// It returns Initialize's or Start's error, or nil.
-func (w *Watcher) Run(ctx context.Context) error {
-	if _, err := w.Initialize(ctx); err != nil {
-		return err
-	}
-	if err := w.Start(ctx); err != nil {
-		return err
-	}
-	<-ctx.Done()
-	w.Stop()
-	return nil
-}
+// Run calls Initialize and Start, waits until ctx is done or Stop is
+// called, then calls Stop. It returns Initialize's or Start's error, or
+// nil. See source.Runtime.Run.
+func (w *Watcher) Run(ctx context.Context) error { return w.rt.Run(ctx) }
 
-// newPresenceState prepares the presence record of w, which follows the
-// flags of fs.
-func newPresenceState[F flagz.FlagSet](fs F, w *Watcher, o *etcdOrigin) *presenceState {
-	po := o.opts.presence
-	id := po.id
-	if id == "" {
-		id = newPresenceID()
-	}
-	client := po.client
-	if client == nil {
-		client = o.client
-	}
-	engine := flagz.EngineFor(fs)
-	ps := &presenceState{
-		base: presence.Record{ID: id, Host: hostname(), PID: os.Getpid(), Started: processStarted.UTC(),
-			Version: po.version, FlagSet: engine.Name(), Prefix: o.prefix},
-		engine:     engine,
-		source:     o.opts.source.Name,
-		status:     w.Status,
-		lastReport: w.LastReport,
-		// Constraints are outside the fingerprint: compared once per TTL.
-		infoRecheck: po.ttl,
-	}
-	ps.writer = &presenceWriter{
-		client:  client,
-		key:     presence.Key(o.prefix, id),
-		infoKey: presence.InfoKey(o.prefix, id),
-		ttl:     po.ttlSeconds(),
-		timeout: o.opts.requestTimeout,
-		min:     o.opts.source.MinBackoff,
-		// Retry at least once per TTL: the record is back within about
-		// one TTL of etcd answering again.
-		max:         max(o.opts.source.MinBackoff, min(o.opts.source.MaxBackoff, po.ttl)),
-		spread:      po.spread,
-		log:         o.log,
-		build:       ps.encode,
-		infoVersion: ps.infoVersion,
-		info:        ps.buildInfo,
-		poke:        make(chan struct{}, 1),
-	}
-	return ps
-}
+// Status returns the watcher's health (CONNECTING, SERVING, DEGRADED,
+// STOPPED), its last sync time and revision, and its counts of applied,
+// rejected, restart-required, command-line and ignored names.
+func (w *Watcher) Status() flagz.SourceStatus { return w.rt.Status() }
+
+// Name returns the watcher's source name (WithSourceName, by default
+// "etcd:<prefix>").
+func (w *Watcher) Name() string { return w.rt.Name() }
+
+// LastReport returns what became of each name in the last batch the
+// watcher applied (the initial load, a reconcile or the last change), or nil
+// before the first.
+func (w *Watcher) LastReport() flagz.Report { return w.rt.LastReport() }

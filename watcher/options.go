@@ -1,6 +1,7 @@
 package watcher
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -8,52 +9,50 @@ import (
 	"github.com/flagz-go/flagz/source"
 )
 
-// Option configures a Watcher.
+// Option configures a Watcher. An option given a value it cannot take
+// makes New return an error naming it; an option left out keeps its
+// default.
 type Option func(*options)
 
 type options struct {
-	source         source.Config
+	source.Settings
 	probeInterval  time.Duration
 	requestTimeout time.Duration
 	pageSize       int64
 	presence       presenceOptions
 }
 
+// defaultOptions are the options of a watcher of prefix: every source's
+// backoff (source.DefaultMinBackoff, source.DefaultMaxBackoff), set here
+// because the presence record's writer backs off within them too.
 func defaultOptions(prefix string) options {
-	return options{
-		source: source.Config{Name: "etcd:" + prefix, Rollback: true,
-			MinBackoff: source.DefaultMinBackoff, MaxBackoff: source.DefaultMaxBackoff},
+	o := options{
 		probeInterval:  10 * time.Second,
 		requestTimeout: 5 * time.Second,
 		pageSize:       1000,
 		presence:       defaultPresenceOptions(),
 	}
+	o.Config = source.Config{Name: "etcd:" + prefix, Rollback: true, Logger: slog.Default(),
+		MinBackoff: source.DefaultMinBackoff, MaxBackoff: source.DefaultMaxBackoff}
+	return o
 }
 
+// validate returns the first option refused, or what the options refuse
+// together.
 func (o *options) validate() error {
-	switch {
-	case o.source.MinBackoff <= 0 || o.source.MaxBackoff < o.source.MinBackoff:
-		return fmt.Errorf("watcher: backoff bounds must satisfy 0 < min <= max, got min %v, max %v", o.source.MinBackoff, o.source.MaxBackoff)
-	case o.probeInterval <= 0 || o.requestTimeout <= 0:
-		return fmt.Errorf("watcher: health check interval and timeout must be positive, got %v and %v", o.probeInterval, o.requestTimeout)
-	case o.pageSize <= 0:
-		return fmt.Errorf("watcher: page size must be positive, got %d", o.pageSize)
-	case o.source.Name == "":
-		return fmt.Errorf("watcher: source name must not be empty")
+	if err := o.Err(); err != nil {
+		return fmt.Errorf("watcher: %w", err)
 	}
 	if err := o.presence.validate(); err != nil {
-		return err
-	}
-	if o.source.Logger == nil {
-		o.source.Logger = slog.Default()
+		return fmt.Errorf("watcher: %w", err)
 	}
 	return nil
 }
 
 // WithLogger sends the watcher's logs, and the audit log of the changes it
-// applies, to logger instead of slog.Default().
+// applies, to logger (not nil) instead of slog.Default().
 func WithLogger(logger *slog.Logger) Option {
-	return func(o *options) { o.source.Logger = logger }
+	return func(o *options) { o.SetLogger(logger) }
 }
 
 // WithRollback turns rolling back bad values on or off (on by default).
@@ -64,20 +63,21 @@ func WithLogger(logger *slog.Logger) Option {
 // when processes of different versions share a prefix and may disagree on
 // what is valid.
 func WithRollback(enabled bool) Option {
-	return func(o *options) { o.source.Rollback = enabled }
+	return func(o *options) { o.Config.Rollback = enabled }
 }
 
 // WithBackoff bounds the wait between attempts to reach etcd again after a
 // failure: it starts at min, doubles after each failure up to max, and is
-// jittered. Defaults: 100ms and 30s.
+// jittered; 0 < min <= max. Defaults: source.DefaultMinBackoff and
+// source.DefaultMaxBackoff (100ms and 30s), as for every source.
 func WithBackoff(min, max time.Duration) Option {
-	return func(o *options) { o.source.MinBackoff, o.source.MaxBackoff = min, max }
+	return func(o *options) { o.SetBackoff(min, max) }
 }
 
 // WithSourceName names the source in the audit log, the debug page and
-// metrics. Default: "etcd:<prefix>".
+// metrics (not empty). Default: "etcd:<prefix>".
 func WithSourceName(name string) Option {
-	return func(o *options) { o.source.Name = name }
+	return func(o *options) { o.SetName(name) }
 }
 
 // WithSnapshotFile keeps the last known good values in the file at path:
@@ -89,7 +89,7 @@ func WithSourceName(name string) Option {
 // back byte for byte. A file of another format or another source (see
 // WithSourceName) is refused with an error.
 func WithSnapshotFile(path string) Option {
-	return func(o *options) { o.source.SnapshotFile = path }
+	return func(o *options) { o.SetSnapshotFile(path) }
 }
 
 // WithHealthCheck sets how often the watcher checks that the watch is
@@ -101,13 +101,25 @@ func WithSnapshotFile(path string) Option {
 // the interval's last fifth (8 to 10 s by default), so that processes
 // started together do not read in step. The checks' reads run beside the
 // watch: an update that arrives while etcd is slow to answer one is
-// applied at once.
+// applied at once. Both must be positive.
 func WithHealthCheck(interval, timeout time.Duration) Option {
-	return func(o *options) { o.probeInterval, o.requestTimeout = interval, timeout }
+	return func(o *options) {
+		if interval <= 0 || timeout <= 0 {
+			o.Refuse(fmt.Sprintf("WithHealthCheck(%v, %v)", interval, timeout), errors.New("the interval and the timeout must be positive"))
+			return
+		}
+		o.probeInterval, o.requestTimeout = interval, timeout
+	}
 }
 
 // WithPageSize sets how many keys each request of a full listing reads
-// (default 1000).
+// (default 1000; n must be positive).
 func WithPageSize(n int64) Option {
-	return func(o *options) { o.pageSize = n }
+	return func(o *options) {
+		if n <= 0 {
+			o.Refuse(fmt.Sprintf("WithPageSize(%d)", n), errors.New("must be positive"))
+			return
+		}
+		o.pageSize = n
+	}
 }

@@ -1,7 +1,6 @@
 package watcher
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -18,27 +17,26 @@ import (
 )
 
 // presenceState is what a watcher with WithPresence publishes, and the
-// writer that publishes it. Follow tells it of every batch it hands to the
-// runtime (batchApplied) and, once a watch response is handled, of the
-// revision the flags are at (advance); the engine tells it of state changes.
-// A nil *presenceState (presence off) ignores all of it.
+// writer that publishes it. The runtime hands it every batch it applies,
+// with the report the engine returned for it (batchApplied, through
+// etcdOrigin.Applied); Follow tells it, once a watch response is handled, of
+// the revision the flags are at (advance); the engine tells it of state
+// changes. A nil *presenceState (presence off) ignores all of it.
 type presenceState struct {
-	writer     *presenceWriter
-	base       presence.Record // who the process is
-	engine     *flagz.Engine
-	source     string
-	status     func() flagz.SourceStatus
-	lastReport func() flagz.Report
+	writer *presenceWriter
+	base   presence.Record // who the process is
+	engine *flagz.Engine
+	source string
+	status func() flagz.SourceStatus
 
 	// rev is the revision the flags are at: moved only after the batches up
 	// to it were applied and their rejections recorded, so a record never
 	// claims a revision whose outcome it lacks.
 	rev atomic.Int64
 
-	mu          sync.Mutex
-	rejections  map[string]presence.Rejection // by flag: what it refuses now (nil: nothing)
-	refused     []presence.Rejection          // the last refusals, ended or not (Record.Refused)
-	lastApplied *flagz.Outcome                // the first outcome of the last report applied
+	mu         sync.Mutex
+	rejections map[string]presence.Rejection // by flag: what it refuses now (nil: nothing)
+	refused    []presence.Rejection          // the last refusals, ended or not (Record.Refused)
 
 	// Used by the writer's goroutine only: a hash of the info last built
 	// (identity, schema, static values), built again only when the
@@ -51,28 +49,20 @@ type presenceState struct {
 	infoHash     uint64 // maphash of the info's JSON, with infoSeed
 	infoVer      uint64
 	dynamicCount int // values in the last status: the next one's size
-
-	unsubscribe func()
 }
 
 // batchApplied records what became of the batch of revision rev the
-// runtime has just applied: a value refused is a current rejection of its
-// flag until any other outcome of that flag (applied, unchanged, removed).
-func (ps *presenceState) batchApplied(rev int64) {
+// runtime has just applied, as report says: a value refused is a current
+// rejection of its flag until any other outcome of that flag (applied,
+// unchanged, removed), but for a static flag's change that waits for a
+// restart, which stays while its source still holds it. The flags are then
+// at rev.
+func (ps *presenceState) batchApplied(rev int64, report flagz.Report) {
 	if ps == nil {
-		return
-	}
-	report := ps.lastReport()
-	if len(report) == 0 {
 		return
 	}
 	now := time.Now().UTC()
 	ps.mu.Lock()
-	defer ps.mu.Unlock()
-	if &report[0] == ps.lastApplied {
-		return // seen already (a listing that found what was applied)
-	}
-	ps.lastApplied = &report[0]
 	for _, o := range report {
 		switch o.Result {
 		case flagz.Rejected, flagz.RestartRequired:
@@ -88,10 +78,32 @@ func (ps *presenceState) batchApplied(rev int64) {
 			if n := len(ps.refused) - presence.MaxRefused; n > 0 {
 				ps.refused = slices.Delete(ps.refused, 0, n)
 			}
+		case flagz.Unchanged:
+			if _, rejecting := ps.rejections[o.Flag]; rejecting && !ps.awaitsRestart(o.Flag) {
+				delete(ps.rejections, o.Flag)
+			}
 		default:
 			delete(ps.rejections, o.Flag)
 		}
 	}
+	ps.mu.Unlock()
+	ps.seen(rev)
+}
+
+// awaitsRestart reports whether the source still holds a value of the
+// static flag called name that takes effect at the next restart: a listing
+// that finds it again reports it unchanged.
+func (ps *presenceState) awaitsRestart(name string) bool {
+	st, ok := ps.engine.Flag(name)
+	if !ok {
+		return false
+	}
+	for _, p := range st.Pending {
+		if p.Source == ps.source && !p.CommandLine {
+			return true
+		}
+	}
+	return false
 }
 
 // refusal is why a value was refused, without the flag's name and input
@@ -129,44 +141,6 @@ func (ps *presenceState) seen(rev int64) {
 			return
 		}
 	}
-}
-
-// prepare makes what Initialize did the record's starting point; the
-// caller starts the runtime next, then the writer (start).
-func (ps *presenceState) prepare() {
-	ps.stop()
-	ps.mu.Lock()
-	ps.rejections, ps.refused, ps.lastApplied = nil, nil, nil
-	ps.mu.Unlock()
-	ps.rev.Store(0)
-	rev := ps.status().LastRevision
-	ps.batchApplied(rev)
-	ps.seen(rev)
-}
-
-// start publishes the record until ctx ends or stop, writing it again
-// whenever the source's state changes too.
-func (ps *presenceState) start(ctx context.Context) {
-	ps.unsubscribe = ps.engine.Subscribe(func(ev flagz.Event) {
-		if ev.State != nil && ev.Source == ps.source {
-			ps.writer.changed()
-		}
-	})
-	ps.writer.start(ctx)
-}
-
-// unsubscribeState stops listening to the source's state changes.
-func (ps *presenceState) unsubscribeState() {
-	if ps.unsubscribe != nil {
-		ps.unsubscribe()
-		ps.unsubscribe = nil
-	}
-}
-
-// stop ends the writer, which deletes the record.
-func (ps *presenceState) stop() {
-	ps.unsubscribeState()
-	ps.writer.stop()
 }
 
 // encode builds the value of the status key as it is now, and refreshes

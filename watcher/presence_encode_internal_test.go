@@ -30,7 +30,6 @@ func benchPresenceState(n int) *presenceState {
 	ps := &presenceState{
 		engine:      engine,
 		status:      func() flagz.SourceStatus { return flagz.SourceStatus{State: flagz.StateServing} },
-		lastReport:  func() flagz.Report { return nil },
 		rejections:  map[string]presence.Rejection{},
 		infoRecheck: 5 * time.Second,
 	}

@@ -1,6 +1,7 @@
 package watcher
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"runtime/debug"
@@ -31,12 +32,10 @@ func defaultPresenceOptions() presenceOptions {
 	return presenceOptions{ttl: DefaultPresenceTTL, spread: DefaultPresenceSpread, version: buildVersion()}
 }
 
+// validate reports what the presence options refuse together.
 func (p *presenceOptions) validate() error {
-	if p.spread < 0 || p.spread >= p.ttl {
-		return fmt.Errorf("watcher: presence spread must be at least 0 and below the TTL (%v), got %v", p.ttl, p.spread)
-	}
-	if p.ttl < time.Second {
-		return fmt.Errorf("watcher: presence TTL must be at least 1s (etcd counts leases in seconds), got %v", p.ttl)
+	if p.spread >= p.ttl {
+		return fmt.Errorf("WithPresenceSpread(%v): must be below the presence TTL (%v)", p.spread, p.ttl)
 	}
 	return nil
 }
@@ -79,7 +78,13 @@ func WithPresence() Option {
 // DefaultPresenceTTL, 5s; at least 1s, counted in whole seconds). It does
 // not turn presence on.
 func WithPresenceTTL(ttl time.Duration) Option {
-	return func(o *options) { o.presence.ttl = ttl }
+	return func(o *options) {
+		if ttl < time.Second {
+			o.Refuse(fmt.Sprintf("WithPresenceTTL(%v)", ttl), errors.New("must be at least 1s (etcd counts leases in seconds)"))
+			return
+		}
+		o.presence.ttl = ttl
+	}
 }
 
 // WithPresenceSpread sets how long, at most, a process waits after
@@ -90,28 +95,54 @@ func WithPresenceTTL(ttl time.Duration) Option {
 // spread out reach etcd after most of them have it, not while it is still
 // sending it, and changes that arrive meanwhile share one write. `flagz set
 // --wait` returns up to spread later. The first record and a record
-// written again after an outage are not delayed.
+// written again after an outage are not delayed. It must be below the TTL.
 func WithPresenceSpread(spread time.Duration) Option {
-	return func(o *options) { o.presence.spread = spread }
+	return func(o *options) {
+		if spread < 0 {
+			o.Refuse(fmt.Sprintf("WithPresenceSpread(%v)", spread), errors.New("negative"))
+			return
+		}
+		o.presence.spread = spread
+	}
 }
 
 // WithPresenceID sets the id of the presence record, its key's last part
 // (default "host/pid/nanos", nanos being when the watcher was made: unique
-// among the watchers of a process). Give each process its own.
+// among the watchers of a process; not empty). Give each process its own.
 func WithPresenceID(id string) Option {
-	return func(o *options) { o.presence.id = id }
+	return func(o *options) {
+		if id == "" {
+			o.Refuse("WithPresenceID", errors.New("the id is empty"))
+			return
+		}
+		o.presence.id = id
+	}
 }
 
 // WithPresenceVersion sets the build version the presence record shows
-// (default: the main module's version from runtime/debug.ReadBuildInfo).
+// (default: the main module's version from runtime/debug.ReadBuildInfo;
+// not empty).
 func WithPresenceVersion(version string) Option {
-	return func(o *options) { o.presence.version = version }
+	return func(o *options) {
+		if version == "" {
+			o.Refuse("WithPresenceVersion", errors.New("the version is empty"))
+			return
+		}
+		o.presence.version = version
+	}
 }
 
-// WithPresenceClient writes the presence record through client instead of
-// the watcher's client (other credentials, say). The caller owns it.
+// WithPresenceClient writes the presence record through client (not nil)
+// instead of the watcher's client (other credentials, say). The caller
+// owns it.
 func WithPresenceClient(client *clientv3.Client) Option {
-	return func(o *options) { o.presence.client = client }
+	return func(o *options) {
+		if client == nil {
+			o.Refuse("WithPresenceClient", errors.New("the client is nil"))
+			return
+		}
+		o.presence.client = client
+	}
 }
 
 // processStarted approximates when the process started: when the package

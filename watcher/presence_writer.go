@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -20,7 +19,8 @@ import (
 // changes what the record says calls changed, which never blocks: the
 // writer runs on a goroutine of its own and, latest wins, writes the record
 // as it is when it gets to it, so changes made while a write is on its way
-// cost one more write in all.
+// cost one more write in all. It runs from the watcher's Start to its
+// Stop (run), as the runtime's background task.
 type presenceWriter struct {
 	client      *clientv3.Client
 	key         string // the status key
@@ -36,10 +36,6 @@ type presenceWriter struct {
 
 	poke chan struct{} // capacity 1: a pending write
 
-	life   sync.Mutex
-	cancel context.CancelFunc
-	done   chan struct{}
-
 	writes atomic.Int64 // successful writes, for tests
 }
 
@@ -49,47 +45,6 @@ func (p *presenceWriter) changed() {
 	case p.poke <- struct{}{}:
 	default: // a write is pending already: it will include this change
 	}
-}
-
-// start runs the writer until ctx ends or stop is called.
-func (p *presenceWriter) start(ctx context.Context) {
-	p.life.Lock()
-	defer p.life.Unlock()
-	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	p.cancel, p.done = cancel, done
-	go func() {
-		defer close(done)
-		p.run(ctx)
-	}()
-}
-
-// running reports whether the writer runs (its context has not ended).
-func (p *presenceWriter) running() bool {
-	p.life.Lock()
-	defer p.life.Unlock()
-	if p.done == nil {
-		return false
-	}
-	select {
-	case <-p.done:
-		return false
-	default:
-		return true
-	}
-}
-
-// stop ends the writer, which revokes its lease (deleting the record), and
-// waits for it.
-func (p *presenceWriter) stop() {
-	p.life.Lock()
-	defer p.life.Unlock()
-	if p.cancel == nil {
-		return
-	}
-	p.cancel()
-	<-p.done
-	p.cancel, p.done = nil, nil
 }
 
 // leaseState is the writer's lease. It is renewed with one short
@@ -102,6 +57,8 @@ type leaseState struct {
 	info uint64 // the version of the info written under the lease (0: none)
 }
 
+// run writes the record, and keeps it under a lease, until ctx ends; then it
+// revokes the lease, deleting the record.
 func (p *presenceWriter) run(ctx context.Context) {
 	l := &leaseState{}
 	defer p.release(l)

@@ -2,6 +2,7 @@ package watcher
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -12,9 +13,10 @@ import (
 )
 
 // Watcher keeps the flags of one flag set in step with the keys under one
-// etcd prefix. It runs on a source.Runtime, whose methods it has: create it
-// with New, load the current values with Initialize, follow changes with
-// Start, and end with Stop; or call Run. Status tells its health.
+// etcd prefix. It runs on a source.Runtime, which owns its lifecycle:
+// create it with New, load the current values with Initialize, follow
+// changes with Start, and end with Stop; or call Run. Status tells its
+// health.
 //
 // Initialize reads every key under the prefix once and applies the values,
 // static flags included. If etcd does not answer within the request timeout
@@ -22,9 +24,8 @@ import (
 // (WithSnapshotFile), Initialize applies the values saved there, reports
 // DEGRADED and returns no error; Start then keeps trying to reach etcd.
 type Watcher struct {
-	*source.Runtime
+	rt     *source.Runtime
 	origin *etcdOrigin
-	life   sync.Mutex // orders Start and Stop with the presence record's writer
 }
 
 // etcdOrigin is the source.Origin of one etcd prefix.
@@ -54,9 +55,12 @@ type etcdOrigin struct {
 // WithPresence). An empty prefix, or "/", is an error: it would take in
 // every application's keys. The caller owns client
 // (endpoints, TLS, auth) and closes it after Stop.
+//
+// New returns an error naming the option when an option is given a value
+// it cannot take, or when client is nil.
 func New[F flagz.FlagSet](fs F, client *clientv3.Client, prefix string, opts ...Option) (*Watcher, error) {
 	if client == nil {
-		return nil, errors.New("watcher: client is nil")
+		return nil, errors.New("watcher: New: the client is nil")
 	}
 	if err := checkPrefix(prefix); err != nil {
 		return nil, err
@@ -75,11 +79,15 @@ func New[F flagz.FlagSet](fs F, client *clientv3.Client, prefix string, opts ...
 		keyPrefix: prefix + "/",
 		stream:    newStreamID(),
 		opts:      o,
-		log:       o.source.Logger.With("source", o.source.Name),
+		log:       o.Config.Logger.With("source", o.Config.Name),
 	}
-	w := &Watcher{Runtime: source.New(fs, origin, o.source), origin: origin}
+	rt, err := source.New(fs, origin, o.Config)
+	if err != nil {
+		return nil, fmt.Errorf("watcher: %w", err)
+	}
+	w := &Watcher{rt: rt, origin: origin}
 	if o.presence.enabled {
-		origin.presence = newPresenceState(fs, w, origin)
+		origin.presence = newPresenceState(fs, rt.Status, origin)
 	}
 	return w, nil
 }

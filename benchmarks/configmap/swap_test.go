@@ -61,14 +61,17 @@ func yamlPayload(v int) map[string]string {
 
 // followWithFlagz publishes payload(1) on a new volume, follows it with the
 // watcher newWatcher makes, and measures swaps until the rate flag shows them.
-func followWithFlagz(b *testing.B, payload func(v int) map[string]string, newWatcher func(fs *pflag.FlagSet, dir string) *fcm.Watcher) {
+func followWithFlagz(b *testing.B, payload func(v int) map[string]string, newWatcher func(fs *pflag.FlagSet, dir string) (*fcm.Watcher, error)) {
 	aw, dir := newVolume(b)
 	if err := aw.WriteStrings(payload(1)); err != nil {
 		b.Fatal(err)
 	}
 	fs := pflag.NewFlagSet("bench", pflag.ContinueOnError)
 	rate := flagz.DynInt64(fs, "rate", 0, "rate")
-	w := newWatcher(fs, dir)
+	w, err := newWatcher(fs, dir)
+	if err != nil {
+		b.Fatal(err)
+	}
 	if _, err := w.Initialize(context.Background()); err != nil {
 		b.Fatal(err)
 	}
@@ -83,13 +86,15 @@ func BenchmarkSwapToVisible(b *testing.B) {
 	// flagz: one key per flag, the directory source with its defaults.
 	b.Run("flagz-dir", func(b *testing.B) {
 		followWithFlagz(b, func(v int) map[string]string { return map[string]string{"rate": strconv.Itoa(v) + "\n"} },
-			func(fs *pflag.FlagSet, dir string) *fcm.Watcher { return fcm.New(fs, dir, fcm.WithLogger(quiet)) })
+			func(fs *pflag.FlagSet, dir string) (*fcm.Watcher, error) {
+				return fcm.New(fs, dir, fcm.WithLogger(quiet))
+			})
 	})
 
 	// flagz: a YAML file that is a key of the ConfigMap, the file source with
 	// the directory's debounce (its own default, 100 ms, guards in-place writes).
 	b.Run("flagz-file", func(b *testing.B) {
-		followWithFlagz(b, yamlPayload, func(fs *pflag.FlagSet, dir string) *fcm.Watcher {
+		followWithFlagz(b, yamlPayload, func(fs *pflag.FlagSet, dir string) (*fcm.Watcher, error) {
 			return fcm.NewFile(fs, filepath.Join(dir, "config.yaml"), fcm.WithDebounce(fcm.DefaultDirDebounce), fcm.WithLogger(quiet))
 		})
 	})

@@ -107,7 +107,10 @@ func BenchmarkUpdateToVisible(b *testing.B) {
 		c, ns := setup(b)
 		fs := pflag.NewFlagSet("bench", pflag.ContinueOnError)
 		rate := flagz.DynInt64(fs, "rate", 0, "rate")
-		inf := cmi.New(fs, coreV1{c}, ns, "flags", cmi.WithLogger(slog.New(slog.DiscardHandler)))
+		inf, err := cmi.New(fs, coreV1{c}, ns, "flags", cmi.WithLogger(slog.New(slog.DiscardHandler)))
+		if err != nil {
+			b.Fatal(err)
+		}
 		if err := inf.Start(context.Background()); err != nil {
 			b.Fatal(err)
 		}

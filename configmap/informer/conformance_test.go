@@ -20,6 +20,11 @@ func TestConformance(t *testing.T) {
 	sourcetest.Run(t, func(t *testing.T) sourcetest.Harness { return newHarness(t) })
 }
 
+// The informer's lifecycle is its runtime's: each method only calls it.
+func TestLifecycleIsTheRuntimes(t *testing.T) {
+	sourcetest.CheckDelegation(t, ".", "Informer")
+}
+
 // harness is a ConfigMap in a namespace of its own on the real API server.
 // Sources reach the server through a proxy, which Cut closes; the harness
 // writes with its own client, straight to the server.
@@ -47,7 +52,7 @@ func newHarness(t *testing.T) *harness {
 }
 
 func (h *harness) NewSource(t *testing.T, fs *pflag.FlagSet, name string) sourcetest.Source {
-	inf := informer.New(fs, h.client, h.kube.namespace, "flags", informer.WithSourceName(name),
+	inf := newInformer(t, fs, h.client, h.kube.namespace, "flags", informer.WithSourceName(name),
 		informer.WithLogger(testLogger(t)), informer.WithBackoff(10*time.Millisecond, 200*time.Millisecond),
 		informer.WithSyncTimeout(5*time.Second))
 	t.Cleanup(inf.Stop)
@@ -81,3 +86,5 @@ func (h *harness) Settle(t *testing.T) {
 
 func (h *harness) Cut(t *testing.T)     { h.proxy.cut() }
 func (h *harness) Restore(t *testing.T) { h.proxy.restore() }
+func (h *harness) Hold(t *testing.T)    { h.proxy.hold() }
+func (h *harness) Release(t *testing.T) { h.proxy.release() }

@@ -5,7 +5,8 @@
 //
 //	client, err := informer.InClusterClient() // or KubeconfigClient(path), NewClient(restConfig), a clientset
 //	if err != nil { … }
-//	inf := informer.New(pflag.CommandLine, client, "my-namespace", "my-flags", informer.WithLogger(logger))
+//	inf, err := informer.New(pflag.CommandLine, client, "my-namespace", "my-flags", informer.WithLogger(logger))
+//	if err != nil { … }                        // no client, namespace or name; a bad option
 //	report, err := inf.Initialize(ctx)         // first sync: static flags may be set here
 //	if err != nil { … }                        // not loaded: RBAC, sync timeout, ctx
 //	if err := report.Err(); err != nil { … }   // bad entries, each naming its flag

@@ -35,8 +35,12 @@ func Example() {
 		Data:       map[string]string{"rate": "250"},
 	}, metav1.CreateOptions{})
 
-	inf := informer.New(fs, client, "default", "example-flags",
+	inf, err := informer.New(fs, client, "default", "example-flags",
 		informer.WithLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	if _, err := inf.Initialize(ctx); err != nil { // the initial load
 		fmt.Println(err)
 		return
@@ -68,8 +72,12 @@ func ExampleInformer_Initialize() {
 		Data:       map[string]string{"rate": "lots", "greeting": "bonjour"},
 	}, metav1.CreateOptions{})
 
-	inf := informer.New(fs, client, "default", "example-bad-flags",
+	inf, err := informer.New(fs, client, "default", "example-bad-flags",
 		informer.WithLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	report, err := inf.Initialize(ctx)
 	if err != nil { // RBAC, sync timeout, ctx: nothing was loaded
 		fmt.Println(err)
@@ -108,7 +116,11 @@ func Example_inCluster() {
 	ctx, cancel := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer cancel()
 
-	inf := informer.New(fs, client, namespace, "my-flags")
+	inf, err := informer.New(fs, client, namespace, "my-flags")
+	if err != nil {
+		slog.Error("informer", "error", err)
+		os.Exit(1)
+	}
 	report, err := inf.Initialize(ctx)
 	if err != nil {
 		slog.Error("flags not loaded", "error", err)

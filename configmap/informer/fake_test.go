@@ -22,7 +22,7 @@ func TestFakeClientset(t *testing.T) {
 		Data:       map[string]string{"rate": "5"},
 	})
 	f := newFlags()
-	inf := informer.New(f.fs, c, "ns", "flags", informer.WithSyncTimeout(waitTimeout))
+	inf := newInformer(t, f.fs, c, "ns", "flags", informer.WithSyncTimeout(waitTimeout))
 	if _, err := inf.Initialize(ctx); err != nil {
 		t.Fatal(err)
 	}

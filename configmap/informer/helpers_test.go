@@ -137,7 +137,7 @@ func start[F flagz.FlagSet](t testing.TB, fs F, client informer.CoreV1Getter, na
 // startReport is start, and returns the report of Initialize too.
 func startReport[F flagz.FlagSet](t testing.TB, fs F, client informer.CoreV1Getter, namespace, name string) (*informer.Informer, flagz.Report) {
 	t.Helper()
-	inf := informer.New(fs, client, namespace, name, informer.WithSyncTimeout(waitTimeout))
+	inf := newInformer(t, fs, client, namespace, name, informer.WithSyncTimeout(waitTimeout))
 	t.Cleanup(inf.Stop)
 	report, err := inf.Initialize(context.Background())
 	if err != nil {
@@ -147,6 +147,16 @@ func startReport[F flagz.FlagSet](t testing.TB, fs F, client informer.CoreV1Gett
 		t.Fatalf("Start: %v", err)
 	}
 	return inf, report
+}
+
+// newInformer is informer.New, failing the test on its error.
+func newInformer[F flagz.FlagSet](t testing.TB, fs F, client informer.CoreV1Getter, namespace, name string, opts ...informer.Option) *informer.Informer {
+	t.Helper()
+	inf, err := informer.New(fs, client, namespace, name, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inf
 }
 
 // revisionOf is the ConfigMap's resourceVersion as the informer records it.

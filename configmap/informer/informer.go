@@ -1,6 +1,7 @@
 package informer
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync/atomic"
@@ -25,7 +26,7 @@ type CoreV1Getter interface {
 
 // Informer follows one ConfigMap through the Kubernetes API and applies its
 // data and binaryData to the flags of one flag set. It runs on a
-// source.Runtime, whose methods it has: create it with New, then call
+// source.Runtime, which owns its lifecycle: create it with New, then call
 // Initialize and Start (or Run); Stop ends it; Status tells its health.
 //
 // Each key of the ConfigMap is a flag name and its value the flag's text;
@@ -34,66 +35,93 @@ type CoreV1Getter interface {
 // reconciled: keys gone from the ConfigMap return their flags to the
 // defaults, and a deleted ConfigMap returns all of them.
 type Informer struct {
-	*source.Runtime
+	rt     *source.Runtime
 	origin *apiOrigin
 }
 
-// Option configures an Informer.
+// Option configures an Informer. An option given a value it cannot take
+// makes New return an error naming it; an option left out keeps its
+// default.
 type Option func(*config)
 
 type config struct {
-	source  source.Config
+	source.Settings
 	timeout time.Duration
 }
 
 // WithLogger sends the informer's logs and the engine's audit log (one line
-// per applied or refused change) to logger instead of slog.Default().
+// per applied or refused change) to logger (not nil) instead of
+// slog.Default().
 func WithLogger(logger *slog.Logger) Option {
-	return func(c *config) { c.source.Logger = logger }
+	return func(c *config) { c.SetLogger(logger) }
 }
 
 // WithSourceName names the source in the engine (debug page, metrics, audit
-// log). The default is "configmap-api:<namespace>/<name>".
+// log; not empty). The default is "configmap-api:<namespace>/<name>".
 func WithSourceName(name string) Option {
-	return func(c *config) { c.source.Name = name }
+	return func(c *config) { c.SetName(name) }
 }
 
 // WithSyncTimeout bounds how long Initialize, and each later listing, waits
-// for the API server (DefaultSyncTimeout otherwise); the context given to
-// Initialize may cut it shorter.
+// for the API server (DefaultSyncTimeout otherwise; d must be positive);
+// the context given to Initialize may cut it shorter, and Stop ends it.
 func WithSyncTimeout(d time.Duration) Option {
-	return func(c *config) { c.timeout = d }
+	return func(c *config) {
+		if d <= 0 {
+			c.Refuse(fmt.Sprintf("WithSyncTimeout(%v)", d), errors.New("must be positive"))
+			return
+		}
+		c.timeout = d
+	}
 }
 
 // WithBackoff bounds the wait between attempts to list the ConfigMap again
-// after a failure (see source.Config); the watch itself is retried by
-// client-go's reflector.
+// after a failure: it starts at min, doubles after each failure up to max,
+// and is jittered; 0 < min <= max. Defaults: source.DefaultMinBackoff and
+// source.DefaultMaxBackoff (100ms and 30s), as for every source. The watch
+// itself is retried by client-go's reflector, whose backoff also caps at
+// 30s.
 func WithBackoff(min, max time.Duration) Option {
-	return func(c *config) { c.source.MinBackoff, c.source.MaxBackoff = min, max }
+	return func(c *config) { c.SetBackoff(min, max) }
 }
 
 // WithSnapshotFile keeps the last known good values in the file at path
 // (see source.Config.SnapshotFile): when the API server cannot be
 // reached at start-up, Initialize serves the values saved there.
 func WithSnapshotFile(path string) Option {
-	return func(c *config) { c.source.SnapshotFile = path }
+	return func(c *config) { c.SetSnapshotFile(path) }
 }
 
 // New returns an Informer that applies the ConfigMap called name in
 // namespace to the flags of fs. Nothing happens until Initialize, Start or
 // Run. The client needs get, list and watch on that ConfigMap (see the
 // package documentation for the Role).
-func New[F flagz.FlagSet](fs F, client CoreV1Getter, namespace, name string, opts ...Option) *Informer {
-	c := config{timeout: DefaultSyncTimeout,
-		source: source.Config{Name: "configmap-api:" + namespace + "/" + name}}
+//
+// New returns an error when client is nil, namespace or name is empty, or
+// an option is given a value it cannot take (the error names it).
+func New[F flagz.FlagSet](fs F, client CoreV1Getter, namespace, name string, opts ...Option) (*Informer, error) {
+	switch {
+	case client == nil:
+		return nil, errors.New("informer: New: the client is nil")
+	case namespace == "":
+		return nil, errors.New("informer: New: the namespace is empty")
+	case name == "":
+		return nil, errors.New("informer: New: the ConfigMap name is empty")
+	}
+	c := config{timeout: DefaultSyncTimeout}
+	c.Config = source.Config{Name: "configmap-api:" + namespace + "/" + name}
 	for _, opt := range opts {
 		opt(&c)
 	}
-	o := &apiOrigin{client: client, namespace: namespace, name: name, timeout: c.timeout}
-	if client == nil || namespace == "" || name == "" {
-		o.err = fmt.Errorf("informer: New needs a client, a namespace and a ConfigMap name (got namespace %q, name %q)", namespace, name)
+	if err := c.Err(); err != nil {
+		return nil, fmt.Errorf("informer: %w", err)
 	}
-	return &Informer{Runtime: source.New(fs, o, c.source), origin: o}
+	o := &apiOrigin{client: client, namespace: namespace, name: name, timeout: c.timeout}
+	rt, err := source.New(fs, o, c.Config)
+	if err != nil {
+		return nil, fmt.Errorf("informer: %w", err)
+	}
+	return &Informer{rt: rt, origin: o}, nil
 }
 
 // Stats counts what the informer saw of its ConfigMap.

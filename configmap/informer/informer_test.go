@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz"
-	"github.com/flagz-go/flagz/configmap/informer"
 	"github.com/flagz-go/flagz/source"
 	"github.com/spf13/pflag"
 	"google.golang.org/protobuf/proto"
@@ -320,7 +319,7 @@ func TestStartContextEndStops(t *testing.T) {
 	k := newKube(t)
 	f := newFlags()
 	k.put("flags", map[string]string{"rate": "10"}, nil)
-	inf := informer.New(f.fs, k.client, k.namespace, "flags")
+	inf := newInformer(t, f.fs, k.client, k.namespace, "flags")
 	ctx, cancel := context.WithCancel(context.Background())
 	if err := inf.Start(ctx); err != nil { // without Initialize: Start lists first
 		t.Fatal(err)

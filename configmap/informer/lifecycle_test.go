@@ -11,6 +11,7 @@ import (
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/configmap/informer"
 	"go.uber.org/goleak"
+	"k8s.io/client-go/kubernetes/fake"
 	"k8s.io/client-go/rest"
 )
 
@@ -21,7 +22,7 @@ func TestStopLeavesNoGoroutine(t *testing.T) {
 	client, hc := clientFor(t, server.Config) // its own connections, closed below
 	ignore := goleak.IgnoreCurrent()
 
-	inf := informer.New(f.fs, client, k.namespace, "flags")
+	inf := newInformer(t, f.fs, client, k.namespace, "flags")
 	if err := inf.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +45,7 @@ func TestInitializeTimesOutWithTheLastError(t *testing.T) {
 	client, _ := clientFor(t, &rest.Config{Host: "https://" + addr, TLSClientConfig: rest.TLSClientConfig{Insecure: true}})
 
 	f := newFlags()
-	inf := informer.New(f.fs, client, "default", "flags", informer.WithSyncTimeout(waitTimeout))
+	inf := newInformer(t, f.fs, client, "default", "flags", informer.WithSyncTimeout(waitTimeout))
 	report, err := inf.Initialize(context.Background())
 	if !errors.Is(err, informer.ErrNotSynced) || report != nil {
 		t.Fatalf("Initialize = %v, %v; want a nil report and ErrNotSynced", report, err)
@@ -64,18 +65,38 @@ func TestInitializeTimesOutWithTheLastError(t *testing.T) {
 	}
 	defer hung.Close()
 	client, _ = clientFor(t, &rest.Config{Host: "https://" + hung.Addr().String(), TLSClientConfig: rest.TLSClientConfig{Insecure: true}})
-	inf = informer.New(f.fs, client, "default", "flags", informer.WithSyncTimeout(200*time.Millisecond), informer.WithSourceName("hung"))
+	inf = newInformer(t, f.fs, client, "default", "flags", informer.WithSyncTimeout(200*time.Millisecond), informer.WithSourceName("hung"))
 	if _, err := inf.Initialize(context.Background()); !errors.Is(err, informer.ErrNotSynced) || !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Initialize against a server that never answers = %v; want ErrNotSynced and the deadline", err)
 	}
 	inf.Stop() // nothing running: returns at once
 }
 
-func TestNewWithoutNameFailsAtInitialize(t *testing.T) {
+// New refuses what it cannot run with, naming it: no client (which would
+// otherwise retry forever as CONNECTING), no namespace or name, and an
+// option given a value it cannot take.
+func TestNewRefusesBadArguments(t *testing.T) {
 	f := newFlags()
-	report, err := informer.New(f.fs, nil, "default", "").Initialize(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "name") || report != nil {
-		t.Fatalf("Initialize = %v, %v; want a nil report and an error about the missing name", report, err)
+	client := fake.NewClientset()
+	for _, c := range []struct {
+		client     informer.CoreV1Getter
+		ns, name   string
+		opts       []informer.Option
+		wantInText string
+	}{
+		{nil, "default", "flags", nil, "client is nil"},
+		{client, "", "flags", nil, "namespace is empty"},
+		{client, "default", "", nil, "name is empty"},
+		{client, "default", "flags", []informer.Option{informer.WithSyncTimeout(0)}, "WithSyncTimeout(0s)"},
+		{client, "default", "flags", []informer.Option{informer.WithBackoff(0, 0)}, "WithBackoff(0s, 0s)"},
+		{client, "default", "flags", []informer.Option{informer.WithSourceName("")}, "WithSourceName"},
+		{client, "default", "flags", []informer.Option{informer.WithLogger(nil)}, "WithLogger"},
+		{client, "default", "flags", []informer.Option{informer.WithSnapshotFile("")}, "WithSnapshotFile"},
+	} {
+		inf, err := informer.New(f.fs, c.client, c.ns, c.name, c.opts...)
+		if inf != nil || err == nil || !strings.Contains(err.Error(), c.wantInText) {
+			t.Errorf("New = %v, %v; want an error saying %q", inf, err, c.wantInText)
+		}
 	}
 }
 
@@ -83,7 +104,7 @@ func TestRunUntilContextEnds(t *testing.T) {
 	k := newKube(t)
 	f := newFlags()
 	k.put("flags", map[string]string{"rate": "10"}, nil)
-	inf := informer.New(f.fs, k.client, k.namespace, "flags")
+	inf := newInformer(t, f.fs, k.client, k.namespace, "flags")
 	ctx, cancel := context.WithCancel(context.Background())
 	result := make(chan error, 1)
 	go func() { result <- inf.Run(ctx) }()

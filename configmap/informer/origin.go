@@ -31,7 +31,6 @@ type apiOrigin struct {
 	namespace string
 	name      string
 	timeout   time.Duration
-	err       error // a configuration error, reported by List
 	counters
 }
 
@@ -39,9 +38,6 @@ type apiOrigin struct {
 // (so a Role narrowed by resourceNames allows it). A missing ConfigMap is an
 // empty snapshot: the flags keep their defaults until it is created.
 func (o *apiOrigin) List(ctx context.Context) (source.Snapshot, error) {
-	if o.err != nil {
-		return source.Snapshot{}, o.err
-	}
 	if o.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, o.timeout)

@@ -19,6 +19,7 @@ type proxy struct {
 	mu    sync.Mutex
 	l     net.Listener // nil while cut
 	conns map[net.Conn]struct{}
+	held  bool // new connections are taken and never relayed
 }
 
 func newProxy(t testing.TB, target string) *proxy {
@@ -49,6 +50,28 @@ func (p *proxy) cut() {
 		p.l.Close()
 		p.l = nil
 	}
+	for c := range p.conns {
+		c.Close()
+	}
+}
+
+// hold closes every relayed connection and takes new ones without relaying
+// them, until release: requests are sent and never answered, as over a
+// network that drops packets.
+func (p *proxy) hold() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.held = true
+	for c := range p.conns {
+		c.Close()
+	}
+}
+
+// release relays new connections again, and closes those held.
+func (p *proxy) release() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.held = false
 	for c := range p.conns {
 		c.Close()
 	}
@@ -90,6 +113,9 @@ func (p *proxy) accept(l net.Listener) {
 		if err != nil {
 			return
 		}
+		if p.holding(l, in) {
+			continue
+		}
 		out, err := net.Dial("tcp", p.target)
 		if err != nil {
 			in.Close()
@@ -103,6 +129,28 @@ func (p *proxy) accept(l net.Listener) {
 		p.wg.Go(func() { p.relay(out, in) })
 		p.wg.Go(func() { p.relay(in, out) })
 	}
+}
+
+// holding keeps in unanswered, reporting true, while the proxy holds.
+func (p *proxy) holding(l net.Listener, in net.Conn) bool {
+	p.mu.Lock()
+	held := p.held
+	p.mu.Unlock()
+	if !held {
+		return false
+	}
+	if !p.track(l, in) {
+		in.Close()
+		return true
+	}
+	p.wg.Go(func() { // until release or cut closes it
+		_, _ = io.Copy(io.Discard, in)
+		in.Close()
+		p.mu.Lock()
+		delete(p.conns, in)
+		p.mu.Unlock()
+	})
+	return true
 }
 
 func (p *proxy) relay(dst, src net.Conn) {

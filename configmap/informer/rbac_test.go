@@ -24,7 +24,7 @@ func TestRBAC(t *testing.T) {
 	t.Run("no role", func(t *testing.T) {
 		client := k.userClient(t, "nobody")
 		f := newFlags()
-		inf := informer.New(f.fs, client, k.namespace, "flags", informer.WithSyncTimeout(waitTimeout))
+		inf := newInformer(t, f.fs, client, k.namespace, "flags", informer.WithSyncTimeout(waitTimeout))
 		report, err := inf.Initialize(context.Background())
 		if !errors.Is(err, informer.ErrNotSynced) || !apierrors.IsForbidden(err) || report != nil {
 			t.Fatalf("Initialize = %v, %v; want a nil report, ErrNotSynced and Forbidden", report, err)

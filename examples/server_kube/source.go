@@ -40,7 +40,10 @@ type sourceConfig struct {
 func newSource(fs *pflag.FlagSet, c sourceConfig, logger *slog.Logger) (flagSource, string, error) {
 	switch c.kind {
 	case sourceDir:
-		w := configmap.New(fs, c.dir, configmap.WithLogger(logger))
+		w, err := configmap.New(fs, c.dir, configmap.WithLogger(logger))
+		if err != nil {
+			return nil, "", err
+		}
 		return w, "directory " + c.dir + " (a mounted ConfigMap: one file per flag)", nil
 	case sourceAPI:
 		client, err := apiClient(c.kubeconfig)
@@ -53,7 +56,10 @@ func newSource(fs *pflag.FlagSet, c sourceConfig, logger *slog.Logger) (flagSour
 				return nil, "", fmt.Errorf("--namespace is empty and this is not a pod: %w", err)
 			}
 		}
-		inf := informer.New(fs, client, ns, c.configMap, informer.WithLogger(logger))
+		inf, err := informer.New(fs, client, ns, c.configMap, informer.WithLogger(logger))
+		if err != nil {
+			return nil, "", err
+		}
 		return inf, fmt.Sprintf("ConfigMap %s/%s through the Kubernetes API", ns, c.configMap), nil
 	default:
 		return nil, "", fmt.Errorf("--source=%q: want %q or %q", c.kind, sourceDir, sourceAPI)

@@ -30,6 +30,7 @@ type flags struct {
 	name   *flagz.DynStringValue // any text
 	limit  *flagz.DynInt64Value  // any int64
 	boom   *flagz.DynStringValue // "panic" panics its validator; any change panics its notifier
+	gate   *gate                 // "hold" holds its validator until released
 	listen *string               // static
 
 	mu    sync.Mutex
@@ -55,12 +56,50 @@ func newFlags(t *testing.T) *flags {
 			return nil
 		}).
 		WithNotifier(func(_, _ string) { panic("notifier panicked on purpose") })
+	f.gate = newGate(f.fs)
+	t.Cleanup(f.gate.release)
 	f.listen = f.fs.String("listen", portDefault, "static listen address")
 	f.engine = flagz.EngineFor(f.fs)
 	t.Cleanup(f.rate.WaitNotified)
 	t.Cleanup(f.boom.WaitNotified)
 	return f
 }
+
+// gate is a flag whose validator, given "hold", waits until released:
+// it holds the load that applies it.
+type gate struct {
+	held     chan struct{} // capacity 1: a validation waits
+	released chan struct{}
+	once     sync.Once
+}
+
+func newGate(fs *pflag.FlagSet) *gate {
+	g := &gate{held: make(chan struct{}, 1), released: make(chan struct{})}
+	flagz.DynString(fs, "gate", "open", "holds its validator").WithValidator(func(v string) error {
+		if v == "hold" {
+			select {
+			case g.held <- struct{}{}:
+			default:
+			}
+			<-g.released
+		}
+		return nil
+	})
+	return g
+}
+
+// entered waits until a validation is held.
+func (g *gate) entered(t *testing.T) {
+	t.Helper()
+	select {
+	case <-g.held:
+	case <-time.After(Timeout):
+		t.Fatalf("no validation of gate held within %v", Timeout)
+	}
+}
+
+// release lets every validation through, now and later.
+func (g *gate) release() { g.once.Do(func() { close(g.released) }) }
 
 // rateNotes returns every (old, new) rate was notified of so far.
 func (f *flags) rateNotes() [][2]int64 {

@@ -17,8 +17,10 @@
 // reconciling instead of loading, an outage (DEGRADED, last good values
 // kept) and the recovery that reconciles what changed meanwhile, a storm of
 // 1,000 updates notified in order, panicking validators and notifiers,
-// the lifecycle errors, Stop twice and during an outage, and no goroutine
-// left behind.
+// the lifecycle errors, Stop twice, during an outage, before Start and
+// during an Initialize (which it ends when the origin holds it, see
+// Holder), Run ended by its context or by Stop, and no goroutine left
+// behind.
 package sourcetest
 
 import (
@@ -100,6 +102,9 @@ var tests = []struct {
 	{"PanickingValidatorAndNotifier", testPanics},
 	{"LifecycleErrors", testLifecycleErrors},
 	{"StopTwiceAndDuringOutage", testStop},
+	{"StopBeforeStart", testStopBeforeStart},
+	{"StopDuringInitialize", testStopDuringInitialize},
 	{"RunUntilContextEnds", testRun},
+	{"RunStoppedElsewhere", testRunStoppedElsewhere},
 	{"NoGoroutineLeftBehind", testNoLeak},
 }

@@ -16,6 +16,7 @@ type Proxy struct {
 
 	mu    sync.Mutex
 	cut   bool
+	held  chan struct{} // non-nil while held: closed by Restore
 	conns map[net.Conn]struct{}
 	wg    sync.WaitGroup
 }
@@ -48,15 +49,34 @@ func (p *Proxy) Cut() {
 	}
 }
 
-// Restore forwards new connections again.
+// Hold closes every forwarded connection and, until Restore, takes new
+// ones without forwarding them: requests are sent and never answered, as
+// over a network that drops packets (Cut refuses them instead).
+func (p *Proxy) Hold() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.held == nil {
+		p.held = make(chan struct{})
+	}
+	for c := range p.conns {
+		c.Close()
+	}
+}
+
+// Restore forwards new connections again, and closes those held.
 func (p *Proxy) Restore() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.cut = false
+	if p.held != nil {
+		close(p.held)
+		p.held = nil
+	}
 }
 
 func (p *Proxy) close() {
 	p.l.Close()
+	p.Restore() // lets the held connections go
 	p.Cut()
 	p.wg.Wait()
 }
@@ -80,6 +100,10 @@ func (p *Proxy) forward(in net.Conn) {
 		return
 	}
 	defer p.untrack(in)
+	if held := p.holding(); held != nil {
+		<-held // what the client sends stays unread, unanswered
+		return
+	}
 	out, err := net.Dial("tcp", p.target)
 	if err != nil {
 		return
@@ -112,6 +136,13 @@ func (p *Proxy) track(c net.Conn) bool {
 	}
 	p.conns[c] = struct{}{}
 	return true
+}
+
+// holding returns the channel Restore closes, or nil when not held.
+func (p *Proxy) holding() chan struct{} {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.held
 }
 
 func (p *Proxy) untrack(c net.Conn) {

@@ -16,6 +16,12 @@ func TestConformance(t *testing.T) {
 	sourcetest.Run(t, func(t *testing.T) sourcetest.Harness { return newHarness(t) })
 }
 
+// The watcher's lifecycle is its runtime's: each method only calls it,
+// presence publishing included (it hangs on the runtime's hooks).
+func TestLifecycleIsTheRuntimes(t *testing.T) {
+	sourcetest.CheckDelegation(t, ".", "Watcher")
+}
+
 // The same suite with presence on: publishing the record changes nothing
 // a source promises.
 func TestConformanceWithPresence(t *testing.T) {
@@ -70,3 +76,5 @@ func (h *harness) Delete(t *testing.T, names ...string) {
 
 func (h *harness) Cut(t *testing.T)     { h.proxy.Cut() }
 func (h *harness) Restore(t *testing.T) { h.proxy.Restore() }
+func (h *harness) Hold(t *testing.T)    { h.proxy.Hold() }
+func (h *harness) Release(t *testing.T) { h.proxy.Restore() }

@@ -101,15 +101,24 @@ func TestNewRejectsBadOptions(t *testing.T) {
 	srv := etcdtest.Start(t)
 	cli := srv.Client(t)
 	f := newTestFlags()
-	for name, opt := range map[string]watcher.Option{
-		"backoff min > max": watcher.WithBackoff(time.Second, time.Millisecond),
-		"zero backoff":      watcher.WithBackoff(0, time.Second),
-		"zero health check": watcher.WithHealthCheck(0, time.Second),
-		"empty source name": watcher.WithSourceName(""),
-		"zero page size":    watcher.WithPageSize(0),
+	for want, opts := range map[string][]watcher.Option{
+		"WithBackoff(1s, 1ms)":     {watcher.WithBackoff(time.Second, time.Millisecond)},
+		"WithBackoff(0s, 1s)":      {watcher.WithBackoff(0, time.Second)},
+		"WithHealthCheck(0s, 1s)":  {watcher.WithHealthCheck(0, time.Second)},
+		"WithSourceName":           {watcher.WithSourceName("")},
+		"WithLogger":               {watcher.WithLogger(nil)},
+		"WithSnapshotFile":         {watcher.WithSnapshotFile("")},
+		"WithPageSize(0)":          {watcher.WithPageSize(0)},
+		"WithPresenceTTL(500ms)":   {watcher.WithPresenceTTL(500 * time.Millisecond)},
+		"WithPresenceSpread(-1s)":  {watcher.WithPresenceSpread(-time.Second)},
+		"WithPresenceSpread(5s)":   {watcher.WithPresenceSpread(5 * time.Second)}, // not below the TTL
+		"WithPresenceID":           {watcher.WithPresenceID("")},
+		"WithPresenceVersion":      {watcher.WithPresenceVersion("")},
+		"WithPresenceClient":       {watcher.WithPresenceClient(nil)},
+		"WithHealthCheck(1s, -1s)": {watcher.WithSourceName("first"), watcher.WithHealthCheck(time.Second, -time.Second), watcher.WithPageSize(0)},
 	} {
-		if _, err := watcher.New(f.fs, cli, prefix, opt); err == nil {
-			t.Errorf("%s: New returned no error", name)
+		if w, err := watcher.New(f.fs, cli, prefix, opts...); w != nil || err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("New with %s = %v, %v; want an error naming the option", want, w, err)
 		}
 	}
 	if _, err := watcher.New(f.fs, nil, prefix); err == nil {
