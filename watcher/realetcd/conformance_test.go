@@ -16,12 +16,6 @@ func TestConformance(t *testing.T) {
 	sourcetest.Run(t, func(t *testing.T) sourcetest.Harness { return newHarness(t) })
 }
 
-// The watcher's lifecycle is its runtime's: each method only calls it,
-// presence publishing included (it hangs on the runtime's hooks).
-func TestLifecycleIsTheRuntimes(t *testing.T) {
-	sourcetest.CheckDelegation(t, ".", "Watcher")
-}
-
 // The same suite with presence on: publishing the record changes nothing
 // a source promises.
 func TestConformanceWithPresence(t *testing.T) {
