@@ -11,7 +11,8 @@ const Redacted = "[redacted]"
 
 // Kinds of ValueError, for errors.Is.
 var (
-	// ErrParse: the input is not text of the flag's type.
+	// ErrParse: the input is not text of the flag's type, or is longer
+	// than the flag's size limit (Dyn.WithMaxSize, Engine.SetMaxValueSize).
 	ErrParse = errors.New("cannot parse")
 	// ErrInvalid: a validator rejected the parsed value.
 	ErrInvalid = errors.New("rejected by validator")
@@ -27,6 +28,10 @@ var (
 // rejection). The parser's or validator's own error is dropped, not
 // wrapped, since its text (or a field such as strconv.NumError.Num) may
 // hold the value.
+//
+// A value over the flag's size limit is refused before it is parsed, with
+// kind ErrParse and a Reason giving its size and the limit; Input then holds
+// only its first 32 bytes and "…" (Redacted for a sensitive flag).
 type ValueError struct {
 	Flag   string // the flag's name
 	Type   string // the flag's type, such as "dyn_int64"
