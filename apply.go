@@ -224,7 +224,7 @@ func (e *Engine) settle(en *entry, source string, rev int64, shown, old, new str
 func reason(err error) string {
 	var ve *ValueError
 	if errors.As(err, &ve) {
-		return fmt.Sprintf("%v: %v", ve.Kind, ve.Reason)
+		return ve.reason()
 	}
 	return err.Error()
 }

@@ -64,6 +64,8 @@ type codec[T any] struct {
 	syntax   schema.Syntax
 	isBool   bool
 	safe     bool // parse is this package's own and cannot panic: no recover needed
+	// allowUnknown, for DynJSONOf only, is set by AllowUnknownFields.
+	allowUnknown *atomic.Bool
 }
 
 // dynamicValue is what the engine and the flag set adapters need from every
