@@ -44,14 +44,19 @@ type ValueError struct {
 // Error reads as `flag "rate_limit": value "0" refused: not in range [1,
 // 10000]`, or for a parse error `flag "rate_limit": value "ten" refused: not
 // a valid dyn_int64: strconv.ParseInt: parsing "ten": invalid syntax`; a
-// sensitive flag's reads `value [redacted] refused: …`.
+// sensitive flag's reads `value [redacted] refused: …`. An input longer than
+// 256 bytes is quoted up to there, then "…"; Input keeps it whole.
 func (e *ValueError) Error() string {
 	input := e.Input
 	if input != Redacted {
-		input = strconv.Quote(input)
+		input = strconv.Quote(abbreviateTo(input, maxQuoted))
 	}
 	return fmt.Sprintf("flag %q: value %s refused: %s", e.Flag, input, e.reason())
 }
+
+// maxQuoted is how many bytes of a refused input Error quotes; a longer
+// one is cut, with an ellipsis, so that a log line stays a line.
+const maxQuoted = 256
 
 // reason is why the value was refused, without the flag and the input: the
 // validator's text, or for a parse error the flag's type and what the

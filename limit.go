@@ -12,10 +12,10 @@ import (
 // A flag's value is configuration, usually a few bytes and rarely more than
 // a few KiB, while parsing can cost far more memory than the text: a
 // 1.4 MB binary protocol buffer took some 100 MB of heap to decode, and
-// 1.4 MB of `[{},{},…]` JSON some 34 MB. 256 KiB is eight times the largest
-// value the examples and tests of flagz use, a quarter of what a Kubernetes
-// ConfigMap holds in all, and bounds the worst case of one parse to a few
-// tens of MB (benchmarks/README.md has the measurements).
+// 1.4 MB of `[{},{},…]` JSON some 34 MB. 256 KiB leaves room for large
+// routing tables and allow-lists, is a quarter of what a Kubernetes
+// ConfigMap holds in all (1 MiB), and bounds the worst case of one parse to
+// about 15 MB allocated (benchmarks/README.md has the measurements).
 const DefaultMaxValueSize = 256 << 10
 
 // shownPrefix is how many bytes of an oversized value its error quotes.
@@ -84,11 +84,15 @@ func sizeError(size, limit int) error {
 
 // abbreviate shortens an oversized value for errors and records: its first
 // bytes (whole characters) and an ellipsis.
-func abbreviate(s string) string {
-	if len(s) <= shownPrefix {
+func abbreviate(s string) string { return abbreviateTo(s, shownPrefix) }
+
+// abbreviateTo keeps the first n bytes of s (whole characters) and an
+// ellipsis when s is longer.
+func abbreviateTo(s string, n int) string {
+	if len(s) <= n {
 		return s
 	}
-	cut := shownPrefix
+	cut := n
 	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}

@@ -182,3 +182,19 @@ func TestMaxSizeSensitive(t *testing.T) {
 		t.Errorf("source outcome leaks: %+v", o)
 	}
 }
+
+// A long refused input is quoted only in part in the error's text; the
+// ValueError keeps it whole.
+func TestValueErrorQuotesLongInputInPart(t *testing.T) {
+	fs := newFlagSet(t)
+	n := DynInt64(fs, "n", 0, "")
+	long := strings.Repeat("9", 1000) + "x"
+	err := n.Set(long)
+	var ve *ValueError
+	if !errors.As(err, &ve) || ve.Input != long {
+		t.Fatalf("got %v", err)
+	}
+	if text := ve.Error(); !strings.HasPrefix(text, `flag "n": value "`+strings.Repeat("9", 256)+`…" refused: not a valid dyn_int64: `) {
+		t.Fatalf("error text %.400q", text)
+	}
+}
