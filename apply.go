@@ -29,7 +29,14 @@ func (e *Engine) set(source string, rev int64, name, value string, c setContext)
 	en.mu.Lock()
 	defer en.mu.Unlock()
 	sensitive := en.sensitive()
+	limit := e.maxSize()
+	if en.dyn != nil {
+		limit = en.dyn.maxValueSize()
+	}
 	shown := redact(value, sensitive)
+	if overLimit(value, limit) {
+		shown = redact(abbreviate(value), sensitive) // the record keeps no copy of it
+	}
 	given, onCommandLine := c.cmdline[name]
 
 	if !en.dynamic() {
@@ -65,6 +72,8 @@ func (e *Engine) set(source string, rev int64, name, value string, c setContext)
 			o = e.settle(en, source, rev, shown, old, new, changed, false, nil)
 		}
 		en.commit.Unlock()
+	} else if overLimit(value, limit) {
+		o = e.refuseOversized(en, source, rev, value, shown, limit)
 	} else {
 		o = e.setThroughFlagSet(en, source, rev, value, shown, false)
 	}
@@ -215,7 +224,7 @@ func (e *Engine) settle(en *entry, source string, rev int64, shown, old, new str
 func reason(err error) string {
 	var ve *ValueError
 	if errors.As(err, &ve) {
-		return fmt.Sprintf("%v: %v", ve.Kind, ve.Reason)
+		return ve.reason()
 	}
 	return err.Error()
 }

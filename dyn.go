@@ -24,6 +24,7 @@ type Dyn[T any] struct {
 	name  string
 
 	sensitive atomic.Bool
+	maxSize   atomic.Int64 // WithMaxSize: 0 the flag set's limit, < 0 none
 
 	validators atomic.Pointer[[]func(T) error] // copied on write
 	notify     notifier[T]
@@ -63,6 +64,8 @@ type codec[T any] struct {
 	syntax   schema.Syntax
 	isBool   bool
 	safe     bool // parse is this package's own and cannot panic: no recover needed
+	// allowUnknown, for DynJSONOf only, is set by AllowUnknownFields.
+	allowUnknown *atomic.Bool
 }
 
 // dynamicValue is what the engine and the flag set adapters need from every
@@ -81,6 +84,7 @@ type dynamicValue interface {
 	isSensitive() bool
 	lastNotifierPanic() error
 	constraints() []schema.Constraint
+	maxValueSize() int
 }
 
 func newDyn[T any, F FlagSet](fs F, name string, def T, usage string, c *codec[T]) *Dyn[T] {
@@ -121,7 +125,8 @@ func (d *Dyn[T]) Default() T {
 // Name returns the flag's name.
 func (d *Dyn[T]) Name() string { return d.name }
 
-// Set parses input and, if the result passes every validator, makes it the
+// Set parses input (refused unparsed when longer than the flag's size
+// limit, see WithMaxSize) and, if the result passes every validator, makes it the
 // current value and notifies the notifiers and the engine's subscribers
 // (an Event of source DirectSet). On error the current value is left
 // untouched; the error names the flag and the reason. Setting the value the
@@ -145,8 +150,12 @@ func (d *Dyn[T]) change(input string) (prev, next *held[T], changed bool, err er
 	return prev, next, changed, nil
 }
 
-// prepare parses and validates input.
+// prepare parses and validates input, refusing it unparsed when it is over
+// the flag's size limit.
 func (d *Dyn[T]) prepare(input string) (*held[T], error) {
+	if limit := d.maxValueSize(); overLimit(input, limit) {
+		return nil, d.valueError(abbreviate(input), ErrParse, 0, sizeError(len(input), limit))
+	}
 	v, err := d.parse(input)
 	if err != nil {
 		return nil, d.valueError(input, ErrParse, 0, err)

@@ -2,8 +2,12 @@ package flagz
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"reflect"
+	"strings"
+	"sync/atomic"
 
 	"github.com/flagz-go/flagz/internal/recovery"
 	"github.com/flagz-go/flagz/schema"
@@ -45,20 +49,59 @@ func DynJSON[F FlagSet](fs F, name string, value any, usage string) *DynJSONValu
 // DynJSONOf declares a dynamic flag holding a JSON document decoded into T,
 // with a typed Get. T is usually a struct or a pointer to one; every Set
 // decodes into a fresh T, and the default is deep-copied.
+//
+// A field of the document that T does not have (a misspelt name, say) is
+// refused as a parse error, since decoding would drop it silently and leave
+// the field meant zero; AllowUnknownFields lifts that. Fields T has and the
+// document lacks are zero, as with encoding/json. DynJSON, go-flagz's
+// untyped form, decodes as go-flagz did and ignores unknown fields.
 func DynJSONOf[T any, F FlagSet](fs F, name string, value T, usage string) *Dyn[T] {
+	allow := new(atomic.Bool)
 	c := &codec[T]{
-		typeName: "dyn_json",
-		syntax:   schema.JSON,
-		parse: func(s string) (T, error) {
-			var v T
-			err := json.Unmarshal([]byte(s), &v)
-			return v, err
-		},
-		format: formatJSON[T],
-		equal:  func(a, b T) bool { return reflect.DeepEqual(a, b) },
+		typeName:     "dyn_json",
+		syntax:       schema.JSON,
+		parse:        func(s string) (T, error) { return decodeJSON[T](s, allow.Load()) },
+		format:       formatJSON[T],
+		equal:        func(a, b T) bool { return reflect.DeepEqual(a, b) },
+		allowUnknown: allow,
 	}
 	c.clone = func(v T) T { return cloneJSON(c, v) }
 	return newDyn(fs, name, value, usage, c)
+}
+
+// AllowUnknownFields makes a flag declared with DynJSONOf accept documents
+// with fields its type does not have, ignoring them as encoding/json does.
+// It does nothing to other flags. It returns d for chaining.
+func (d *Dyn[T]) AllowUnknownFields() *Dyn[T] {
+	if d.codec.allowUnknown != nil {
+		d.codec.allowUnknown.Store(true)
+	}
+	return d
+}
+
+// errTrailingData refuses text after the JSON document.
+var errTrailingData = errors.New("text after the JSON document")
+
+// decodeJSON decodes one JSON document into a fresh T, refusing fields T
+// does not have unless allowUnknown.
+func decodeJSON[T any](s string, allowUnknown bool) (T, error) {
+	var v T
+	if allowUnknown {
+		err := json.Unmarshal([]byte(s), &v)
+		return v, err
+	}
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&v); err != nil {
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		return v, err
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return v, errTrailingData
+	}
+	return v, nil
 }
 
 func formatJSON[T any](v T) string {

@@ -35,6 +35,8 @@ type Engine struct {
 	cmdline map[string]string // flags set before any source ran (the command line), once captured
 	sumKey  []byte            // key of the keyed hash of sensitive values in checksums
 
+	maxValueSize atomic.Int64 // SetMaxValueSize: 0 DefaultMaxValueSize, < 0 none
+
 	version  atomic.Uint64 // moves on every change of a dynamic value, declaration or marking
 	dynCache atomic.Pointer[cachedSum]
 

@@ -3,6 +3,7 @@ package flagz
 import (
 	"errors"
 	"fmt"
+	"strconv"
 )
 
 // Redacted stands in for the value of a sensitive flag wherever flagz would
@@ -11,7 +12,8 @@ const Redacted = "[redacted]"
 
 // Kinds of ValueError, for errors.Is.
 var (
-	// ErrParse: the input is not text of the flag's type.
+	// ErrParse: the input is not text of the flag's type, or is longer
+	// than the flag's size limit (Dyn.WithMaxSize, Engine.SetMaxValueSize).
 	ErrParse = errors.New("cannot parse")
 	// ErrInvalid: a validator rejected the parsed value.
 	ErrInvalid = errors.New("rejected by validator")
@@ -22,11 +24,15 @@ var (
 //
 // For a sensitive flag no text derived from the input is kept: Input is
 // Redacted and Reason is a fixed text naming who refused the value (the
-// flag's type for a parse error; the validator, such as
-// "ValidateDynStringMatchesRegex(^sk-)" or "a custom validator (#2)", for a
-// rejection). The parser's or validator's own error is dropped, not
+// flag's type for a parse error, "not a valid dyn_duration"; the validator,
+// such as "failed ValidateDynStringMatchesRegex(^sk-)" or "failed a custom
+// validator (#2)", for a rejection). The parser's or validator's own error is dropped, not
 // wrapped, since its text (or a field such as strconv.NumError.Num) may
 // hold the value.
+//
+// A value over the flag's size limit is refused before it is parsed, with
+// kind ErrParse and a Reason giving its size and the limit; Input then holds
+// only its first 32 bytes and "…" (Redacted for a sensitive flag).
 type ValueError struct {
 	Flag   string // the flag's name
 	Type   string // the flag's type, such as "dyn_int64"
@@ -35,8 +41,33 @@ type ValueError struct {
 	Reason error  // what the parser or the validator said; a fixed text for a sensitive flag
 }
 
+// Error reads as `flag "rate_limit": value "0" refused: not in range [1,
+// 10000]`, or for a parse error `flag "rate_limit": value "ten" refused: not
+// a valid dyn_int64: strconv.ParseInt: parsing "ten": invalid syntax`; a
+// sensitive flag's reads `value [redacted] refused: …`. An input longer than
+// 256 bytes is quoted up to there, then "…"; Input keeps it whole.
 func (e *ValueError) Error() string {
-	return fmt.Sprintf("flag %q: %v %q as %s: %v", e.Flag, e.Kind, e.Input, e.Type, e.Reason)
+	input := e.Input
+	if input != Redacted {
+		input = strconv.Quote(abbreviateTo(input, maxQuoted))
+	}
+	return fmt.Sprintf("flag %q: value %s refused: %s", e.Flag, input, e.reason())
+}
+
+// maxQuoted is how many bytes of a refused input Error quotes; a longer
+// one is cut, with an ellipsis, so that a log line stays a line.
+const maxQuoted = 256
+
+// reason is why the value was refused, without the flag and the input: the
+// validator's text, or for a parse error the flag's type and what the
+// parser said. A fixed text (a sensitive flag's, a size limit's) is given
+// as it is.
+func (e *ValueError) reason() string {
+	var ft fixedText
+	if e.Kind == ErrParse && !errors.As(e.Reason, &ft) {
+		return fmt.Sprintf("not a valid %s: %v", e.Type, e.Reason)
+	}
+	return e.Reason.Error()
 }
 
 // Unwrap lets errors.Is and errors.As see both the kind and the reason.
@@ -66,9 +97,9 @@ func sensitiveReason(kind error, typeName string, validator int, reason error) e
 	if kind == ErrInvalid {
 		var ve *validatorError
 		if errors.As(reason, &ve) {
-			return fixedText(ve.validator)
+			return fixedText("failed " + ve.validator)
 		}
-		return fixedText(fmt.Sprintf("a custom validator (#%d)", validator))
+		return fixedText(fmt.Sprintf("failed a custom validator (#%d)", validator))
 	}
 	var ft fixedText
 	if errors.As(reason, &ft) {

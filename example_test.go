@@ -34,7 +34,7 @@ func ExampleDyn_WithValidator() {
 	fmt.Println(workers.Set("1000"))
 	fmt.Println(workers.Get())
 	// Output:
-	// flag "workers": rejected by validator "1000" as dyn_int64: value 1000 not in range [1, 64]
+	// flag "workers": value "1000" refused: not in range [1, 64]
 	// 4
 }
 

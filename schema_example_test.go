@@ -29,7 +29,7 @@ func ExampleEngine_Schema() {
 	// Output:
 	// {"name":"port","type":"int","dynamic":false,"default":"8080","usage":"listen port"}
 	// {"name":"rate","type":"dyn_int64","dynamic":true,"default":"100","usage":"requests per second","constraints":[{"kind":"range","min":"1","max":"1000"}]}
-	// flag "rate": rejected by validator "5000" as dyn_int64: value 5000 not in range [1, 1000]
-	// flag "rate": cannot parse "ten" as dyn_int64: strconv.ParseInt: parsing "ten": invalid syntax
+	// flag "rate": value "5000" refused: not in range [1, 1000]
+	// flag "rate": value "ten" refused: not a valid dyn_int64: strconv.ParseInt: parsing "ten": invalid syntax
 	// <nil>
 }

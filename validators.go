@@ -38,7 +38,7 @@ func validateRange[N ~int64 | ~float64](validator string, from, to N) func(N) er
 	return func(v N) error {
 		if !(v >= from && v <= to) { // written so that NaN fails
 			return &validatorError{validator: fmt.Sprintf("%s(%v, %v)", validator, from, to),
-				msg: fmt.Sprintf("value %v not in range [%v, %v]", v, from, to)}
+				msg: fmt.Sprintf("not in range [%v, %v]", from, to)}
 		}
 		return nil
 	}
@@ -54,7 +54,7 @@ func validateRegex(re *regexp.Regexp) func(string) error {
 	return func(v string) error {
 		if !re.MatchString(v) {
 			return &validatorError{validator: "ValidateDynStringMatchesRegex(" + re.String() + ")",
-				msg: fmt.Sprintf("value %q does not match %q", v, re.String())}
+				msg: fmt.Sprintf("does not match %q", re.String())}
 		}
 		return nil
 	}

@@ -101,7 +101,7 @@ func TestBadUpdateKeepsLastGoodAndRecordsRejection(t *testing.T) {
 			t.Errorf("rate = %d, want last good 5", f.rate.Get())
 		}
 		rej := f.state(t, "rate").LastRejection
-		if rej == nil || rej.New != "5000" || !strings.Contains(rej.Reason, "rejected by validator") {
+		if rej == nil || rej.New != "5000" || !strings.Contains(rej.Reason, "not in range") {
 			t.Errorf("rejection = %+v", rej)
 		}
 		o.write(t, map[string]string{"rate": "6"}) // the next good value goes through

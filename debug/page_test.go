@@ -163,7 +163,7 @@ func TestJSONSchemaRoundTrips(t *testing.T) {
 		if g.LastChange == nil || !g.LastChange.Removed || g.Value != "hello" || g.Changed {
 			t.Errorf("greeting after removal = %+v", g)
 		}
-		if r := flagOf(t, p, "rate").LastRejection; r == nil || r.Value != "x" || !strings.Contains(r.Reason, "cannot parse") {
+		if r := flagOf(t, p, "rate").LastRejection; r == nil || r.Value != "x" || !strings.Contains(r.Reason, "not a valid dyn_int64") {
 			t.Errorf("rate rejection = %+v", r)
 		}
 	}

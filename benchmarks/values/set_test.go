@@ -52,6 +52,7 @@ func BenchmarkSet(b *testing.B) {
 
 	run("json/flagz", func(i int) error { return zJSON.Set(jsonInputs[i&1]) })
 	run("jsontyped/flagz", func(i int) error { return zJSONOf.Set(jsonInputs[i&1]) })
+	run("jsontyped-lenient/flagz", func(i int) error { return zJSONOfU.Set(jsonInputs[i&1]) })
 	run("json/dflag", func(i int) error { return dJSON.Set(jsonInputs[i&1]) })
 	run("json/atomic", func(i int) error {
 		v := &route{}

@@ -30,6 +30,7 @@ var (
 	zSet      = flagz.DynStringSet(pfs, "set", []string{"a", "b", "c", "d"}, "")
 	zJSON     = flagz.DynJSON(pfs, "json", &route{Backends: []string{"a"}, Weight: 1}, "")
 	zJSONOf   = flagz.DynJSONOf(pfs, "jsonof", route{Backends: []string{"a"}, Weight: 1}, "")
+	zJSONOfU  = flagz.DynJSONOf(pfs, "jsonofu", route{Backends: []string{"a"}, Weight: 1}, "").AllowUnknownFields()
 	zProto    = flagz.DynProto(pfs, "proto", mustStruct(map[string]any{"mode": "safe"}), "")
 
 	dBool     = dflag.Dyn(dfs, "bool", true, "")

@@ -60,7 +60,7 @@ func ExampleWithPresence() {
 	}
 	fmt.Println("applied by the fleet")
 	// Output:
-	// 5000: flag "rate": rejected by validator "5000" as dyn_int64: value 5000 not in range [1, 1000]
+	// 5000: flag "rate": value "5000" refused: not in range [1, 1000]
 	// 500: <nil>
 	// applied by the fleet
 }

@@ -18,6 +18,6 @@ func Example() {
 	fmt.Println(settings.Workers.Get())
 	// Output:
 	// 16 250ms
-	// flag "workers": rejected by validator "0" as dyn_int64: value 0 not in range [1, 64]
+	// flag "workers": value "0" refused: not in range [1, 64]
 	// 16
 }

@@ -69,7 +69,7 @@ func TestSetPreflightRefuses(t *testing.T) {
 		name, value, reason string
 	}{
 		{"rate", "1000", "not in range [1, 100]"},
-		{"rate", "many", "cannot parse"},
+		{"rate", "many", "not a valid dyn_int64"},
 		{"name", "UPPER", "^[a-z]+$"},
 		{"nosuch", "1", `no live process declares a flag "nosuch"`},
 		{"workers", "8", `"workers" is a static flag`},

@@ -74,7 +74,7 @@ func ExampleRun() {
 	fmt.Println(flagz("set", "rate", "500"))
 	fmt.Println("rate:", rate.Get())
 	// Output:
-	// exit 1: refused: flag "rate": rejected by validator "50000" as dyn_int64: value 50000 not in range [1, 10000] (1 of 1 processes: web-1)
+	// exit 1: refused: flag "rate": value "50000" refused: not in range [1, 10000] (1 of 1 processes: web-1)
 	// exit 0: web-1 applied
 	// rate: 500
 }

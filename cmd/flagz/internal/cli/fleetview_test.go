@@ -76,7 +76,7 @@ func TestFleetRedactsWhatAnyProcessMarksSensitive(t *testing.T) {
 	plain.Values = map[string]string{"token": "sk-s3cret", "rate": "5"}
 	plain.Rejections = []presence.Rejection{{Flag: "token", Revision: 3, Value: "bad-s3cret", Reason: `value "bad-s3cret" does not match`}}
 	marked := recordOf("new", fs)
-	marked.Rejections = []presence.Rejection{{Flag: "token", Revision: 3, Reason: "rejected by validator: ValidateDynStringMatchesRegex(^sk-)"}}
+	marked.Rejections = []presence.Rejection{{Flag: "token", Revision: 3, Reason: "failed ValidateDynStringMatchesRegex(^sk-)"}}
 
 	f := newFleet([]presence.Record{plain, marked}, nil, 3)
 	if !f.sensitive("token") || f.sensitive("rate") {

@@ -40,7 +40,7 @@ func TestPreflightFindings(t *testing.T) {
 		{name: "rate", value: "5"},
 		{name: "rate", value: "50", refusals: []string{"not in range [1, 10]@b"}},
 		{name: "rate", value: "500", refusals: []string{"not in range [1, 100]@a", "not in range [1, 10]@b"}},
-		{name: "rate", value: "x", refusals: []string{"cannot parse@a,b"}},
+		{name: "rate", value: "x", refusals: []string{"not a valid dyn_int64@a,b"}},
 		{name: "name", value: "Bad", refusals: []string{"^[a-z]+$@a,b"}},
 		{name: "workers", value: "8", refusals: []string{"static flag@a,b"}},
 		{name: "nosuch", value: "1", refusals: []string{"no live process declares"}},

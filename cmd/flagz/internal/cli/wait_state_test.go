@@ -98,9 +98,9 @@ func TestWaitStateRedactsReasonsOnceAnyProcessMarksSensitive(t *testing.T) {
 		t.Fatalf("reason %q before any process marks the flag sensitive", got)
 	}
 	w.observe(presence.Record{ID: "new", Revision: 10, Flags: sensitive,
-		Rejections: []presence.Rejection{{Flag: "rate", Revision: 10, Reason: "cannot parse: not a valid dyn_int64"}}})
+		Rejections: []presence.Rejection{{Flag: "rate", Revision: 10, Reason: "not a valid dyn_int64"}}})
 	for _, p := range w.result(false).Processes {
-		if want := map[string]string{"old": flagz.Redacted, "new": "cannot parse: not a valid dyn_int64"}[p.ID]; p.Reason != want {
+		if want := map[string]string{"old": flagz.Redacted, "new": "not a valid dyn_int64"}[p.ID]; p.Reason != want {
 			t.Errorf("%s: reason %q, want %q", p.ID, p.Reason, want)
 		}
 	}
