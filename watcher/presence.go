@@ -66,7 +66,10 @@ func (ps *presenceState) batchApplied(rev int64, report flagz.Report) {
 	for _, o := range report {
 		switch o.Result {
 		case flagz.Rejected, flagz.RestartRequired:
-			rej := presence.Rejection{Flag: o.Flag, Revision: rev, Value: o.Value, Reason: refusal(o.Err), At: now}
+			// Kept cut (presence.Cut), as published: a refused value of
+			// megabytes is not held on to.
+			rej := presence.Rejection{Flag: o.Flag, Revision: rev, Value: presence.Cut(o.Value),
+				Reason: presence.Cut(refusal(o.Err)), At: now}
 			if o.Value == flagz.Redacted {
 				rej.Value = "" // sensitive: no text of the value, not even the placeholder
 			}

@@ -36,7 +36,8 @@ type presenceWriter struct {
 
 	poke chan struct{} // capacity 1: a pending write
 
-	writes atomic.Int64 // successful writes, for tests
+	writes  atomic.Int64 // successful writes, for tests
+	failure publishFailure
 }
 
 // changed asks for the record to be written again.
@@ -67,7 +68,6 @@ func (p *presenceWriter) run(ctx context.Context) {
 	dirty := true
 	var retry, settle <-chan time.Time
 	delay := p.min
-	failing := false
 	for {
 		if dirty && retry == nil && settle == nil {
 			granted := l.id == 0
@@ -75,17 +75,17 @@ func (p *presenceWriter) run(ctx context.Context) {
 				if ctx.Err() != nil {
 					return
 				}
-				if !failing {
-					p.log.Warn("flagz watcher: presence record not written; retrying", "key", p.key, "error", err)
+				if p.failure.failed(err, time.Now()) {
+					p.log.Warn("flagz watcher: presence record not written; tools waiting for this process see it as not answering; retrying",
+						"key", p.key, "error", err, "retry_in", delay)
 				}
-				failing = true
 				retry = time.After(jitter(delay))
 				delay = min(2*delay, p.max)
 			} else {
-				if failing {
+				if p.failure.succeeded() {
 					p.log.Info("flagz watcher: presence record written again", "key", p.key)
 				}
-				failing, dirty, delay = false, false, p.min
+				dirty, delay = false, p.min
 			}
 			if granted && l.id != 0 {
 				renew.Reset(p.renewEvery(l))

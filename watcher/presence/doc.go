@@ -16,4 +16,19 @@
 // a change costs, each decoding (Decode) to a Record with the status's
 // fields. A process's keys disappear when its lease ends: on a clean stop
 // at once, after a crash when the lease's TTL runs out.
+//
+// A record stays small whatever the flags hold: each value, refused value
+// and reason longer than MaxText (1 KiB) is published cut, as its first
+// bytes (whole UTF-8 runes) followed by a mark of the whole,
+//
+//	…[flagz-cut <length in bytes> sha256:<first 16 hex digits of its SHA-256>]
+//
+// and a status or info that would still take more than MaxRecordBytes
+// (64 KiB) has its largest values reduced to the mark alone, then its
+// values left out (their names listed in Dropped), until it fits; the
+// state, revision, checksum and rejections by flag always stay, so a tool
+// waiting for a write still learns whether it was applied or refused. A
+// cut text is never the real one: IsCut recognises the mark (a value that
+// merely looks cut is cut too), and Matches tells whether a published text
+// stands for a given value.
 package presence

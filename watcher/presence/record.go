@@ -32,8 +32,14 @@ type Record struct {
 	// Flags is the schema of every flag of the set, sorted by name.
 	Flags []schema.Flag `json:"flags"`
 	// Values holds the current value of every flag that is not sensitive
-	// (sensitive ones are left out), static flags included.
+	// (sensitive ones are left out), static flags included. A value longer
+	// than MaxText bytes is cut: IsCut tells it, and it is never the real
+	// value (see Cut and Matches); one may also be reduced to its mark
+	// alone to keep the record under MaxRecordBytes.
 	Values map[string]string `json:"values,omitempty"`
+	// Dropped names the flags whose values were left out of Values
+	// altogether to keep the record under MaxRecordBytes (sorted).
+	Dropped []string `json:"dropped,omitempty"`
 	// Rejections are the values the process refuses now: per flag, the
 	// last value a source offered that it refused, unless a later change
 	// of that flag took effect.
@@ -51,11 +57,15 @@ const MaxRefused = 16
 
 // Rejection is a value a process refused.
 type Rejection struct {
-	Flag     string    `json:"flag"`
-	Revision int64     `json:"revision"`        // the etcd revision of the refused value
-	Value    string    `json:"value,omitempty"` // omitted for sensitive flags
-	Reason   string    `json:"reason"`          // redacted for sensitive flags (see flagz.ValueError)
-	At       time.Time `json:"at"`
+	Flag     string `json:"flag"`
+	Revision int64  `json:"revision"` // the etcd revision of the refused value
+	// Value is the value refused, cut (Cut) if long; omitted for
+	// sensitive flags.
+	Value string `json:"value,omitempty"`
+	// Reason is why, cut (Cut) if long; redacted for sensitive flags (see
+	// flagz.ValueError).
+	Reason string    `json:"reason"`
+	At     time.Time `json:"at"`
 }
 
 // Flag returns the schema of the flag called name in r.

@@ -29,7 +29,10 @@ type Info struct {
 	FlagSet string            `json:"flag_set"`
 	Prefix  string            `json:"prefix"`
 	Flags   []schema.Flag     `json:"flags"`
-	Values  map[string]string `json:"values,omitempty"` // static flags only
+	Values  map[string]string `json:"values,omitempty"` // static flags only, cut (Cut)
+	// Dropped names the static flags whose values were left out to keep
+	// the info under MaxRecordBytes.
+	Dropped []string `json:"dropped,omitempty"`
 }
 
 // Status is the part of a Record written on every change, the value of
@@ -42,9 +45,12 @@ type Status struct {
 	Revision   int64             `json:"revision"`
 	Checksum   string            `json:"checksum"`
 	Updated    time.Time         `json:"updated"`
-	Values     map[string]string `json:"values,omitempty"` // dynamic flags only
+	Values     map[string]string `json:"values,omitempty"` // dynamic flags only, cut (Cut)
 	Rejections []Rejection       `json:"rejections,omitempty"`
 	Refused    []Rejection       `json:"refused,omitempty"`
+	// Dropped names the dynamic flags whose values were left out to keep
+	// the status under MaxRecordBytes.
+	Dropped []string `json:"dropped,omitempty"`
 }
 
 // Split returns the two parts of r as a process writes them: its static
@@ -53,7 +59,7 @@ func (r Record) Split() (Info, Status) {
 	info := Info{ID: r.ID, Host: r.Host, PID: r.PID, Started: r.Started, Version: r.Version,
 		FlagSet: r.FlagSet, Prefix: r.Prefix, Flags: r.Flags}
 	status := Status{ID: r.ID, State: r.State, Revision: r.Revision, Checksum: r.Checksum,
-		Updated: r.Updated, Rejections: r.Rejections, Refused: r.Refused}
+		Updated: r.Updated, Rejections: r.Rejections, Refused: r.Refused, Dropped: r.Dropped}
 	for name, value := range r.Values {
 		if f, ok := r.Flag(name); ok && !f.Dynamic {
 			if info.Values == nil {
@@ -84,11 +90,21 @@ func Join(status, info Record) Record {
 		r.Values = maps.Clone(info.Values)
 		maps.Copy(r.Values, status.Values)
 	}
+	if len(info.Dropped) > 0 {
+		r.Dropped = slices.Sorted(slices.Values(append(slices.Clone(status.Dropped), info.Dropped...)))
+	}
 	return r
 }
 
-// EncodeInfo returns the value of the info key.
+// EncodeInfo returns the value of the info key: with its values cut (Cut),
+// and at most MaxRecordBytes long, its values reduced to their marks or
+// dropped (Dropped) if it would be longer.
 func EncodeInfo(info Info) ([]byte, error) {
+	info.Values = cutValues(info.Values)
+	return fit(info, encodeInfo, infoSteps...)
+}
+
+func encodeInfo(info Info) ([]byte, error) {
 	out, err := json.Marshal(info)
 	if err != nil {
 		return nil, fmt.Errorf("presence info: %w", err)
@@ -96,10 +112,22 @@ func EncodeInfo(info Info) ([]byte, error) {
 	return out, nil
 }
 
-// EncodeStatus returns the value of the status key. It is on the path of
-// every change, so it writes the values itself, sorted by name, instead of
-// through encoding/json's reflection over a map.
+// EncodeStatus returns the value of the status key: with its values and
+// refusals cut (Cut), and at most MaxRecordBytes long if its state,
+// revision, checksum and rejections by flag fit in that: its values are
+// then reduced to their marks or dropped (Dropped), the refusals' texts
+// reduced to their marks, the ended refusals (Refused) dropped, in that
+// order, until it fits.
 func EncodeStatus(s Status) ([]byte, error) {
+	s.Values = cutValues(s.Values)
+	s.Rejections, s.Refused = cutRejections(s.Rejections), cutRejections(s.Refused)
+	return fit(s, encodeStatus, statusSteps...)
+}
+
+// encodeStatus returns s's JSON form. It is on the path of every change,
+// so it writes the values itself, sorted by name, instead of through
+// encoding/json's reflection over a map.
+func encodeStatus(s Status) ([]byte, error) {
 	values := s.Values
 	s.Values = nil
 	out, err := json.Marshal(s)
