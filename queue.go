@@ -88,8 +88,7 @@ func (q *queue[E]) push(item E) {
 		for _, p := range q.pending[1:] {
 			merged = q.merge(merged, p)
 		}
-		clear(q.pending)
-		q.pending = append(q.pending[:0], q.merge(merged, item))
+		q.pending = []E{q.merge(merged, item)} // the backlog's array is let go
 		q.behindSince = time.Now()
 		q.behindNow.Store(true)
 	default:
@@ -159,8 +158,7 @@ func (q *queue[E]) requeue(rest []E) {
 	for _, it := range q.pending {
 		merged = q.merge(merged, it)
 	}
-	clear(q.pending)
-	q.pending = append(q.pending[:0], merged)
+	q.pending = []E{merged}
 }
 
 // call runs one consumer, turning its panic into an error.
