@@ -3,16 +3,27 @@ package flagz
 import (
 	"log/slog"
 	"sync/atomic"
+	"time"
 
 	"github.com/flagz-go/flagz/internal/recovery"
 )
 
 // notifier delivers (old, new) pairs of one flag to its notifiers: a queue
 // (see queue), so in the order the changes happened, one at a time, on a
-// goroutine that exists only while there is something to deliver.
+// goroutine that exists only while there is something to deliver. Notifiers
+// that fall far behind (maxBacklog changes, or backlog behind a call that
+// has run for notifierStuckAfter: one that blocks, say) get the changes
+// waiting merged into one: (the old value of the first, the new value of
+// the last), so they hold one change, not every one made meanwhile, and
+// once they return they get (the value they last saw, the newest value),
+// never an older value after a newer one.
 type notifier[T any] struct {
 	queue[change[T]]
 }
+
+// notifierStuckAfter is how long a notifier call runs before the changes
+// waiting behind it are merged once there are backlog of them.
+const notifierStuckAfter = time.Second
 
 // change is one (old, new) pair, with the log of the source that made it
 // (nil: slog.Default()), where a notifier's panic is reported.
@@ -26,6 +37,8 @@ type change[T any] struct {
 // flag's value).
 func (n *notifier[T]) init(name string, sensitive *atomic.Bool) {
 	attrs := []any{"flag", name}
+	n.merge = func(a, b change[T]) change[T] { return change[T]{a.old, b.new, b.logger} }
+	n.stuckAfter = notifierStuckAfter
 	n.site = func(c change[T]) recovery.Site {
 		logger := c.logger
 		if logger == nil {
@@ -33,6 +46,13 @@ func (n *notifier[T]) init(name string, sensitive *atomic.Bool) {
 		}
 		return recovery.Site{Op: "notifier", Log: logger, Attrs: attrs, Sensitive: sensitive.Load()}
 	}
+}
+
+// behindSince returns when the notifiers fell so far behind that the
+// changes waiting for them were merged; zero when they keep up.
+func (n *notifier[T]) behindSince() time.Time {
+	since, _ := n.behind()
+	return since
 }
 
 // addFunc adds a notifier.
@@ -48,3 +68,8 @@ func (n *notifier[T]) enqueue(old, new T, logger *slog.Logger) {
 		n.push(change[T]{old, new, logger})
 	}
 }
+
+// notifierBehindSince returns when d's notifiers fell so far behind that
+// the changes waiting for them were merged (see notifier); zero when they
+// keep up.
+func (d *Dyn[T]) notifierBehindSince() time.Time { return d.notify.behindSince() }

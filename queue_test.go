@@ -1,6 +1,7 @@
 package flagz
 
 import (
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -64,5 +65,51 @@ func TestQueueCloseAndPanics(t *testing.T) {
 	}
 	if err := q.lastPanicErr(); err == nil || err.Error() != "consumer panicked: one" {
 		t.Errorf("last panic %v", err)
+	}
+}
+
+// A queue with merge merges the items waiting behind a consumer call that
+// has run for stuckAfter once backlog of them wait, and every later one
+// into the last; the consumer then gets the merged item, and every item
+// while it keeps up.
+func TestQueueMergesBehindAStuckCall(t *testing.T) {
+	q := &queue[[2]int]{
+		site:  func([2]int) recovery.Site { return recovery.Site{Op: "consumer"} },
+		merge: func(a, b [2]int) [2]int { return [2]int{a[0], b[1]} },
+		// stuckAfter 0: any call in progress counts as stuck
+	}
+	release := make(chan struct{})
+	started := make(chan struct{})
+	var got [][2]int
+	q.add(func(c [2]int) {
+		got = append(got, c)
+		if len(got) == 1 {
+			close(started)
+			<-release
+		}
+	})
+	q.push([2]int{0, 1})
+	<-started
+	for i := 1; i < 3*backlog; i++ {
+		q.push([2]int{i, i + 1})
+	}
+	since, waiting := q.behind()
+	if since.IsZero() || waiting != 1 {
+		t.Errorf("behind since %v with %d waiting, want set with 1", since, waiting)
+	}
+	close(release)
+	q.wait()
+	if want := [][2]int{{0, 1}, {1, 3 * backlog}}; !slices.Equal(got, want) {
+		t.Errorf("delivered %v, want %v", got, want)
+	}
+	if since, _ := q.behind(); !since.IsZero() {
+		t.Errorf("still behind since %v after catching up", since)
+	}
+	for i := 3 * backlog; i < 4*backlog; i++ { // keeping up: every item
+		q.push([2]int{i, i + 1})
+		q.wait()
+	}
+	if len(got) != 2+backlog {
+		t.Errorf("got %d items while keeping up, want %d", len(got)-2, backlog)
 	}
 }

@@ -50,6 +50,11 @@ type FlagState struct {
 	// restart-required offers, oldest first (bounded by flagHistoryLen).
 	History       []Change
 	NotifierPanic string // the last panic of one of its notifiers, if any
+	// NotifierBehindSince is when the flag's notifiers fell so far behind
+	// (one blocks, or is much slower than the changes) that the changes
+	// waiting for them are merged: they will get (the value they last saw,
+	// the newest value), not every change between. Zero while they keep up.
+	NotifierBehindSince time.Time
 }
 
 // Change is one thing a source did to a flag: a change (Result Applied), a
@@ -139,6 +144,9 @@ func (e *Engine) fillState(st *FlagState, en *entry, cmdline map[string]string, 
 		st.Changed = !d.isDefault()
 		if err := d.lastNotifierPanic(); err != nil {
 			st.NotifierPanic = err.Error()
+		}
+		if b, ok := d.(interface{ notifierBehindSince() time.Time }); ok {
+			st.NotifierBehindSince = b.notifierBehindSince()
 		}
 	} else {
 		st.Changed = st.Value != st.Default

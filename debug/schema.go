@@ -137,6 +137,10 @@ type Flag struct {
 	LastRejection *Rejection `json:"last_rejection,omitempty"`
 	// NotifierPanic is the last panic of one of the flag's notifiers.
 	NotifierPanic string `json:"notifier_panic,omitempty"`
+	// NotifierBehindSince is when the flag's notifiers fell so far behind
+	// (one blocks, say) that the changes waiting for them are merged into
+	// one; absent while they keep up.
+	NotifierBehindSince *time.Time `json:"notifier_behind_since,omitempty"`
 	// CommandLine is the value the flag was given on the command line
 	// (before any source ran), if it was. A static flag keeps it whatever
 	// its sources hold; a dynamic one follows its sources.
@@ -311,6 +315,9 @@ func newFlag(st *flagz.FlagState, withDiff bool) Flag {
 		Name: st.Name, Type: st.Type, Syntax: st.Syntax.String(), Dynamic: st.Dynamic, Sensitive: st.Sensitive,
 		Value: st.Value, Description: st.Description, Default: st.Default, Changed: st.Changed, Usage: st.Usage,
 		NotifierPanic: st.NotifierPanic,
+	}
+	if t := st.NotifierBehindSince; !t.IsZero() {
+		f.NotifierBehindSince = &t
 	}
 	f.CommandLine = st.CommandLine
 	for _, p := range st.Pending {
