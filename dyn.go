@@ -303,8 +303,13 @@ func (d *Dyn[T]) WithValidator(validator func(T) error) *Dyn[T] {
 // each call adds one more (go-flagz replaced the previous one).
 // For one flag, notifiers run one at a time on a goroutine of their own, in
 // the order the changes happened, so a slow notifier delays only later
-// notifications of the same flag, never Set or other flags. A panic in a
-// notifier is recovered and logged. It returns d for chaining.
+// notifications of the same flag, never Set or other flags. A notifier
+// that falls far behind (65,536 changes waiting, or 1,024 behind a call
+// running for a second) gets the waiting changes merged into one, from the
+// value it last saw to the newest, so memory stays bounded; it never sees an
+// older value after a newer one, and FlagState.NotifierBehindSince says so
+// while it lasts. A panic in a notifier is recovered and logged. It returns
+// d for chaining.
 func (d *Dyn[T]) WithNotifier(notifier func(oldValue, newValue T)) *Dyn[T] {
 	d.notify.addFunc(notifier)
 	return d
