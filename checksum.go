@@ -95,13 +95,13 @@ func (e *Engine) dynamicChecksum() uint64 {
 // the flag set.
 func (e *Engine) checksumOf(filter func(*pflag.Flag) bool) uint64 {
 	h := e.newHasher()
-	e.fsMu.Lock()
-	defer e.fsMu.Unlock()
-	e.fs.visitAll(func(f *pflag.Flag) {
+	list := e.sortedFlags()
+	defer list.release()
+	for _, f := range list.flags {
 		if filter == nil || filter(f) {
-			h.add(f.Name, f.Value.String(), IsFlagSensitive(f))
+			h.add(f.Name, e.valueText(f), IsFlagSensitive(f))
 		}
-	})
+	}
 	return h.sum()
 }
 

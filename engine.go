@@ -24,17 +24,21 @@ import (
 // them, so a scrape of the metrics or the debug page never delays an update.
 type Engine struct {
 	fs   flagSet
-	fsMu sync.Mutex // serialises every access to fs; taken before mu when both are
+	fsMu sync.Mutex // serialises flagz's access to fs; readers hold it only to copy the list of flags (locks.go)
 
 	mu      sync.Mutex // guards the fields below
 	entries map[string]*entry
 	dynamic []*entry // every dynamic value declared through flagz, sorted by name when dynSorted
 	sorted  bool
 	sources map[string]*Source
-	counts  map[UpdateKey]uint64
-	cmdline map[string]string // flags set before any source ran (the command line), once captured
-	sumKey  []byte            // key of the keyed hash of sensitive values in checksums
+	sumKey  []byte // key of the keyed hash of sensitive values in checksums
 	subs    []*subscription
+
+	// counts holds an *atomic.Uint64 per UpdateKey. It is a sync.Map, not
+	// a map under mu, so that a scrape reading every counter never holds a
+	// lock an apply counting its outcomes waits for.
+	counts  sync.Map
+	cmdline atomic.Pointer[map[string]string] // flags set before any source ran (the command line), once captured
 
 	version  atomic.Uint64 // moves on every change of a dynamic value, declaration or marking
 	dynCache atomic.Pointer[cachedSum]
@@ -107,7 +111,6 @@ func EngineFor[F FlagSet](fs F) *Engine {
 		fs:      adapt(fs),
 		entries: map[string]*entry{},
 		sources: map[string]*Source{},
-		counts:  map[UpdateKey]uint64{},
 	})
 	return e.(*Engine)
 }
@@ -178,8 +181,7 @@ func (e *Engine) lookup(name string) *entry {
 	return e.entryOf(f)
 }
 
-// entryOf returns the entry of f, making it on first use. The caller holds
-// fsMu.
+// entryOf returns the entry of f, making it on first use.
 func (e *Engine) entryOf(f *pflag.Flag) *entry {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -195,15 +197,23 @@ func (e *Engine) entryOf(f *pflag.Flag) *entry {
 }
 
 // dynamicSorted returns the dynamic values declared through flagz, sorted
-// by name.
+// by name. The slice is never modified: after a declaration a sorted copy
+// is made outside mu (earlier callers may still be reading the old one).
 func (e *Engine) dynamicSorted() []*entry {
 	e.mu.Lock()
-	defer e.mu.Unlock()
-	if !e.sorted {
-		slices.SortFunc(e.dynamic, func(a, b *entry) int { return strings.Compare(a.flag.Name, b.flag.Name) })
-		e.sorted = true
+	dyn, sorted := e.dynamic, e.sorted
+	e.mu.Unlock()
+	if sorted {
+		return dyn
 	}
-	return e.dynamic
+	dyn = slices.Clone(dyn)
+	slices.SortFunc(dyn, func(a, b *entry) int { return strings.Compare(a.flag.Name, b.flag.Name) })
+	e.mu.Lock()
+	if !e.sorted && len(e.dynamic) == len(dyn) {
+		e.dynamic, e.sorted = dyn, true
+	}
+	e.mu.Unlock()
+	return dyn
 }
 
 func (en *entry) rec() flagRecord {

@@ -4,9 +4,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
-
-	"github.com/spf13/pflag"
 )
 
 // FlagState is what the Engine knows about one flag at one moment.
@@ -102,20 +101,20 @@ func (e *Engine) Flags() []FlagState {
 // returns false. The state is reused between calls, HeldBy's array
 // included: copy what fn keeps (HeldBy with slices.Clone). It
 // allocates far less than Flags for large flag sets, and fn may write its
-// output as it goes; fn must not call the Engine.
+// output as it goes: no lock of the engine is held while fn runs, so a slow
+// fn delays no update. fn must not call the Engine.
 func (e *Engine) VisitFlags(fn func(*FlagState) bool) {
 	cmdline := e.commandLine()
 	srcs := e.sourcesSorted()
-	e.fsMu.Lock()
-	defer e.fsMu.Unlock()
+	list := e.sortedFlags()
+	defer list.release()
 	var st FlagState
-	more := true
-	e.fs.visitAll(func(f *pflag.Flag) {
-		if more {
-			e.fillState(&st, e.entryOf(f), cmdline, srcs)
-			more = fn(&st)
+	for _, f := range list.flags {
+		e.fillState(&st, e.entryOf(f), cmdline, srcs)
+		if !fn(&st) {
+			return
 		}
-	})
+	}
 }
 
 // Flag returns the state of the flag called name.
@@ -123,8 +122,8 @@ func (e *Engine) Flag(name string) (FlagState, bool) {
 	cmdline := e.commandLine()
 	srcs := e.sourcesSorted()
 	e.fsMu.Lock()
-	defer e.fsMu.Unlock()
 	f := e.fs.lookup(name)
+	e.fsMu.Unlock()
 	if f == nil {
 		return FlagState{}, false
 	}
@@ -133,8 +132,8 @@ func (e *Engine) Flag(name string) (FlagState, bool) {
 	return st, true
 }
 
-// fillState writes the state of en into st. The caller holds fsMu (static
-// flags' values are read through the flag set).
+// fillState writes the state of en into st, reading the value and the
+// record under en.commit, which every change through the engine holds.
 func (e *Engine) fillState(st *FlagState, en *entry, cmdline map[string]string, srcs []*Source) {
 	en.commit.RLock()
 	defer en.commit.RUnlock()
@@ -276,11 +275,16 @@ func (e *Engine) Sources() []SourceStatus {
 }
 
 // UpdateCounts returns how many updates each flag received from each source,
-// by result. Unchanged results are not counted.
+// by result. Unchanged results are not counted. It takes no lock an update
+// waits for, so the counts of a batch being applied meanwhile may be partly
+// included.
 func (e *Engine) UpdateCounts() map[UpdateKey]uint64 {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return maps.Clone(e.counts)
+	out := map[UpdateKey]uint64{}
+	e.counts.Range(func(key, n any) bool {
+		out[key.(UpdateKey)] = n.(*atomic.Uint64).Load()
+		return true
+	})
+	return out
 }
 
 // FlagSyntax returns how the text of the flag called name is written, and

@@ -1,0 +1,46 @@
+package flagz
+
+import (
+	"sync"
+
+	"github.com/spf13/pflag"
+)
+
+// flagList is the flag set's flags in name order, copied under fsMu by
+// sortedFlags.
+type flagList struct{ flags []*pflag.Flag }
+
+var flagLists = sync.Pool{New: func() any { return new(flagList) }}
+
+// sortedFlags returns the flag set's flags in name order. It holds fsMu
+// only while it copies the pointers (one pass, nothing formatted, hashed or
+// called back), so a reader of a large flag set reads the flags themselves
+// after releasing it and never makes an apply wait for that. Give the list
+// back with release.
+func (e *Engine) sortedFlags() *flagList {
+	l := flagLists.Get().(*flagList)
+	e.fsMu.Lock()
+	e.fs.visitAll(func(f *pflag.Flag) { l.flags = append(l.flags, f) })
+	e.fsMu.Unlock()
+	return l
+}
+
+// release gives the list back for reuse.
+func (l *flagList) release() {
+	clear(l.flags)
+	l.flags = l.flags[:0]
+	flagLists.Put(l)
+}
+
+// valueText returns the text of f's value. A value flagz declared is read
+// lock-free; any other is read under its entry's commit lock, which every
+// change the engine makes to it holds, so the read needs no fsMu.
+func (e *Engine) valueText(f *pflag.Flag) string {
+	if d, ok := f.Value.(dynamicValue); ok {
+		return d.String()
+	}
+	en := e.entryOf(f)
+	en.commit.RLock()
+	defer en.commit.RUnlock()
+	return f.Value.String()
+}
