@@ -1,9 +1,11 @@
 package scrape
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"runtime"
+	"runtime/trace"
 	"slices"
 	"strconv"
 	"sync"
@@ -77,6 +79,7 @@ func BenchmarkCollect(b *testing.B) {
 func BenchmarkApplyWhileScraping(b *testing.B) {
 	_, src, reg := bigSet(b, 100)
 	rev := int64(1)
+	ctx := context.Background()
 	for _, mode := range []string{"none", "gather", "gather+stw"} {
 		b.Run("scraper="+mode, func(b *testing.B) {
 			stop := make(chan struct{})
@@ -107,8 +110,11 @@ func BenchmarkApplyWhileScraping(b *testing.B) {
 					runtime.ReadMemStats(&ms)
 				}
 				rev++
+				values := map[string]string{"flag_00042": strconv.FormatInt(rev, 10)} // the batch, as a watcher hands it over
 				t := time.Now()
-				src.Update(rev, map[string]string{"flag_00042": strconv.FormatInt(rev, 10)})
+				trace.WithRegion(ctx, "apply", func() { // for go test -trace
+					src.Update(rev, values)
+				})
 				lat = append(lat, time.Since(t))
 			}
 			elapsed := time.Since(start)
