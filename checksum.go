@@ -96,7 +96,7 @@ func (e *Engine) dynamicChecksum() uint64 {
 func (e *Engine) checksumOf(filter func(*pflag.Flag) bool) uint64 {
 	h := e.newHasher()
 	list := e.sortedFlags()
-	defer list.release()
+	defer e.releaseFlags(list)
 	for _, f := range list.flags {
 		if filter == nil || filter(f) {
 			h.add(f.Name, e.valueText(f), IsFlagSensitive(f))

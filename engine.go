@@ -38,7 +38,9 @@ type Engine struct {
 	// a map under mu, so that a scrape reading every counter never holds a
 	// lock an apply counting its outcomes waits for.
 	counts  sync.Map
+	nCounts atomic.Int64                      // how many counters counts holds
 	cmdline atomic.Pointer[map[string]string] // flags set before any source ran (the command line), once captured
+	spare   atomic.Pointer[flagList]          // a list of the flags for sortedFlags to fill again
 
 	version  atomic.Uint64 // moves on every change of a dynamic value, declaration or marking
 	dynCache atomic.Pointer[cachedSum]

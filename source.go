@@ -418,6 +418,8 @@ func (e *Engine) count(source string, report Report) {
 		one.Store(1)
 		if n, loaded := e.counts.LoadOrStore(key, one); loaded {
 			n.(*atomic.Uint64).Add(1)
+		} else {
+			e.nCounts.Add(1)
 		}
 	}
 }

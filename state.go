@@ -107,7 +107,7 @@ func (e *Engine) VisitFlags(fn func(*FlagState) bool) {
 	cmdline := e.commandLine()
 	srcs := e.sourcesSorted()
 	list := e.sortedFlags()
-	defer list.release()
+	defer e.releaseFlags(list)
 	var st FlagState
 	for _, f := range list.flags {
 		e.fillState(&st, e.entryOf(f), cmdline, srcs)
@@ -279,7 +279,7 @@ func (e *Engine) Sources() []SourceStatus {
 // waits for, so the counts of a batch being applied meanwhile may be partly
 // included.
 func (e *Engine) UpdateCounts() map[UpdateKey]uint64 {
-	out := map[UpdateKey]uint64{}
+	out := make(map[UpdateKey]uint64, e.nCounts.Load())
 	e.counts.Range(func(key, n any) bool {
 		out[key.(UpdateKey)] = n.(*atomic.Uint64).Load()
 		return true
