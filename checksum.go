@@ -60,8 +60,11 @@ type cachedSum struct {
 // The dynamic checksum is kept from one change to the next: asking for it
 // costs nothing while no value changed.
 func (e *Engine) Checksum(kind Kind) uint64 {
-	if kind == KindDynamic {
+	switch kind {
+	case KindDynamic:
 		return e.dynamicChecksum()
+	case KindStatic:
+		return e.staticChecksum()
 	}
 	return e.checksumOf(kind.filter())
 }

@@ -41,6 +41,7 @@ type Engine struct {
 	nCounts atomic.Int64                      // how many counters counts holds
 	cmdline atomic.Pointer[map[string]string] // flags set before any source ran (the command line), once captured
 	spare   atomic.Pointer[flagList]          // a list of the flags for sortedFlags to fill again
+	foreign atomic.Pointer[foreignFlags]      // the flags flagz did not declare, for the static checksum
 
 	version  atomic.Uint64 // moves on every change of a dynamic value, declaration or marking
 	dynCache atomic.Pointer[cachedSum]
