@@ -27,17 +27,20 @@ type Engine struct {
 	fsMu sync.Mutex // serialises flagz's access to fs; readers hold it only to copy the list of flags (locks.go)
 
 	mu      sync.Mutex // guards the fields below
-	entries map[string]*entry
-	dynamic []*entry // every dynamic value declared through flagz, sorted by name when dynSorted
+	dynamic []*entry   // every dynamic value declared through flagz, sorted by name when dynSorted
 	sorted  bool
 	sources map[string]*Source
-	sumKey  []byte // key of the keyed hash of sensitive values in checksums
-	subs    []*subscription
+	sumKey  []byte                          // key of the keyed hash of sensitive values in checksums
+	subs    atomic.Pointer[[]*subscription] // never modified, replaced under mu; read without it
 
-	// counts holds an *atomic.Uint64 per UpdateKey. It is a sync.Map, not
-	// a map under mu, so that a scrape reading every counter never holds a
-	// lock an apply counting its outcomes waits for.
-	counts  sync.Map
+	// entries holds the *entry of each flag by name. It and counts are
+	// sync.Maps, read and written without mu, so that an apply, which
+	// looks up its flags and counts its outcomes, takes no lock a reader
+	// of the whole flag set takes (a reader stopped while holding one
+	// would stop the apply too).
+	entries sync.Map
+
+	counts  sync.Map                          // UpdateKey -> *atomic.Uint64
 	nCounts atomic.Int64                      // how many counters counts holds
 	cmdline atomic.Pointer[map[string]string] // flags set before any source ran (the command line), once captured
 	spare   atomic.Pointer[flagList]          // a list of the flags for sortedFlags to fill again
@@ -112,7 +115,6 @@ func EngineFor[F FlagSet](fs F) *Engine {
 	}
 	e, _ := engines.LoadOrStore(fs, &Engine{
 		fs:      adapt(fs),
-		entries: map[string]*entry{},
 		sources: map[string]*Source{},
 	})
 	return e.(*Engine)
@@ -149,9 +151,9 @@ func (e *Engine) declared(name string, v dynamicValue) {
 	if f == nil {
 		return
 	}
-	e.mu.Lock()
 	en := &entry{flag: f, dyn: v}
-	e.entries[name] = en
+	e.entries.Store(name, en)
+	e.mu.Lock()
 	e.dynamic = append(e.dynamic, en)
 	e.sorted = false
 	e.mu.Unlock()
@@ -169,11 +171,8 @@ func (e *Engine) valueChanged() {
 // lookup returns the entry of the flag called name, or nil if there is no
 // such flag.
 func (e *Engine) lookup(name string) *entry {
-	e.mu.Lock()
-	en := e.entries[name]
-	e.mu.Unlock()
-	if en != nil {
-		return en
+	if en, ok := e.entries.Load(name); ok {
+		return en.(*entry)
 	}
 	e.fsMu.Lock()
 	defer e.fsMu.Unlock()
@@ -186,17 +185,15 @@ func (e *Engine) lookup(name string) *entry {
 
 // entryOf returns the entry of f, making it on first use.
 func (e *Engine) entryOf(f *pflag.Flag) *entry {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	en := e.entries[f.Name]
-	if en == nil {
-		en = &entry{flag: f}
-		if d, ok := f.Value.(dynamicValue); ok {
-			en.dyn = d // declared on the flag set by other means than flagz's constructors
-		}
-		e.entries[f.Name] = en
+	if en, ok := e.entries.Load(f.Name); ok {
+		return en.(*entry)
 	}
-	return en
+	en := &entry{flag: f}
+	if d, ok := f.Value.(dynamicValue); ok {
+		en.dyn = d // declared on the flag set by other means than flagz's constructors
+	}
+	made, _ := e.entries.LoadOrStore(f.Name, en)
+	return made.(*entry)
 }
 
 // dynamicSorted returns the dynamic values declared through flagz, sorted

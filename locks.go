@@ -37,9 +37,10 @@ package flagz
 //
 // Leaves: no other lock is taken while holding one of these.
 //
-//   - Engine.mu: the engine's bookkeeping (entries, declared values,
-//     sources, checksum key, subscribers). Held for map reads and writes
-//     only: sorting the declared values happens outside it.
+//   - Engine.mu: the engine's bookkeeping (declared values, sources,
+//     checksum key, changes to the subscribers). Held for map and slice
+//     reads and writes only: sorting the declared values happens outside
+//     it. An apply of known names does not take it.
 //   - Source.heldMu (RWMutex): what a source holds, written under
 //     Source.mu and read by the debug page under entry.commit.
 //   - Source.stMu: a source's status and histories.
@@ -48,10 +49,13 @@ package flagz
 //   - stdFlagSetView.mu: the pflag views of a standard flag set's flags.
 //   - Runtime.mu, backoff.mu: a Runtime's own bookkeeping.
 //
-// Lock-free: the update counters (Engine.counts, a sync.Map of atomic
-// counters: a scrape reads them while batches count), the command-line
-// values (captured once), the dynamic checksum's cache, the values of Dyn
-// (Get, String) and each flag's record.
+// Lock-free, so that an apply shares no lock with a scrape: the entries of
+// the flags by name and the update counters (sync.Maps), the subscribers
+// and the command-line values (atomic pointers, replaced whole), the
+// dynamic checksum's cache, the values of Dyn (Get, String) and each
+// flag's record. A reader preempted or descheduled while holding even a
+// short lock makes whoever waits for it wait until it runs again, which
+// on a busy or idle machine can be milliseconds.
 //
 // Outside this package: the OpenFeature provider's locks are taken before
 // the engine's; the collectors' series cache (monitoring) is a leaf taken

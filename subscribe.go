@@ -48,11 +48,13 @@ func (e *Engine) Subscribe(fn func(Event)) (unsubscribe func()) {
 	s := &subscription{fn: fn}
 	s.idle = sync.NewCond(&s.mu)
 	e.mu.Lock()
-	e.subs = append(e.subs, s)
+	subs := append(slices.Clone(e.subscribers()), s)
+	e.subs.Store(&subs)
 	e.mu.Unlock()
 	return func() {
 		e.mu.Lock()
-		e.subs = slices.DeleteFunc(e.subs, func(x *subscription) bool { return x == s })
+		subs := slices.DeleteFunc(slices.Clone(e.subscribers()), func(x *subscription) bool { return x == s })
+		e.subs.Store(&subs)
 		e.mu.Unlock()
 		s.close()
 	}
@@ -60,12 +62,18 @@ func (e *Engine) Subscribe(fn func(Event)) (unsubscribe func()) {
 
 // publish hands ev to every subscriber.
 func (e *Engine) publish(ev Event) {
-	e.mu.Lock()
-	subs := slices.Clone(e.subs)
-	e.mu.Unlock()
-	for _, s := range subs {
+	for _, s := range e.subscribers() {
 		s.push(ev)
 	}
+}
+
+// subscribers returns the current subscriptions. The slice is never
+// modified: Subscribe and unsubscribing replace it.
+func (e *Engine) subscribers() []*subscription {
+	if subs := e.subs.Load(); subs != nil {
+		return *subs
+	}
+	return nil
 }
 
 // subscription queues events for one subscriber, delivered by a goroutine
