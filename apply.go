@@ -122,11 +122,10 @@ func (e *Engine) remove(source string, rev int64, name string, initial, onComman
 	return o
 }
 
-// staticValue reads the text of a flag flagz did not declare, through the
-// flag set.
+// staticValue reads the text of a flag flagz did not declare. The caller
+// holds en.mu, which every change of the flag through the engine holds
+// too, so it needs no fsMu: a reader of the whole flag set never delays it.
 func (e *Engine) staticValue(en *entry) string {
-	e.fsMu.Lock()
-	defer e.fsMu.Unlock()
 	return en.flag.Value.String()
 }
 

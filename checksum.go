@@ -34,7 +34,7 @@ func (e *Engine) DynamicChecksum() uint64 { return e.dynamicChecksum() }
 
 // StaticChecksum is DynamicChecksum over the static flags: those fixed at
 // start-up.
-func (e *Engine) StaticChecksum() uint64 { return e.checksumOf(IsFlagStatic) }
+func (e *Engine) StaticChecksum() uint64 { return e.staticChecksum() }
 
 // SetChecksumKey makes checksums cover the values of sensitive flags as an
 // HMAC-SHA256 under key (see Checksum). Give every process of a fleet the
@@ -65,13 +65,13 @@ func (e *Engine) dynamicChecksum() uint64 {
 // the flag set.
 func (e *Engine) checksumOf(filter func(*pflag.Flag) bool) uint64 {
 	h := e.newHasher()
-	e.fsMu.Lock()
-	defer e.fsMu.Unlock()
-	e.fs.visitAll(func(f *pflag.Flag) {
+	list := e.sortedFlags()
+	defer e.releaseFlags(list)
+	for _, f := range list.flags {
 		if filter == nil || filter(f) {
-			h.add(f.Name, f.Value.String(), IsFlagSensitive(f))
+			h.add(f.Name, e.valueText(f), IsFlagSensitive(f))
 		}
-	})
+	}
 	return h.sum()
 }
 

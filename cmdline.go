@@ -20,27 +20,21 @@ import "github.com/spf13/pflag"
 // captureCommandLine notes, once, which flags were set before any source
 // ran, with their values.
 func (e *Engine) captureCommandLine() {
-	e.mu.Lock()
-	done := e.cmdline != nil
-	e.mu.Unlock()
-	if done {
+	if e.cmdline.Load() != nil {
 		return
 	}
 	e.fsMu.Lock()
 	defer e.fsMu.Unlock()
 	given := map[string]string{}
 	e.fs.visitSet(func(f *pflag.Flag) { given[f.Name] = f.Value.String() })
-	e.mu.Lock()
-	if e.cmdline == nil {
-		e.cmdline = given
-	}
-	e.mu.Unlock()
+	e.cmdline.CompareAndSwap(nil, &given)
 }
 
 // commandLine returns the flags set before any source ran, nil before the
 // first source's first batch. The map is never modified.
 func (e *Engine) commandLine() map[string]string {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.cmdline
+	if given := e.cmdline.Load(); given != nil {
+		return *given
+	}
+	return nil
 }

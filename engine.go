@@ -24,16 +24,26 @@ import (
 // them, so a scrape of the metrics or the debug page never delays an update.
 type Engine struct {
 	fs   flagSet
-	fsMu sync.Mutex // serialises every access to fs; taken before mu when both are
+	fsMu sync.Mutex // serialises flagz's access to fs; readers hold it only to copy the list of flags (locks.go)
 
 	mu      sync.Mutex // guards the fields below
-	entries map[string]*entry
-	dynamic []*entry // every dynamic value declared through flagz, sorted by name when dynSorted
+	dynamic []*entry   // every dynamic value declared through flagz, sorted by name when dynSorted
 	sorted  bool
 	sources map[string]*Source
-	counts  map[updateKey]uint64
-	cmdline map[string]string // flags set before any source ran (the command line), once captured
-	sumKey  []byte            // key of the keyed hash of sensitive values in checksums
+	sumKey  []byte // key of the keyed hash of sensitive values in checksums
+
+	// entries holds the *entry of each flag by name. It and counts are
+	// sync.Maps, read and written without mu, so that an apply, which
+	// looks up its flags and counts its outcomes, takes no lock a reader
+	// of the whole flag set takes (a reader stopped while holding one
+	// would stop the apply too).
+	entries sync.Map
+
+	counts  sync.Map                          // updateKey -> *atomic.Uint64
+	nCounts atomic.Int64                      // how many counters counts holds
+	cmdline atomic.Pointer[map[string]string] // flags set before any source ran (the command line), once captured
+	spare   atomic.Pointer[flagList]          // a list of the flags for sortedFlags to fill again
+	foreign atomic.Pointer[foreignFlags]      // the flags flagz did not declare, for the static checksum
 
 	maxValueSize atomic.Int64 // SetMaxValueSize: 0 DefaultMaxValueSize, < 0 none
 
@@ -108,9 +118,7 @@ func EngineFor[F FlagSet](fs F) *Engine {
 	}
 	e, _ := engines.LoadOrStore(fs, &Engine{
 		fs:      adapt(fs),
-		entries: map[string]*entry{},
 		sources: map[string]*Source{},
-		counts:  map[updateKey]uint64{},
 	})
 	return e.(*Engine)
 }
@@ -146,9 +154,9 @@ func (e *Engine) declared(name string, v dynamicValue) {
 	if f == nil {
 		return
 	}
-	e.mu.Lock()
 	en := &entry{flag: f, dyn: v}
-	e.entries[name] = en
+	e.entries.Store(name, en)
+	e.mu.Lock()
 	e.dynamic = append(e.dynamic, en)
 	e.sorted = false
 	e.mu.Unlock()
@@ -166,11 +174,8 @@ func (e *Engine) valueChanged() {
 // lookup returns the entry of the flag called name, or nil if there is no
 // such flag.
 func (e *Engine) lookup(name string) *entry {
-	e.mu.Lock()
-	en := e.entries[name]
-	e.mu.Unlock()
-	if en != nil {
-		return en
+	if en, ok := e.entries.Load(name); ok {
+		return en.(*entry)
 	}
 	e.fsMu.Lock()
 	defer e.fsMu.Unlock()
@@ -181,32 +186,37 @@ func (e *Engine) lookup(name string) *entry {
 	return e.entryOf(f)
 }
 
-// entryOf returns the entry of f, making it on first use. The caller holds
-// fsMu.
+// entryOf returns the entry of f, making it on first use.
 func (e *Engine) entryOf(f *pflag.Flag) *entry {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	en := e.entries[f.Name]
-	if en == nil {
-		en = &entry{flag: f}
-		if d, ok := f.Value.(dynamicValue); ok {
-			en.dyn = d // declared on the flag set by other means than flagz's constructors
-		}
-		e.entries[f.Name] = en
+	if en, ok := e.entries.Load(f.Name); ok {
+		return en.(*entry)
 	}
-	return en
+	en := &entry{flag: f}
+	if d, ok := f.Value.(dynamicValue); ok {
+		en.dyn = d // declared on the flag set by other means than flagz's constructors
+	}
+	made, _ := e.entries.LoadOrStore(f.Name, en)
+	return made.(*entry)
 }
 
 // dynamicSorted returns the dynamic values declared through flagz, sorted
-// by name.
+// by name. The slice is never modified: after a declaration a sorted copy
+// is made outside mu (earlier callers may still be reading the old one).
 func (e *Engine) dynamicSorted() []*entry {
 	e.mu.Lock()
-	defer e.mu.Unlock()
-	if !e.sorted {
-		slices.SortFunc(e.dynamic, func(a, b *entry) int { return strings.Compare(a.flag.Name, b.flag.Name) })
-		e.sorted = true
+	dyn, sorted := e.dynamic, e.sorted
+	e.mu.Unlock()
+	if sorted {
+		return dyn
 	}
-	return e.dynamic
+	dyn = slices.Clone(dyn)
+	slices.SortFunc(dyn, func(a, b *entry) int { return strings.Compare(a.flag.Name, b.flag.Name) })
+	e.mu.Lock()
+	if !e.sorted && len(e.dynamic) == len(dyn) {
+		e.dynamic, e.sorted = dyn, true
+	}
+	e.mu.Unlock()
+	return dyn
 }
 
 func (en *entry) rec() flagRecord {

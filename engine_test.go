@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -161,7 +162,7 @@ func TestEngineUnknownNameIgnoredAndCountedWithoutFlagLabel(t *testing.T) {
 	if o, _ := rep.Outcome("from_newer_binary"); o.Result != Unknown || o.Err != nil {
 		t.Errorf("outcome %+v", o)
 	}
-	if got := f.e.counts[updateKey{flag: "", source: "test", result: Unknown}]; got != 1 {
+	if got := countOf(f.e, updateKey{flag: "", source: "test", result: Unknown}); got != 1 {
 		t.Errorf("unknown counted %d times under the empty flag label", got)
 	}
 	if f.src.Status().Ignored != 1 {
@@ -244,4 +245,12 @@ func TestEngineRedactsSensitiveFlags(t *testing.T) {
 	if strings.Contains(f.log.String(), "s3cr3t") {
 		t.Errorf("audit log leaks the secret:\n%s", f.log)
 	}
+}
+
+// countOf reads one update counter of e.
+func countOf(e *Engine, k updateKey) uint64 {
+	if n, ok := e.counts.Load(k); ok {
+		return n.(*atomic.Uint64).Load()
+	}
+	return 0
 }

@@ -386,10 +386,10 @@ func (s *Source) tally(rev int64, report Report) {
 	s.syncedLocked(rev)
 }
 
-// count adds a batch's outcomes to the engine's update counters.
+// count adds a batch's outcomes to the engine's update counters, taking
+// no lock a reader of the counters holds (a new counter starts at one, so
+// no reader sees it at zero).
 func (e *Engine) count(source string, report Report) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	for _, o := range report {
 		if o.Result == Unchanged {
 			continue
@@ -398,6 +398,17 @@ func (e *Engine) count(source string, report Report) {
 		if o.Result == Unknown {
 			flag = ""
 		}
-		e.counts[updateKey{flag: flag, source: source, result: o.Result}]++
+		key := updateKey{flag: flag, source: source, result: o.Result}
+		if n, ok := e.counts.Load(key); ok {
+			n.(*atomic.Uint64).Add(1)
+			continue
+		}
+		one := new(atomic.Uint64)
+		one.Store(1)
+		if n, loaded := e.counts.LoadOrStore(key, one); loaded {
+			n.(*atomic.Uint64).Add(1)
+		} else {
+			e.nCounts.Add(1)
+		}
 	}
 }

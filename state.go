@@ -4,11 +4,11 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/flagz-go/flagz/internal/recovery"
 	"github.com/flagz-go/flagz/schema"
-	"github.com/spf13/pflag"
 )
 
 // FlagState is what the Engine knows about one flag at one moment.
@@ -90,20 +90,20 @@ func (e *Engine) Flags() []FlagState {
 // returns false. The state is reused between calls, HeldBy's array
 // included: copy what fn keeps (HeldBy with slices.Clone). It
 // allocates far less than Flags for large flag sets, and fn may write its
-// output as it goes; fn must not call the Engine.
+// output as it goes: no lock of the engine is held while fn runs, so a slow
+// fn delays no update. fn must not call the Engine.
 func (e *Engine) VisitFlags(fn func(*FlagState) bool) {
 	cmdline := e.commandLine()
 	srcs := e.sourcesSorted()
-	e.fsMu.Lock()
-	defer e.fsMu.Unlock()
+	list := e.sortedFlags()
+	defer e.releaseFlags(list)
 	var st FlagState
-	more := true
-	e.fs.visitAll(func(f *pflag.Flag) {
-		if more {
-			e.fillState(&st, e.entryOf(f), cmdline, srcs)
-			more = fn(&st)
+	for _, f := range list.flags {
+		e.fillState(&st, e.entryOf(f), cmdline, srcs)
+		if !fn(&st) {
+			return
 		}
-	})
+	}
 }
 
 // Flag returns the state of the flag called name.
@@ -111,8 +111,8 @@ func (e *Engine) Flag(name string) (FlagState, bool) {
 	cmdline := e.commandLine()
 	srcs := e.sourcesSorted()
 	e.fsMu.Lock()
-	defer e.fsMu.Unlock()
 	f := e.fs.lookup(name)
+	e.fsMu.Unlock()
 	if f == nil {
 		return FlagState{}, false
 	}
@@ -121,8 +121,8 @@ func (e *Engine) Flag(name string) (FlagState, bool) {
 	return st, true
 }
 
-// fillState writes the state of en into st. The caller holds fsMu (static
-// flags' values are read through the flag set).
+// fillState writes the state of en into st, reading the value and the
+// record under en.commit, which every change through the engine holds.
 func (e *Engine) fillState(st *FlagState, en *entry, cmdline map[string]string, srcs []*Source) {
 	en.commit.RLock()
 	defer en.commit.RUnlock()
@@ -268,15 +268,15 @@ func (e *Engine) Sources() []SourceStatus {
 
 // VisitUpdateCounts calls fn with how many updates each flag received from
 // each source, by result, in no particular order. Unchanged results are not
-// counted; names no flag is declared with are counted under flag "". The
-// counts are read at once, and fn runs outside the engine's locks.
+// counted; names no flag is declared with are counted under flag "". It
+// takes no lock an update waits for, so the counts of a batch being applied
+// meanwhile may be partly included; fn runs outside the engine's locks.
 func (e *Engine) VisitUpdateCounts(fn func(flag, source string, result Result, n uint64)) {
-	e.mu.Lock()
-	counts := maps.Clone(e.counts)
-	e.mu.Unlock()
-	for k, n := range counts {
-		fn(k.flag, k.source, k.result, n)
-	}
+	e.counts.Range(func(key, n any) bool {
+		k := key.(updateKey)
+		fn(k.flag, k.source, k.result, n.(*atomic.Uint64).Load())
+		return true
+	})
 }
 
 // FlagSyntax returns how the text of the flag called name is written, and

@@ -1,10 +1,15 @@
 package scrape
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
+	"runtime"
+	"runtime/trace"
 	"slices"
+	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -57,39 +62,81 @@ func BenchmarkCollect(b *testing.B) {
 }
 
 // BenchmarkApplyWhileScraping applies one change every 100 µs through the
-// source, as a watcher following a busy etcd does, while another goroutine
-// scrapes in a loop, and reports the latency percentiles of the applies
-// (the pause between applies is not measured).
+// source, as a watcher following a busy etcd does, and reports the latency
+// percentiles of the applies, in the same run on the same flag set:
+//
+//   - scraper=none: nothing else runs;
+//   - scraper=gather: another goroutine gathers the metrics back to back;
+//   - scraper=gather+stw: the same, and the world is stopped twice just
+//     before each apply (runtime.ReadMemStats), as a garbage collection
+//     cycle does at its start and end: this is what testing.B's
+//     StopTimer and StartTimer around the pause did in this benchmark's
+//     first version, and it shows what an apply costs right after a
+//     stop-the-world, when the scraper may have been stopped holding a lock.
+//
+// ns/op is the mean latency of one apply (the pause between applies is not
+// measured); gathers/s is how many scrapes the scraper finished meanwhile.
 func BenchmarkApplyWhileScraping(b *testing.B) {
 	_, src, reg := bigSet(b, 100)
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		for {
-			select {
-			case <-stop:
-				return
-			default:
+	rev := int64(1)
+	ctx := context.Background()
+	for _, mode := range []string{"none", "gather", "gather+stw"} {
+		b.Run("scraper="+mode, func(b *testing.B) {
+			stop := make(chan struct{})
+			var wg sync.WaitGroup
+			var gathers atomic.Int64
+			if mode != "none" {
+				wg.Go(func() {
+					for {
+						select {
+						case <-stop:
+							return
+						default:
+						}
+						if _, err := reg.Gather(); err != nil {
+							panic(err)
+						}
+						gathers.Add(1)
+					}
+				})
 			}
-			if _, err := reg.Gather(); err != nil {
-				panic(err)
+			var lat []time.Duration
+			var ms runtime.MemStats
+			start := time.Now()
+			for b.Loop() {
+				time.Sleep(100 * time.Microsecond)
+				if mode == "gather+stw" {
+					runtime.ReadMemStats(&ms)
+					runtime.ReadMemStats(&ms)
+				}
+				rev++
+				values := map[string]string{"flag_00042": strconv.FormatInt(rev, 10)} // the batch, as a watcher hands it over
+				t := time.Now()
+				trace.WithRegion(ctx, "apply", func() { // for go test -trace
+					src.Update(rev, values)
+				})
+				lat = append(lat, time.Since(t))
 			}
-		}
-	})
-	var lat []time.Duration
-	i := 0
-	for b.Loop() {
-		i++
-		b.StopTimer()
-		time.Sleep(100 * time.Microsecond)
-		b.StartTimer()
-		start := time.Now()
-		src.Update(int64(i+1), map[string]string{"flag_00042": fmt.Sprint(i)})
-		lat = append(lat, time.Since(start))
+			elapsed := time.Since(start)
+			close(stop)
+			wg.Wait()
+			reportLatency(b, lat)
+			if mode != "none" {
+				b.ReportMetric(float64(gathers.Load())/elapsed.Seconds(), "gathers/s")
+			}
+		})
 	}
-	close(stop)
-	wg.Wait()
+}
+
+// reportLatency reports the mean of lat as ns/op, its median and its 99th
+// percentile.
+func reportLatency(b *testing.B, lat []time.Duration) {
+	var sum time.Duration
+	for _, d := range lat {
+		sum += d
+	}
 	slices.Sort(lat)
-	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
-	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
+	b.ReportMetric(float64(sum.Nanoseconds())/float64(len(lat)), "ns/op")
+	b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds())/1e3, "p50-µs")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Nanoseconds())/1e3, "p99-µs")
 }
