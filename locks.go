@@ -44,7 +44,7 @@ package flagz
 //   - Source.heldMu (RWMutex): what a source holds, written under
 //     Source.mu and read by the debug page under entry.commit.
 //   - Source.stMu: a source's status and histories.
-//   - notifier.mu, subscription.mu: queues of notifications and events;
+//   - queue.mu (a notifier's or a subscriber's queue): notifications and events;
 //     the functions they deliver to run on their own goroutines, unlocked.
 //   - stdFlagSetView.mu: the pflag views of a standard flag set's flags.
 //   - Runtime.mu, backoff.mu: a Runtime's own bookkeeping.
