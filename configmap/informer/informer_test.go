@@ -260,6 +260,9 @@ func TestNoOpUpdateIsIgnored(t *testing.T) {
 	k.put("flags", map[string]string{"rate": "10"}, nil)
 	inf := start(t, f.fs, k.client, k.namespace, "flags")
 	f.rateSeen.next(t)
+	// The informer's own first state is the one the runtime listed: it
+	// changes nothing and is ignored.
+	eventually(t, "the informer's first state is handled", func() bool { return inf.Stats().Ignored >= 1 })
 	before := inf.Stats()
 
 	cm := k.label("flags", "team", "payments") // new resourceVersion, same data

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/flagz-go/flagz/source"
@@ -32,6 +33,11 @@ type apiOrigin struct {
 	name      string
 	timeout   time.Duration
 	counters
+	// listed is the snapshot List returned last, which the runtime applied
+	// before it follows from it: the first state Follow sees is compared
+	// with it, so an event that changes nothing is counted as ignored even
+	// when it arrives before the informer's own first one is handled.
+	listed atomic.Pointer[snapshot]
 }
 
 // List reads the ConfigMap once, with the field selector the informer uses
@@ -55,6 +61,7 @@ func (o *apiOrigin) List(ctx context.Context) (source.Snapshot, error) {
 			s = snapshotOf(cm)
 		}
 	}
+	o.listed.Store(&s)
 	return s.flagz(), nil
 }
 
@@ -83,6 +90,11 @@ func (o *apiOrigin) Follow(ctx context.Context, _ int64, sink source.Sink) error
 // deleted since the runtime's listing (or never existed), which no event
 // will tell.
 func (f *follow) synced() {
+	// The informer has listed: following works. A Start after Stop with no
+	// new listing (the flags already match the runtime's last one) is
+	// SERVING from here, whether or not the first state changes anything.
+	f.degraded.Store(false)
+	f.sink.Serving()
 	gen := f.box.generation()
 	key := f.origin.namespace + "/" + f.origin.name
 	if _, exists, err := f.informer.GetStore().GetByKey(key); err == nil && !exists {

@@ -27,7 +27,7 @@ type follow struct {
 
 // newFollow builds, but does not start, an informer on the one ConfigMap.
 func (o *apiOrigin) newFollow(ctx context.Context, sink source.Sink) (*follow, error) {
-	f := &follow{origin: o, sink: sink, box: newMailbox()}
+	f := &follow{origin: o, sink: sink, box: newMailbox(), last: o.listed.Load()}
 	f.informer = cache.NewSharedIndexInformerWithOptions(f.listWatch(), &corev1.ConfigMap{}, cache.SharedIndexInformerOptions{})
 	if err := f.informer.SetWatchErrorHandlerWithContext(func(_ context.Context, _ *cache.Reflector, err error) {
 		f.watchFailed(ctx, err)
