@@ -10,23 +10,30 @@ type flagList struct{ flags []*pflag.Flag }
 // only while it copies the pointers (one pass, nothing formatted, hashed or
 // called back), so a reader of a large flag set reads the flags themselves
 // after releasing it and never makes an apply wait for that. Give the list
-// back with releaseFlags: the engine keeps one to fill again, so a scrape
-// allocates none.
+// back with releaseFlags: the engine keeps the last one, and while the
+// flag set is the same the pass only compares it (no allocation, no
+// pointer written).
 func (e *Engine) sortedFlags() *flagList {
 	l := e.spare.Swap(nil)
 	if l == nil {
 		l = new(flagList)
 	}
+	i := 0
 	e.fsMu.Lock()
-	e.fs.visitAll(func(f *pflag.Flag) { l.flags = append(l.flags, f) })
+	e.fs.visitAll(func(f *pflag.Flag) {
+		if i >= len(l.flags) || l.flags[i] != f {
+			l.flags = append(l.flags[:i], f)
+		}
+		i++
+	})
 	e.fsMu.Unlock()
+	l.flags = l.flags[:i]
 	return l
 }
 
-// releaseFlags keeps l for the next sortedFlags. Its pointers stay: a flag
-// set never drops a flag, so they keep nothing alive.
+// releaseFlags keeps l for the next sortedFlags. A flag set never drops a
+// flag, so its pointers keep nothing alive.
 func (e *Engine) releaseFlags(l *flagList) {
-	l.flags = l.flags[:0]
 	e.spare.Store(l)
 }
 
