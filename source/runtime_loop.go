@@ -5,14 +5,13 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"maps"
-	"runtime/debug"
 	"slices"
 	"time"
 
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/internal/link"
+	"github.com/flagz-go/flagz/internal/recovery"
 )
 
 // errResyncDue ends a Follow when the resync period is up.
@@ -160,12 +159,7 @@ func (r *Runtime) serving(src *flagz.Source) {
 // safely runs fn and turns a panic into an error, so that no panic
 // escapes a source's goroutines.
 func (r *Runtime) safely(what string, fn func() error) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("panic during %s: %v", what, p)
-			r.log.Error("flagz: recovered from a panic", "operation", what, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-		}
-	}()
+	defer recovery.Site{Op: what, Log: r.log}.Recover(&err)
 	return fn()
 }
 

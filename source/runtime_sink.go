@@ -2,10 +2,9 @@ package source
 
 import (
 	"context"
-	"fmt"
-	"runtime/debug"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/internal/recovery"
 )
 
 // runSink is the Sink a Runtime hands its origin for one Follow. Once that
@@ -73,12 +72,7 @@ func (k *runSink) guard(what string, fn func()) {
 	if k.ctx.Err() != nil {
 		return
 	}
-	defer func() {
-		if p := recover(); p != nil {
-			k.r.log.Error("flagz: recovered from a panic; last good values kept", "operation", what,
-				"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-		}
-	}()
+	defer recovery.Site{Op: "sink " + what, Log: k.r.log, Attrs: []any{"kept", "the last good values"}}.Recover(nil)
 	fn()
 }
 
