@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/internal/wait"
 	"github.com/flagz-go/flagz/source/sourcetest"
 )
 
@@ -19,16 +20,7 @@ import (
 // ten seconds: a bound on hanging, not a measure of speed.
 func returnsWithin(t *testing.T, what string, fn func()) {
 	t.Helper()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		fn()
-	}()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		t.Fatalf("%s has not returned after 10s", what)
-	}
+	wait.Returns(t, 10*time.Second, what, fn, nil)
 }
 
 // Emacs leaves a lock file .#name, a dangling symlink, beside a file it

@@ -58,18 +58,7 @@ func newRuntime(t *testing.T, o Origin) (*Runtime, *flagz.DynInt64Value) {
 // then it calls release, which must make fn return, and waits for it.
 func within(t *testing.T, what string, fn, release func()) {
 	t.Helper()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		fn()
-	}()
-	select {
-	case <-done:
-	case <-time.After(timeout):
-		t.Errorf("%s did not return within %v", what, timeout)
-		release()
-		<-done
-	}
+	wait.Returns(t, timeout, what, fn, release)
 }
 
 func state(r *Runtime) flagz.State { return r.Status().State }

@@ -1,6 +1,8 @@
 package wait
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -20,6 +22,9 @@ type recorder struct {
 }
 
 func (r *recorder) Helper() {}
+func (r *recorder) Errorf(format string, args ...any) {
+	r.failed = fmt.Sprintf(format, args...)
+}
 func (r *recorder) Fatalf(format string, args ...any) {
 	r.failed = format
 }
@@ -35,5 +40,22 @@ func TestUntilFailsAtTheDeadline(t *testing.T) {
 	})
 	if r.failed == "" {
 		t.Error("a condition that never holds did not fail the test")
+	}
+}
+
+func TestReturnsWaitsForFn(t *testing.T) {
+	ran := false
+	Returns(t, time.Minute, "fn", func() { ran = true }, nil)
+	if !ran {
+		t.Error("Returns came back before fn ran")
+	}
+}
+
+func TestReturnsFailsAndReleasesAHungFn(t *testing.T) {
+	rec := &recorder{TB: t}
+	hold := make(chan struct{})
+	Returns(rec, time.Millisecond, "the hung call", func() { <-hold }, func() { close(hold) })
+	if !strings.Contains(rec.failed, "the hung call did not return") {
+		t.Errorf("failed with %q, want a failure naming the call", rec.failed)
 	}
 }

@@ -156,16 +156,7 @@ func eventually(t *testing.T, what string, cond func() bool) {
 // within runs fn and fails the test if it has not returned within Timeout.
 func within(t *testing.T, what string, fn func()) {
 	t.Helper()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		fn()
-	}()
-	select {
-	case <-done:
-	case <-time.After(Timeout):
-		t.Fatalf("%s did not return within %v", what, Timeout)
-	}
+	wait.Returns(t, Timeout, what, fn, nil)
 }
 
 func outcome(t *testing.T, report flagz.Report, name string, want flagz.Result) flagz.Outcome {
