@@ -89,7 +89,8 @@ func (h *handler) checksums() Checksums {
 // visit calls fn with every flag the filter keeps on the page paging
 // selects, in name order, and fills in paging's counts. It returns how
 // many of the kept flags (on any page) differ from their default. fn runs
-// under the engine's lock: it must not block.
+// under no lock of the engine (see flagz.Engine.VisitFlags); it must not
+// call the engine.
 func (h *handler) visit(filter Filter, paging *Paging, fn func(*flagz.FlagState)) (changed int) {
 	first, last := 0, -1
 	if paging.Limit > 0 {
@@ -123,7 +124,7 @@ func (h *handler) read(filter Filter, paging Paging) Page {
 	page.Changed = h.visit(filter, &page.Paging, func(st *flagz.FlagState) {
 		page.Flags = append(page.Flags, newFlag(st, false))
 	})
-	for i := range page.Flags { // outside the engine's lock
+	for i := range page.Flags { // after the visit: one pass for the JSON diffs
 		page.Flags[i].JSONDiff = flagJSONDiff(page.Flags[i])
 	}
 	page.Checksums = h.checksums()
@@ -134,8 +135,8 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // serveJSON writes the page as JSON. The flags are encoded one by one as
 // the engine visits them, into a buffer (the network is written only once
-// the engine's lock is released, so a slow client never delays an update);
-// no slice of every flag is built.
+// the visit is over, so a slow client holds nothing of the engine); no
+// slice of every flag is built.
 func (h *handler) serveJSON(w http.ResponseWriter, filter Filter, paging Paging) {
 	flags := bufPool.Get().(*bytes.Buffer)
 	defer putBuf(flags)
