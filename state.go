@@ -4,7 +4,6 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"time"
 )
 
@@ -279,11 +278,8 @@ func (e *Engine) Sources() []SourceStatus {
 // waits for, so the counts of a batch being applied meanwhile may be partly
 // included.
 func (e *Engine) UpdateCounts() map[UpdateKey]uint64 {
-	out := make(map[UpdateKey]uint64, e.nCounts.Load())
-	e.counts.Range(func(key, n any) bool {
-		out[key.(UpdateKey)] = n.(*atomic.Uint64).Load()
-		return true
-	})
+	out := make(map[UpdateKey]uint64, len(e.counts.all()))
+	e.VisitUpdateCounts(func(key UpdateKey, n uint64) { out[key] = n })
 	return out
 }
 

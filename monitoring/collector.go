@@ -109,13 +109,13 @@ func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 // Collect reads the engine and sends the current metrics.
 func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	c.collectChecksums(ch)
-	for key, n := range c.engine.UpdateCounts() {
+	c.engine.VisitUpdateCounts(func(key flagz.UpdateKey, n uint64) {
 		flag := key.Flag
 		if flag == "" || key.Result == flagz.Unknown {
 			flag = UnknownFlag
 		}
 		ch <- c.cache.get(c.updates, prometheus.CounterValue, float64(n), flag, key.Source, key.Result.String())
-	}
+	})
 	for _, s := range c.engine.Sources() {
 		for _, state := range states {
 			v := 0.0
