@@ -32,15 +32,14 @@ type Engine struct {
 	sources map[string]*Source
 	sumKey  []byte // key of the keyed hash of sensitive values in checksums
 
-	// entries holds the *entry of each flag by name. It and counts are
-	// sync.Maps, read and written without mu, so that an apply, which
-	// looks up its flags and counts its outcomes, takes no lock a reader
-	// of the whole flag set takes (a reader stopped while holding one
-	// would stop the apply too).
+	// entries holds the *entry of each flag by name: a sync.Map, read
+	// and written without mu, so that an apply, which looks up its flags
+	// (and counts its outcomes in counts), takes no lock a reader of the
+	// whole flag set takes (a reader stopped while holding one would stop
+	// the apply too).
 	entries sync.Map
+	counts  updateCounters
 
-	counts  sync.Map                          // updateKey -> *atomic.Uint64
-	nCounts atomic.Int64                      // how many counters counts holds
 	cmdline atomic.Pointer[map[string]string] // flags set before any source ran (the command line), once captured
 	spare   atomic.Pointer[flagList]          // a list of the flags for sortedFlags to fill again
 	foreign atomic.Pointer[foreignFlags]      // the flags flagz did not declare, for the static checksum

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"log/slog"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -249,8 +248,11 @@ func TestEngineRedactsSensitiveFlags(t *testing.T) {
 
 // countOf reads one update counter of e.
 func countOf(e *Engine, k updateKey) uint64 {
-	if n, ok := e.counts.Load(k); ok {
-		return n.(*atomic.Uint64).Load()
-	}
-	return 0
+	var n uint64
+	e.VisitUpdateCounts(func(flag, source string, result Result, count uint64) {
+		if (updateKey{flag, source, result}) == k {
+			n = count
+		}
+	})
+	return n
 }

@@ -11,8 +11,8 @@ package flagz
 // validators and notifiers of values flagz declared run under no lock a
 // reader takes.
 //
-// Every mutex, outermost first. A lock is only ever taken while holding
-// locks listed above it, never one listed below it.
+// Every mutex, outermost first. A goroutine holding one of them takes only
+// locks listed after it, never one listed before it.
 //
 //  1. Runtime.life orders a Runtime's Initialize, Start and Stop; batches
 //     of an Initialize are applied under it.
@@ -47,15 +47,19 @@ package flagz
 //   - queue.mu (a notifier's or a subscriber's queue): notifications and events;
 //     the functions they deliver to run on their own goroutines, unlocked.
 //   - stdFlagSetView.mu: the pflag views of a standard flag set's flags.
+//   - updateCounters.mu: orders the making of new update counters (the
+//     first update of a flag from a source with a result); counting and
+//     reading the counters do not take it.
 //   - Runtime.mu, backoff.mu: a Runtime's own bookkeeping.
 //
 // Lock-free, so that an apply shares no lock with a scrape: the entries of
-// the flags by name and the update counters (sync.Maps), the subscribers
-// and the command-line values (atomic pointers, replaced whole), the
-// dynamic checksum's cache, the values of Dyn (Get, String) and each
-// flag's record. A reader preempted or descheduled while holding even a
-// short lock makes whoever waits for it wait until it runs again, which
-// on a busy or idle machine can be milliseconds.
+// the flags by name and the update counters (sync.Maps; the counters are
+// also listed in a slice that only grows, which a scrape walks), the
+// subscribers and the command-line values (atomic pointers, replaced
+// whole), the dynamic checksum's cache, the values of Dyn (Get, String)
+// and each flag's record. A reader preempted or descheduled while holding
+// even a short lock makes whoever waits for it wait until it runs again,
+// which on a busy or idle machine can be milliseconds.
 //
 // Outside this package: the OpenFeature provider's locks are taken before
 // the engine's; the collectors' series cache (monitoring) is a leaf taken

@@ -386,9 +386,7 @@ func (s *Source) tally(rev int64, report Report) {
 	s.syncedLocked(rev)
 }
 
-// count adds a batch's outcomes to the engine's update counters, taking
-// no lock a reader of the counters holds (a new counter starts at one, so
-// no reader sees it at zero).
+// count adds a batch's outcomes to the engine's update counters.
 func (e *Engine) count(source string, report Report) {
 	for _, o := range report {
 		if o.Result == Unchanged {
@@ -398,17 +396,6 @@ func (e *Engine) count(source string, report Report) {
 		if o.Result == Unknown {
 			flag = ""
 		}
-		key := updateKey{flag: flag, source: source, result: o.Result}
-		if n, ok := e.counts.Load(key); ok {
-			n.(*atomic.Uint64).Add(1)
-			continue
-		}
-		one := new(atomic.Uint64)
-		one.Store(1)
-		if n, loaded := e.counts.LoadOrStore(key, one); loaded {
-			n.(*atomic.Uint64).Add(1)
-		} else {
-			e.nCounts.Add(1)
-		}
+		e.counts.add(updateKey{flag: flag, source: source, result: o.Result})
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/flagz-go/flagz/internal/recovery"
@@ -264,19 +263,6 @@ func (e *Engine) Sources() []SourceStatus {
 	}
 	slices.SortFunc(out, func(a, b SourceStatus) int { return strings.Compare(a.Name, b.Name) })
 	return out
-}
-
-// VisitUpdateCounts calls fn with how many updates each flag received from
-// each source, by result, in no particular order. Unchanged results are not
-// counted; names no flag is declared with are counted under flag "". It
-// takes no lock an update waits for, so the counts of a batch being applied
-// meanwhile may be partly included; fn runs outside the engine's locks.
-func (e *Engine) VisitUpdateCounts(fn func(flag, source string, result Result, n uint64)) {
-	e.counts.Range(func(key, n any) bool {
-		k := key.(updateKey)
-		fn(k.flag, k.source, k.result, n.(*atomic.Uint64).Load())
-		return true
-	})
 }
 
 // FlagSyntax returns how the text of the flag called name is written, and

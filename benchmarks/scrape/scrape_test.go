@@ -63,7 +63,9 @@ func BenchmarkCollect(b *testing.B) {
 
 // BenchmarkApplyWhileScraping applies one change every 100 µs through the
 // source, as a watcher following a busy etcd does, and reports the latency
-// percentiles of the applies, in the same run on the same flag set:
+// percentiles of the applies. Its source set 100 or all 10,000 flags of
+// bigSet (so the metrics hold as many update counters); for each, in the
+// same run on the same flag set:
 //
 //   - scraper=none: nothing else runs;
 //   - scraper=gather: another goroutine gathers the metrics back to back;
@@ -77,7 +79,18 @@ func BenchmarkCollect(b *testing.B) {
 // ns/op is the mean latency of one apply (the pause between applies is not
 // measured); gathers/s is how many scrapes the scraper finished meanwhile.
 func BenchmarkApplyWhileScraping(b *testing.B) {
-	_, src, reg := bigSet(b, 100)
+	for _, changed := range []int{100, flags} {
+		b.Run(fmt.Sprintf("changed=%d", changed), func(b *testing.B) {
+			applyWhileScraping(b, changed)
+		})
+	}
+}
+
+// applyWhileScraping runs the cases of BenchmarkApplyWhileScraping on a
+// flag set whose source set changed flags (so the metrics hold an update
+// counter for each).
+func applyWhileScraping(b *testing.B, changed int) {
+	_, src, reg := bigSet(b, changed)
 	rev := int64(1)
 	ctx := context.Background()
 	for _, mode := range []string{"none", "gather", "gather+stw"} {
