@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/flagz-go/flagz/benchmarks/internal/cputime"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 )
@@ -27,6 +28,7 @@ func BenchmarkCollectFloor(b *testing.B) {
 			reg.MustRegister(bare)
 			b.ReportMetric(float64(len(bare.metrics)), "series")
 			b.ReportAllocs()
+			defer cputime.Start().Report(b)
 			for b.Loop() {
 				if _, err := reg.Gather(); err != nil {
 					b.Fatal(err)
