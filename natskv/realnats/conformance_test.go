@@ -73,6 +73,7 @@ func (h *harness) Delete(t *testing.T, names ...string) {
 func (h *harness) Cut(t *testing.T)     { h.proxy.Cut() }
 func (h *harness) Restore(t *testing.T) { h.proxy.Restore() }
 func (h *harness) Hold(t *testing.T)    { h.proxy.Hold() }
+
 // Release waits until the sources' connection is back: a request sent
 // while the proxy closed the held connection is lost, and would wait for
 // its timeout.
