@@ -75,3 +75,7 @@ func (o *kvOrigin) open(ctx context.Context) (err error) {
 	o.kv, err = o.js.KeyValue(ctx, o.bucket)
 	return err
 }
+
+// RevisionsFromZero says that an empty bucket lists at revision 0, its
+// first write being revision 1 (source.RevisionsFromZero).
+func (o *kvOrigin) RevisionsFromZero() {}

@@ -74,3 +74,17 @@ func TestPurgeWhileFollowingListsAgain(t *testing.T) {
 		t.Errorf("name = %q, want kept", f.name.Get())
 	}
 }
+
+// A bucket never written lists at revision 0, and its first write is
+// revision 1: the source follows from 0, so that the first write after
+// the listing is applied like the next.
+func TestFirstWriteToAnEmptyBucket(t *testing.T) {
+	srv := startServer(t)
+	_, js := connect(t, srv.url())
+	kv := createBucket(t, js, 10, 1)
+	f := newTestFlags()
+	started(t, f.fs, js, natskv.WithHealthCheck(time.Hour, time.Second)) // nothing but the watch
+	put(t, kv, "rate", "20")
+	put(t, kv, "name", "x")
+	eventually(t, "both writes applied", func() bool { return f.rate.Get() == 20 && f.name.Get() == "x" })
+}
