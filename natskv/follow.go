@@ -21,9 +21,6 @@ import (
 // watch stalled after a server restart), ends the watch with an error;
 // keys the bucket lost without a revision (a purge) make it list again.
 func (o *kvOrigin) Follow(ctx context.Context, from int64, sink source.Sink) error {
-	if err := o.open(ctx); err != nil {
-		return err
-	}
 	w, stop, err := o.watch(ctx, jetstream.IncludeHistory(), jetstream.ResumeFromRevision(uint64(from)+1))
 	if err != nil {
 		return err

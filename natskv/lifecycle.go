@@ -30,7 +30,3 @@ func (s *Source) Status() flagz.SourceStatus { return s.rt.Status() }
 
 // Name returns the source's name.
 func (s *Source) Name() string { return s.rt.Name() }
-
-// LastReport returns what became of each name in the last batch the source
-// applied, or nil before the first.
-func (s *Source) LastReport() flagz.Report { return s.rt.LastReport() }

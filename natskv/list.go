@@ -16,48 +16,47 @@ import (
 // delivered, or the stream's last sequence read before the watch opened if
 // that is later: what lay after the delivered revisions then had been
 // removed, and must not count as a gap. JetStream must answer each step
-// (the lookup, opening the watch, every next key) within the request
-// timeout.
+// (looking the bucket up, opening the watch, every next key) within the
+// request timeout.
 func (o *kvOrigin) List(ctx context.Context) (source.Snapshot, error) {
-	if err := o.open(ctx); err != nil {
-		return source.Snapshot{}, err
-	}
 	rctx, cancel := context.WithTimeout(ctx, o.opts.timeout)
 	defer cancel()
-	info, err := o.stream.Info(rctx)
+	stream, err := o.js.Stream(rctx, "KV_"+o.bucket) // with the stream's state now
 	if err != nil {
-		return source.Snapshot{}, fmt.Errorf("natskv: the state of bucket %q: %w", o.bucket, err)
+		return source.Snapshot{}, fmt.Errorf("natskv: bucket %q: %w", o.bucket, err)
 	}
+	if o.kv, err = o.js.KeyValue(rctx, o.bucket); err != nil {
+		return source.Snapshot{}, fmt.Errorf("natskv: bucket %q: %w", o.bucket, err)
+	}
+	o.stream = stream
 	w, stop, err := o.watch(ctx)
 	if err != nil {
 		return source.Snapshot{}, err
 	}
 	defer stop()
-	snap := source.Snapshot{Revision: int64(info.State.LastSeq), Values: map[string]string{}, Versions: map[string]int64{}}
+	snap := source.Snapshot{Revision: int64(stream.CachedInfo().State.LastSeq), Values: map[string]string{}, Versions: map[string]int64{}}
 	o.keys = map[string]struct{}{}
 	idle := time.NewTimer(o.opts.timeout)
 	defer idle.Stop()
 	for {
-		var e jetstream.KeyValueEntry
-		ok := false
 		select {
 		case <-ctx.Done():
 			return source.Snapshot{}, ctx.Err()
 		case <-idle.C:
 			return source.Snapshot{}, fmt.Errorf("natskv: listing bucket %q: no answer within %v", o.bucket, o.opts.timeout)
-		case e, ok = <-w.Updates():
-		}
-		switch {
-		case !ok:
-			return source.Snapshot{}, errors.New("natskv: the watch ended")
-		case e == nil:
-			return snap, nil
-		}
-		idle.Reset(o.opts.timeout)
-		o.keys[e.Key()] = struct{}{}
-		snap.Revision = max(snap.Revision, int64(e.Revision()))
-		if name, ok := o.name(e.Key()); ok && e.Operation() == jetstream.KeyValuePut {
-			snap.Values[name], snap.Versions[name] = string(e.Value()), int64(e.Revision())
+		case e, ok := <-w.Updates():
+			switch {
+			case !ok:
+				return source.Snapshot{}, errors.New("natskv: the watch ended")
+			case e == nil:
+				return snap, nil
+			}
+			idle.Reset(o.opts.timeout)
+			o.keys[e.Key()] = struct{}{}
+			snap.Revision = max(snap.Revision, int64(e.Revision()))
+			if name, ok := o.name(e.Key()); ok && e.Operation() == jetstream.KeyValuePut {
+				snap.Values[name], snap.Versions[name] = string(e.Value()), int64(e.Revision())
+			}
 		}
 	}
 }

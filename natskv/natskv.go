@@ -1,7 +1,6 @@
 package natskv
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -26,8 +25,11 @@ type kvOrigin struct {
 	bucket string
 	prefix string
 	opts   options
-	kv     jetstream.KeyValue // looked up by the first request that needs it
-	stream jetstream.Stream   // the bucket's stream, for its state
+	// kv and stream are looked up by each List: Follow, Before and
+	// WriteBack come after one (the runtime calls the origin's methods one
+	// at a time, and lists before it follows).
+	kv     jetstream.KeyValue
+	stream jetstream.Stream // the bucket's stream, for its state
 	// keys holds every key of the bucket, flag or not, deleted or not (a
 	// delete leaves a marker), as of the revision delivered last. List and
 	// Follow use it, never at once.
@@ -59,21 +61,6 @@ func New[F flagz.FlagSet](fs F, js jetstream.JetStream, bucket string, opts ...O
 		return nil, fmt.Errorf("natskv: %w", err)
 	}
 	return &Source{rt: rt}, nil
-}
-
-// open looks the bucket and its stream up, once. The runtime calls the
-// origin's methods one at a time: no lock is needed.
-func (o *kvOrigin) open(ctx context.Context) (err error) {
-	if o.kv != nil {
-		return nil
-	}
-	ctx, cancel := context.WithTimeout(ctx, o.opts.timeout)
-	defer cancel()
-	if o.stream, err = o.js.Stream(ctx, "KV_"+o.bucket); err != nil {
-		return fmt.Errorf("natskv: bucket %q: %w", o.bucket, err)
-	}
-	o.kv, err = o.js.KeyValue(ctx, o.bucket)
-	return err
 }
 
 // RevisionsFromZero says that an empty bucket lists at revision 0, its
