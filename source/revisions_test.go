@@ -28,7 +28,7 @@ func (o *zeroOrigin) Follow(ctx context.Context, from int64, sink Sink) error {
 
 type zeroRevisions struct{ zeroOrigin }
 
-func (zeroRevisions) RevisionsFromZero() {}
+func (*zeroRevisions) RevisionsFromZero() {}
 
 // An origin whose revisions start at 0 is followed from the 0 it listed
 // at, so that its first write (revision 1) is not skipped; an origin that
