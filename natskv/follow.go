@@ -19,7 +19,8 @@ import (
 // bucket's state: no answer within the request timeout, or a revision the
 // bucket holds that the watch has not delivered within that timeout (a
 // watch stalled after a server restart), ends the watch with an error;
-// keys the bucket lost without a revision (a purge) make it list again.
+// keys the bucket lost without a revision (a purge), or revisions it went
+// back on (a bucket made anew), make it list again.
 func (o *kvOrigin) Follow(ctx context.Context, from int64, sink source.Sink) error {
 	w, stop, err := o.watch(ctx, jetstream.IncludeHistory(), jetstream.ResumeFromRevision(uint64(from)+1))
 	if err != nil {
@@ -57,7 +58,9 @@ func (o *kvOrigin) Follow(ctx context.Context, from int64, sink source.Sink) err
 				owed, due = info.State.LastSeq, time.After(o.opts.timeout)
 			case info.State.LastSeq == delivered && info.State.NumSubjects != uint64(len(o.keys)):
 				return fmt.Errorf("%w: the bucket holds %d keys, the watch delivered %d: some were purged", source.ErrResync, info.State.NumSubjects, len(o.keys))
-			case info.State.LastSeq <= delivered:
+			case info.State.LastSeq < delivered:
+				return fmt.Errorf("%w: the bucket went back from revision %d to %d: it was made anew", source.ErrResync, delivered, info.State.LastSeq)
+			default:
 				sink.Current(int64(delivered))
 			}
 		case <-due:

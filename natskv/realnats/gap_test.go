@@ -88,3 +88,23 @@ func TestFirstWriteToAnEmptyBucket(t *testing.T) {
 	put(t, kv, "name", "x")
 	eventually(t, "both writes applied", func() bool { return f.rate.Get() == 20 && f.name.Get() == "x" })
 }
+
+// A bucket deleted and made anew starts its revisions again: the source
+// notices that the bucket went back on the revisions it delivered, and
+// lists the new bucket.
+func TestBucketMadeAnewListsAgain(t *testing.T) {
+	srv := startServer(t)
+	_, js := connect(t, srv.url())
+	kv := createBucket(t, js, 10, 1)
+	put(t, kv, "rate", "20")
+	put(t, kv, "name", "old")
+	put(t, kv, "rate", "25")
+	f := newTestFlags()
+	started(t, f.fs, js)
+	if err := js.DeleteKeyValue(ctxT(t), bucket); err != nil {
+		t.Fatal(err)
+	}
+	kv = createBucket(t, js, 10, 1)
+	put(t, kv, "rate", "30")
+	eventually(t, "the new bucket's values", func() bool { return f.rate.Get() == 30 && f.name.Get() == nameDefault })
+}
