@@ -56,6 +56,7 @@ func (o *kvOrigin) Follow(ctx context.Context, from int64, sink source.Sink) err
 				return fmt.Errorf("natskv: JetStream did not answer a health check within %v: %w", o.opts.timeout, err)
 			case info.State.LastSeq > delivered && due == nil:
 				owed, due = info.State.LastSeq, time.After(o.opts.timeout)
+			case info.State.LastSeq > delivered: // owed already, and due
 			case info.State.LastSeq == delivered && info.State.NumSubjects != uint64(len(o.keys)):
 				return fmt.Errorf("%w: the bucket holds %d keys, the watch delivered %d: some were purged", source.ErrResync, info.State.NumSubjects, len(o.keys))
 			case info.State.LastSeq < delivered:
