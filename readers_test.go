@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flagz-go/flagz/record"
+
 	"github.com/flagz-go/flagz/internal/wait"
 )
 
@@ -67,7 +69,7 @@ func TestUpdatesGoOnWhileAVisitorIsStopped(t *testing.T) {
 	once.Do(func() { close(release) })
 	<-visited
 
-	want := map[string]Result{"n": Applied, "static": RestartRequired, "nosuch": Unknown}
+	want := map[string]record.Result{"n": record.Applied, "static": record.RestartRequired, "nosuch": record.Unknown}
 	for _, o := range r.report {
 		if o.Result != want[o.Flag] {
 			t.Errorf("%s: %v, want %v", o.Flag, o.Result, want[o.Flag])

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/flagz-go/flagz/record"
+
 	"github.com/flagz-go/flagz"
 )
 
@@ -64,7 +66,7 @@ func NewHandler[F flagz.FlagSet](fs F, opts ...Option) http.Handler {
 	}
 	if h.setter {
 		src := h.engine.Source(SourceName, h.logger)
-		src.SetState(flagz.StateServing, nil)
+		src.SetState(record.StateServing, nil)
 	}
 	return h
 }

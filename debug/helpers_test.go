@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/flagz-go/flagz/record"
+
 	"github.com/spf13/pflag"
 
 	"github.com/flagz-go/flagz"
@@ -51,7 +53,7 @@ func newFixture(t testing.TB, opts ...debug.Option) *fixture {
 	f.fs.String("region", "eu", "deployment region (static)")
 	src := flagz.EngineFor(f.fs).Source("file", f.logs.logger())
 	src.Load(1, map[string]string{"region": "us"})
-	src.SetState(flagz.StateServing, nil)
+	src.SetState(record.StateServing, nil)
 	mux := http.NewServeMux()
 	debug.Register(mux, f.fs, append([]debug.Option{debug.WithLogger(f.logs.logger())}, opts...)...)
 	f.srv = httptest.NewServer(mux)

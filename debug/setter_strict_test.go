@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/flagz-go/flagz/record"
+
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/debug"
 )
@@ -47,7 +49,7 @@ func TestSetterKeepsNothingOfUnknownNames(t *testing.T) {
 	for i := range n {
 		name := fmt.Sprintf("no_such_flag_%03d_%s", i, strings.Repeat("n", 4<<10))
 		status, _, res := post(t, f, http.MethodPost, form(name, bigValue), "X-Token", token)
-		if status != http.StatusNotFound || res.Result != flagz.Unknown.String() {
+		if status != http.StatusNotFound || res.Result != record.Unknown.String() {
 			t.Fatalf("unknown name %d: status %d, result %q, want 404 unknown", i, status, res.Result)
 		}
 		if !strings.HasPrefix(res.Flag, fmt.Sprintf("no_such_flag_%03d_", i)) {

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/flagz-go/flagz/record"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	dto "github.com/prometheus/client_model/go"
@@ -79,7 +81,7 @@ func value(m *dto.Metric) float64 {
 func TestExposition(t *testing.T) {
 	f := newFixture(t)
 	f.etcd.Load(3, map[string]string{"rate": "200", "port": "9090", "nope": "1"})
-	f.etcd.SetState(flagz.StateServing, nil)
+	f.etcd.SetState(record.StateServing, nil)
 	f.etcd.Update(4, map[string]string{"rate": "0"})
 	f.etcd.Update(5, map[string]string{"port": "1", "other-unknown": "x"})
 	e := flagz.EngineFor(f.fs)

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/flagz-go/flagz/record"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/prometheus/common/expfmt"
@@ -47,7 +49,7 @@ func TestPageJSONAndScrapeWhileAWatcherWrites(t *testing.T) {
 
 	src := flagz.EngineFor(fs).Source("etcd", discard)
 	src.Load(1, map[string]string{"port": "9000"})
-	src.SetState(flagz.StateServing, nil)
+	src.SetState(record.StateServing, nil)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	writerDone := make(chan int)

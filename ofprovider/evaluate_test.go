@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flagz-go/flagz/record"
+
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/ofprovider"
 	"github.com/open-feature/go-sdk/openfeature"
@@ -62,7 +64,7 @@ func newFixture(t *testing.T, args ...string) *fixture {
 	}
 	f.src = f.e.Source("test", quiet)
 	f.src.Load(1, nil)
-	f.src.SetState(flagz.StateServing, nil)
+	f.src.SetState(record.StateServing, nil)
 	return f
 }
 

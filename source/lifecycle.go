@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/flagz-go/flagz/record"
+
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/internal/link"
 )
@@ -146,7 +148,7 @@ func (r *Runtime) Stop() {
 		r.stopped.Store(true)
 		return
 	}
-	src.SetState(flagz.StateStopped, nil)
+	src.SetState(record.StateStopped, nil)
 	link.Release(src, r)
 }
 

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/flagz-go/flagz/record"
+
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/internal/wait"
 )
@@ -79,8 +81,8 @@ func TestObserverIsGivenEachBatch(t *testing.T) {
 	sink.Replace(Snapshot{Revision: 4, Values: map[string]string{"rate": "40"}})
 	want := []struct {
 		rev    int64
-		result flagz.Result
-	}{{1, flagz.Applied}, {2, flagz.Rejected}, {3, flagz.Applied}, {4, flagz.Applied}}
+		result record.Result
+	}{{1, record.Applied}, {2, record.Rejected}, {3, record.Applied}, {4, record.Applied}}
 	seen := o.seen()
 	if len(seen) != len(want) {
 		t.Fatalf("observed %d batches, want %d: %+v", len(seen), len(want), seen)

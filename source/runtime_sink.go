@@ -3,6 +3,8 @@ package source
 import (
 	"context"
 
+	"github.com/flagz-go/flagz/record"
+
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/internal/recovery"
 )
@@ -20,7 +22,7 @@ func (k *runSink) Update(revision int64, values map[string]string) {
 	k.guard("update", func() {
 		report := k.r.applied(revision, k.src.Update(revision, values))
 		k.r.advance(revision)
-		k.r.saved(report.Count(flagz.Applied) > 0)
+		k.r.saved(report.Count(record.Applied) > 0)
 		k.r.writeBackUpdate(k.ctx, k.src, report, revision, values)
 	})
 }
@@ -29,7 +31,7 @@ func (k *runSink) Remove(revision int64, names ...string) {
 	k.guard("remove", func() {
 		report := k.r.applied(revision, k.src.Remove(revision, names...))
 		k.r.advance(revision)
-		k.r.saved(report.Count(flagz.Applied) > 0)
+		k.r.saved(report.Count(record.Applied) > 0)
 	})
 }
 
@@ -41,7 +43,7 @@ func (k *runSink) Replace(s Snapshot) {
 			k.src.Synced(s.Revision)
 		} else {
 			report := k.r.applied(s.Revision, k.src.Replace(s.Revision, s.Values))
-			k.r.saved(report.Count(flagz.Applied) > 0)
+			k.r.saved(report.Count(record.Applied) > 0)
 			k.r.writeBackListed(k.ctx, k.src, report, s)
 		}
 		k.r.settled(k.src, s.Partial)

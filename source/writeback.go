@@ -5,6 +5,8 @@ import (
 	"errors"
 	"sync"
 
+	"github.com/flagz-go/flagz/record"
+
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/internal/link"
 )
@@ -108,9 +110,9 @@ func (r *Runtime) writeBacker() (WriteBacker, bool) {
 func (r *Runtime) undoRefused(ctx context.Context, src *flagz.Source, wb WriteBacker, report flagz.Report, values map[string]string, version func(string) int64) {
 	for _, o := range report {
 		switch o.Result {
-		case flagz.Applied, flagz.Unchanged:
+		case record.Applied, record.Unchanged:
 			r.undo.forget(o.Flag)
-		case flagz.Rejected:
+		case record.Rejected:
 			if v := version(o.Flag); v > 0 {
 				r.undoWrite(ctx, src, wb, o.Flag, values[o.Flag], v)
 				r.undo.refusedAt(o.Flag, v)

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/flagz-go/flagz/record"
+
 	"github.com/flagz-go/flagz"
 )
 
@@ -127,7 +129,7 @@ func refuse(t *testing.T, r *Runtime, o *historyOrigin, value string) int64 {
 	rev := o.put("rate", value)
 	src := r.src.Load()
 	report := src.Update(rev, map[string]string{"rate": value})
-	if report[0].Result != flagz.Rejected {
+	if report[0].Result != record.Rejected {
 		t.Fatalf("rate=%s: %v, want Rejected", value, report[0])
 	}
 	r.writeBackUpdate(context.Background(), src, report, rev, map[string]string{"rate": value})

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flagz-go/flagz/record"
+
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/benchmarks/internal/latency"
 	"github.com/flagz-go/flagz/watcher"
@@ -60,8 +62,8 @@ func BenchmarkFullResync(b *testing.B) {
 			b.Fatal(err)
 		}
 		same = append(same, time.Since(start))
-		if report.Count(flagz.Unchanged) != resyncFlags {
-			b.Fatalf("unchanged resync: %d unchanged", report.Count(flagz.Unchanged))
+		if report.Count(record.Unchanged) != resyncFlags {
+			b.Fatalf("unchanged resync: %d unchanged", report.Count(record.Unchanged))
 		}
 
 		b.StopTimer()
@@ -74,8 +76,8 @@ func BenchmarkFullResync(b *testing.B) {
 			b.Fatal(err)
 		}
 		changed = append(changed, time.Since(start))
-		if report.Count(flagz.Applied) != resyncFlags {
-			b.Fatalf("changed resync: %d applied", report.Count(flagz.Applied))
+		if report.Count(record.Applied) != resyncFlags {
+			b.Fatalf("changed resync: %d applied", report.Count(record.Applied))
 		}
 	}
 	b.StopTimer()

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flagz-go/flagz/record"
+
 	"github.com/spf13/pflag"
 
 	"github.com/flagz-go/flagz"
@@ -144,7 +146,7 @@ func started(t *testing.T, h Harness, f *flags) Source {
 	if err := s.Start(t.Context()); err != nil {
 		t.Fatalf("Start: %v", err)
 	}
-	eventually(t, "SERVING after Start", func() bool { return s.Status().State == flagz.StateServing })
+	eventually(t, "SERVING after Start", func() bool { return s.Status().State == record.StateServing })
 	return s
 }
 
@@ -159,7 +161,7 @@ func within(t *testing.T, what string, fn func()) {
 	wait.Returns(t, Timeout, what, fn, nil)
 }
 
-func outcome(t *testing.T, report flagz.Report, name string, want flagz.Result) flagz.Outcome {
+func outcome(t *testing.T, report flagz.Report, name string, want record.Result) flagz.Outcome {
 	t.Helper()
 	o, ok := report.Outcome(name)
 	if !ok {

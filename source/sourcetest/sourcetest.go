@@ -28,6 +28,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flagz-go/flagz/record"
+
 	"github.com/spf13/pflag"
 
 	"github.com/flagz-go/flagz"
@@ -40,7 +42,7 @@ type Source interface {
 	Start(ctx context.Context) error
 	Stop()
 	Run(ctx context.Context) error
-	Status() flagz.SourceStatus
+	Status() record.SourceStatus
 }
 
 // Harness drives one origin for the suite. Run makes a new one for each

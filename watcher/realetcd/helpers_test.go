@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flagz-go/flagz/record"
+
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/internal/wait"
 	"github.com/flagz-go/flagz/watcher"
@@ -192,7 +194,7 @@ func history(t *testing.T, cli *clientv3.Client, key string, from, to int64) []*
 	return nil
 }
 
-func state(w *watcher.Watcher) flagz.State { return w.Status().State }
+func state(w *watcher.Watcher) record.State { return w.Status().State }
 
 // logRecorder keeps the level and message of every record logged through
 // it.
