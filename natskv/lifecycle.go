@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 )
 
 // The lifecycle of a Source is its source.Runtime's, called as it is.
@@ -25,8 +26,8 @@ func (s *Source) Stop() { s.rt.Stop() }
 // called, then calls Stop. See source.Runtime.Run.
 func (s *Source) Run(ctx context.Context) error { return s.rt.Run(ctx) }
 
-// Status returns the source's health and counts (see flagz.SourceStatus).
-func (s *Source) Status() flagz.SourceStatus { return s.rt.Status() }
+// Status returns the source's health and counts (see record.SourceStatus).
+func (s *Source) Status() record.SourceStatus { return s.rt.Status() }
 
 // Name returns the source's name.
 func (s *Source) Name() string { return s.rt.Name() }

@@ -12,6 +12,7 @@ import (
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/benchmarks/internal/latency"
 	"github.com/flagz-go/flagz/natskv"
+	"github.com/flagz-go/flagz/record"
 )
 
 const relistFlags = 10_000
@@ -66,7 +67,7 @@ func BenchmarkFullRelist(b *testing.B) {
 			b.Fatal(err)
 		}
 		same = append(same, time.Since(start))
-		if n := report.Count(flagz.Applied); n != 0 {
+		if n := report.Count(record.Applied); n != 0 {
 			b.Fatalf("unchanged relist applied %d", n)
 		}
 
@@ -79,7 +80,7 @@ func BenchmarkFullRelist(b *testing.B) {
 			b.Fatal(err)
 		}
 		changed = append(changed, time.Since(start))
-		if n := report.Count(flagz.Applied); n != relistFlags {
+		if n := report.Count(record.Applied); n != relistFlags {
 			b.Fatalf("changed relist applied %d", n)
 		}
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 )
 
 // cluster starts three embedded servers that form a JetStream cluster, on
@@ -85,5 +85,5 @@ func TestClusterLosesItsLeader(t *testing.T) {
 		_, err := kv.Put(ctx, "rate", []byte("50"))
 		return err == nil
 	})
-	eventually(t, "rate = 50 and SERVING", func() bool { return f.rate.Get() == 50 && s.Status().State == flagz.StateServing })
+	eventually(t, "rate = 50 and SERVING", func() bool { return f.rate.Get() == 50 && s.Status().State == record.StateServing })
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/natskv"
+	"github.com/flagz-go/flagz/record"
 )
 
 // The flag defaults of the tests.
@@ -60,14 +61,14 @@ func started(t *testing.T, fs *pflag.FlagSet, js jetstream.JetStream, opts ...na
 	if err := s.Start(context.Background()); err != nil {
 		t.Fatalf("Start: %v", err)
 	}
-	eventually(t, "SERVING", func() bool { return s.Status().State == flagz.StateServing })
+	eventually(t, "SERVING", func() bool { return s.Status().State == record.StateServing })
 	return s
 }
 
 // wasDegraded reports whether the source's state history holds a DEGRADED
 // span whose reason has why in it.
 func wasDegraded(s *natskv.Source, why string) bool {
-	return slices.ContainsFunc(s.Status().History, func(span flagz.StateSpan) bool {
-		return span.State == flagz.StateDegraded && strings.Contains(span.Err, why)
+	return slices.ContainsFunc(s.Status().History, func(span record.StateSpan) bool {
+		return span.State == record.StateDegraded && strings.Contains(span.Err, why)
 	})
 }

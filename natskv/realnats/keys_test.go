@@ -8,6 +8,7 @@ import (
 
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/natskv"
+	"github.com/flagz-go/flagz/record"
 )
 
 // Flag names a NATS key cannot hold reach their flags through natskv.Key;
@@ -33,7 +34,7 @@ func TestKeyMapping(t *testing.T) {
 		}
 	}
 	ignored := func(name string) bool {
-		return slices.ContainsFunc(s.Status().IgnoredNames, func(n flagz.IgnoredName) bool { return n.Name == name })
+		return slices.ContainsFunc(s.Status().IgnoredNames, func(n record.IgnoredName) bool { return n.Name == name })
 	}
 	for _, key := range []string{"rate=zz", "=72ate"} {
 		if !ignored(key) {

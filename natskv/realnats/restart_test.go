@@ -3,7 +3,7 @@ package realnats_test
 import (
 	"testing"
 
-	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 )
 
 // A server restarted with the same store directory keeps the bucket: the
@@ -28,7 +28,7 @@ func TestServerRestartWithTheSameStore(t *testing.T) {
 		return err == nil
 	})
 	eventually(t, "rate = 40 and SERVING", func() bool {
-		return f.rate.Get() == 40 && s.Status().State == flagz.StateServing
+		return f.rate.Get() == 40 && s.Status().State == record.StateServing
 	})
 	if !wasDegraded(s, "") {
 		t.Errorf("the restart went unnoticed: %+v", s.Status().History)

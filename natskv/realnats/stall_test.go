@@ -5,7 +5,7 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 )
 
 // A watch whose consumer the server lost (as after a server restart)
@@ -43,5 +43,5 @@ func TestStalledWatchIsNoticed(t *testing.T) {
 	if !wasDegraded(s, "stalled") {
 		t.Errorf("the stalled watch was not reported: %+v", s.Status().History)
 	}
-	eventually(t, "SERVING again", func() bool { return s.Status().State == flagz.StateServing })
+	eventually(t, "SERVING again", func() bool { return s.Status().State == record.StateServing })
 }
