@@ -180,8 +180,9 @@ func markWinner(pending []record.Holding, onCommandLine bool) {
 
 // holdings appends to buf what each source holds for the flag called name,
 // whose current text is current. A source's text matches when it is the
-// current text, or the text of the source that made the last change (a
-// JSON value prints differently from how a source wrote it).
+// current text, or the text of the source that made the last change, while
+// that source holds the text it applied (a JSON value prints differently
+// from how a source wrote it; a value refused since is not the running one).
 func holdings(buf []record.Holding, srcs []*Source, name, current string, sensitive bool, last *record.Change) []record.Holding {
 	var texts [8]string // the held texts of the first holdings, compared below without a second lookup
 	var lastText string
@@ -194,7 +195,7 @@ func holdings(buf []record.Holding, srcs []*Source, name, current string, sensit
 		if len(buf) < len(texts) {
 			texts[len(buf)] = text
 		}
-		if last != nil && !last.Removed && s.name == last.Source {
+		if last != nil && !last.Removed && s.name == last.Source && s.holdsApplied(name) {
 			lastText, lastHeld = text, true
 		}
 		h.Matches = text == current
