@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/schema"
 )
@@ -48,16 +49,22 @@ type processView struct {
 
 type flagView struct {
 	Flag
-	Kind      string
-	Value     string // pretty-printed for JSON and proto values
-	Default   string
-	Multiline bool
-	Change    *changeView
-	Rejection *rejectionView
-	Pending   []pendingView
-	Held      []heldView
-	History   []historyView
-	Diffs     []diffView
+	// State is the flag's state as the engine recorded it (the template
+	// reads its fields here: a field promoted through two embedded structs
+	// costs a reflective search each time the template reads it).
+	State *flagz.FlagState
+	Kind  string
+	// BehindSince is when the notifiers fell behind, if they are.
+	BehindSince string
+	Value       string // pretty-printed for JSON and proto values
+	Default     string
+	Multiline   bool
+	Change      *changeView
+	Rejection   *rejectionView
+	Pending     []pendingView
+	Held        []heldView
+	History     []historyView
+	Diffs       []diffView
 }
 
 type changeView struct {
@@ -137,8 +144,8 @@ func renderHTML(w io.Writer, page Page) error {
 	if len(v.Proc.Revision) > 12 {
 		v.Proc.Revision = v.Proc.Revision[:12]
 	}
-	for _, f := range page.Flags {
-		v.Flags = append(v.Flags, newFlagView(now, f))
+	for i := range page.Flags {
+		v.Flags = append(v.Flags, newFlagView(now, &page.Flags[i]))
 	}
 	for _, s := range page.Sources {
 		v.Sources = append(v.Sources, newSourceView(now, s))
@@ -180,10 +187,13 @@ func renderHTML(w io.Writer, page Page) error {
 	return err
 }
 
-func newFlagView(now time.Time, f Flag) flagView {
-	fv := flagView{Flag: f, Kind: "static", Value: pretty(f, f.Value), Default: pretty(f, f.Default)}
+func newFlagView(now time.Time, f *Flag) flagView {
+	fv := flagView{Flag: *f, State: &f.FlagState, Kind: "static", Value: pretty(f, f.Value), Default: pretty(f, f.Default)}
 	if f.Dynamic {
 		fv.Kind = "dynamic"
+	}
+	if t := f.NotifierBehindSince; !t.IsZero() {
+		fv.BehindSince = t.Format("2006-01-02 15:04:05 MST")
 	}
 	fv.Multiline = strings.ContainsRune(fv.Value, '\n') || strings.ContainsRune(fv.Default, '\n')
 	if c := f.LastChange; c != nil {
@@ -290,7 +300,7 @@ func written(now time.Time, s record.SnapshotOrigin) string {
 
 // pretty indents the text of JSON and proto values; any other text, or text
 // that is not JSON (a redacted value), is returned as it is.
-func pretty(f Flag, text string) string {
+func pretty(f *Flag, text string) string {
 	if f.Sensitive || f.Syntax == schema.Text {
 		return text
 	}
