@@ -12,6 +12,7 @@ import (
 
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/debug"
+	"github.com/flagz-go/flagz/record"
 )
 
 const xss = `<script>alert(1)</script>`
@@ -19,7 +20,7 @@ const xss = `<script>alert(1)</script>`
 func TestPageRendersScriptValueInert(t *testing.T) {
 	f := newFixture(t)
 	rep := f.source("etcd").Update(7, map[string]string{"greeting": xss})
-	if rep.Count(flagz.Applied) != 1 {
+	if rep.Count(record.Applied) != 1 {
 		t.Fatalf("update: %v", rep)
 	}
 	status, hdr, body := get(t, f.url(debug.Path), "Accept", "text/html")
@@ -88,10 +89,10 @@ func TestPageShowsFlagsSourcesAndChecksums(t *testing.T) {
 		t.Fatalf("sources %v", srcNames)
 	}
 	etcd, file := p.Sources[0], p.Sources[1]
-	if etcd.State != "CONNECTING" || etcd.LastRevision != 43 || etcd.Applied != 1 || etcd.Rejected != 1 || etcd.LastSync.IsZero() {
+	if etcd.State != record.StateConnecting || etcd.LastRevision != 43 || etcd.Applied != 1 || etcd.Rejected != 1 || etcd.LastSync.IsZero() {
 		t.Errorf("etcd source = %+v", etcd)
 	}
-	if file.State != "SERVING" || file.LastRevision != 1 {
+	if file.State != record.StateServing || file.LastRevision != 1 {
 		t.Errorf("file source = %+v", file)
 	}
 

@@ -22,6 +22,7 @@ import (
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/debug"
 	"github.com/flagz-go/flagz/monitoring"
+	"github.com/flagz-go/flagz/record"
 )
 
 // TestPageJSONAndScrapeWhileAWatcherWrites runs a writer changing flags in a
@@ -47,7 +48,7 @@ func TestPageJSONAndScrapeWhileAWatcherWrites(t *testing.T) {
 
 	src := flagz.EngineFor(fs).Source("etcd", discard)
 	src.Load(1, map[string]string{"port": "9000"})
-	src.SetState(flagz.StateServing, nil)
+	src.SetState(record.StateServing, nil)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	writerDone := make(chan int)
@@ -162,7 +163,7 @@ func checkJSON(base string) error {
 	if _, err := strconv.Atoi(rate); err != nil || !strings.HasPrefix(greeting, "v") {
 		return fmt.Errorf("rate %q, greeting %q", rate, greeting)
 	}
-	if len(p.Sources) != 1 || p.Sources[0].State != "SERVING" {
+	if len(p.Sources) != 1 || p.Sources[0].State != record.StateServing {
 		return fmt.Errorf("sources %+v", p.Sources)
 	}
 	return nil
