@@ -43,10 +43,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# port undoes, in BASE's copy of the benchmarks, what issue 24 renamed, and
-# drops the cases of features BASE does not have.
+# port undoes, in BASE's copy of the benchmarks, what issue 24 renamed
+# (the source's logger, package record), and drops the cases of features
+# BASE does not have.
 port() {
 	sed -i 's#Source("etcd", slog.New(slog.DiscardHandler))#Source("etcd", flagz.WithLogger(slog.New(slog.DiscardHandler)))#' scrape/*_test.go
+	sed -i -e '\#"github.com/flagz-go/flagz/record"#d' \
+		-e 's/record\.\(Applied\|Rejected\|RestartRequired\|Unchanged\|Unknown\|CommandLine\)\b/flagz.\1/g' etcd/*_test.go
 	sed -i '/zJSONOfU/d' values/*_test.go
 	rm -f values/limit_test.go
 }
