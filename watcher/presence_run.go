@@ -7,6 +7,7 @@ import (
 	"github.com/flagz-go/flagz/record"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/source"
 	"github.com/flagz-go/flagz/watcher/presence"
 )
 
@@ -65,10 +66,9 @@ func newPresenceState[F flagz.FlagSet](fs F, status func() record.SourceStatus, 
 		infoKey: presence.InfoKey(o.prefix, id),
 		ttl:     po.ttlSeconds(),
 		timeout: o.opts.requestTimeout,
-		min:     o.opts.Config.MinBackoff,
-		// Retry at least once per TTL: the record is back within about
-		// one TTL of etcd answering again.
-		max:         max(o.opts.Config.MinBackoff, min(o.opts.Config.MaxBackoff, po.ttl)),
+		// The runtime's backoff, but retrying at least once per TTL: the
+		// record is back within about one TTL of etcd answering again.
+		backoff:     source.NewBackoff(o.opts.Config.MinBackoff, min(o.opts.Config.MaxBackoff, po.ttl)),
 		spread:      po.spread,
 		log:         o.log,
 		build:       ps.encode,

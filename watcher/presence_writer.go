@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/flagz-go/flagz/source"
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
@@ -27,8 +28,8 @@ type presenceWriter struct {
 	infoKey     string
 	ttl         int64 // seconds
 	timeout     time.Duration
-	min, max    time.Duration // retry backoff
-	spread      time.Duration // a change's write waits between spread/2 and spread (0: not at all)
+	backoff     *source.Backoff // between failed writes
+	spread      time.Duration   // a change's write waits between spread/2 and spread (0: not at all)
 	log         *slog.Logger
 	build       func() ([]byte, error) // the status
 	infoVersion func() uint64          // the info's version as the last build left it
@@ -67,7 +68,6 @@ func (p *presenceWriter) run(ctx context.Context) {
 	defer renew.Stop()
 	dirty := true
 	var retry, settle <-chan time.Time
-	delay := p.min
 	for {
 		if dirty && retry == nil && settle == nil {
 			granted := l.id == 0
@@ -77,15 +77,15 @@ func (p *presenceWriter) run(ctx context.Context) {
 				}
 				if p.failure.failed(err, time.Now()) {
 					p.log.Warn("flagz watcher: presence record not written; tools waiting for this process see it as not answering; retrying",
-						"key", p.key, "error", err, "retry_in", delay)
+						"key", p.key, "error", err)
 				}
-				retry = time.After(jitter(delay))
-				delay = min(2*delay, p.max)
+				retry = time.After(p.backoff.Next())
 			} else {
 				if p.failure.succeeded() {
 					p.log.Info("flagz watcher: presence record written again", "key", p.key)
 				}
-				dirty, delay = false, p.min
+				dirty = false
+				p.backoff.Reset()
 			}
 			if granted && l.id != 0 {
 				renew.Reset(p.renewEvery(l))
