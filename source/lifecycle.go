@@ -6,10 +6,9 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/internal/link"
+	"github.com/flagz-go/flagz/record"
 )
 
 // The errors every source's lifecycle methods return (Initialize, Start,

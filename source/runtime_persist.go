@@ -7,10 +7,9 @@ import (
 	"slices"
 	"time"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/internal/link"
+	"github.com/flagz-go/flagz/record"
 )
 
 // saved notes that the flags changed, so that the snapshot file (if any) is

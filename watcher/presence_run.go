@@ -5,9 +5,8 @@ import (
 	"os"
 	"time"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/source"
 	"github.com/flagz-go/flagz/watcher/presence"
 )
