@@ -274,6 +274,9 @@ type Source struct {
 	// Snapshot is set while the source serves its last-known-good
 	// snapshot file because its origin has not answered yet.
 	Snapshot *SnapshotFile `json:"snapshot,omitempty"`
+	// Problems are the source's failures that last beside serving values
+	// (see Problem), by name; absent when there is none.
+	Problems []Problem `json:"problems,omitempty"`
 }
 
 // IgnoredName is a name a source held that no flag is declared with.
@@ -396,6 +399,7 @@ func newSource(st record.SourceStatus) Source {
 		LastSync: st.LastSync, LastRevision: st.LastRevision,
 		Applied: st.Applied, Rejected: st.Rejected, RestartRequired: st.RestartRequired, Ignored: st.Ignored,
 		History: make([]StateSpan, 0, len(st.History)), Snapshot: snapshotFile(st.Snapshot),
+		Problems: problems(st.Problems),
 	}
 	for _, n := range st.IgnoredNames {
 		src.IgnoredNames = append(src.IgnoredNames, IgnoredName{Name: n.Name, Time: n.Time, Revision: n.Revision})
