@@ -80,10 +80,7 @@ func (h *handler) head(filter Filter, paging Paging) Page {
 // checksums reads the checksums, after the flags: under concurrent changes
 // they may be newer than the table.
 func (h *handler) checksums() Checksums {
-	return Checksums{
-		Dynamic: checksumText(h.engine.DynamicChecksum()),
-		Static:  checksumText(h.engine.StaticChecksum()),
-	}
+	return newChecksums(h.engine.DynamicChecksum(), h.engine.StaticChecksum())
 }
 
 // visit calls fn with every flag the filter keeps on the page paging

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/internal/checksumform"
 	"github.com/flagz-go/flagz/internal/fnv"
 	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/watcher/presence"
@@ -158,7 +159,7 @@ func (ps *presenceState) encode() ([]byte, error) {
 	st.State = status.State.String()
 	st.Problems = publishedProblems(status.Problems)
 	st.RefreshSeconds = ps.refreshSeconds
-	st.Checksum = fmt.Sprintf("%016x", ps.engine.DynamicChecksum())
+	st.Checksum = checksumform.Text(ps.engine.DynamicChecksum())
 	st.Rejections, st.Refused = ps.currentRejections()
 	st.Values = make(map[string]string, ps.dynamicCount)
 	// One visit of the flags gives the dynamic values and a fingerprint of
