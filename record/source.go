@@ -54,6 +54,10 @@ type SourceStatus struct {
 	// Snapshot is set while the source serves the values of its
 	// last-known-good snapshot file because its origin has not answered.
 	Snapshot *SnapshotOrigin `json:"snapshot,omitempty"`
+	// Problems are the source's failures beside serving values that last
+	// now (a snapshot file it cannot write, a presence record it cannot
+	// publish), sorted by name; nil when there is none.
+	Problems []Problem `json:"problems,omitempty"`
 }
 
 // StateSpan is one state a source was in, from Since until Until (zero,
