@@ -6,9 +6,8 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz/internal/recovery"
+	"github.com/flagz-go/flagz/record"
 )
 
 // setContext is what the engine needs to know about one name of a batch

@@ -4,9 +4,8 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz/internal/link"
+	"github.com/flagz-go/flagz/record"
 )
 
 // init gives package source, through internal/link, what a source runtime

@@ -5,9 +5,8 @@ import (
 	"slices"
 	"time"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz/internal/recovery"
+	"github.com/flagz-go/flagz/record"
 )
 
 // Event tells a subscriber that values changed, and how: what one batch of

@@ -15,10 +15,9 @@ import (
 	"testing"
 	"unicode"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/debug"
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/source"
 )
 

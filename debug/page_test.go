@@ -8,12 +8,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/flagz-go/flagz/record"
-
 	"golang.org/x/net/html"
 
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/debug"
+	"github.com/flagz-go/flagz/record"
 )
 
 const xss = `<script>alert(1)</script>`

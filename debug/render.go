@@ -14,7 +14,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz/schema"
 )
 

@@ -5,9 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/schema"
 )
 

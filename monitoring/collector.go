@@ -4,11 +4,10 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 )
 
 // UnknownFlag is the flag label of updates naming no declared flag. All of

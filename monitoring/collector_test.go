@@ -11,8 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	dto "github.com/prometheus/client_model/go"
@@ -20,6 +18,7 @@ import (
 
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/monitoring"
+	"github.com/flagz-go/flagz/record"
 )
 
 type fixture struct {

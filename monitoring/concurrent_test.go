@@ -12,8 +12,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/prometheus/common/expfmt"
@@ -24,6 +22,7 @@ import (
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/debug"
 	"github.com/flagz-go/flagz/monitoring"
+	"github.com/flagz-go/flagz/record"
 )
 
 // TestPageJSONAndScrapeWhileAWatcherWrites runs a writer changing flags in a

@@ -7,10 +7,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/internal/link"
+	"github.com/flagz-go/flagz/record"
 )
 
 // The errors every source's lifecycle methods return (Initialize, Start,

@@ -10,11 +10,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/internal/link"
 	"github.com/flagz-go/flagz/internal/recovery"
+	"github.com/flagz-go/flagz/record"
 )
 
 // errResyncDue ends a Follow when the resync period is up.

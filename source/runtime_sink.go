@@ -3,10 +3,9 @@ package source
 import (
 	"context"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/internal/recovery"
+	"github.com/flagz-go/flagz/record"
 )
 
 // runSink is the Sink a Runtime hands its origin for one Follow. Once that

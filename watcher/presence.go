@@ -11,10 +11,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/internal/fnv"
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/watcher/presence"
 )
 

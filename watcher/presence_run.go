@@ -4,9 +4,8 @@ import (
 	"context"
 	"os"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/watcher/presence"
 )
 

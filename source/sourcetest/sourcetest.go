@@ -29,11 +29,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/spf13/pflag"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 )
 
 // Source is what every flagz source offers: its lifecycle and its status.

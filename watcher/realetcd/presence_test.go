@@ -10,9 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/schema"
 	"github.com/flagz-go/flagz/source"
 	"github.com/flagz-go/flagz/watcher"
