@@ -7,9 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/open-feature/go-sdk/openfeature"
+
 	"github.com/flagz-go/flagz/internal/wait"
 	"github.com/flagz-go/flagz/ofprovider"
-	"github.com/open-feature/go-sdk/openfeature"
 )
 
 // A provider whose events nobody reads for a while falls behind the flag

@@ -9,13 +9,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/spf13/pflag"
 	"go.uber.org/goleak"
 
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/internal/wait"
+	"github.com/flagz-go/flagz/record"
 )
 
 // feedOrigin is a memOrigin whose Follow applies the updates fed to it.

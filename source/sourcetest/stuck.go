@@ -4,9 +4,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/flagz-go/flagz/record"
-
 	"go.uber.org/goleak"
+
+	"github.com/flagz-go/flagz/record"
 )
 
 // A batch that waits on a validator of the program that blocks: the source
