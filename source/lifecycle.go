@@ -55,7 +55,7 @@ func (r *Runtime) initialize(ctx, halt context.Context) (flagz.Report, error) {
 	}
 	snap, err := r.list(ctx)
 	if err == nil {
-		report := r.load(ctx, snap, true)
+		report := r.load(ctx, halt, snap, true)
 		r.writeSnapshot(src)
 		if halt.Err() != nil {
 			// A Stop came while the load ran, and may have returned

@@ -44,7 +44,7 @@ func (r *Runtime) run(ctx context.Context, src *flagz.Source) {
 				bo.wait(ctx)
 				continue
 			}
-			r.load(ctx, snap, false)
+			r.load(ctx, ctx, snap, false)
 			r.saved(true)
 		}
 		err := r.follow(ctx, src, bo)
@@ -97,8 +97,9 @@ func (r *Runtime) follow(ctx context.Context, src *flagz.Source, bo *backoff) er
 }
 
 // load applies a listing: at start-up (Initialize) a Load, the initial load
-// if it is the first; later a Replace, which reconciles.
-func (r *Runtime) load(ctx context.Context, snap Snapshot, startup bool) flagz.Report {
+// if it is the first; later a Replace, which reconciles. The source serves
+// then, unless stop has ended (a Stop came meanwhile).
+func (r *Runtime) load(ctx, stop context.Context, snap Snapshot, startup bool) flagz.Report {
 	src := r.src.Load()
 	r.numbered(&snap)
 	var report flagz.Report
@@ -111,7 +112,7 @@ func (r *Runtime) load(ctx context.Context, snap Snapshot, startup bool) flagz.R
 	r.mu.Lock()
 	r.rev, r.current = snap.Revision, true
 	r.mu.Unlock()
-	if ctx.Err() == nil { // else a Stop came meanwhile: the source stops, it does not serve
+	if stop.Err() == nil {
 		r.settled(src, snap.Partial)
 	}
 	r.writeBackListed(ctx, src, report, snap)
