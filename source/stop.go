@@ -71,7 +71,7 @@ func (r *Runtime) gaveUp(what string) {
 		return
 	}
 	src.SetState(record.StateStopped, fmt.Errorf("Stop returned after %v without waiting longer for %s, which ends once the code it waits on returns", r.cfg.StopTimeout, what))
-	waiting := "unknown (not a batch)"
+	waiting := "not reported (yet)"
 	if w := src.Status().Waiting; w != nil {
 		waiting = w.String()
 	}
