@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -39,15 +40,22 @@ type session struct {
 	env   map[string]string // what export set
 	flagz string            // the built flagz command
 
-	module string    // the directory go mod init made
-	procs  []process // started, in order
-	addrs  map[string]string
+	module string            // the directory go mod init made
+	procs  []started         // in the order they started
+	addrs  map[string]string // host:port a walkthrough names -> base URL of the server listening there
 }
 
 // process is a program a walkthrough started.
 type process interface {
 	debugURL() string
 	stop(t *testing.T)
+}
+
+// started is a process with what the session learnt of it from its debug
+// page: the etcd prefix it follows (its flag etcd-prefix).
+type started struct {
+	process
+	prefix string
 }
 
 func newSession(t *testing.T, root string, b block) *session {
@@ -126,14 +134,37 @@ func has(args []string, name string) bool {
 	return false
 }
 
-// mapAddrs maps the addresses a walkthrough names (the programs' default
-// listen addresses) to the ones the started program got.
-func (s *session) mapAddrs(from []string, to string) {
-	for _, a := range from {
-		if _, taken := s.addrs[a]; !taken {
-			s.addrs[a] = strings.TrimSuffix(to, "/")
+// register records a process the walkthrough started. listens maps each
+// of its listen flags the walkthrough line left to its default (the test
+// gave it a free port instead) to the base URL it got: a reader's process
+// listens on the flag's default, which the walkthrough's curl lines name
+// (localhost:8080) and which no process started before may hold, or the
+// reader gets "address already in use".
+func (s *session) register(p process, listens map[string]string) {
+	s.t.Helper()
+	page := debugPage(s.t, p.debugURL())
+	prefix := ""
+	for _, f := range page.Flags {
+		if f.Name == "etcd-prefix" {
+			prefix = f.Value
+		}
+		url, ok := listens[f.Name]
+		if !ok {
+			continue
+		}
+		_, port, err := net.SplitHostPort(f.Default)
+		if err != nil {
+			s.t.Fatalf("%s: --%s's default %q: %v", s.where, f.Name, f.Default, err)
+		}
+		for _, host := range []string{"localhost", "127.0.0.1"} {
+			addr := net.JoinHostPort(host, port)
+			if _, taken := s.addrs[addr]; taken {
+				s.t.Fatalf("%s: %s listens by default on %s, where a process the walkthrough started before listens: a reader gets \"address already in use\"", s.where, page.FlagSet, f.Default)
+			}
+			s.addrs[addr] = strings.TrimSuffix(url, "/")
 		}
 	}
+	s.procs = append(s.procs, started{process: p, prefix: strings.TrimSuffix(prefix, "/")})
 }
 
 // startDemo runs the demo as `go run ./examples/server ARGS` would, on a
@@ -149,13 +180,14 @@ func (s *session) startDemo(args []string) {
 		args = append(args, "--listen=127.0.0.1:0")
 	}
 	p := demotest.Start(s.t, demotest.Build(s.t, "../server", raceEnabled), args...)
-	if free {
-		s.mapAddrs([]string{"localhost:8080", "127.0.0.1:8080"}, p.BaseURL)
-	}
 	if !has(args, "etcd-endpoints") && s.etcd == "" {
 		s.etcd = p.Field(s.t, "etcd")
 	}
-	s.procs = append(s.procs, demoProcess{p})
+	listens := map[string]string{}
+	if free {
+		listens["listen"] = p.BaseURL
+	}
+	s.register(demoProcess{p}, listens)
 }
 
 type demoProcess struct{ p *demotest.Process }
@@ -279,16 +311,20 @@ func (s *session) startProgram(args []string) {
 		build = append(build, "-race")
 	}
 	s.goCmd(s.module, append(build, ".")...)
-	if !has(args, "listen") {
-		args = append(args, "--listen=127.0.0.1:0")
-	}
-	if !has(args, "admin-listen") {
-		args = append(args, "--admin-listen=127.0.0.1:0")
+	free := map[string]string{"listen": "service", "admin-listen": "admin"} // flag -> the server's name in the log
+	for flag := range free {
+		if has(args, flag) {
+			delete(free, flag)
+		} else {
+			args = append(args, "--"+flag+"=127.0.0.1:0")
+		}
 	}
 	p := startService(s.t, bin, args)
-	s.mapAddrs([]string{"localhost:8080", "127.0.0.1:8080"}, p.urls["service"])
-	s.mapAddrs([]string{"localhost:9090", "127.0.0.1:9090"}, p.urls["admin"])
-	s.procs = append(s.procs, p)
+	listens := map[string]string{}
+	for flag, server := range free {
+		listens[flag] = p.urls[server]
+	}
+	s.register(p, listens)
 }
 
 // service is the README's program, running.
@@ -432,16 +468,30 @@ func (s *session) flagzRun(args ...string) (int, string) {
 	return 0, string(out)
 }
 
-// awaitPresence waits until flagz status lists every process started.
+// following returns the processes started that follow the prefix the
+// walkthrough exported (FLAGZ_PREFIX): those flagz talks to.
+func (s *session) following() []started {
+	var out []started
+	for _, p := range s.procs {
+		if p.prefix == strings.TrimSuffix(s.env["FLAGZ_PREFIX"], "/") {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// awaitPresence waits until flagz status lists every process started that
+// follows FLAGZ_PREFIX.
 func (s *session) awaitPresence() {
 	s.t.Helper()
-	waitFor(s.t, fmt.Sprintf("flagz status to list the %d processes started", len(s.procs)), func() (bool, string) {
+	n := len(s.following())
+	waitFor(s.t, fmt.Sprintf("flagz status to list the %d processes started under FLAGZ_PREFIX", n), func() (bool, string) {
 		code, out := s.flagzRun("status", "-o", "json")
 		var st struct{ Processes []json.RawMessage }
 		if code != 0 || json.Unmarshal([]byte(out), &st) != nil {
 			return false, out
 		}
-		return len(st.Processes) == len(s.procs), out
+		return len(st.Processes) == n, out
 	})
 }
 
@@ -449,7 +499,7 @@ func (s *session) awaitPresence() {
 // holding value, or its default.
 func (s *session) awaitValue(name, value string, isDefault bool) {
 	s.t.Helper()
-	for _, p := range s.procs {
+	for _, p := range s.following() {
 		waitFor(s.t, fmt.Sprintf("%s on %s to show %s=%q (default: %v)", s.where, p.debugURL(), name, value, isDefault), func() (bool, string) {
 			f, ok := debugFlag(s.t, p.debugURL(), name)
 			if !ok {
@@ -475,7 +525,8 @@ func sameValue(shown, written string) bool {
 
 var httpClient = &http.Client{Timeout: 10 * time.Second}
 
-func debugFlag(t *testing.T, url, name string) (debug.Flag, bool) {
+// debugPage reads a process's debug page as JSON.
+func debugPage(t *testing.T, url string) debug.Page {
 	t.Helper()
 	resp, err := httpClient.Get(url + "?format=json")
 	if err != nil {
@@ -486,7 +537,12 @@ func debugFlag(t *testing.T, url, name string) (debug.Flag, bool) {
 	if err := json.NewDecoder(resp.Body).Decode(&page); err != nil {
 		t.Fatalf("GET %s: %v", url, err)
 	}
-	for _, f := range page.Flags {
+	return page
+}
+
+func debugFlag(t *testing.T, url, name string) (debug.Flag, bool) {
+	t.Helper()
+	for _, f := range debugPage(t, url).Flags {
 		if f.Name == name {
 			return f, true
 		}
