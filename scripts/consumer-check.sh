@@ -107,14 +107,15 @@ write_main "$consumer" "${imports[@]}"
 log "imports ${imports[*]}${tools[*]:+; tools ${tools[*]}}"
 
 # Each ```go block of README.md and docs/*.md, verbatim, as
-# blocks/<file>/lineN/main.go; a line directive makes the compiler's messages
-# point at the Markdown file itself.
+# blocks/<file>/lineN/main.go; once gofmt has checked it, a line directive
+# (kept beside it meanwhile: gofmt moves a directive that precedes a doc
+# comment) makes the compiler's messages point at the Markdown file itself.
 docs=("$root/README.md")
 for f in "$root"/docs/*.md; do [ -e "$f" ] && docs+=("$f"); done
 for doc in "${docs[@]}"; do
 	name=$(basename "$doc" .md)
 	awk -v out="$consumer/blocks/$name" -v doc="$doc" '
-		/^```go[[:space:]]*$/ { n = NR + 1; dir = out "/line" n; system("mkdir -p \"" dir "\""); f = dir "/main.go"; printf "//line %s:%d\n", doc, n > f; next }
+		/^```go[[:space:]]*$/ { n = NR + 1; dir = out "/line" n; system("mkdir -p \"" dir "\""); f = dir "/main.go"; printf "//line %s:%d\n", doc, n > (dir "/directive"); close(dir "/directive"); next }
 		/^```/ && f != "" { close(f); f = ""; next }
 		f != "" { print > f }
 	' "$doc"
@@ -131,6 +132,9 @@ if [ "$blocks" -gt 0 ]; then
 	unformatted=$(gofmt -l blocks) || die "a go block does not parse (above)"
 	[ -z "$unformatted" ] || die "gofmt would change the go block starting at" \
 		$(printf '%s\n' "$unformatted" | sed 's|^blocks/\(.*\)/line\([0-9]*\)/main.go$|\1.md:\2|')
+	for d in blocks/*/line*; do
+		cat "$d/directive" "$d/main.go" >"$d/main.go.new" && mv "$d/main.go.new" "$d/main.go" && rm "$d/directive"
+	done
 fi
 log "go build ./...${tools[*]:+ and tool}"
 go build ./...
