@@ -14,7 +14,7 @@ type runSink struct {
 	r   *Runtime
 	src *flagz.Source
 	ctx context.Context
-	bo  *backoff
+	bo  *Backoff
 }
 
 func (k *runSink) Update(revision int64, values map[string]string) {
@@ -58,7 +58,7 @@ func (k *runSink) Current(revision int64) {
 
 func (k *runSink) Serving() {
 	k.guard("serving", func() {
-		k.bo.reset()
+		k.bo.Reset()
 		k.r.serving(k.src)
 	})
 }

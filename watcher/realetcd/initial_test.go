@@ -113,6 +113,7 @@ func TestNewRejectsBadOptions(t *testing.T) {
 		"WithPresenceTTL(500ms)":   {watcher.WithPresenceTTL(500 * time.Millisecond)},
 		"WithPresenceSpread(-1s)":  {watcher.WithPresenceSpread(-time.Second)},
 		"WithPresenceSpread(5s)":   {watcher.WithPresenceSpread(5 * time.Second)}, // not below the TTL
+		"WithPresenceRefresh(0s)":  {watcher.WithPresenceRefresh(0)},
 		"WithPresenceID":           {watcher.WithPresenceID("")},
 		"WithPresenceVersion":      {watcher.WithPresenceVersion("")},
 		"WithPresenceClient":       {watcher.WithPresenceClient(nil)},
