@@ -34,7 +34,7 @@ func TestPageShowsSourceProblems(t *testing.T) {
 	p, html := pageOf(t, srv.URL)
 	s := sourceOf(t, p, "mem")
 	if len(s.Problems) != 1 || s.Problems[0].Name != source.ProblemSnapshot || s.Problems[0].Since.IsZero() ||
-		!strings.Contains(s.Problems[0].Error, "no such file or directory") {
+		!strings.Contains(s.Problems[0].Err, "no such file or directory") {
 		t.Fatalf("JSON problems %+v, want the snapshot file's", s.Problems)
 	}
 	mustContain(t, "the HTML page", html, `data-problem="snapshot"`, `<span class="badge b-bad">problem</span> <b class="mono">snapshot</b>`,

@@ -6,5 +6,7 @@
 // A service author rarely needs it: the records are read through
 // flagz.Engine (Flags, Flag, Sources, Subscribe) by tools such as the debug
 // page, the Prometheus collectors and the OpenFeature provider. The package
-// holds data only; it imports nothing of flagz.
+// holds data only; it imports nothing of flagz. The records' JSON form
+// is the debug page's (/debug/flagz?format=json): its field names do not
+// change.
 package record

@@ -125,7 +125,7 @@ func (r *Runtime) numbered(snap *Snapshot) (same bool) {
 	defer r.mu.Unlock()
 	same = r.hashed && hash == r.lastHash
 	r.lastHash, r.hashed = hash, true
-	if snap.Revision == 0 {
+	if !r.ownRevision(snap.Revision) {
 		if !same {
 			r.seq++
 		}

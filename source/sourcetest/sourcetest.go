@@ -94,6 +94,7 @@ var tests = []struct {
 }{
 	{"InitialLoad", testInitialLoad},
 	{"Update", testUpdate},
+	{"FirstWriteToAnEmptyOrigin", testFirstWriteToAnEmptyOrigin},
 	{"DeleteReturnsDefault", testDelete},
 	{"BadValueKeepsLastGood", testBadValue},
 	{"StaticAfterStartNeedsRestart", testStaticAfterStart},
