@@ -127,4 +127,3 @@ type SetResult struct {
 	// Error says why the request failed; absent on success.
 	Error string `json:"error,omitempty"`
 }
-
