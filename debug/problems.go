@@ -8,9 +8,9 @@ import (
 	"github.com/flagz-go/flagz/record"
 )
 
-// problemView is a source's problem (record.Problem: a failure beside
-// serving values, such as a snapshot file it cannot write) as the page
-// shows it, in its source's row.
+// problemView is a source's problem (record.Problem: a snapshot file it
+// cannot write, a presence record it cannot publish) as the page shows it,
+// in its source's row.
 type problemView struct {
 	record.Problem
 	Since, When string
