@@ -61,6 +61,7 @@ func fullSource() record.SourceStatus {
 		},
 		IgnoredNames: []record.IgnoredName{{Name: "from_a_newer_binary", Time: t0, Revision: 9}},
 		Snapshot:     &record.SnapshotOrigin{Path: "/var/lib/app/flagz-etcd.snapshot", Written: t0, Revision: 11},
+		Problems:     []record.Problem{{Name: "snapshot", Err: "cannot save the snapshot file: disk full", Since: t0}},
 	}
 }
 
