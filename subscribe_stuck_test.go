@@ -66,9 +66,11 @@ func TestBlockedSubscriberHoldsBoundedEvents(t *testing.T) {
 	}
 	runtime.GC()
 	runtime.ReadMemStats(&after)
-	if grew := int64(after.HeapAlloc) - int64(before.HeapAlloc); grew > 4<<20 {
+	grew := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+	if grew > 4<<20 {
 		t.Errorf("the heap grew by %d bytes while a subscriber blocked through %d changes, want at most 4 MiB", grew, changes)
 	}
+	t.Logf("the heap grew by %d bytes while a subscriber blocked through %d changes", grew, changes)
 
 	close(release)
 	e.subscribers()[0].wait()
