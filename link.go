@@ -30,4 +30,5 @@ func init() {
 		src.(*Source).setSnapshot(o)
 	}
 	link.FormatList = formatList
+	link.Explicit = func(src any) { src.(*Source).markExplicit() }
 }
