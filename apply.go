@@ -9,6 +9,7 @@ import (
 	"github.com/flagz-go/flagz/record"
 
 	"github.com/flagz-go/flagz/internal/recovery"
+	"github.com/spf13/pflag"
 )
 
 // setContext is what the engine needs to know about one name of a batch
@@ -201,6 +202,12 @@ func (e *Engine) setThroughFlagSet(en *entry, source string, rev int64, value, s
 	old := f.Value.String()
 	err := setFlag(e.fs, f.Name, value)
 	new := f.Value.String()
+	if err != nil && new != old {
+		// pflag's scalar values store what they parsed (zero) before
+		// returning the error: the flag keeps its last good value.
+		restoreValue(f.Value, old)
+		new = f.Value.String()
+	}
 	if err != nil {
 		var ve *ValueError
 		switch {
@@ -294,6 +301,14 @@ func redact(v string, sensitive bool) string {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// restoreValue sets v back to text, its value before a refused Set,
+// directly (the flag set does not record it as set), ignoring an error or
+// a panic: a value that cannot take its own text keeps what it has.
+func restoreValue(v pflag.Value, text string) {
+	defer recovery.Site{Op: "Set"}.Recover(nil)
+	_ = v.Set(text)
+}
 
 // setFlag sets a flag through its flag set (so pflag records it as set),
 // turning a panic of a foreign flag.Value into an error.
