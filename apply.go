@@ -6,9 +6,8 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz/internal/recovery"
+	"github.com/flagz-go/flagz/record"
 	"github.com/spf13/pflag"
 )
 

@@ -9,9 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz/internal/wait"
+	"github.com/flagz-go/flagz/record"
 )
 
 // eventLog collects the events of one subscription.

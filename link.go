@@ -4,9 +4,8 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz/internal/link"
+	"github.com/flagz-go/flagz/record"
 )
 
 // init gives package source, through internal/link, what a source runtime
@@ -29,6 +28,8 @@ func init() {
 		}
 		src.(*Source).setSnapshot(o)
 	}
+	link.Problem = func(src any, name string, err error) (bool, bool) { return src.(*Source).setProblem(name, err) }
+	link.ClearProblems = func(src any) []record.Problem { return src.(*Source).clearProblems() }
 	link.FormatList = formatList
 	link.Explicit = func(src any) { src.(*Source).markExplicit() }
 }

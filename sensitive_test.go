@@ -12,9 +12,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz/internal/recovery"
+	"github.com/flagz-go/flagz/record"
 	"google.golang.org/protobuf/types/known/wrapperspb"
 )
 

@@ -63,6 +63,7 @@ type Source struct {
 	states       []record.StateSpan                    // never modified, replaced (guarded by stMu)
 	ignoredNames []record.IgnoredName                  // never modified, replaced (guarded by stMu)
 	snapshot     atomic.Pointer[record.SnapshotOrigin] // set while the values come from the snapshot file
+	problems     []record.Problem                      // never modified, replaced (guarded by stMu; problems.go)
 }
 
 func newSource(e *Engine, name string) *Source {
@@ -212,7 +213,7 @@ func (s *Source) Status() record.SourceStatus {
 // stMu. The slices are never modified, so they are shared, not copied.
 func (s *Source) statusLocked() record.SourceStatus {
 	st := s.status
-	st.History, st.IgnoredNames, st.Snapshot = s.states, s.ignoredNames, s.snapshot.Load()
+	st.History, st.IgnoredNames, st.Snapshot, st.Problems = s.states, s.ignoredNames, s.snapshot.Load(), s.problems
 	return st
 }
 

@@ -5,14 +5,13 @@ import (
 	"slices"
 	"time"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz/internal/recovery"
+	"github.com/flagz-go/flagz/record"
 )
 
 // Event tells a subscriber that values changed, and how: what one batch of
 // a source did, or one change made by calling a value's Set directly; or
-// that a source entered a new state.
+// that a source entered a new state or a problem of it started or ended.
 //
 // A direct Set (from code, or through the flag set, as Parse does) that
 // changes the value is an event of its own: Source is DirectSet, Revision
@@ -32,7 +31,8 @@ type Event struct {
 	Report   Report
 
 	// State is the source's status as it entered a new state (CONNECTING,
-	// SERVING, DEGRADED, STOPPED); nil for a batch.
+	// SERVING, DEGRADED, STOPPED), or as one of its problems started or
+	// ended (State.Problems lists those that last); nil for a batch.
 	State *record.SourceStatus
 }
 
@@ -55,7 +55,7 @@ func (ev Event) Changed() []string {
 // made it: one per batch a source of the flag set applies (a resync of
 // 10,000 flags is one event; the debug page's setter is a source) and one
 // per direct Set that changes a value; and one whenever a source's state
-// changes. Each event is queued once its change took effect, so a
+// changes or one of its problems (record.Problem) starts or ends. Each event is queued once its change took effect, so a
 // subscriber reading the values on an event sees that change or a later
 // one. Events reach fn in the order they were queued, one at a time, on a
 // goroutine of the subscription's own: a slow subscriber delays nothing

@@ -8,11 +8,10 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/fsnotify/fsnotify"
 
 	"github.com/flagz-go/flagz/internal/atomicwriter"
+	"github.com/flagz-go/flagz/record"
 )
 
 func TestDirTwoHundredAtomicSwaps(t *testing.T) {

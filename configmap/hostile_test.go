@@ -13,7 +13,6 @@ import (
 	"testing"
 
 	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz/schema"
 )
 

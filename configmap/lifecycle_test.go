@@ -10,14 +10,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flagz-go/flagz/record"
-
 	"go.uber.org/goleak"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/wrapperspb"
 
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/internal/atomicwriter"
+	"github.com/flagz-go/flagz/record"
 )
 
 func TestStopTwiceAndConcurrentlyReturns(t *testing.T) {

@@ -13,9 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 )
 
 func TestInitialLoadSetsDynamicAndStaticFlags(t *testing.T) {

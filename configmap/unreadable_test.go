@@ -11,9 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz/internal/wait"
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/source/sourcetest"
 )
 

@@ -5,9 +5,8 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 )
 
 // Path is where Register mounts the handler, next to net/http/pprof's

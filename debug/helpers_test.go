@@ -11,12 +11,11 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/spf13/pflag"
 
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/debug"
+	"github.com/flagz-go/flagz/record"
 )
 
 // fixture is a flag set with a few flags of each kind, served by a real

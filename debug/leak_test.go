@@ -15,8 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"google.golang.org/protobuf/types/known/wrapperspb"
@@ -25,6 +23,7 @@ import (
 	"github.com/flagz-go/flagz/configmap"
 	"github.com/flagz-go/flagz/debug"
 	"github.com/flagz-go/flagz/monitoring"
+	"github.com/flagz-go/flagz/record"
 )
 
 // The secrets planted below. planted is a word no output holds by chance (no

@@ -9,10 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/debug"
+	"github.com/flagz-go/flagz/record"
 )
 
 // postBody sends body to the setter (path may carry a query) with the

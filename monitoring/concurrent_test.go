@@ -12,8 +12,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/prometheus/common/expfmt"
@@ -24,6 +22,7 @@ import (
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/debug"
 	"github.com/flagz-go/flagz/monitoring"
+	"github.com/flagz-go/flagz/record"
 )
 
 // TestPageJSONAndScrapeWhileAWatcherWrites runs a writer changing flags in a
@@ -164,7 +163,7 @@ func checkJSON(base string) error {
 	if _, err := strconv.Atoi(rate); err != nil || !strings.HasPrefix(greeting, "v") {
 		return fmt.Errorf("rate %q, greeting %q", rate, greeting)
 	}
-	if len(p.Sources) != 1 || p.Sources[0].State != "SERVING" {
+	if len(p.Sources) != 1 || p.Sources[0].State != record.StateServing {
 		return fmt.Errorf("sources %+v", p.Sources)
 	}
 	return nil

@@ -7,10 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/ofprovider"
+	"github.com/flagz-go/flagz/record"
 	"github.com/open-feature/go-sdk/openfeature"
 	"github.com/spf13/pflag"
 	"google.golang.org/protobuf/types/known/apipb"

@@ -10,11 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/internal/wait"
 	"github.com/flagz-go/flagz/ofprovider"
+	"github.com/flagz-go/flagz/record"
 	"github.com/open-feature/go-sdk/openfeature"
 	"github.com/spf13/pflag"
 )

@@ -25,6 +25,7 @@ published_modules=(
 	.
 	watcher
 	watcher/etcdtest
+	natskv
 	configmap/informer
 	ofprovider
 	cmd/flagz

@@ -29,7 +29,9 @@ type Config struct {
 	// each applied state is saved atomically, byte for byte, and when
 	// Initialize cannot list the origin it loads the file instead (the
 	// source is then DEGRADED until the origin answers). It holds values in
-	// clear text, with permissions 0600.
+	// clear text, with permissions 0600. While the file cannot be written,
+	// the source has the problem ProblemSnapshot (see SetProblem) and the
+	// runtime tries again with its backoff; the flags keep their values.
 	SnapshotFile string
 	// Rollback makes the runtime undo, in the origin, a write a flag
 	// refused, when the origin can (a WriteBacker): see WriteBacker.

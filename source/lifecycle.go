@@ -6,10 +6,9 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/internal/link"
+	"github.com/flagz-go/flagz/record"
 )
 
 // The errors every source's lifecycle methods return (Initialize, Start,
@@ -106,7 +105,10 @@ func (r *Runtime) Start(ctx context.Context) error {
 	go func() {
 		defer close(done)
 		var beside sync.WaitGroup
-		defer beside.Wait()
+		defer func() {
+			beside.Wait()
+			r.clearProblems(src) // what failed is no longer tried
+		}()
 		if r.cfg.SnapshotFile != "" {
 			beside.Go(func() { r.persistLoop(ctx, src) })
 		}
@@ -149,6 +151,7 @@ func (r *Runtime) Stop() {
 		return
 	}
 	src.SetState(record.StateStopped, nil)
+	r.clearProblems(src)
 	link.Release(src, r)
 }
 

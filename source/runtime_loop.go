@@ -9,11 +9,10 @@ import (
 	"slices"
 	"time"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/internal/link"
 	"github.com/flagz-go/flagz/internal/recovery"
+	"github.com/flagz-go/flagz/record"
 )
 
 // errResyncDue ends a Follow when the resync period is up.
@@ -29,7 +28,7 @@ func (r *Runtime) run(ctx context.Context, src *flagz.Source) {
 		r.mu.Unlock()
 		src.SetState(record.StateStopped, nil)
 	}()
-	bo := newBackoff(r.cfg.MinBackoff, r.cfg.MaxBackoff)
+	bo := NewBackoff(r.cfg.MinBackoff, r.cfg.MaxBackoff)
 	for ctx.Err() == nil {
 		r.mu.Lock()
 		current := r.current
@@ -41,7 +40,7 @@ func (r *Runtime) run(ctx context.Context, src *flagz.Source) {
 					return
 				}
 				r.trouble(src, err, true)
-				bo.wait(ctx)
+				bo.Wait(ctx)
 				continue
 			}
 			r.load(ctx, snap, false)
@@ -59,7 +58,7 @@ func (r *Runtime) run(ctx context.Context, src *flagz.Source) {
 			r.log.Info("flagz: the origin's history is gone; listing it again", "reason", err)
 		default:
 			r.trouble(src, err, true)
-			bo.wait(ctx)
+			bo.Wait(ctx)
 		}
 	}
 }
@@ -75,7 +74,7 @@ func (r *Runtime) list(ctx context.Context) (snap Snapshot, err error) {
 
 // follow runs the origin's Follow until it fails, ctx ends or the resync
 // period is up.
-func (r *Runtime) follow(ctx context.Context, src *flagz.Source, bo *backoff) error {
+func (r *Runtime) follow(ctx context.Context, src *flagz.Source, bo *Backoff) error {
 	fctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	if r.cfg.ResyncPeriod > 0 {
@@ -126,7 +125,7 @@ func (r *Runtime) numbered(snap *Snapshot) (same bool) {
 	defer r.mu.Unlock()
 	same = r.hashed && hash == r.lastHash
 	r.lastHash, r.hashed = hash, true
-	if snap.Revision == 0 {
+	if !r.ownRevision(snap.Revision) {
 		if !same {
 			r.seq++
 		}

@@ -7,10 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/internal/wait"
+	"github.com/flagz-go/flagz/record"
 )
 
 // partialOrigin lists first and then, while followed, replaces with each

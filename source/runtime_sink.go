@@ -3,10 +3,9 @@ package source
 import (
 	"context"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/internal/recovery"
+	"github.com/flagz-go/flagz/record"
 )
 
 // runSink is the Sink a Runtime hands its origin for one Follow. Once that
@@ -15,7 +14,7 @@ type runSink struct {
 	r   *Runtime
 	src *flagz.Source
 	ctx context.Context
-	bo  *backoff
+	bo  *Backoff
 }
 
 func (k *runSink) Update(revision int64, values map[string]string) {
@@ -59,7 +58,7 @@ func (k *runSink) Current(revision int64) {
 
 func (k *runSink) Serving() {
 	k.guard("serving", func() {
-		k.bo.reset()
+		k.bo.Reset()
 		k.r.serving(k.src)
 	})
 }

@@ -5,10 +5,9 @@ import (
 	"errors"
 	"sync"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/internal/link"
+	"github.com/flagz-go/flagz/record"
 )
 
 // A WriteBacker is an Origin that can undo a write a flag refused, as the

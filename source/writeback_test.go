@@ -7,9 +7,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 )
 
 // historyOrigin is a WriteBacker held in memory with a history of writes,

@@ -3,9 +3,8 @@ package watcher
 import (
 	"context"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 )
 
 // The lifecycle of a Watcher is its source.Runtime's, called as it is:

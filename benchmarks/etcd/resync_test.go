@@ -6,10 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/benchmarks/internal/latency"
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/watcher"
 	"github.com/spf13/pflag"
 	clientv3 "go.etcd.io/etcd/client/v3"

@@ -22,7 +22,7 @@
 // Global flags, in the style of etcdctl: --endpoints (or FLAGZ_ENDPOINTS),
 // --prefix (or FLAGZ_PREFIX), --dial-timeout, --command-timeout, --cacert,
 // --cert, --key, --insecure-skip-tls-verify, --user, --password, and
-// -o/--output text|json.
+// -o/--output text|wide|json (wide: ls and status with every column).
 //
 // Exit codes: 0 done; 1 refused by pre-flight, lost a --if-revision race,
 // rejected by a process, timed out waiting, the value did not stay in etcd

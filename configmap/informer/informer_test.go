@@ -8,9 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/source"
 	"github.com/spf13/pflag"
 	"google.golang.org/protobuf/proto"

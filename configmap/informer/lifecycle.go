@@ -3,9 +3,8 @@ package informer
 import (
 	"context"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 )
 
 // The lifecycle of an Informer is its source.Runtime's, called as it is.

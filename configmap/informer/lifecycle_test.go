@@ -8,9 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz/configmap/informer"
+	"github.com/flagz-go/flagz/record"
 	"go.uber.org/goleak"
 	"k8s.io/client-go/kubernetes/fake"
 	"k8s.io/client-go/rest"

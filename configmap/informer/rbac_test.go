@@ -6,9 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz/configmap/informer"
+	"github.com/flagz-go/flagz/record"
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"

@@ -7,10 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/flagz-go/flagz/record"
-
 	"go.uber.org/goleak"
 
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/source"
 )
 

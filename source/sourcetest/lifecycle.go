@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz/source"
 )
 

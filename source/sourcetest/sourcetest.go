@@ -28,11 +28,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/spf13/pflag"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 )
 
 // Source is what every flagz source offers: its lifecycle and its status.
@@ -95,6 +94,7 @@ var tests = []struct {
 }{
 	{"InitialLoad", testInitialLoad},
 	{"Update", testUpdate},
+	{"FirstWriteToAnEmptyOrigin", testFirstWriteToAnEmptyOrigin},
 	{"DeleteReturnsDefault", testDelete},
 	{"BadValueKeepsLastGood", testBadValue},
 	{"StaticAfterStartNeedsRestart", testStaticAfterStart},

@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz/watcher/etcdtest"
 )
 

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz/watcher"
 	clientv3 "go.etcd.io/etcd/client/v3"
 )

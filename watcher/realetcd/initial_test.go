@@ -9,9 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/watcher"
 	"github.com/flagz-go/flagz/watcher/etcdtest"
 	"github.com/spf13/pflag"
@@ -114,6 +113,7 @@ func TestNewRejectsBadOptions(t *testing.T) {
 		"WithPresenceTTL(500ms)":   {watcher.WithPresenceTTL(500 * time.Millisecond)},
 		"WithPresenceSpread(-1s)":  {watcher.WithPresenceSpread(-time.Second)},
 		"WithPresenceSpread(5s)":   {watcher.WithPresenceSpread(5 * time.Second)}, // not below the TTL
+		"WithPresenceRefresh(0s)":  {watcher.WithPresenceRefresh(0)},
 		"WithPresenceID":           {watcher.WithPresenceID("")},
 		"WithPresenceVersion":      {watcher.WithPresenceVersion("")},
 		"WithPresenceClient":       {watcher.WithPresenceClient(nil)},

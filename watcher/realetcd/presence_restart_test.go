@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz/watcher"
 	"github.com/flagz-go/flagz/watcher/etcdtest"
 	"github.com/flagz-go/flagz/watcher/presence"

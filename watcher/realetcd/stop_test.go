@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz/watcher"
 	"github.com/flagz-go/flagz/watcher/etcdtest"
 	"go.uber.org/goleak"

@@ -3,9 +3,8 @@ package realetcd_test
 import (
 	"testing"
 
-	"github.com/flagz-go/flagz/record"
-
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/watcher/etcdtest"
 )
 
