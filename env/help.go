@@ -15,20 +15,32 @@ import (
 //
 // The flags' usage strings carry the variables only while the message
 // prints: the debug page and the published schema show them as declared.
-// It wraps the flag set's Usage function (or, when none is set, prints
-// what the flag set's default one does). Call it before parsing.
+// It wraps the flag set's Usage function (pflag.Usage for
+// pflag.CommandLine, which pflag prints with it), or, when none is set,
+// prints what the flag set's default one does. Call it before parsing.
 func ShowInHelp[F flagz.FlagSet](fs F, prefix string) {
 	switch s := any(fs).(type) {
 	case *pflag.FlagSet:
-		prev := s.Usage
-		s.Usage = func() {
-			var restore []func()
+		annotate := func() (restore func()) {
+			var undo []func()
 			s.VisitAll(func(f *pflag.Flag) {
 				usage := f.Usage
 				f.Usage = annotated(usage, prefix, f.Name)
-				restore = append(restore, func() { f.Usage = usage })
+				undo = append(undo, func() { f.Usage = usage })
 			})
-			defer run(restore)
+			return func() { run(undo) }
+		}
+		if s == pflag.CommandLine { // pflag prints its CommandLine's usage with pflag.Usage
+			prev := pflag.Usage
+			pflag.Usage = func() {
+				defer annotate()()
+				prev()
+			}
+			return
+		}
+		prev := s.Usage
+		s.Usage = func() {
+			defer annotate()()
 			if prev != nil {
 				prev()
 				return
