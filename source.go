@@ -42,6 +42,12 @@ type Source struct {
 
 	owner  any  // the Runtime holding the name, nil when none does (guarded by e.mu)
 	shared bool // made by Engine.Source: never claimed by a Runtime (guarded by e.mu)
+	// explicit: the source stands for what the person starting the
+	// process chose, as the command line does (the environment, package
+	// env): it leaves flags given on the command line alone, and the
+	// values it applies are given for the other sources (see cmdline.go).
+	// Set through internal/link before the source's first batch.
+	explicit bool
 
 	mu     sync.Mutex // one batch at a time; guards the fields below
 	logger *slog.Logger
@@ -53,18 +59,25 @@ type Source struct {
 	held   map[string]heldValue
 
 	stMu         sync.Mutex
+	own          ownState     // the state the owner set (guarded by stMu)
+	waiting      *record.Wait // what the batch in progress waits on, once seen (guarded by stMu)
+	watch        waitWatch    // the batch in progress (see batchwait.go)
 	status       record.SourceStatus
 	states       []record.StateSpan                    // never modified, replaced (guarded by stMu)
 	ignoredNames []record.IgnoredName                  // never modified, replaced (guarded by stMu)
 	snapshot     atomic.Pointer[record.SnapshotOrigin] // set while the values come from the snapshot file
+	problems     []record.Problem                      // never modified, replaced (guarded by stMu; problems.go)
 }
 
 func newSource(e *Engine, name string) *Source {
 	now := time.Now()
-	return &Source{e: e, name: name, logger: slog.Default(),
+	s := &Source{e: e, name: name, logger: slog.Default(),
 		held:   map[string]heldValue{},
+		own:    ownState{state: record.StateConnecting},
 		status: record.SourceStatus{Name: name, State: record.StateConnecting, Since: now},
 		states: []record.StateSpan{{State: record.StateConnecting, Since: now}}}
+	s.newWaitTimer()
+	return s
 }
 
 // Source returns the source called name, registering it on first use in
@@ -156,26 +169,19 @@ func (s *Source) Remove(revision int64, names ...string) Report {
 }
 
 // SetState records the source's health; err says why it is not SERVING (nil
-// clears it).
+// clears it). While a batch of the source waits on the program
+// (SourceStatus.Waiting), a source set SERVING shows DEGRADED until the
+// wait ends.
 func (s *Source) SetState(state record.State, err error) {
 	s.stMu.Lock()
-	changed := s.status.State != state
-	if changed {
-		s.status.State, s.status.Since = state, time.Now()
-	}
-	s.status.Err = ""
+	s.own = ownState{state: state}
 	if err != nil {
-		s.status.Err = err.Error()
+		s.own.err = err.Error()
 	}
-	if changed {
-		s.stateChanged(state, s.status.Since, s.status.Err)
-	} else {
-		s.stateErr(s.status.Err)
-	}
-	st := s.statusLocked()
+	ev := s.refreshLocked()
 	s.stMu.Unlock()
-	if changed {
-		s.e.publish(Event{Time: st.Since, Source: s.name, State: &st})
+	if ev != nil {
+		s.e.publish(*ev)
 	}
 }
 
@@ -206,7 +212,7 @@ func (s *Source) Status() record.SourceStatus {
 // stMu. The slices are never modified, so they are shared, not copied.
 func (s *Source) statusLocked() record.SourceStatus {
 	st := s.status
-	st.History, st.IgnoredNames, st.Snapshot = s.states, s.ignoredNames, s.snapshot.Load()
+	st.History, st.IgnoredNames, st.Snapshot, st.Problems = s.states, s.ignoredNames, s.snapshot.Load(), s.problems
 	return st
 }
 
@@ -260,15 +266,19 @@ type batch struct {
 }
 
 // apply runs one batch in one pass: each name is applied under its flag's
-// own lock, then the source's bookkeeping, counters and audit log follow.
+// own lock (the fields of one struct together, as one change of the
+// struct), then the source's bookkeeping, counters and audit log follow.
 func (s *Source) apply(b batch) Report {
 	e := s.e
 	e.captureCommandLine()
-	cmdline := e.commandLine()
 
 	s.mu.Lock()
-	initial := b.load && !s.loaded
-	logger := s.logger
+	c := setContext{initial: b.load && !s.loaded, cmdline: e.commandLine(), logger: s.logger}
+	if s.explicit {
+		c.explicitSource = true
+	} else {
+		c.explicit = e.explicitValues()
+	}
 	removed := slices.Clone(b.removed)
 	if b.full {
 		for name := range s.held {
@@ -278,42 +288,85 @@ func (s *Source) apply(b batch) Report {
 		}
 	}
 	report := make(Report, 0, len(b.values)+len(removed))
-	for _, name := range slices.Sorted(maps.Keys(b.values)) {
+	var groups []groupBatch // names that are struct fields, by struct; nil for most batches
+	names := slices.Sorted(maps.Keys(b.values))
+	watch := s.watchBatch(b.rev)
+	c.watch = watch
+	for i, name := range names {
+		watch.step(&names[i])
 		value := b.values[name]
 		prev, held := s.held[name]
-		o := e.set(s.name, b.rev, name, value, setContext{initial: initial, held: held, prev: prev.text, cmdline: cmdline, logger: logger})
-		h := prev
-		h.text = value
-		if !held || prev.text != value {
-			h.rev = b.rev
+		c.held, c.prev = held, prev.text
+		en := e.lookup(name)
+		if en != nil && en.group != nil && !c.keepsGiven(name) {
+			groups = addGroupItem(groups, groupItem{en: en, name: name, value: value, c: c})
+			continue
 		}
-		if o.Result == record.Applied || o.Result == record.Unchanged {
-			h.applied, h.wasApplied = value, true
+		report = append(report, s.noteSet(b.rev, name, value, e.set(en, s.name, b.rev, name, value, c)))
+	}
+	c.held, c.prev = false, ""
+	for i, name := range removed {
+		watch.step(&removed[i])
+		en := e.lookup(name)
+		if en != nil && en.group != nil && !c.keepsGiven(name) {
+			groups = addGroupItem(groups, groupItem{en: en, name: name, removed: true, c: c})
+			continue
 		}
-		s.heldMu.Lock()
-		s.held[name] = h
-		s.heldMu.Unlock()
-		report = append(report, o)
+		report = append(report, s.noteRemoved(name, e.remove(en, s.name, b.rev, name, c)))
 	}
-	for _, name := range removed {
-		_, given := cmdline[name]
-		o := e.remove(s.name, b.rev, name, initial, given, logger)
-		s.heldMu.Lock()
-		delete(s.held, name)
-		s.heldMu.Unlock()
-		report = append(report, o)
+	for _, gb := range groups {
+		for i, o := range e.applyGroup(s.name, b.rev, gb, c.logger) {
+			if it := gb.items[i]; it.removed {
+				o = s.noteRemoved(it.name, o)
+			} else {
+				o = s.noteSet(b.rev, it.name, it.value, o)
+			}
+			report = append(report, o)
+		}
 	}
+	s.endWatch()
 	if b.full {
 		s.loaded = true
 	}
+	if s.explicit {
+		e.explicitApplied(s.name, b.values, report)
+	}
+	logger, explicit := s.logger, s.explicit
 	s.mu.Unlock()
 
 	slices.SortStableFunc(report, func(a, b Outcome) int { return strings.Compare(a.Flag, b.Flag) })
 	e.count(s.name, report)
 	s.tally(b.rev, report)
-	audit(logger, s.name, b.rev, report)
+	audit(logger, s.name, b.rev, report, explicit)
 	e.publish(Event{Time: time.Now(), Source: s.name, Revision: b.rev, Report: report})
 	return report
+}
+
+// noteSet records that the origin holds value for name, and what became of
+// it (o, which it returns). The caller holds s.mu.
+func (s *Source) noteSet(rev int64, name, value string, o Outcome) Outcome {
+	prev, held := s.held[name]
+	h := prev
+	h.text = value
+	if !held || prev.text != value {
+		h.rev = rev
+	}
+	if o.Result == record.Applied || o.Result == record.Unchanged {
+		h.applied, h.wasApplied = value, true
+	}
+	s.heldMu.Lock()
+	s.held[name] = h
+	s.heldMu.Unlock()
+	return o
+}
+
+// noteRemoved records that the origin no longer holds name, and returns o.
+// The caller holds s.mu.
+func (s *Source) noteRemoved(name string, o Outcome) Outcome {
+	s.heldMu.Lock()
+	delete(s.held, name)
+	s.heldMu.Unlock()
+	return o
 }
 
 // tally adds a batch's outcomes to the source's counters and records the

@@ -78,10 +78,7 @@ func (h *handler) head(filter Filter, paging Paging) Page {
 // checksums reads the checksums, after the flags: under concurrent changes
 // they may be newer than the table.
 func (h *handler) checksums() Checksums {
-	return Checksums{
-		Dynamic: checksumText(h.engine.DynamicChecksum()),
-		Static:  checksumText(h.engine.StaticChecksum()),
-	}
+	return newChecksums(h.engine.DynamicChecksum(), h.engine.StaticChecksum())
 }
 
 // counts are how many of the flags a filter keeps (on any page) differ

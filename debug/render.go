@@ -108,6 +108,7 @@ type sourceView struct {
 	SyncAgo    string
 	SyncTime   string
 	Snapshot   string // a sentence naming the snapshot file served, if one is
+	Problems   []problemView
 	Spans      []spanView
 	Unknown    []ignoredView // the ignored names
 }
@@ -272,6 +273,7 @@ func newSourceView(now time.Time, s record.SourceStatus) sourceView {
 	if s.Snapshot != nil {
 		sv.Snapshot = snapshotSentence(now, *s.Snapshot)
 	}
+	sv.Problems = problemViews(now, s.Problems)
 	for i := len(s.History) - 1; i >= 0; i-- { // newest first
 		sp := s.History[i]
 		text := since(now, sp.Since)

@@ -1,7 +1,6 @@
 package debug
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/flagz-go/flagz/record"
@@ -104,9 +103,14 @@ type Process struct {
 
 // Checksums holds the flag set's checksums (flagz.Engine.DynamicChecksum) as 16
 // lower-case hexadecimal digits: a JSON number cannot hold 64 bits exactly.
+// DynamicMetric and StaticMetric are the same checksums as the metric
+// flagz_checksum carries them: their top 53 bits (the checksum shifted
+// right by 11), which Prometheus prints in decimal.
 type Checksums struct {
-	Dynamic string `json:"dynamic"`
-	Static  string `json:"static"`
+	Dynamic       string `json:"dynamic"`
+	Static        string `json:"static"`
+	DynamicMetric uint64 `json:"dynamic_metric"`
+	StaticMetric  uint64 `json:"static_metric"`
 }
 
 // SetResult is the JSON answer of the setter.
@@ -123,5 +127,3 @@ type SetResult struct {
 	// Error says why the request failed; absent on success.
 	Error string `json:"error,omitempty"`
 }
-
-func checksumText(sum uint64) string { return fmt.Sprintf("%016x", sum) }

@@ -87,7 +87,7 @@ func New[F flagz.FlagSet](fs F, client *clientv3.Client, prefix string, opts ...
 	}
 	w := &Watcher{rt: rt, origin: origin}
 	if o.presence.enabled {
-		origin.presence = newPresenceState(fs, rt.Status, origin)
+		origin.presence = newPresenceState(fs, rt.Status, rt.SetProblem, origin)
 	}
 	return w, nil
 }

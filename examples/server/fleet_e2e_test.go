@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -88,7 +89,12 @@ func TestFleetEndToEnd(t *testing.T) {
 		if outcomes["applied"] != 1 || outcomes["rejected"] != 1 {
 			t.Errorf("outcomes %v, want 1 applied and 1 rejected\n%s", outcomes, r)
 		}
-		fz.run("ls").want(t, 0, "500 (rev", "1 applied, 1 rejected")
+		// The row of rate_limit: its value in etcd, the key's revision, who holds it.
+		r = fz.run("ls")
+		r.want(t, 0)
+		if !regexp.MustCompile(`(?m)^rate_limit\s+dyn_int64\s+500\s+\d+\s+1 applied, 1 rejected\s*$`).MatchString(r.stdout) {
+			t.Fatalf("flagz ls does not show rate_limit=500 in etcd, 1 applied, 1 rejected\n%s", r)
+		}
 		fz.run("status").want(t, 0, "rejecting: ", "rate_limit=500", "not in range [1, 100]")
 		r = fz.run("set", demo.FlagRateLimit, "50", "--wait=30s")
 		r.want(t, 0, "2 applied")

@@ -1,4 +1,4 @@
-// Package link lets package source reach the parts of package flagz's
+// Package link lets package source (and package env) reach the parts of package flagz's
 // engine that a source needs and a flag user never sees, as
 // database/sql/driver's implementations are reached by database/sql
 // without widening its API. Package flagz fills the variables when it is
@@ -9,6 +9,8 @@ package link
 import (
 	"log/slog"
 	"time"
+
+	"github.com/flagz-go/flagz/record"
 )
 
 // The engine's hooks. The flag set, engine and source handles travel as
@@ -30,6 +32,15 @@ var (
 	// snapshot file at path, written at written, saved at revision; an
 	// empty path clears it.
 	ServingSnapshot func(src any, path string, written time.Time, revision int64)
+	// Problem records that the source has the problem called name (err
+	// not nil) or no longer has it (nil), and reports whether it started
+	// or ended with this call.
+	Problem func(src any, name string, err error) (started, ended bool)
+	// ClearProblems ends every problem of the source and returns them.
+	ClearProblems func(src any) []record.Problem
 	// FormatList writes items as list values read them.
 	FormatList func(items []string) string
+	// Explicit makes the source (a *flagz.Source) an explicit one, as the
+	// command line is: package env's.
+	Explicit func(src any)
 )

@@ -25,13 +25,14 @@ import (
 
 // presenceOptions turn presence on with a short TTL and a fixed id, and
 // keep the health checks at their defaults so that no state change of a
-// busy machine makes a write the tests do not expect.
+// busy machine makes a write the tests do not expect; nor does a periodic
+// refresh (an hour: a test that wants it gives WithPresenceRefresh).
 func presenceOptions(id string, extra ...watcher.Option) []watcher.Option {
 	return append([]watcher.Option{
 		watcher.WithLogger(quietLogger()),
 		watcher.WithBackoff(10*time.Millisecond, 200*time.Millisecond),
 		watcher.WithPresence(), watcher.WithPresenceTTL(time.Second), watcher.WithPresenceID(id),
-		watcher.WithPresenceVersion("v1.2.3"),
+		watcher.WithPresenceVersion("v1.2.3"), watcher.WithPresenceRefresh(time.Hour),
 	}, extra...)
 }
 

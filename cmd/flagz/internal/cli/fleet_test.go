@@ -36,6 +36,8 @@ type processOptions struct {
 	id          string        // the presence id; "": the watcher's default
 	plainToken  bool          // token is not sensitive (a build before it was marked so)
 	user        string        // an etcd user, "name:password"; "": none
+	logger      *slog.Logger  // the watcher's; nil: none
+	options     []watcher.Option
 }
 
 // startProcess starts a process following testPrefix on endpoints. Its
@@ -69,15 +71,17 @@ func startProcess(t *testing.T, endpoints []string, o processOptions) *process {
 	if o.user != "" {
 		cli = authClient(t, endpoints, o.user)
 	}
-	opts := []watcher.Option{watcher.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
-		watcher.WithRollback(o.rollback), watcher.WithPresence()}
+	if o.logger == nil {
+		o.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	opts := []watcher.Option{watcher.WithLogger(o.logger), watcher.WithRollback(o.rollback), watcher.WithPresence()}
 	if o.id != "" {
 		opts = append(opts, watcher.WithPresenceID(o.id))
 	}
 	if o.presenceTTL > 0 {
 		opts = append(opts, watcher.WithPresenceTTL(o.presenceTTL))
 	}
-	w, err := watcher.New(p.fs, cli, testPrefix, opts...)
+	w, err := watcher.New(p.fs, cli, testPrefix, append(opts, o.options...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
