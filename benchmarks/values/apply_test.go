@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/benchmarks/internal/cputime"
 	"github.com/spf13/pflag"
 )
 
@@ -36,6 +37,7 @@ func BenchmarkSourceUpdate(b *testing.B) {
 					}
 				}
 				b.ReportAllocs()
+				defer cputime.Start().Report(b)
 				rev := int64(0)
 				for b.Loop() {
 					rev++
