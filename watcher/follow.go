@@ -139,39 +139,45 @@ func (o *etcdOrigin) closeWatch(cancel context.CancelFunc, wch clientv3.WatchCha
 
 // reportAll hands one watch response's events to sink, a batch per
 // revision: the puts of one revision (one transaction) as one Update, its
-// deletes as one Remove, each with that revision. Keys that stand for no
-// flag are skipped.
+// deletes as one Remove, each with that revision, as the canaries of this
+// process make them (canaryOverlay.batch). Keys that stand for no flag
+// and hold no canary record are skipped.
 func (o *etcdOrigin) reportAll(sink source.Sink, events []*clientv3.Event) {
 	var (
-		rev     int64
-		puts    map[string]string
-		removed []string
+		rev      int64
+		puts     map[string]string
+		removed  []string
+		canaries []*clientv3.Event
 	)
 	flush := func() {
+		puts, removed = o.canary.batch(rev, puts, removed, canaries)
 		if len(puts) > 0 {
 			sink.Update(rev, puts)
 		}
 		if len(removed) > 0 {
 			sink.Remove(rev, removed...)
 		}
-		puts, removed = nil, nil
+		puts, removed, canaries = nil, nil, nil
 	}
 	for _, ev := range events {
 		name, ok := o.flagName(ev.Kv.Key)
-		if !ok {
+		_, isCanary := o.canary.owns(ev.Kv.Key)
+		if !ok && !isCanary {
 			continue
 		}
 		if ev.Kv.ModRevision != rev {
 			flush()
 			rev = ev.Kv.ModRevision
 		}
-		switch ev.Type {
-		case mvccpb.PUT:
+		switch {
+		case isCanary:
+			canaries = append(canaries, ev)
+		case ev.Type == mvccpb.PUT:
 			if puts == nil {
 				puts = map[string]string{}
 			}
 			puts[name] = string(ev.Kv.Value)
-		case mvccpb.DELETE:
+		case ev.Type == mvccpb.DELETE:
 			removed = append(removed, name)
 		}
 	}

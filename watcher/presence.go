@@ -28,6 +28,8 @@ type presenceState struct {
 	engine *flagz.Engine
 	source string
 	status func() flagz.SourceStatus
+	canary *canaryOverlay // the canaries this process is in (Status.Canary)
+	health *selfHealth    // WithHealth; nil without
 
 	// rev is the revision the flags are at: moved only after the batches up
 	// to it were applied and their rejections recorded, so a record never
@@ -154,6 +156,8 @@ func (ps *presenceState) encode() ([]byte, error) {
 	st.State = ps.status().State.String()
 	st.Checksum = fmt.Sprintf("%016x", ps.engine.DynamicChecksum())
 	st.Rejections, st.Refused = ps.currentRejections()
+	st.Canary = ps.canary.memberships()
+	st.Health = ps.health.get()
 	st.Values = make(map[string]string, ps.dynamicCount)
 	// One visit of the flags gives the dynamic values and a fingerprint of
 	// what the info holds but constraints: a flag added, a static value

@@ -37,6 +37,7 @@ type etcdOrigin struct {
 	opts      options
 	log       *slog.Logger
 	presence  *presenceState // nil without WithPresence
+	canary    *canaryOverlay // nil without WithPresence: a process without an id is in no canary
 
 	// listed is what the last List found: its revision and how many keys
 	// (flags or not) were under the prefix then. The health check counts
@@ -88,6 +89,8 @@ func New[F flagz.FlagSet](fs F, client *clientv3.Client, prefix string, opts ...
 	w := &Watcher{rt: rt, origin: origin}
 	if o.presence.enabled {
 		origin.presence = newPresenceState(fs, rt.Status, origin)
+		origin.canary = newCanaryOverlay(origin.presence.base.ID, prefix, origin.log)
+		origin.presence.canary = origin.canary
 	}
 	return w, nil
 }

@@ -51,6 +51,10 @@ type Status struct {
 	// Dropped names the dynamic flags whose values were left out to keep
 	// the status under MaxRecordBytes.
 	Dropped []string `json:"dropped,omitempty"`
+	// Canary is Record.Canary.
+	Canary map[string]int64 `json:"canary,omitempty"`
+	// Health is Record.Health.
+	Health *Health `json:"health,omitempty"`
 }
 
 // Split returns the two parts of r as a process writes them: its static
@@ -59,7 +63,7 @@ func (r Record) Split() (Info, Status) {
 	info := Info{ID: r.ID, Host: r.Host, PID: r.PID, Started: r.Started, Version: r.Version,
 		FlagSet: r.FlagSet, Prefix: r.Prefix, Flags: r.Flags}
 	status := Status{ID: r.ID, State: r.State, Revision: r.Revision, Checksum: r.Checksum,
-		Updated: r.Updated, Rejections: r.Rejections, Refused: r.Refused, Dropped: r.Dropped}
+		Updated: r.Updated, Rejections: r.Rejections, Refused: r.Refused, Dropped: r.Dropped, Canary: r.Canary, Health: r.Health}
 	for name, value := range r.Values {
 		if f, ok := r.Flag(name); ok && !f.Dynamic {
 			if info.Values == nil {

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/watcher/canary"
+	"github.com/flagz-go/flagz/watcher/change"
 	"go.etcd.io/etcd/api/v3/mvccpb"
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
@@ -20,13 +20,16 @@ var errUnderCanary = errors.New("the flag is under a canary")
 type canaryView struct {
 	Key         string `json:"key"`
 	ModRevision int64  `json:"mod_revision"` // what a write of the canary compares
-	Record      canary.Record
-	Err         error // the key holds no canary record of its flag (then only Key is set)
+	// CreateRevision is the revision of the canary's first stage: a
+	// refusal since then is of its value.
+	CreateRevision int64 `json:"create_revision"`
+	Record         canary.Record
+	Err            error // the key holds no canary record of its flag (then only Key is set)
 }
 
 // newCanaryView reads kv, a key under the canary prefix.
 func (s *session) newCanaryView(kv *mvccpb.KeyValue) canaryView {
-	v := canaryView{Key: string(kv.Key), ModRevision: kv.ModRevision}
+	v := canaryView{Key: string(kv.Key), ModRevision: kv.ModRevision, CreateRevision: kv.CreateRevision}
 	v.Record, v.Err = canary.DecodeKey(s.g.prefix, v.Key, kv.Value)
 	return v
 }
@@ -41,14 +44,6 @@ func (v canaryView) describe() string {
 	return fmt.Sprintf("stage %d of %d (%s: %d of %d processes) since %s, begun %s by %s",
 		r.Stage+1, len(r.Stages), canary.FormatShare(r.Share()), r.Members, r.Live,
 		r.StageStarted.Local().Format(time.TimeOnly), r.Started.Local().Format(time.TimeOnly), r.By)
-}
-
-// shownValue is the canary's value as text output shows it.
-func (v canaryView) shownValue() string {
-	if v.Record.Sensitive {
-		return flagz.Redacted
-	}
-	return clip(v.Record.Value)
 }
 
 // canaryInTheWay is the error of a write refused because the flag name
@@ -89,4 +84,18 @@ func (s *session) readCanaries(ctx context.Context) ([]canaryView, error) {
 		out = append(out, s.newCanaryView(kv))
 	}
 	return out, nil
+}
+
+// readChange reads the change record of the flag name (who wrote it
+// last, when, why); ok false if there is none, or it cannot be read.
+func (s *session) readChange(ctx context.Context, name string) (change.Record, bool) {
+	key := change.Key(s.g.prefix, name)
+	rctx, cancel := s.request(ctx)
+	defer cancel()
+	resp, err := s.client.Get(rctx, key)
+	if err != nil || len(resp.Kvs) == 0 {
+		return change.Record{}, false
+	}
+	rec, err := change.DecodeKey(s.g.prefix, key, resp.Kvs[0].Value)
+	return rec, err == nil
 }

@@ -80,13 +80,18 @@ func runLs(ctx context.Context, s *session, args []string) error {
 		return err
 	}
 	rows := lsRows(f, keys)
+	canaries, err := s.canaries(ctx, f)
+	if err != nil {
+		return err
+	}
 	if s.json() {
 		return s.printJSON(struct {
 			Processes int            `json:"processes"`
 			Revision  int64          `json:"revision"`
 			Flags     []lsFlag       `json:"flags"`
 			Invalid   []invalidEntry `json:"invalid,omitempty"`
-		}{len(f.records), keys.revision, rows, invalidEntries(f.invalid)})
+			Canaries  []canaryStatus `json:"canaries,omitempty"`
+		}{len(f.records), keys.revision, rows, invalidEntries(f.invalid), canaries})
 	}
 	s.printf("%s under %s", count(len(f.records), "live process", "live processes"), s.g.flagPrefix())
 	printInvalid(s, f.invalid)
@@ -99,7 +104,11 @@ func runLs(ctx context.Context, s *session, args []string) error {
 		t.row("%s\t%s\t%s\t%s\t%s\t%s", r.Name, orDash(strings.Join(r.Types, "|")),
 			orDash(clip(strings.Join(r.Defaults, "|"))), value, r.Holders.String(), orDash(r.Holders.holding()))
 	}
-	return t.flush()
+	if err := t.flush(); err != nil {
+		return err
+	}
+	printCanaries(s, canaries)
+	return nil
 }
 
 // lsRows computes ls's rows, sorted by name.

@@ -47,12 +47,13 @@ func (s *session) replay(ctx context.Context, keys ...string) (replayed, error) 
 	return r, nil
 }
 
-// replayKey returns the writes to key from revision from up to to, or the
-// oldest revision etcd keeps when from is compacted.
-func (s *session) replayKey(ctx context.Context, key string, from, to int64) ([]*clientv3.Event, int64, error) {
+// replayKey returns the writes to key (with opts: to the range they say)
+// from revision from up to to, or the oldest revision etcd keeps when from
+// is compacted.
+func (s *session) replayKey(ctx context.Context, key string, from, to int64, opts ...clientv3.OpOption) ([]*clientv3.Event, int64, error) {
 	wctx, cancel := context.WithTimeout(clientv3.WithRequireLeader(ctx), 4*s.g.commandTimeout)
 	defer cancel()
-	ch := s.client.Watch(wctx, key, clientv3.WithRev(from), clientv3.WithCreatedNotify())
+	ch := s.client.Watch(wctx, key, append(opts, clientv3.WithRev(from), clientv3.WithCreatedNotify())...)
 	ask := time.NewTicker(50 * time.Millisecond)
 	defer ask.Stop()
 	var out []*clientv3.Event

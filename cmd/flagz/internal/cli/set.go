@@ -151,12 +151,33 @@ another process (a forgery, or a bug) is left out of pre-flight and the
 wait, with a warning. The value of a flag any live process marks sensitive,
 and the reasons of processes that do not mark it so, show as [redacted].
 
+--canary=5%,25%,100% writes in stages (see flagz help canary): after
+pre-flight, the value goes to a canary record beside the flag, which only
+the processes of the first stage apply, over the flag's value. set waits
+until each of them applied it, then --bake; it widens to the next stage
+only if none of them refused the value, went DEGRADED, reported itself
+unhealthy (watcher.WithHealth) or went away. At 100% it writes the flag's
+key and removes the canary in one transaction, then waits as above. If a
+stage fails, it removes the canary (every process returns to the flag's
+value), names each process that failed and why, and exits with 1. The
+canary lives in etcd: a command killed or interrupted leaves it at its
+stage (flagz canary status, promote, abort). A set, del or undo of a flag
+under a canary is refused unless --force, which ends the canary.
+
+Every write records who (--author, else the etcd user, else user@host)
+and why (--reason) beside the flag (flagz history).
+
 A value beginning with "-" goes after "--": flagz set rate -- -5.`,
 		setup: func(fs *pflag.FlagSet) func(context.Context, *session, []string) error {
 			wf := &writeFlags{}
 			wf.bind(fs, "write even if pre-flight refuses (no live process, unknown name, static flag, "+
 				"a value some process refuses); a process's own refusal still fails the command")
+			cf := &canaryFlags{}
+			cf.bind(fs)
 			return func(ctx context.Context, s *session, args []string) error {
+				if fs.Changed("canary") || fs.Changed("bake") || fs.Changed("canary-salt") {
+					return runCanarySet(ctx, s, args, wf, cf)
+				}
 				return runSet(ctx, s, args, wf, change.ActionSet)
 			}
 		},

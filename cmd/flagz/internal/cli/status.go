@@ -20,6 +20,8 @@ type statusOutput struct {
 	// Invalid lists the presence keys left out: they hold no record of
 	// the process they name.
 	Invalid []invalidEntry `json:"invalid,omitempty"`
+	// Canaries are the canaries under the prefix (flagz canary status).
+	Canaries []canaryStatus `json:"canaries,omitempty"`
 }
 
 // statusProcess is one live process as status shows it.
@@ -36,6 +38,10 @@ type statusProcess struct {
 	Updated    time.Time            `json:"updated"`
 	Behind     bool                 `json:"behind"` // has not reported latest_write yet
 	Rejections []presence.Rejection `json:"rejections,omitempty"`
+	// Canary: the canaries whose stage holds the process, and Health what
+	// its own health check says (presence.Record).
+	Canary map[string]int64 `json:"canary,omitempty"`
+	Health *presence.Health `json:"health,omitempty"`
 }
 
 // checksumGroup is the processes of one flag set sharing one dynamic
@@ -86,6 +92,9 @@ func runStatus(ctx context.Context, s *session, args []string) error {
 		return err
 	}
 	out := fleetStatus(f, keys)
+	if out.Canaries, err = s.canaries(ctx, f); err != nil {
+		return err
+	}
 	if s.json() {
 		return s.printJSON(out)
 	}
@@ -101,7 +110,7 @@ func fleetStatus(f fleet, keys flagKeys) statusOutput {
 	for _, r := range f.records {
 		p := statusProcess{ID: r.ID, Host: r.Host, PID: r.PID, Version: r.Version, FlagSet: r.FlagSet,
 			State: r.State, Revision: r.Revision, Checksum: r.Checksum, Started: r.Started, Updated: r.Updated,
-			Behind: r.Revision < keys.latest, Rejections: r.Rejections}
+			Behind: r.Revision < keys.latest, Rejections: r.Rejections, Canary: r.Canary, Health: r.Health}
 		out.Processes = append(out.Processes, p)
 		out.Converged = out.Converged && !p.Behind && len(p.Rejections) == 0
 		k := [2]string{r.FlagSet, r.Checksum}
@@ -173,7 +182,11 @@ func printStatus(s *session, out statusOutput, invalid []presence.Invalid) {
 			s.printf("rejecting: %s refuses %s (revision %d) since %s%s: %s",
 				p.ID, what, rj.Revision, rj.At.Local().Format(time.TimeOnly), since(rj.At), rj.Reason)
 		}
+		if h := p.Health; h != nil && !h.OK {
+			s.printf("unhealthy: %s says so since %s%s: %s", p.ID, h.Since.Local().Format(time.TimeOnly), since(h.Since), h.Reason)
+		}
 	}
+	printCanaries(s, out.Canaries)
 	if out.Converged {
 		s.printf("converged: every process has every flag key in etcd, no rejection, one checksum per flag set")
 	} else if behind == 0 && rejecting == 0 {
