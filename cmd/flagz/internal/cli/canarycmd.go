@@ -220,7 +220,7 @@ func runCanaryAbort(ctx context.Context, s *session, name string, wf *writeFlags
 	if v.Err == nil {
 		detail += " at " + stageDetail(v.Record)
 	}
-	rev, ok, err := s.abortCanary(ctx, name, v.ModRevision, wf.by, detail)
+	rev, ok, err := s.abortCanary(ctx, name, v.ModRevision, wf.by, detail, s.g.commandTimeout)
 	switch {
 	case err != nil:
 		return fail(err)
@@ -296,7 +296,7 @@ func runCanaryPromote(ctx context.Context, s *session, name string, wf *writeFla
 		printFindings(s, "warning (--force)", out.Preflight.Refusals, len(f.records))
 		printFindings(s, "warning", out.Preflight.Warnings, len(f.records))
 	}
-	res, err := s.promoteCanary(ctx, rec, v.ModRevision, wf.force, wf.by)
+	res, err := s.promoteCanary(ctx, rec, v.ModRevision, wf.force, wf.by, s.g.commandTimeout)
 	if err != nil {
 		return fail(err)
 	}

@@ -163,7 +163,7 @@ func runCanarySet(ctx context.Context, s *session, args []string, wf *writeFlags
 		live := declaring(f.records, name)
 		rec.Stage, rec.Live, rec.StageStarted = i, len(live), time.Now().UTC().Truncate(time.Millisecond)
 		rec.Threshold, rec.Members = canary.Threshold(salt, live, stages[i], rec.Threshold, i > 0)
-		rev, err := s.writeStage(ctx, rec, canaryRev, i == 0, wf.force, wf.by)
+		rev, err := s.writeStage(ctx, rec, canaryRev, i == 0, wf.force, wf.by, wf.wait)
 		if err != nil {
 			if errors.Is(err, errCanaryEnded) {
 				out.Ended = err.Error()
@@ -226,7 +226,7 @@ func (s *session) stageEnded(ctx context.Context, out *canaryOutput, so stageOut
 	out.Halted = fmt.Sprintf("halted at %s: %s", stage, strings.Join(why, "; "))
 	s.progressf("%s", out.Halted)
 	printMembers(s, res.Processes)
-	rev, ok, err := s.abortCanary(context.WithoutCancel(ctx), st.name, canaryRev, wf.by, out.Halted)
+	rev, ok, err := s.abortCanary(context.WithoutCancel(ctx), st.name, canaryRev, wf.by, out.Halted, wf.wait)
 	switch {
 	case err != nil:
 		out.Error = fmt.Sprintf("abort: %v; the canary stays in etcd (flagz canary abort %s)", err, st.name)
@@ -265,7 +265,7 @@ func (s *session) awaitReturn(ctx context.Context, name string, rev int64, sensi
 // promoteRun is the last stage: the value to the flag's key, the record
 // deleted, then the wait for every process, as set does.
 func (s *session) promoteRun(ctx context.Context, out *canaryOutput, rec canary.Record, canaryRev int64, wf *writeFlags) error {
-	res, err := s.promoteCanary(ctx, rec, canaryRev, false, wf.by)
+	res, err := s.promoteCanary(ctx, rec, canaryRev, false, wf.by, wf.wait)
 	if err != nil {
 		out.Error = err.Error()
 		if errors.Is(err, errCanaryEnded) {
@@ -321,8 +321,8 @@ func warnUnhealthy(s *session, records []presence.Record) {
 		}
 	}
 	if len(bad) > 0 {
-		s.warnf("%s report themselves unhealthy already: a stage that holds one halts: %s",
-			count(len(bad), "process", "processes"), shortList(bad, 3))
+		s.warnf("%s unhealthy already (its own health check): a stage that holds one halts: %s",
+			count(len(bad), "process reports itself", "processes report themselves"), shortList(bad, 3))
 	}
 }
 

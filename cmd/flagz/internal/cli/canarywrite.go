@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/flagz-go/flagz/watcher/canary"
 	"github.com/flagz-go/flagz/watcher/change"
@@ -24,7 +25,7 @@ var errFlagMoved = errors.New("the flag's key changed since the canary began")
 // rec.FlagRevision; a later one only if the record is still the one this
 // command wrote at prevRev: a concurrent abort wins. It returns the
 // write's revision.
-func (s *session) writeStage(ctx context.Context, rec canary.Record, prevRev int64, first, force bool, by authorship) (int64, error) {
+func (s *session) writeStage(ctx context.Context, rec canary.Record, prevRev int64, first, force bool, by authorship, budget time.Duration) (int64, error) {
 	name := rec.Flag
 	key, flagKey := canary.Key(s.g.prefix, name), s.g.flagKey(name)
 	value, err := canary.Encode(rec)
@@ -42,7 +43,7 @@ func (s *session) writeStage(ctx context.Context, rec canary.Record, prevRev int
 	} else {
 		conds = append(conds, clientv3.Compare(clientv3.ModRevision(key), "=", prevRev))
 	}
-	resp, err := s.txn(ctx, flagKey, conds, []clientv3.Op{clientv3.OpPut(key, string(value))},
+	resp, err := s.txn(ctx, budget, flagKey, conds, []clientv3.Op{clientv3.OpPut(key, string(value))},
 		s.record(by, name, action, detail), clientv3.OpGet(key), clientv3.OpGet(flagKey))
 	if err != nil {
 		return 0, err
@@ -52,6 +53,14 @@ func (s *session) writeStage(ctx context.Context, rec canary.Record, prevRev int
 	}
 	canaryKvs := resp.Responses[0].GetResponseRange().Kvs
 	flagKvs := resp.Responses[1].GetResponseRange().Kvs
+	if len(canaryKvs) > 0 {
+		// An attempt etcd committed without saying so (the leader changed
+		// while it answered) is this very record.
+		if cur := s.newCanaryView(canaryKvs[0]); cur.Err == nil && cur.Record.Salt == rec.Salt &&
+			cur.Record.Stage == rec.Stage && cur.Record.StageStarted.Equal(rec.StageStarted) {
+			return cur.ModRevision, nil
+		}
+	}
 	switch {
 	case !first:
 		return 0, fmt.Errorf("%w: %s", errCanaryEnded, s.endedBy(ctx, name, len(canaryKvs) > 0, s.firstCanary(canaryKvs)))
@@ -84,14 +93,34 @@ func stageDetail(rec canary.Record) string {
 // (detail says why), if it is still the one written at rev: a newer write
 // wins. Every process returns to the flag's key. ok false: the record
 // changed or is gone.
-func (s *session) abortCanary(ctx context.Context, name string, rev int64, by authorship, detail string) (abortRev int64, ok bool, err error) {
-	key := canary.Key(s.g.prefix, name)
-	resp, err := s.txn(ctx, key, []clientv3.Cmp{clientv3.Compare(clientv3.ModRevision(key), "=", rev)},
-		[]clientv3.Op{clientv3.OpDelete(key)}, s.record(by, name, change.ActionAbort, detail))
+func (s *session) abortCanary(ctx context.Context, name string, rev int64, by authorship, detail string, budget time.Duration) (abortRev int64, ok bool, err error) {
+	key, changeKey := canary.Key(s.g.prefix, name), change.Key(s.g.prefix, name)
+	rec := s.record(by, name, change.ActionAbort, detail)
+	resp, err := s.txn(ctx, budget, key, []clientv3.Cmp{clientv3.Compare(clientv3.ModRevision(key), "=", rev)},
+		[]clientv3.Op{clientv3.OpDelete(key)}, rec, clientv3.OpGet(changeKey))
 	if err != nil {
 		return 0, false, err
 	}
-	return resp.Header.Revision, resp.Succeeded, nil
+	if resp.Succeeded {
+		return resp.Header.Revision, true, nil
+	}
+	if r, ok := s.ownChange(resp.Responses[0].GetResponseRange().Kvs, rec); ok {
+		return r, true, nil
+	}
+	return 0, false, nil
+}
+
+// ownChange returns the revision of the change record among kvs (one at
+// most) if it is rec: an attempt etcd committed without saying so.
+func (s *session) ownChange(kvs []*mvccpb.KeyValue, rec change.Record) (int64, bool) {
+	if len(kvs) == 0 {
+		return 0, false
+	}
+	got, err := change.DecodeKey(s.g.prefix, string(kvs[0].Key), kvs[0].Value)
+	if err != nil || got.Action != rec.Action || got.By != rec.By || !got.At.Equal(rec.At) {
+		return 0, false
+	}
+	return kvs[0].ModRevision, true
 }
 
 // promoteCanary writes the canary's value (rec, written at rev) to the
@@ -99,20 +128,24 @@ func (s *session) abortCanary(ctx context.Context, name string, rev int64, by au
 // transaction, only while the record is still the one written at rev (a
 // concurrent abort wins) and, unless force, the flag's key is still at
 // rec.FlagRevision.
-func (s *session) promoteCanary(ctx context.Context, rec canary.Record, rev int64, force bool, by authorship) (writeResult, error) {
+func (s *session) promoteCanary(ctx context.Context, rec canary.Record, rev int64, force bool, by authorship, budget time.Duration) (writeResult, error) {
 	name := rec.Flag
-	key, flagKey := canary.Key(s.g.prefix, name), s.g.flagKey(name)
+	key, flagKey, changeKey := canary.Key(s.g.prefix, name), s.g.flagKey(name), change.Key(s.g.prefix, name)
 	conds := []clientv3.Cmp{clientv3.Compare(clientv3.ModRevision(key), "=", rev)}
 	if !force {
 		conds = append(conds, clientv3.Compare(clientv3.ModRevision(flagKey), "=", rec.FlagRevision))
 	}
-	resp, err := s.txn(ctx, flagKey, conds, []clientv3.Op{clientv3.OpPut(flagKey, rec.Value), clientv3.OpDelete(key)},
-		s.record(by, name, change.ActionPromote, fmt.Sprintf("%d stages", len(rec.Stages))), clientv3.OpGet(key), clientv3.OpGet(flagKey))
+	crec := s.record(by, name, change.ActionPromote, fmt.Sprintf("%d stages", len(rec.Stages)))
+	resp, err := s.txn(ctx, budget, flagKey, conds, []clientv3.Op{clientv3.OpPut(flagKey, rec.Value), clientv3.OpDelete(key)},
+		crec, clientv3.OpGet(key), clientv3.OpGet(flagKey), clientv3.OpGet(changeKey))
 	if err != nil {
 		return writeResult{}, err
 	}
 	if resp.Succeeded {
 		return writeResult{Written: true, Revision: resp.Header.Revision}, nil
+	}
+	if r, ok := s.ownChange(resp.Responses[2].GetResponseRange().Kvs, crec); ok {
+		return writeResult{Written: true, Revision: r}, nil
 	}
 	canaryKvs := resp.Responses[0].GetResponseRange().Kvs
 	if len(canaryKvs) == 0 || canaryKvs[0].ModRevision != rev {
@@ -128,17 +161,28 @@ func (s *session) promoteCanary(ctx context.Context, rec canary.Record, rev int6
 
 // txn runs ops and the put of rec (the change record) if conds hold,
 // else elseOps, in one transaction; key names what is written in errors.
-func (s *session) txn(ctx context.Context, key string, conds []clientv3.Cmp, ops []clientv3.Op, rec change.Record, elseOps ...clientv3.Op) (*clientv3.TxnResponse, error) {
+// A failure of etcd (no leader, a leader change, no answer) is tried
+// again until budget has passed: the conditions make a second attempt
+// harmless, and the callers recognize an attempt etcd committed without
+// saying so.
+func (s *session) txn(ctx context.Context, budget time.Duration, key string, conds []clientv3.Cmp, ops []clientv3.Op, rec change.Record, elseOps ...clientv3.Op) (*clientv3.TxnResponse, error) {
 	value, err := change.Encode(rec)
 	if err != nil {
 		return nil, err
 	}
 	ops = append(ops, clientv3.OpPut(change.Key(s.g.prefix, rec.Flag), string(value)))
-	rctx, cancel := s.request(ctx)
-	defer cancel()
-	resp, err := s.client.Txn(rctx).If(conds...).Then(ops...).Else(elseOps...).Commit()
-	if err != nil {
-		return nil, s.writeError(key, err)
+	deadline := time.Now().Add(budget)
+	retry := newRetryDelay()
+	for {
+		rctx, cancel := s.request(ctx)
+		resp, err := s.client.Txn(rctx).If(conds...).Then(ops...).Else(elseOps...).Commit()
+		cancel()
+		switch {
+		case err == nil:
+			return resp, nil
+		case ctx.Err() != nil || s.probe.downErr() != nil || time.Now().After(deadline):
+			return nil, s.writeError(key, err)
+		}
+		retry.wait(ctx)
 	}
-	return resp, nil
 }
