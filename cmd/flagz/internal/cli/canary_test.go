@@ -12,6 +12,7 @@ import (
 
 	"github.com/flagz-go/flagz/watcher/canary"
 	"github.com/flagz-go/flagz/watcher/change"
+	"github.com/flagz-go/flagz/watcher/etcdtest"
 	"github.com/flagz-go/flagz/watcher/presence"
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
@@ -356,4 +357,40 @@ func TestCanaryTwoOperators(t *testing.T) {
 		t.Fatalf("the winner, interrupted: exit %d\n%s%s", w.code, w.stdout, w.stderr)
 	}
 	want(t, flagzAt(t, eps, "canary", "abort", "rate"), ExitOK, "aborted")
+}
+
+// etcd out of the command's reach in the middle of a stage: the processes
+// keep what they hold (the stage's the canary's value, the others the
+// flag's); the command cannot judge the stage, says so and exits with 1,
+// and the canary stays in etcd, where canary status shows it and abort
+// ends it once etcd answers again.
+func TestCanaryEtcdOutage(t *testing.T) {
+	srv, c := etcd(t)
+	eps := []string{srv.Endpoint()}
+	ps, ids := fleetOf(t, eps, 4, nil)
+	put(t, c, "rate", "20")
+	proxy := etcdtest.NewProxy(t, srv)
+	var stdout, stderr lockedBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(t.Context(), []string{"--endpoints=" + proxy.Endpoint(), "--prefix=" + testPrefix, "--command-timeout=500ms",
+			"set", "rate", "30", "--canary=25%,100%", "--bake=1s", "--wait=2s", "--canary-salt=" + saltFirst(ids, ids[2])}, &stdout, &stderr)
+	}()
+	eventually(t, "the command baking stage 1", func() (bool, string) {
+		return strings.Contains(stdout.String(), "baking 1s"), stdout.String() + stderr.String()
+	})
+	proxy.Cut()
+	code := <-done
+	r := result{code: code, stdout: stdout.String(), stderr: stderr.String()}
+	t.Log(r)
+	want(t, r, ExitFailed, "halted at stage 1 of 2", "the canary stays in etcd")
+	if ps[2].rate.Get() != 30 || ps[0].rate.Get() != 20 {
+		t.Errorf("during the outage rate = %d in the member, %d in another; want 30 and 20", ps[2].rate.Get(), ps[0].rate.Get())
+	}
+	proxy.Restore()
+	want(t, flagzAt(t, eps, "canary", "status"), ExitOK, "canary of rate = 30", ids[2], "applied")
+	want(t, flagzAt(t, eps, "canary", "abort", "rate"), ExitOK, "aborted", "4 applied")
+	if ps[2].rate.Get() != 20 {
+		t.Errorf("after abort the member's rate = %d, want 20", ps[2].rate.Get())
+	}
 }

@@ -138,11 +138,15 @@ func (g *gateState) result() gateResult {
 // start, for those live then). It reads the presence records, then
 // follows them and the record with a watch from that read's revision;
 // when the watch ends (a leader lost, a compaction, a broken connection)
-// it reads them again and watches anew.
+// it reads them again and watches anew. A stage that passes is judged
+// once more on a fresh read, so that it never passes on what a watch cut
+// off from etcd last said; if etcd cannot be read for longer than timeout
+// the stage fails: it cannot be judged.
 func (s *session) gate(ctx context.Context, st stageOf, canaryRev int64, bake, timeout time.Duration) gateResult {
 	g := newGateState(st, bake, timeout, s.progressf)
 	retry := newRetryDelay()
-	var lastErr error
+	lastRead := time.Now()
+	confirm := false // the stage looked decided: one more read, to judge it on what etcd says now
 	for ctx.Err() == nil {
 		now := time.Now()
 		f, err := s.readFleet(ctx)
@@ -152,15 +156,17 @@ func (s *session) gate(ctx context.Context, st stageOf, canaryRev int64, bake, t
 			cur, exists, err = s.readCanary(ctx, st.name)
 		}
 		if err != nil {
-			lastErr = err
-			if g.stalled(now) {
+			if now.Sub(lastRead) > timeout {
+				// etcd has not answered for longer than a member may take
+				// to report: the stage cannot be judged.
 				res := g.result()
-				res.Failed, res.err = true, fmt.Errorf("%w; the canary stays in etcd at this stage (flagz canary abort %s ends it)", lastErr, st.name)
+				res.Failed, res.err = true, fmt.Errorf("%w; the canary stays in etcd at this stage (flagz canary abort %s ends it)", err, st.name)
 				return res
 			}
 			retry.wait(ctx)
 			continue
 		}
+		lastRead = now
 		retry.reset()
 		s.warnInvalid(f.invalid)
 		if !exists || cur.ModRevision != canaryRev {
@@ -178,6 +184,12 @@ func (s *session) gate(ctx context.Context, st stageOf, canaryRev int64, bake, t
 				g.expire(id)
 			}
 		}
+		if confirm {
+			if done, _ := g.step(time.Now()); done {
+				return g.result()
+			}
+			confirm = false
+		}
 		wctx, stop := context.WithCancel(clientv3.WithRequireLeader(ctx))
 		records := s.client.Watch(wctx, presence.Prefix(s.g.flagPrefix()), clientv3.WithPrefix(), clientv3.WithRev(f.revision+1))
 		record := s.client.Watch(wctx, canary.Key(s.g.prefix, st.name), clientv3.WithRev(f.revision+1))
@@ -189,28 +201,15 @@ func (s *session) gate(ctx context.Context, st stageOf, canaryRev int64, bake, t
 			v, ok, _ := s.readCanary(ctx, st.name)
 			res.Ended = s.endedBy(ctx, st.name, ok, v)
 			return res
-		case done:
+		case done && g.failed():
 			return g.result()
+		case done:
+			confirm = true
 		}
 	}
 	res := g.result()
 	res.Interrupted = true
 	return res
-}
-
-// stalled reports whether etcd has been unreadable for longer than a
-// member may take to report: the stage cannot be judged.
-func (g *gateState) stalled(now time.Time) bool {
-	first := now
-	for _, t := range g.seen {
-		if t.Before(first) {
-			first = t
-		}
-	}
-	if len(g.seen) == 0 {
-		return false
-	}
-	return now.Sub(first) > g.timeout+g.bake
 }
 
 // followGate applies the watches' events to g until the stage is decided
