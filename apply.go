@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz/internal/recovery"
+	"github.com/flagz-go/flagz/record"
 )
 
 // setContext is what the engine needs to know about one name of a batch
@@ -24,7 +25,7 @@ type setContext struct {
 func (e *Engine) set(source string, rev int64, name, value string, c setContext) Outcome {
 	en := e.lookup(name)
 	if en == nil {
-		return Outcome{Flag: name, Result: Unknown}
+		return Outcome{Flag: name, Result: record.Unknown}
 	}
 	en.mu.Lock()
 	defer en.mu.Unlock()
@@ -44,18 +45,18 @@ func (e *Engine) set(source string, rev int64, name, value string, c setContext)
 		case !c.initial && c.held && c.prev == value:
 			// The source repeats what it held: whatever became of it then
 			// (applied, restart required, command line) still stands.
-			return Outcome{Flag: name, Result: Unchanged, Value: shown}
+			return Outcome{Flag: name, Result: record.Unchanged, Value: shown}
 		case onCommandLine:
 			if e.staticValue(en) == value {
 				e.clearPending(en, source)
-				return Outcome{Flag: name, Result: Unchanged, Value: shown}
+				return Outcome{Flag: name, Result: record.Unchanged, Value: shown}
 			}
-			e.pending(en, Holding{Source: source, Revision: rev, Time: time.Now(), Value: shown, CommandLine: true})
-			return Outcome{Flag: name, Result: CommandLine, Value: shown, commandLine: ptr(redact(given, sensitive))}
+			e.pending(en, record.Holding{Source: source, Revision: rev, Time: time.Now(), Value: shown, CommandLine: true})
+			return Outcome{Flag: name, Result: record.CommandLine, Value: shown, commandLine: ptr(redact(given, sensitive))}
 		case !c.initial:
 			if e.staticValue(en) == value {
 				e.clearPending(en, source)
-				return Outcome{Flag: name, Result: Unchanged, Value: shown}
+				return Outcome{Flag: name, Result: record.Unchanged, Value: shown}
 			}
 			return e.restartRequired(en, source, rev, shown, "the new value takes effect after a restart")
 		}
@@ -77,7 +78,7 @@ func (e *Engine) set(source string, rev int64, name, value string, c setContext)
 	} else {
 		o = e.setThroughFlagSet(en, source, rev, value, shown, false)
 	}
-	if o.Result == Applied && onCommandLine && !en.overrode {
+	if o.Result == record.Applied && onCommandLine && !en.overrode {
 		en.overrode = true
 		o.commandLine = ptr(redact(given, sensitive))
 	}
@@ -89,7 +90,7 @@ func (e *Engine) set(source string, rev int64, name, value string, c setContext)
 func (e *Engine) remove(source string, rev int64, name string, initial, onCommandLine bool, logger *slog.Logger) Outcome {
 	en := e.lookup(name)
 	if en == nil {
-		return Outcome{Flag: name, Result: Unknown}
+		return Outcome{Flag: name, Result: record.Unknown}
 	}
 	en.mu.Lock()
 	defer en.mu.Unlock()
@@ -108,10 +109,10 @@ func (e *Engine) remove(source string, rev int64, name string, initial, onComman
 	case !en.dynamic() && onCommandLine:
 		// The command-line value never gave way to the source's: it stays.
 		e.clearPending(en, source)
-		return Outcome{Flag: name, Result: Unchanged, Value: shown, Removed: true}
+		return Outcome{Flag: name, Result: record.Unchanged, Value: shown, Removed: true}
 	case e.staticValue(en) == def:
 		e.clearPending(en, source)
-		return Outcome{Flag: name, Result: Unchanged, Value: shown, Removed: true}
+		return Outcome{Flag: name, Result: record.Unchanged, Value: shown, Removed: true}
 	case !initial && !en.dynamic():
 		o := e.restartRequired(en, source, rev, shown, "returning to its default takes effect after a restart")
 		o.Removed = true
@@ -168,14 +169,14 @@ func (e *Engine) restartRequired(en *entry, source string, rev int64, shown, why
 	now := time.Now()
 	en.commit.Lock()
 	defer en.commit.Unlock()
-	en.remember(Change{Time: now, Source: source, Revision: rev, Result: RestartRequired, New: shown, Reason: "static flag: " + why})
-	en.setPending(source, &Holding{Source: source, Revision: rev, Time: now, Value: shown})
-	return Outcome{Flag: en.flag.Name, Result: RestartRequired, Value: shown, Err: err}
+	en.remember(record.Change{Time: now, Source: source, Revision: rev, Result: record.RestartRequired, New: shown, Reason: "static flag: " + why})
+	en.setPending(source, &record.Holding{Source: source, Revision: rev, Time: now, Value: shown})
+	return Outcome{Flag: en.flag.Name, Result: record.RestartRequired, Value: shown, Err: err}
 }
 
 // pending records a value the source holds and the process does not run
 // with.
-func (e *Engine) pending(en *entry, p Holding) {
+func (e *Engine) pending(en *entry, p record.Holding) {
 	en.commit.Lock()
 	defer en.commit.Unlock()
 	en.setPending(p.Source, &p)
@@ -196,23 +197,23 @@ func (e *Engine) settle(en *entry, source string, rev int64, shown, old, new str
 	o := Outcome{Flag: en.flag.Name, Value: shown}
 	switch {
 	case err != nil:
-		o.Result, o.Err = Rejected, err
+		o.Result, o.Err = record.Rejected, err
 		now := time.Now()
 		en.updateRecord(func(r *flagRecord) {
-			r.lastRejection = &Change{Time: now, Source: source, Revision: rev, Result: Rejected, New: shown, Reason: reason(err)}
+			r.lastRejection = &record.Change{Time: now, Source: source, Revision: rev, Result: record.Rejected, New: shown, Reason: reason(err)}
 		})
-		en.remember(Change{Time: now, Source: source, Revision: rev, Result: Rejected, New: shown, Reason: reason(err)})
+		en.remember(record.Change{Time: now, Source: source, Revision: rev, Result: record.Rejected, New: shown, Reason: reason(err)})
 	case !changed:
-		o.Result = Unchanged
+		o.Result = record.Unchanged
 		en.setPending(source, nil)
 	default:
-		o.Result = Applied
+		o.Result = record.Applied
 		o.Old, o.New = redact(old, sensitive), redact(new, sensitive)
 		now := time.Now()
 		en.updateRecord(func(r *flagRecord) {
-			r.lastChange = &Change{Time: now, Source: source, Revision: rev, Result: Applied, Old: o.Old, New: o.New, Removed: removed}
+			r.lastChange = &record.Change{Time: now, Source: source, Revision: rev, Result: record.Applied, Old: o.Old, New: o.New, Removed: removed}
 		})
-		en.remember(Change{Time: now, Source: source, Revision: rev, Result: Applied, Old: o.Old, New: o.New, Removed: removed})
+		en.remember(record.Change{Time: now, Source: source, Revision: rev, Result: record.Applied, Old: o.Old, New: o.New, Removed: removed})
 		en.setPending(source, nil)
 	}
 	return o

@@ -2,6 +2,8 @@ package flagz
 
 import (
 	"log/slog"
+
+	"github.com/flagz-go/flagz/record"
 )
 
 // maxUnknownNamesLogged bounds the names one audit line about unknown names
@@ -18,20 +20,20 @@ func audit(logger *slog.Logger, source string, rev int64, report Report) {
 	for _, o := range report {
 		attrs := []any{"flag", o.Flag, "source", source, "revision", rev}
 		switch o.Result {
-		case Applied:
+		case record.Applied:
 			logger.Info("flagz: flag changed", append(attrs, "old", o.Old, "new", o.New, "removed", o.Removed)...)
 			if o.commandLine != nil {
 				logger.Warn("flagz: a source changed a dynamic flag given on the command line",
 					append(attrs, "command_line", *o.commandLine, "new", o.New)...)
 			}
-		case Rejected:
+		case record.Rejected:
 			logger.Warn("flagz: value rejected, last good value kept", append(attrs, "value", o.Value, "reason", reason(o.Err))...)
-		case RestartRequired:
+		case record.RestartRequired:
 			logger.Warn("flagz: static flag changed, restart required", append(attrs, "value", o.Value)...)
-		case CommandLine:
+		case record.CommandLine:
 			logger.Warn("flagz: static flag given on the command line keeps that value; the source's value is not applied",
 				append(attrs, "command_line", *o.commandLine, "value", o.Value)...)
-		case Unknown:
+		case record.Unknown:
 			unknownCount++
 			if len(unknown) < maxUnknownNamesLogged {
 				unknown = append(unknown, o.Flag)

@@ -3,6 +3,8 @@ package flagz
 import (
 	"sync"
 	"sync/atomic"
+
+	"github.com/flagz-go/flagz/record"
 )
 
 // updateCounters are the engine's update counters. An apply counting its
@@ -54,7 +56,7 @@ func (u *updateCounters) all() []*counter {
 // counted; names no flag is declared with are counted under flag "". It
 // holds no lock (fn may take its time) and allocates nothing; a batch being
 // applied meanwhile may be partly counted.
-func (e *Engine) VisitUpdateCounts(fn func(flag, source string, result Result, n uint64)) {
+func (e *Engine) VisitUpdateCounts(fn func(flag, source string, result record.Result, n uint64)) {
 	for _, c := range e.counts.all() {
 		fn(c.key.flag, c.key.source, c.key.result, c.n.Load())
 	}

@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"maps"
 	"testing"
+
+	"github.com/flagz-go/flagz/record"
 )
 
 // A scrape reads the update counters while batches count: every counter it
@@ -31,7 +33,7 @@ func TestUpdateCountersReadWhileCounting(t *testing.T) {
 			reading = false
 		default:
 		}
-		e.VisitUpdateCounts(func(flag, source string, result Result, n uint64) {
+		e.VisitUpdateCounts(func(flag, source string, result record.Result, n uint64) {
 			key := updateKey{flag, source, result}
 			if n == 0 || n < seen[key] {
 				t.Errorf("%+v: %d after %d", key, n, seen[key])
@@ -40,12 +42,14 @@ func TestUpdateCountersReadWhileCounting(t *testing.T) {
 		})
 	}
 
-	want := map[updateKey]uint64{{flag: "", source: "s", result: Unknown}: 200}
+	want := map[updateKey]uint64{{flag: "", source: "s", result: record.Unknown}: 200}
 	for i := range 50 {
-		want[updateKey{flag: fmt.Sprintf("f%02d", i), source: "s", result: Applied}] = 4
+		want[updateKey{flag: fmt.Sprintf("f%02d", i), source: "s", result: record.Applied}] = 4
 	}
 	visited := map[updateKey]uint64{}
-	e.VisitUpdateCounts(func(flag, source string, result Result, n uint64) { visited[updateKey{flag, source, result}] = n })
+	e.VisitUpdateCounts(func(flag, source string, result record.Result, n uint64) {
+		visited[updateKey{flag, source, result}] = n
+	})
 	if !maps.Equal(visited, want) {
 		t.Errorf("VisitUpdateCounts: %v, want %v", visited, want)
 	}

@@ -1,6 +1,10 @@
 package flagz
 
-import "time"
+import (
+	"time"
+
+	"github.com/flagz-go/flagz/record"
+)
 
 // directSet is a change made by calling a value's Set directly, on its way
 // to the engine's subscribers as an Event of source DirectSet.
@@ -25,7 +29,7 @@ func (e *Engine) directSet(name, input string, sensitive bool) *directSet {
 // The caller holds the flag's set lock, so the changes of one flag are
 // queued in the order they took effect.
 func (s *directSet) publish(old, new string) {
-	o := Outcome{Flag: s.name, Result: Applied, Value: s.input, Old: old, New: new}
+	o := Outcome{Flag: s.name, Result: record.Applied, Value: s.input, Old: old, New: new}
 	if s.sensitive {
 		o.Value, o.Old, o.New = Redacted, Redacted, Redacted
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz/internal/wait"
+	"github.com/flagz-go/flagz/record"
 )
 
 // eventLog collects the events of one subscription.
@@ -88,11 +89,11 @@ func TestDirectSetIsAnEvent(t *testing.T) {
 		sums = append(sums, summary{ev.Source, ev.Revision, o})
 	}
 	want := []summary{
-		{"test", 1, Outcome{Flag: "rate", Result: Applied, Value: "20", Old: "10", New: "20"}},
-		{DirectSet, 0, Outcome{Flag: "rate", Result: Applied, Value: "25", Old: "20", New: "25"}},
-		{DirectSet, 0, Outcome{Flag: "rate", Result: Applied, Value: "30", Old: "25", New: "30"}},
-		{DirectSet, 0, Outcome{Flag: "token", Result: Applied, Value: Redacted, Old: Redacted, New: Redacted}},
-		{"test", 2, Outcome{Flag: "rate", Result: Applied, Value: "40", Old: "30", New: "40"}},
+		{"test", 1, Outcome{Flag: "rate", Result: record.Applied, Value: "20", Old: "10", New: "20"}},
+		{DirectSet, 0, Outcome{Flag: "rate", Result: record.Applied, Value: "25", Old: "20", New: "25"}},
+		{DirectSet, 0, Outcome{Flag: "rate", Result: record.Applied, Value: "30", Old: "25", New: "30"}},
+		{DirectSet, 0, Outcome{Flag: "token", Result: record.Applied, Value: Redacted, Old: Redacted, New: Redacted}},
+		{"test", 2, Outcome{Flag: "rate", Result: record.Applied, Value: "40", Old: "30", New: "40"}},
 	}
 	if !slices.EqualFunc(sums, want, func(a, b summary) bool { return fmt.Sprint(a) == fmt.Sprint(b) }) {
 		t.Errorf("events\n%+v\nwant\n%+v", sums, want)

@@ -37,7 +37,8 @@
 // page, the metrics, the OpenFeature provider). Engine.Flags and
 // Engine.Flag give each flag's value, last change, last rejection and
 // history; Engine.Sources gives each source's health; Engine.Subscribe
-// tells of every change.
+// tells of every change. The records they hold (record.Change,
+// record.SourceStatus, …) are in package record.
 //
 // Sources (etcd, ConfigMaps, files) are written with package source; a
 // flag user needs only their constructors.

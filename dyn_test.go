@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flagz-go/flagz/record"
+
 	"github.com/spf13/pflag"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/structpb"
@@ -308,7 +310,7 @@ func TestPanickingValidatorAndParserAreErrors(t *testing.T) {
 	}
 	// Through the engine the panic is a rejection like any other.
 	rep := EngineFor(fs).Source("test", nil).Update(1, map[string]string{"n": "13"})
-	if o, _ := rep.Outcome("n"); o.Result != Rejected {
+	if o, _ := rep.Outcome("n"); o.Result != record.Rejected {
 		t.Errorf("engine outcome %+v", o)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/flagz-go/flagz/record"
+
 	"github.com/spf13/pflag"
 )
 
@@ -71,17 +73,17 @@ type entry struct {
 
 // flagRecord is what the engine remembers of one flag's changes.
 type flagRecord struct {
-	lastChange    *Change
-	lastRejection *Change
-	pending       map[string]Holding // by source; never modified, replaced
-	history       []Change           // oldest first; never modified, replaced
+	lastChange    *record.Change
+	lastRejection *record.Change
+	pending       map[string]record.Holding // by source; never modified, replaced
+	history       []record.Change           // oldest first; never modified, replaced
 }
 
 // setPending records (p != nil) or clears what the source called source
 // holds for the flag and the process does not run with. The caller holds
 // en.mu and en.commit.
-func (en *entry) setPending(source string, p *Holding) {
-	if p == nil && en.rec().pending[source] == (Holding{}) {
+func (en *entry) setPending(source string, p *record.Holding) {
+	if p == nil && en.rec().pending[source] == (record.Holding{}) {
 		return
 	}
 	en.updateRecord(func(r *flagRecord) {
@@ -90,7 +92,7 @@ func (en *entry) setPending(source string, p *Holding) {
 			delete(m, source)
 		} else {
 			if m == nil {
-				m = map[string]Holding{}
+				m = map[string]record.Holding{}
 			}
 			m[source] = *p
 		}
@@ -104,7 +106,7 @@ func (en *entry) setPending(source string, p *Holding) {
 type updateKey struct {
 	flag   string
 	source string
-	result Result
+	result record.Result
 }
 
 var engines sync.Map // *pflag.FlagSet or *flag.FlagSet -> *Engine

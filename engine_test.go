@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/flagz-go/flagz/record"
 )
 
 // engineFixture is a flag set with one flag of each kind a source meets.
@@ -52,7 +54,7 @@ func TestEngineInitialLoad(t *testing.T) {
 	if f.rate.Get() != 50 || f.mode.Get() != "fast" || *f.static != ":9090" {
 		t.Fatalf("initial load: rate=%d mode=%q listen=%q", f.rate.Get(), f.mode.Get(), *f.static)
 	}
-	if o, _ := rep.Outcome("nosuchflag"); o.Result != Unknown {
+	if o, _ := rep.Outcome("nosuchflag"); o.Result != record.Unknown {
 		t.Errorf("unknown name outcome: %+v", o)
 	}
 	if rep.Err() != nil {
@@ -63,7 +65,7 @@ func TestEngineInitialLoad(t *testing.T) {
 	f2 := newEngineFixture(t)
 	rep = f2.src.Load(1, map[string]string{"rate": "abc", "mode": "fast", "listen": ":1"})
 	o, _ := rep.Outcome("rate")
-	if o.Result != Rejected || !strings.Contains(rep.Err().Error(), `"rate"`) {
+	if o.Result != record.Rejected || !strings.Contains(rep.Err().Error(), `"rate"`) {
 		t.Errorf("bad entry: %+v, err %v", o, rep.Err())
 	}
 	if f2.mode.Get() != "fast" || *f2.static != ":1" || f2.rate.Get() != 10 {
@@ -77,7 +79,7 @@ func TestEngineUpdateGoodIsAppliedNotifiedRecorded(t *testing.T) {
 	f.wantNote(t, 10, 20)
 	before := time.Now()
 	rep := f.src.Update(2, map[string]string{"rate": "30"})
-	if o, _ := rep.Outcome("rate"); o.Result != Applied {
+	if o, _ := rep.Outcome("rate"); o.Result != record.Applied {
 		t.Fatalf("outcome %+v", o)
 	}
 	f.wantNote(t, 20, 30)
@@ -104,7 +106,7 @@ func TestEngineUpdateBadKeepsLastGood(t *testing.T) {
 		rep := f.src.Update(2, map[string]string{"rate": bad})
 		o, _ := rep.Outcome("rate")
 		var ve *ValueError
-		if o.Result != Rejected || !errors.As(o.Err, &ve) || ve.Flag != "rate" {
+		if o.Result != record.Rejected || !errors.As(o.Err, &ve) || ve.Flag != "rate" {
 			t.Errorf("bad %q: %+v", bad, o)
 		}
 		if f.rate.Get() != 20 {
@@ -127,7 +129,7 @@ func TestEngineStaticAfterStartNeedsRestart(t *testing.T) {
 	f := newEngineFixture(t)
 	f.src.Load(1, map[string]string{"listen": ":9090"})
 	rep := f.src.Update(2, map[string]string{"listen": ":7070"})
-	if o, _ := rep.Outcome("listen"); o.Result != RestartRequired || o.Err == nil {
+	if o, _ := rep.Outcome("listen"); o.Result != record.RestartRequired || o.Err == nil {
 		t.Errorf("outcome %+v", o)
 	}
 	if *f.static != ":9090" {
@@ -140,17 +142,17 @@ func TestEngineStaticAfterStartNeedsRestart(t *testing.T) {
 	if st.LastRejection != nil {
 		t.Errorf("a pending restart is recorded as a rejection: %+v", st.LastRejection)
 	}
-	if h := st.History; len(h) != 2 || h[0].Result != Applied || h[1].Result != RestartRequired || !strings.Contains(h[1].Reason, "restart") {
+	if h := st.History; len(h) != 2 || h[0].Result != record.Applied || h[1].Result != record.RestartRequired || !strings.Contains(h[1].Reason, "restart") {
 		t.Errorf("history %+v", h)
 	}
 	// Repeating the value the process already runs with is not a restart.
 	rep = f.src.Replace(3, map[string]string{"listen": ":9090"})
-	if o, _ := rep.Outcome("listen"); o.Result != Unchanged {
+	if o, _ := rep.Outcome("listen"); o.Result != record.Unchanged {
 		t.Errorf("unchanged static value reported %v", o.Result)
 	}
 	// Removing it after start is a restart too; the value stays.
 	rep = f.src.Remove(4, "listen")
-	if o, _ := rep.Outcome("listen"); o.Result != RestartRequired || *f.static != ":9090" {
+	if o, _ := rep.Outcome("listen"); o.Result != record.RestartRequired || *f.static != ":9090" {
 		t.Errorf("static removal: %+v, value %q", o, *f.static)
 	}
 }
@@ -158,10 +160,10 @@ func TestEngineStaticAfterStartNeedsRestart(t *testing.T) {
 func TestEngineUnknownNameIgnoredAndCountedWithoutFlagLabel(t *testing.T) {
 	f := newEngineFixture(t)
 	rep := f.src.Update(1, map[string]string{"from_newer_binary": "1"})
-	if o, _ := rep.Outcome("from_newer_binary"); o.Result != Unknown || o.Err != nil {
+	if o, _ := rep.Outcome("from_newer_binary"); o.Result != record.Unknown || o.Err != nil {
 		t.Errorf("outcome %+v", o)
 	}
-	if got := countOf(f.e, updateKey{flag: "", source: "test", result: Unknown}); got != 1 {
+	if got := countOf(f.e, updateKey{flag: "", source: "test", result: record.Unknown}); got != 1 {
 		t.Errorf("unknown counted %d times under the empty flag label", got)
 	}
 	if f.src.Status().Ignored != 1 {
@@ -174,7 +176,7 @@ func TestEngineRemovalRevertsToDefault(t *testing.T) {
 	f.src.Load(1, map[string]string{"rate": "20", "mode": "fast"})
 	f.wantNote(t, 10, 20)
 	rep := f.src.Remove(2, "rate")
-	if o, _ := rep.Outcome("rate"); o.Result != Applied || o.Value != "10" {
+	if o, _ := rep.Outcome("rate"); o.Result != record.Applied || o.Value != "10" {
 		t.Errorf("removal outcome %+v", o)
 	}
 	if f.rate.Get() != 10 {
@@ -198,7 +200,7 @@ func TestEngineReconcileAfterGap(t *testing.T) {
 	if f.rate.Get() != 40 || f.mode.Get() != "safe" {
 		t.Fatalf("reconcile: rate=%d mode=%q", f.rate.Get(), f.mode.Get())
 	}
-	if o, _ := rep.Outcome("mode"); o.Result != Applied {
+	if o, _ := rep.Outcome("mode"); o.Result != record.Applied {
 		t.Errorf("mode outcome %+v", o)
 	}
 	if f.src.Status().LastRevision != 9 {
@@ -207,7 +209,7 @@ func TestEngineReconcileAfterGap(t *testing.T) {
 	// An identical snapshot changes nothing and notifies nobody.
 	f.wantNote(t, 20, 40)
 	rep = f.src.Replace(10, map[string]string{"rate": "40", "other": "x"})
-	if rep.Count(Applied) != 0 {
+	if rep.Count(record.Applied) != 0 {
 		t.Errorf("identical snapshot applied %v", rep)
 	}
 	f.rate.WaitNotified()
@@ -219,16 +221,16 @@ func TestEngineReconcileAfterGap(t *testing.T) {
 func TestEngineDegradedSourceKeepsValues(t *testing.T) {
 	f := newEngineFixture(t)
 	f.src.Load(1, map[string]string{"rate": "20"})
-	f.src.SetState(StateServing, nil)
-	f.src.SetState(StateDegraded, errors.New("connection refused"))
+	f.src.SetState(record.StateServing, nil)
+	f.src.SetState(record.StateDegraded, errors.New("connection refused"))
 	st := f.src.Status()
-	if st.State != StateDegraded || st.Err != "connection refused" || st.Since.IsZero() {
+	if st.State != record.StateDegraded || st.Err != "connection refused" || st.Since.IsZero() {
 		t.Errorf("status %+v", st)
 	}
 	if f.rate.Get() != 20 {
 		t.Errorf("degraded source lost the value: %d", f.rate.Get())
 	}
-	if got := f.e.Sources(); len(got) != 1 || got[0].State != StateDegraded {
+	if got := f.e.Sources(); len(got) != 1 || got[0].State != record.StateDegraded {
 		t.Errorf("engine sources %+v", got)
 	}
 }
@@ -249,7 +251,7 @@ func TestEngineRedactsSensitiveFlags(t *testing.T) {
 // countOf reads one update counter of e.
 func countOf(e *Engine, k updateKey) uint64 {
 	var n uint64
-	e.VisitUpdateCounts(func(flag, source string, result Result, count uint64) {
+	e.VisitUpdateCounts(func(flag, source string, result record.Result, count uint64) {
 		if (updateKey{flag, source, result}) == k {
 			n = count
 		}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"github.com/flagz-go/flagz/record"
+
 	"github.com/spf13/pflag"
 )
 
@@ -122,13 +124,13 @@ func ReadFileFlags[F FlagSet](fs F) error {
 	// flag refused is in the report, as for any source, and leaves the
 	// state alone.
 	if len(readErrs) > 0 {
-		src.SetState(StateDegraded, errors.Join(readErrs...))
+		src.SetState(record.StateDegraded, errors.Join(readErrs...))
 	} else {
-		src.SetState(StateServing, nil)
+		src.SetState(record.StateServing, nil)
 	}
 	errs := append(readErrs, report.Err())
 	for _, o := range report {
-		if o.Result == Unknown {
+		if o.Result == record.Unknown {
 			errs = append(errs, fmt.Errorf("flag %q: no such flag to read from %s_path", o.Flag, o.Flag))
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/flagz-go/flagz/record"
 )
 
 func TestReadFileFlags(t *testing.T) {
@@ -33,7 +35,7 @@ func TestReadFileFlags(t *testing.T) {
 	if got := hosts.Get(); len(got) != 2 || got[1] != "b" || *port != 8080 || token.Get() != "t0k3n" {
 		t.Fatalf("hosts=%q port=%d token=%q", got, *port, token.Get())
 	}
-	if st := fileReadStatus(t, fs); st.State != StateServing || st.Err != "" || st.LastSync.IsZero() {
+	if st := fileReadStatus(t, fs); st.State != record.StateServing || st.Err != "" || st.LastSync.IsZero() {
 		t.Errorf("fileread source after every file was read: %s %q (last sync %v), want SERVING", st.State, st.Err, st.LastSync)
 	}
 
@@ -53,13 +55,13 @@ func TestReadFileFlags(t *testing.T) {
 	// A file that cannot be read makes the source DEGRADED, naming it; a
 	// value its flag refuses ("n") does not.
 	st := fileReadStatus(t, fs2)
-	if st.State != StateDegraded || !strings.Contains(st.Err, `"gone"`) || strings.Contains(st.Err, `"n"`) {
+	if st.State != record.StateDegraded || !strings.Contains(st.Err, `"gone"`) || strings.Contains(st.Err, `"n"`) {
 		t.Errorf("fileread source with an unreadable file: %s %q, want DEGRADED naming only \"gone\"", st.State, st.Err)
 	}
 }
 
 // fileReadStatus returns the status of the "fileread" source of fs.
-func fileReadStatus[F FlagSet](t *testing.T, fs F) SourceStatus {
+func fileReadStatus[F FlagSet](t *testing.T, fs F) record.SourceStatus {
 	t.Helper()
 	for _, st := range EngineFor(fs).Sources() {
 		if st.Name == "fileread" {
@@ -67,7 +69,7 @@ func fileReadStatus[F FlagSet](t *testing.T, fs F) SourceStatus {
 		}
 	}
 	t.Fatal("no fileread source")
-	return SourceStatus{}
+	return record.SourceStatus{}
 }
 
 func TestReadFileFlagsStandardFlagSet(t *testing.T) {

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/flagz-go/flagz/record"
 )
 
 // A file that exists but cannot be read (here a directory in its place) is
@@ -67,7 +69,7 @@ func TestReadFileFlagsKeepsTheValueOfAFileThatCannotBeRead(t *testing.T) {
 		t.Errorf("gone = %q, want its default once its file is deleted", gone.Get())
 	}
 	st := fileReadStatus(t, fs)
-	if st.State != StateDegraded || !strings.Contains(st.Err, `"limit"`) || !strings.Contains(st.Err, `"port"`) {
+	if st.State != record.StateDegraded || !strings.Contains(st.Err, `"limit"`) || !strings.Contains(st.Err, `"port"`) {
 		t.Errorf("fileread source: %s %q, want DEGRADED naming \"limit\" and \"port\"", st.State, st.Err)
 	}
 	if fl, ok := EngineFor(fs).Flag("limit"); !ok || fl.LastChange == nil || fl.LastChange.Removed {
@@ -92,7 +94,7 @@ func TestReadFileFlagsKeepsTheValueOfAFileThatCannotBeRead(t *testing.T) {
 	if limit.Get() != 6 {
 		t.Errorf("limit = %d after its file is readable again, want 6", limit.Get())
 	}
-	if st := fileReadStatus(t, fs); st.State != StateServing || st.Err != "" {
+	if st := fileReadStatus(t, fs); st.State != record.StateServing || st.Err != "" {
 		t.Errorf("fileread source once every file is read: %s %q, want SERVING", st.State, st.Err)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flagz-go/flagz/record"
+
 	"github.com/spf13/pflag"
 )
 
@@ -53,7 +55,7 @@ func TestStandardFlagSetWorksLikePflag(t *testing.T) {
 	if rep.Err() != nil || *static != "loaded" || n.Get() != 9 {
 		t.Fatalf("load on a standard flag set: %v, static=%q n=%d", rep.Err(), *static, n.Get())
 	}
-	if got := e.Source("test", nil).Update(2, map[string]string{"static": "later"}); got[0].Result != RestartRequired {
+	if got := e.Source("test", nil).Update(2, map[string]string{"static": "later"}); got[0].Result != record.RestartRequired {
 		t.Errorf("static change after start on a standard set: %v", got)
 	}
 	sum := ChecksumFlagSet(fs, IsFlagDynamic)

@@ -1,5 +1,7 @@
 package flagz
 
+import "github.com/flagz-go/flagz/record"
+
 // FlagHandle reads one flag of an Engine without taking the Engine's locks:
 // what a path that runs on every request needs (an OpenFeature provider, a
 // per-request lookup by name). Get it once with Engine.Handle and keep it;
@@ -64,7 +66,7 @@ func (h FlagHandle) Sensitive() bool { return h.en.sensitive() }
 // LastChange returns the last change a source made to the flag, nil if none
 // did. The Change is shared: never modify it. Every change gives a new one,
 // so comparing the pointers tells whether a source changed the flag since.
-func (h FlagHandle) LastChange() *Change {
+func (h FlagHandle) LastChange() *record.Change {
 	if r := h.en.record.Load(); r != nil {
 		return r.lastChange
 	}

@@ -3,6 +3,8 @@ package flagz
 import (
 	"time"
 	"unicode/utf8"
+
+	"github.com/flagz-go/flagz/record"
 )
 
 // The bounds of what the engine remembers, so a flapping source or a
@@ -21,54 +23,6 @@ const (
 	ignoredNameMax = 256
 )
 
-// StateSpan is one state a source was in, from Since until Until (zero
-// while it still is).
-type StateSpan struct {
-	State        State
-	Since, Until time.Time
-	Err          string // why, for DEGRADED and CONNECTING, if the source said
-}
-
-// IgnoredName is a name a source held that no flag is declared with.
-type IgnoredName struct {
-	Name     string
-	Time     time.Time // the last time the source offered it
-	Revision int64
-}
-
-// SnapshotOrigin says that a source's values come from its last-known-good
-// snapshot file because its origin has not answered yet.
-type SnapshotOrigin struct {
-	Path     string
-	Written  time.Time // the file's modification time
-	Revision int64     // the origin's revision the file was saved at
-}
-
-// Holding is what one source holds for a flag.
-type Holding struct {
-	Source   string
-	Value    string // Redacted for a sensitive flag
-	Revision int64  // the revision of the source's last batch that set it
-	// Matches is true when the text the source holds is the one the flag
-	// runs with.
-	Matches bool
-	// Snapshot is set while the source serves the value from its snapshot
-	// file (its origin has not answered).
-	Snapshot *SnapshotOrigin
-
-	// For the values FlagState.Pending lists, which the process does not
-	// run with:
-	Time time.Time // when the source offered it
-	// CommandLine is true when the flag keeps the value given on the
-	// command line; false when the value takes effect at the next restart.
-	CommandLine bool
-	// WinsAtRestart marks the pending value the flag will most likely
-	// have after a restart: the command line wins over every source, and
-	// between sources the last write wins, so it is the most recent one
-	// when the flag was not given on the command line.
-	WinsAtRestart bool
-}
-
 // appendBounded returns a new slice holding s then v, keeping the last n
 // elements. s is never modified, so readers may keep it.
 func appendBounded[T any](s []T, v T, n int) []T {
@@ -81,7 +35,7 @@ func appendBounded[T any](s []T, v T, n int) []T {
 
 // remember adds an entry to the flag's history. The caller holds en.mu and
 // en.commit.
-func (en *entry) remember(h Change) {
+func (en *entry) remember(h record.Change) {
 	en.updateRecord(func(r *flagRecord) {
 		r.history = appendBounded(r.history, h, flagHistoryLen)
 	})
@@ -89,12 +43,12 @@ func (en *entry) remember(h Change) {
 
 // stateChanged closes the current span of the source's state history and
 // opens one for state. The caller holds s.stMu.
-func (s *Source) stateChanged(state State, now time.Time, err string) {
+func (s *Source) stateChanged(state record.State, now time.Time, err string) {
 	if n := len(s.states); n > 0 && s.states[n-1].Until.IsZero() {
 		s.states = append(s.states[:n-1:n-1], s.states[n-1])
 		s.states[n-1].Until = now
 	}
-	s.states = appendBounded(s.states, StateSpan{State: state, Since: now, Err: err}, stateHistoryLen)
+	s.states = appendBounded(s.states, record.StateSpan{State: state, Since: now, Err: err}, stateHistoryLen)
 }
 
 // stateErr records a new reason for the current state. The caller holds
@@ -104,7 +58,7 @@ func (s *Source) stateErr(err string) {
 	if n == 0 || s.states[n-1].Err == err {
 		return
 	}
-	states := append([]StateSpan(nil), s.states...)
+	states := append([]record.StateSpan(nil), s.states...)
 	states[n-1].Err = err
 	s.states = states
 }
@@ -119,12 +73,12 @@ func (s *Source) ignored(names []string, rev int64, now time.Time) {
 		names = names[len(names)-ignoredNamesLen:]
 	}
 	fresh := make(map[string]bool, len(names))
-	out := make([]IgnoredName, 0, ignoredNamesLen)
+	out := make([]record.IgnoredName, 0, ignoredNamesLen)
 	for i := len(names) - 1; i >= 0; i-- {
 		name := cutName(names[i])
 		if !fresh[name] {
 			fresh[name] = true
-			out = append(out, IgnoredName{Name: name, Time: now, Revision: rev})
+			out = append(out, record.IgnoredName{Name: name, Time: now, Revision: rev})
 		}
 	}
 	for _, old := range s.ignoredNames {
@@ -152,20 +106,20 @@ func cutName(name string) string {
 
 // setSnapshot records (o != nil) that the source serves the values of its
 // snapshot file, or (nil) that its origin answered.
-func (s *Source) setSnapshot(o *SnapshotOrigin) {
+func (s *Source) setSnapshot(o *record.SnapshotOrigin) {
 	s.snapshot.Store(o)
 }
 
 // holding returns what the source holds for the flag called name, and the
 // text unredacted, if it holds it.
-func (s *Source) holding(name string, sensitive bool) (h Holding, text string, ok bool) {
+func (s *Source) holding(name string, sensitive bool) (h record.Holding, text string, ok bool) {
 	s.heldMu.RLock()
 	held, ok := s.held[name]
 	s.heldMu.RUnlock()
 	text, rev := held.text, held.rev
 	if !ok {
-		return Holding{}, "", false
+		return record.Holding{}, "", false
 	}
 	snap := s.snapshot.Load()
-	return Holding{Source: s.name, Value: redact(text, sensitive), Revision: rev, Snapshot: snap}, text, true
+	return record.Holding{Source: s.name, Value: redact(text, sensitive), Revision: rev, Snapshot: snap}, text, true
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/flagz-go/flagz/record"
 )
 
 // Each flag keeps its last flagHistoryLen changes and rejections, oldest
@@ -23,11 +25,11 @@ func TestFlagHistoryIsBounded(t *testing.T) {
 		t.Fatalf("history has %d entries, want %d: %+v", len(h), flagHistoryLen, h)
 	}
 	last := h[len(h)-1]
-	if last.Result != Rejected || last.New != "999" || last.Revision != 100 || last.Reason == "" {
+	if last.Result != record.Rejected || last.New != "999" || last.Revision != 100 || last.Reason == "" {
 		t.Errorf("last entry %+v, want the rejection of 999", last)
 	}
 	prev := h[len(h)-2]
-	if prev.Result != Applied || prev.New != fmt.Sprint(2+2*flagHistoryLen) || prev.Old != fmt.Sprint(1+2*flagHistoryLen) {
+	if prev.Result != record.Applied || prev.New != fmt.Sprint(2+2*flagHistoryLen) || prev.Old != fmt.Sprint(1+2*flagHistoryLen) {
 		t.Errorf("entry before it %+v", prev)
 	}
 	for i := 1; i < len(h); i++ {
@@ -71,7 +73,7 @@ func TestPendingRestartIsKeptPerSource(t *testing.T) {
 	if len(st.Pending) != 2 {
 		t.Fatalf("pending %+v, want one per source", st.Pending)
 	}
-	byName := map[string]Holding{}
+	byName := map[string]record.Holding{}
 	for _, p := range st.Pending {
 		byName[p.Source] = p
 	}
@@ -93,7 +95,7 @@ func TestPendingRestartIsKeptPerSource(t *testing.T) {
 }
 
 func TestPendingCommandLineWinsAtRestart(t *testing.T) {
-	pending := []Holding{{Source: "a", Time: time.Unix(1, 0), CommandLine: true}}
+	pending := []record.Holding{{Source: "a", Time: time.Unix(1, 0), CommandLine: true}}
 	markWinner(pending, true)
 	if pending[0].WinsAtRestart {
 		t.Error("a source's value marked as winning over the command line")
@@ -133,20 +135,20 @@ func TestHeldByShowsEverySource(t *testing.T) {
 func TestSourceStateHistory(t *testing.T) {
 	f := newEngineFixture(t)
 	for i := range stateHistoryLen {
-		f.src.SetState(StateServing, nil)
-		f.src.SetState(StateDegraded, fmt.Errorf("outage %d", i))
+		f.src.SetState(record.StateServing, nil)
+		f.src.SetState(record.StateDegraded, fmt.Errorf("outage %d", i))
 	}
-	f.src.SetState(StateDegraded, fmt.Errorf("still out"))
+	f.src.SetState(record.StateDegraded, fmt.Errorf("still out"))
 	h := f.src.Status().History
 	if len(h) != stateHistoryLen {
 		t.Fatalf("%d spans, want %d", len(h), stateHistoryLen)
 	}
 	cur := h[len(h)-1]
-	if cur.State != StateDegraded || !cur.Until.IsZero() || cur.Err != "still out" {
+	if cur.State != record.StateDegraded || !cur.Until.IsZero() || cur.Err != "still out" {
 		t.Errorf("current span %+v", cur)
 	}
 	prev := h[len(h)-2]
-	if prev.State != StateServing || prev.Until.IsZero() || prev.Until != cur.Since {
+	if prev.State != record.StateServing || prev.Until.IsZero() || prev.Until != cur.Since {
 		t.Errorf("span before it %+v (current since %v)", prev, cur.Since)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/flagz-go/flagz/record"
+
 	"google.golang.org/protobuf/types/known/structpb"
 )
 
@@ -53,7 +55,7 @@ func TestMaxSizeRefusesOversizedValueOnEveryPath(t *testing.T) {
 	e := EngineFor(fs)
 	report := e.Source("test", nil).Update(1, map[string]string{"doc": huge})
 	o, _ := report.Outcome("doc")
-	if o.Result != Rejected {
+	if o.Result != record.Rejected {
 		t.Fatalf("source: result %v, want Rejected", o.Result)
 	}
 	check("source", o.Err)
@@ -139,7 +141,7 @@ func TestMaxSizePerFlagSet(t *testing.T) {
 		t.Fatalf("the flag's own limit: %v", err)
 	}
 	report := e.Source("test", nil).Load(1, map[string]string{"plain": "123456789"}) // a static flag takes a value at start-up
-	if o, _ := report.Outcome("plain"); o.Result != Rejected || !errors.Is(o.Err, ErrParse) ||
+	if o, _ := report.Outcome("plain"); o.Result != record.Rejected || !errors.Is(o.Err, ErrParse) ||
 		!strings.Contains(o.Err.Error(), `flag "plain"`) || *plain != "" {
 		t.Fatalf("a flag flagz did not declare: %+v, value %q", o, *plain)
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz/internal/link"
+	"github.com/flagz-go/flagz/record"
 )
 
 // init gives package source, through internal/link, what a source runtime
@@ -21,9 +22,9 @@ func init() {
 	link.LastApplied = func(src any, name string) (string, bool) { return src.(*Source).lastApplied(name) }
 	link.AppliedValues = func(src any) map[string]string { return src.(*Source).appliedValues() }
 	link.ServingSnapshot = func(src any, path string, written time.Time, revision int64) {
-		var o *SnapshotOrigin
+		var o *record.SnapshotOrigin
 		if path != "" {
-			o = &SnapshotOrigin{Path: path, Written: written, Revision: revision}
+			o = &record.SnapshotOrigin{Path: path, Written: written, Revision: revision}
 		}
 		src.(*Source).setSnapshot(o)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz/internal/wait"
+	"github.com/flagz-go/flagz/record"
 )
 
 // A reader of the whole flag set (the debug page encoding it, a presence
@@ -67,7 +68,7 @@ func TestUpdatesGoOnWhileAVisitorIsStopped(t *testing.T) {
 	once.Do(func() { close(release) })
 	<-visited
 
-	want := map[string]Result{"n": Applied, "static": RestartRequired, "nosuch": Unknown}
+	want := map[string]record.Result{"n": record.Applied, "static": record.RestartRequired, "nosuch": record.Unknown}
 	for _, o := range r.report {
 		if o.Result != want[o.Flag] {
 			t.Errorf("%s: %v, want %v", o.Flag, o.Result, want[o.Flag])

@@ -1,41 +1,20 @@
 package flagz
 
-import "errors"
+import (
+	"errors"
 
-// Result says what became of one name in an update.
-type Result int
-
-// The results of applying a name from a source.
-const (
-	Applied         Result = iota // the flag took the value (or returned to its default)
-	Unchanged                     // the flag already held the value
-	Rejected                      // the value did not parse or failed a validator; the last good value stays
-	RestartRequired               // a static flag changed after start-up; not applied
-	Unknown                       // no flag has the name; ignored, never deleted from the source
-	CommandLine                   // a static flag given on the command line keeps that value; not applied
+	"github.com/flagz-go/flagz/record"
 )
 
 // noResult is the Result of the outcome Report.Outcome returns for a name
-// the report lacks. It is none of the results above, so it reads as
-// neither Applied (the zero Result) nor any other.
-const noResult Result = -1
-
-var resultNames = [...]string{"applied", "unchanged", "rejected", "restart_required", "unknown", "command_line"}
-
-func (r Result) String() string {
-	if r == noResult {
-		return "none"
-	}
-	if r < 0 || int(r) >= len(resultNames) {
-		return "invalid"
-	}
-	return resultNames[r]
-}
+// the report lacks. It is none of the results, so it reads as neither
+// Applied (the zero Result) nor any other; its String is "none".
+const noResult record.Result = -1
 
 // Outcome is what became of one name.
 type Outcome struct {
 	Flag     string
-	Result   Result
+	Result   record.Result
 	Value    string // the value offered (for a removal, the default), Redacted for a sensitive flag
 	Old, New string // for Applied: the flag's text before and after, Redacted for a sensitive flag
 	Removed  bool   // the source dropped the name (the flag returns to its default)
@@ -68,7 +47,7 @@ func (r Report) Err() error {
 }
 
 // Count returns how many names had the result.
-func (r Report) Count(result Result) int {
+func (r Report) Count(result record.Result) int {
 	n := 0
 	for _, o := range r {
 		if o.Result == result {

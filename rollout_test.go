@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/flagz-go/flagz/record"
 )
 
 // mustSet sets d from text, failing the test on error.
@@ -255,7 +257,7 @@ func TestRolloutFromASource(t *testing.T) {
 		t.Fatalf("after the load: %q", got)
 	}
 	report := src.Update(2, map[string]string{"new_checkout": "101%"})
-	if len(report) != 1 || report[0].Result != Rejected {
+	if len(report) != 1 || report[0].Result != record.Rejected {
 		t.Fatalf("101%% was not rejected: %+v", report)
 	}
 	if got := r.String(); got != "25% salt=checkout-v2" {

@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+
+	"github.com/flagz-go/flagz/record"
 )
 
 // The engine, not the sources, owns the rule that static flags are set only
@@ -14,14 +16,14 @@ func TestSecondLoadDoesNotReopenStaticFlags(t *testing.T) {
 	f := newEngineFixture(t)
 	f.src.Load(1, map[string]string{"listen": ":1"})
 	rep := f.src.Load(2, map[string]string{"listen": ":2"})
-	if o, _ := rep.Outcome("listen"); o.Result != RestartRequired || *f.static != ":1" {
+	if o, _ := rep.Outcome("listen"); o.Result != record.RestartRequired || *f.static != ":1" {
 		t.Fatalf("second Load: %+v, listen = %q; want restart required and :1", o, *f.static)
 	}
 	// A source whose first full snapshot comes after start-up (its
 	// Initialize failed) never sets static flags either.
 	g := newEngineFixture(t)
 	rep = g.src.Replace(1, map[string]string{"listen": ":3"})
-	if o, _ := rep.Outcome("listen"); o.Result != RestartRequired || *g.static != ":8080" {
+	if o, _ := rep.Outcome("listen"); o.Result != record.RestartRequired || *g.static != ":8080" {
 		t.Fatalf("first Replace: %+v, listen = %q", o, *g.static)
 	}
 }
@@ -34,7 +36,7 @@ func TestEqualValueIsNotStored(t *testing.T) {
 	e := EngineFor(fs)
 	before := e.DynamicChecksum()
 	rep := e.Source("test", nil).Update(1, map[string]string{"ratio": "-0"})
-	if o, _ := rep.Outcome("ratio"); o.Result != Unchanged {
+	if o, _ := rep.Outcome("ratio"); o.Result != record.Unchanged {
 		t.Errorf("-0 over 0: %v", o.Result)
 	}
 	if v.String() != "0" || e.DynamicChecksum() != before {
@@ -58,13 +60,13 @@ func TestCommandLineTakesPrecedenceOverStaticOnly(t *testing.T) {
 	var log bytes.Buffer
 	src := EngineFor(fs).Source("etcd", slog.New(slog.NewTextHandler(&log, nil)))
 	rep := src.Load(1, map[string]string{"listen": "127.0.0.1:9999", "rate": "30"})
-	if o, _ := rep.Outcome("listen"); o.Result != CommandLine || *listen != "127.0.0.1:0" {
+	if o, _ := rep.Outcome("listen"); o.Result != record.CommandLine || *listen != "127.0.0.1:0" {
 		t.Errorf("static flag from the command line: %+v, listen = %q", o, *listen)
 	}
 	if rep.Err() != nil {
 		t.Errorf("the command line winning is not an error: %v", rep.Err())
 	}
-	if o, _ := rep.Outcome("rate"); o.Result != Applied || rate.Get() != 30 {
+	if o, _ := rep.Outcome("rate"); o.Result != record.Applied || rate.Get() != 30 {
 		t.Errorf("dynamic flag: %+v, rate = %d", o, rate.Get())
 	}
 	for _, want := range []string{
@@ -92,7 +94,7 @@ func TestCommandLineTakesPrecedenceOverStaticOnly(t *testing.T) {
 	}
 	// The source dropping the name leaves the command-line value.
 	rep = src.Replace(3, map[string]string{"rate": "30"})
-	if o, _ := rep.Outcome("listen"); o.Result != Unchanged || *listen != "127.0.0.1:0" {
+	if o, _ := rep.Outcome("listen"); o.Result != record.Unchanged || *listen != "127.0.0.1:0" {
 		t.Errorf("removal of a command-line static flag: %+v, listen = %q", o, *listen)
 	}
 }
@@ -105,7 +107,7 @@ func TestCommandLinePrecedenceStandardFlagSet(t *testing.T) {
 		t.Fatal(err)
 	}
 	rep := EngineFor(fs).Source("s", slog.New(slog.DiscardHandler)).Load(1, map[string]string{"port": "82"})
-	if o, _ := rep.Outcome("port"); o.Result != CommandLine || *port != 81 {
+	if o, _ := rep.Outcome("port"); o.Result != record.CommandLine || *port != 81 {
 		t.Errorf("%+v, port = %d", o, *port)
 	}
 }
@@ -118,8 +120,8 @@ func TestUnknownNamesLoggedOncePerBatch(t *testing.T) {
 		values["unknown_"+strings.Repeat("x", i%7)+string(rune('a'+i%26))+strings.Repeat("y", i/26)] = "1"
 	}
 	rep := f.src.Update(1, values)
-	if rep.Count(Unknown) != len(values) {
-		t.Fatalf("%d unknown outcomes, want %d", rep.Count(Unknown), len(values))
+	if rep.Count(record.Unknown) != len(values) {
+		t.Fatalf("%d unknown outcomes, want %d", rep.Count(record.Unknown), len(values))
 	}
 	if n := strings.Count(f.log.String(), "no flag has these names"); n != 1 {
 		t.Errorf("%d log lines about unknown names, want 1:\n%.2000s", n, f.log.String())

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/flagz-go/flagz/internal/recovery"
+	"github.com/flagz-go/flagz/record"
 	"google.golang.org/protobuf/types/known/wrapperspb"
 )
 
@@ -140,7 +141,7 @@ func TestSensitiveStaticFlagErrors(t *testing.T) {
 	} {
 		o, _ := c.report.Outcome(c.name)
 		var ve *ValueError
-		if o.Result != Rejected || !errors.As(o.Err, &ve) || !errors.Is(o.Err, ErrParse) || ve.Reason.Error() != c.reason {
+		if o.Result != record.Rejected || !errors.As(o.Err, &ve) || !errors.Is(o.Err, ErrParse) || ve.Reason.Error() != c.reason {
 			t.Errorf("%s: %v, want rejected with reason %q", c.name, o, c.reason)
 		}
 		st, _ := c.state()

@@ -9,51 +9,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/flagz-go/flagz/record"
 )
-
-// State is the health of a source.
-type State int
-
-// The states of a source.
-const (
-	StateConnecting State = iota // not yet loaded
-	StateServing                 // loaded and following changes
-	StateDegraded                // cut off from its origin; the last good values stay
-	StateStopped                 // stopped by its owner
-)
-
-var stateNames = [...]string{"CONNECTING", "SERVING", "DEGRADED", "STOPPED"}
-
-func (s State) String() string {
-	if s < 0 || int(s) >= len(stateNames) {
-		return "INVALID"
-	}
-	return stateNames[s]
-}
-
-// SourceStatus is a source's health and counters at one moment.
-type SourceStatus struct {
-	Name         string
-	State        State
-	Since        time.Time // when State was entered
-	Err          string    // why the source is DEGRADED or CONNECTING, if it knows
-	LastSync     time.Time // when the source last delivered a batch or confirmed it is current
-	LastRevision int64     // the origin's revision at LastSync (etcd revision, resourceVersion, …)
-
-	// Counts of outcomes, by result (see Result).
-	Applied, Rejected, RestartRequired, Ignored, CommandLine uint64
-
-	// History is the source's last states, oldest first, the current one
-	// last (bounded by stateHistoryLen): a flapping source shows here.
-	History []StateSpan
-	// IgnoredNames are the most recent distinct names the source held that
-	// no flag is declared with, most recent first (bounded by
-	// ignoredNamesLen).
-	IgnoredNames []IgnoredName
-	// Snapshot is set while the source serves the values of its
-	// last-known-good snapshot file because its origin has not answered.
-	Snapshot *SnapshotOrigin
-}
 
 // Source is a handle through which one origin of values (an etcd prefix, a
 // ConfigMap, a file, the debug page) changes flags. A source only turns its
@@ -95,18 +53,18 @@ type Source struct {
 	held   map[string]heldValue
 
 	stMu         sync.Mutex
-	status       SourceStatus
-	states       []StateSpan                    // never modified, replaced (guarded by stMu)
-	ignoredNames []IgnoredName                  // never modified, replaced (guarded by stMu)
-	snapshot     atomic.Pointer[SnapshotOrigin] // set while the values come from the snapshot file
+	status       record.SourceStatus
+	states       []record.StateSpan                    // never modified, replaced (guarded by stMu)
+	ignoredNames []record.IgnoredName                  // never modified, replaced (guarded by stMu)
+	snapshot     atomic.Pointer[record.SnapshotOrigin] // set while the values come from the snapshot file
 }
 
 func newSource(e *Engine, name string) *Source {
 	now := time.Now()
 	return &Source{e: e, name: name, logger: slog.Default(),
 		held:   map[string]heldValue{},
-		status: SourceStatus{Name: name, State: StateConnecting, Since: now},
-		states: []StateSpan{{State: StateConnecting, Since: now}}}
+		status: record.SourceStatus{Name: name, State: record.StateConnecting, Since: now},
+		states: []record.StateSpan{{State: record.StateConnecting, Since: now}}}
 }
 
 // Source returns the source called name, registering it on first use in
@@ -199,7 +157,7 @@ func (s *Source) Remove(revision int64, names ...string) Report {
 
 // SetState records the source's health; err says why it is not SERVING (nil
 // clears it).
-func (s *Source) SetState(state State, err error) {
+func (s *Source) SetState(state record.State, err error) {
 	s.stMu.Lock()
 	changed := s.status.State != state
 	if changed {
@@ -238,7 +196,7 @@ func (s *Source) syncedLocked(rev int64) {
 }
 
 // Status returns the source's health and counters.
-func (s *Source) Status() SourceStatus {
+func (s *Source) Status() record.SourceStatus {
 	s.stMu.Lock()
 	defer s.stMu.Unlock()
 	return s.statusLocked()
@@ -246,7 +204,7 @@ func (s *Source) Status() SourceStatus {
 
 // statusLocked returns the status with its histories. The caller holds
 // stMu. The slices are never modified, so they are shared, not copied.
-func (s *Source) statusLocked() SourceStatus {
+func (s *Source) statusLocked() record.SourceStatus {
 	st := s.status
 	st.History, st.IgnoredNames, st.Snapshot = s.states, s.ignoredNames, s.snapshot.Load()
 	return st
@@ -329,7 +287,7 @@ func (s *Source) apply(b batch) Report {
 		if !held || prev.text != value {
 			h.rev = b.rev
 		}
-		if o.Result == Applied || o.Result == Unchanged {
+		if o.Result == record.Applied || o.Result == record.Unchanged {
 			h.applied, h.wasApplied = value, true
 		}
 		s.heldMu.Lock()
@@ -366,19 +324,19 @@ func (s *Source) tally(rev int64, report Report) {
 	var unknown []string
 	for _, o := range report {
 		switch o.Result {
-		case Applied:
+		case record.Applied:
 			s.status.Applied++
-		case Rejected:
+		case record.Rejected:
 			s.status.Rejected++
-		case RestartRequired:
+		case record.RestartRequired:
 			s.status.RestartRequired++
-		case Unknown:
+		case record.Unknown:
 			s.status.Ignored++
 			if len(unknown) == 2*ignoredNamesLen { // only the last ignoredNamesLen are kept
 				unknown = append(unknown[:0], unknown[ignoredNamesLen:]...)
 			}
 			unknown = append(unknown, o.Flag)
-		case CommandLine:
+		case record.CommandLine:
 			s.status.CommandLine++
 		}
 	}
@@ -389,11 +347,11 @@ func (s *Source) tally(rev int64, report Report) {
 // count adds a batch's outcomes to the engine's update counters.
 func (e *Engine) count(source string, report Report) {
 	for _, o := range report {
-		if o.Result == Unchanged {
+		if o.Result == record.Unchanged {
 			continue
 		}
 		flag := o.Flag
-		if o.Result == Unknown {
+		if o.Result == record.Unknown {
 			flag = ""
 		}
 		e.counts.add(updateKey{flag: flag, source: source, result: o.Result})

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz/internal/recovery"
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/schema"
 )
 
@@ -38,39 +39,22 @@ type FlagState struct {
 	// restart is not a rejection: it stays until its source holds the
 	// running value again, whatever other sources do.
 	// Each has Time, and CommandLine or WinsAtRestart set as they apply.
-	Pending []Holding
+	Pending []record.Holding
 
 	// HeldBy lists, by source, what each source holds for the flag.
-	HeldBy []Holding
+	HeldBy []record.Holding
 
-	LastChange    *Change // Applied; nil until a source changes the flag
-	LastRejection *Change // Rejected; nil until a source offers a value the flag refuses
+	LastChange    *record.Change // Applied; nil until a source changes the flag
+	LastRejection *record.Change // Rejected; nil until a source offers a value the flag refuses
 	// History holds the flag's last changes, rejections and
 	// restart-required offers, oldest first (bounded by flagHistoryLen).
-	History       []Change
+	History       []record.Change
 	NotifierPanic string // the last panic of one of its notifiers, if any
 	// NotifierBehindSince is when the flag's notifiers fell so far behind
 	// (one blocks, or is much slower than the changes) that the changes
 	// waiting for them are merged: they will get (the value they last saw,
 	// the newest value), not every change between. Zero while they keep up.
 	NotifierBehindSince time.Time
-}
-
-// Change is one thing a source did to a flag: a change (Result Applied), a
-// refused value (Rejected) or a static flag's change that waits for a
-// restart (RestartRequired). FlagState's LastChange, LastRejection and
-// History hold them; each is shared, never modified.
-type Change struct {
-	Time     time.Time
-	Source   string
-	Revision int64
-	Result   Result
-	// Old and New are the values before and after an applied change; for
-	// a refused or pending value New is the value offered. Redacted for a
-	// sensitive flag.
-	Old, New string
-	Removed  bool   // the source dropped the name (the flag went back to its default)
-	Reason   string // why a value was refused or waits for a restart
 }
 
 // Flags returns the state of every flag, sorted by name.
@@ -176,7 +160,7 @@ func (e *Engine) fillState(st *FlagState, en *entry, cmdline map[string]string, 
 // markWinner marks the pending value that will most likely win at the
 // next start: none when the command line gives the flag (it wins), else
 // the most recent one (the last write wins between sources).
-func markWinner(pending []Holding, onCommandLine bool) {
+func markWinner(pending []record.Holding, onCommandLine bool) {
 	if onCommandLine {
 		return
 	}
@@ -195,7 +179,7 @@ func markWinner(pending []Holding, onCommandLine bool) {
 // whose current text is current. A source's text matches when it is the
 // current text, or the text of the source that made the last change (a
 // JSON value prints differently from how a source wrote it).
-func holdings(buf []Holding, srcs []*Source, name, current string, sensitive bool, last *Change) []Holding {
+func holdings(buf []record.Holding, srcs []*Source, name, current string, sensitive bool, last *record.Change) []record.Holding {
 	var texts [8]string // the held texts of the first holdings, compared below without a second lookup
 	var lastText string
 	lastHeld := false
@@ -253,15 +237,15 @@ var redactedText = Redacted
 
 // Sources returns the status of every source registered with the engine,
 // sorted by name.
-func (e *Engine) Sources() []SourceStatus {
+func (e *Engine) Sources() []record.SourceStatus {
 	e.mu.Lock()
 	srcs := slices.Collect(maps.Values(e.sources))
 	e.mu.Unlock()
-	out := make([]SourceStatus, len(srcs))
+	out := make([]record.SourceStatus, len(srcs))
 	for i, s := range srcs {
 		out[i] = s.Status()
 	}
-	slices.SortFunc(out, func(a, b SourceStatus) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(out, func(a, b record.SourceStatus) int { return strings.Compare(a.Name, b.Name) })
 	return out
 }
 

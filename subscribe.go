@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz/internal/recovery"
+	"github.com/flagz-go/flagz/record"
 )
 
 // Event tells a subscriber that values changed, and how: what one batch of
@@ -31,7 +32,7 @@ type Event struct {
 
 	// State is the source's status as it entered a new state (CONNECTING,
 	// SERVING, DEGRADED, STOPPED); nil for a batch.
-	State *SourceStatus
+	State *record.SourceStatus
 }
 
 // DirectSet is the Source of an Event for a change made by calling a
@@ -42,7 +43,7 @@ const DirectSet = "set"
 func (ev Event) Changed() []string {
 	var names []string
 	for _, o := range ev.Report {
-		if o.Result == Applied {
+		if o.Result == record.Applied {
 			names = append(names, o.Flag)
 		}
 	}

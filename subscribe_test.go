@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz/internal/wait"
+	"github.com/flagz-go/flagz/record"
 )
 
 // Subscribers get one event per batch, with what changed, and one per
@@ -26,10 +27,10 @@ func TestSubscribeDeliversBatchesAndStatesInOrder(t *testing.T) {
 	f.e.Subscribe(func(Event) { panic("a subscriber panicked on purpose") })
 
 	f.src.Load(1, map[string]string{"rate": "20", "mode": "fast"})
-	f.src.SetState(StateServing, nil)
-	f.src.SetState(StateServing, nil) // no change: no event
+	f.src.SetState(record.StateServing, nil)
+	f.src.SetState(record.StateServing, nil) // no change: no event
 	f.src.Update(2, map[string]string{"rate": "nope"})
-	f.src.SetState(StateDegraded, errors.New("cut off"))
+	f.src.SetState(record.StateDegraded, errors.New("cut off"))
 	close(slow) // the slow subscriber delayed nothing above
 
 	var events []Event
@@ -45,13 +46,13 @@ func TestSubscribeDeliversBatchesAndStatesInOrder(t *testing.T) {
 	if ev := events[0]; ev.Revision != 1 || !slices.Equal(ev.Changed(), []string{"mode", "rate"}) || ev.State != nil {
 		t.Errorf("first event %+v, changed %v", ev, ev.Changed())
 	}
-	if ev := events[1]; ev.State == nil || ev.State.State != StateServing || ev.Report != nil {
+	if ev := events[1]; ev.State == nil || ev.State.State != record.StateServing || ev.Report != nil {
 		t.Errorf("second event %+v, want the state SERVING", ev)
 	}
-	if ev := events[2]; ev.Revision != 2 || len(ev.Changed()) != 0 || ev.Report.Count(Rejected) != 1 {
+	if ev := events[2]; ev.Revision != 2 || len(ev.Changed()) != 0 || ev.Report.Count(record.Rejected) != 1 {
 		t.Errorf("third event %+v, want a batch with one rejection", ev)
 	}
-	if ev := events[3]; ev.State == nil || ev.State.State != StateDegraded || ev.State.Err != "cut off" {
+	if ev := events[3]; ev.State == nil || ev.State.State != record.StateDegraded || ev.State.Err != "cut off" {
 		t.Errorf("fourth event %+v, want DEGRADED with the reason", ev)
 	}
 	unsubscribe()

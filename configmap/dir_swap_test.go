@@ -10,8 +10,8 @@ import (
 
 	"github.com/fsnotify/fsnotify"
 
-	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/internal/atomicwriter"
+	"github.com/flagz-go/flagz/record"
 )
 
 func TestDirTwoHundredAtomicSwaps(t *testing.T) {
@@ -69,7 +69,7 @@ func TestDirDeleteAndRecreateKeepsWatching(t *testing.T) {
 	w := start(t, o, f)
 	for round := 2; round <= 4; round++ {
 		o.remove(t)
-		eventually(t, "DEGRADED", func() bool { return w.Status().State == flagz.StateDegraded })
+		eventually(t, "DEGRADED", func() bool { return w.Status().State == record.StateDegraded })
 		o.write(t, map[string]string{"rate": strconv.Itoa(round * 10)})
 		eventually(t, "recreated dir loaded", func() bool { return f.rate.Get() == int64(round*10) })
 		// The new directory is watched: a later swap is seen.

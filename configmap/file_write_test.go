@@ -10,8 +10,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/internal/atomicwriter"
+	"github.com/flagz-go/flagz/record"
 )
 
 // recordGreetings records every value the greeting flag takes.
@@ -86,7 +86,7 @@ func TestFileEmptyFileChangesNothing(t *testing.T) {
 
 	truncateThenWrite(t, path) // the truncate, and a writer that pauses
 	eventually(t, "empty file seen", func() bool {
-		return w.Status().State == flagz.StateDegraded && strings.Contains(w.Status().Err, ErrEmptyFile.Error())
+		return w.Status().State == record.StateDegraded && strings.Contains(w.Status().Err, ErrEmptyFile.Error())
 	})
 	if f.greeting.Get() != "one" || f.rate.Get() != 5 {
 		t.Fatalf("empty file applied: greeting=%q rate=%d", f.greeting.Get(), f.rate.Get())
@@ -97,7 +97,7 @@ func TestFileEmptyFileChangesNothing(t *testing.T) {
 		t.Fatalf("greeting values %q, want [one two]", got)
 	}
 	truncateThenWrite(t, path, "# only comments\n")
-	eventually(t, "comment-only file seen", func() bool { return w.Status().State == flagz.StateDegraded })
+	eventually(t, "comment-only file seen", func() bool { return w.Status().State == record.StateDegraded })
 	truncateThenWrite(t, path, "{}")
 	eventually(t, "{} clears every flag", func() bool { return f.greeting.Get() == "hello" && f.rate.Get() == 10 })
 }
@@ -110,14 +110,14 @@ func TestFileThatFailsToParseChangesNothing(t *testing.T) {
 	renameSave(t, path, "greeting: two\nrate: [5\n")
 	eventually(t, "parse error reported", func() bool {
 		st := w.Status()
-		return st.State == flagz.StateDegraded && strings.Contains(st.Err, "parse YAML") && strings.Contains(st.Err, path)
+		return st.State == record.StateDegraded && strings.Contains(st.Err, "parse YAML") && strings.Contains(st.Err, path)
 	})
 	if f.greeting.Get() != "one" || f.rate.Get() != 5 {
 		t.Fatalf("part of a bad file applied: greeting=%q rate=%d", f.greeting.Get(), f.rate.Get())
 	}
 	renameSave(t, path, "greeting: three\nrate: 7\n")
 	eventually(t, "fixed file applied", func() bool {
-		return w.Status().State == flagz.StateServing && f.greeting.Get() == "three" && f.rate.Get() == 7
+		return w.Status().State == record.StateServing && f.greeting.Get() == "three" && f.rate.Get() == 7
 	})
 }
 
@@ -199,7 +199,7 @@ func TestFileDirectoryRemovedAndRecreated(t *testing.T) {
 	if err := os.RemoveAll(dir); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "DEGRADED", func() bool { return w.Status().State == flagz.StateDegraded })
+	eventually(t, "DEGRADED", func() bool { return w.Status().State == record.StateDegraded })
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}

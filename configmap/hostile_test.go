@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/schema"
 )
 
@@ -125,7 +125,7 @@ func TestYAMLAliasBombKeepsLastGood(t *testing.T) {
 	renameSave(t, o.path, "s: &s "+strings.Repeat("x", 8<<10)+"\ngreeting: bomb\ntags: ["+strings.Repeat("*s, ", 4000)+"]\n")
 	eventually(t, "DEGRADED over the bomb", func() bool {
 		st := w.Status()
-		return st.State == flagz.StateDegraded && strings.Contains(st.Err, "aliases expand the document")
+		return st.State == record.StateDegraded && strings.Contains(st.Err, "aliases expand the document")
 	})
 	if f.greeting.Get() != "good" || len(f.tags.Get()) != 1 {
 		t.Fatalf("the bomb applied: greeting %q, %d tags", f.greeting.Get(), len(f.tags.Get()))
@@ -173,7 +173,7 @@ func TestSizeCap(t *testing.T) {
 		o.write(t, map[string]string{"greeting": "big", "a": third, "b": third, "c": third}) // 1.2 MiB together
 		eventually(t, "DEGRADED over the cap", func() bool {
 			st := w.Status()
-			return st.State == flagz.StateDegraded && strings.Contains(st.Err, ErrTooLarge.Error())
+			return st.State == record.StateDegraded && strings.Contains(st.Err, ErrTooLarge.Error())
 		})
 		if f.greeting.Get() != "good" {
 			t.Fatalf("greeting = %q from a directory over the cap", f.greeting.Get())
@@ -204,8 +204,8 @@ func TestUnknownNamesLoggedInOneLine(t *testing.T) {
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	report, err := must(t)(NewFile(f.fs, path, WithLogger(logger))).Initialize(t.Context())
-	if err != nil || report.Count(flagz.Unknown) != 100_000 {
-		t.Fatalf("Initialize: %v, %d unknown", err, report.Count(flagz.Unknown))
+	if err != nil || report.Count(record.Unknown) != 100_000 {
+		t.Fatalf("Initialize: %v, %d unknown", err, report.Count(record.Unknown))
 	}
 	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
 	var unknown []string

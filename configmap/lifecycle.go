@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 )
 
 // The lifecycle of a Watcher is its source.Runtime's, called as it is.
@@ -35,7 +36,7 @@ func (w *Watcher) Run(ctx context.Context) error { return w.rt.Run(ctx) }
 // STOPPED), its last sync time and revision (for a directory or a file, a
 // count of the distinct versions read), and its counts of applied,
 // rejected, restart-required, command-line and ignored names.
-func (w *Watcher) Status() flagz.SourceStatus { return w.rt.Status() }
+func (w *Watcher) Status() record.SourceStatus { return w.rt.Status() }
 
 // Name returns the watcher's source name (WithSourceName).
 func (w *Watcher) Name() string { return w.rt.Name() }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/internal/atomicwriter"
+	"github.com/flagz-go/flagz/record"
 )
 
 func TestStopTwiceAndConcurrentlyReturns(t *testing.T) {
@@ -36,7 +37,7 @@ func TestStopTwiceAndConcurrentlyReturns(t *testing.T) {
 	}
 	wg.Wait()
 	w.Stop()
-	if st := w.Status(); st.State != flagz.StateStopped {
+	if st := w.Status(); st.State != record.StateStopped {
 		t.Fatalf("state = %v, want STOPPED", st.State)
 	}
 }
@@ -88,14 +89,14 @@ func TestRunReturnsWhenContextEnds(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() { done <- w.Run(ctx) }()
-	eventually(t, "loaded", func() bool { return f.rate.Get() == 3 && w.Status().State == flagz.StateServing })
+	eventually(t, "loaded", func() bool { return f.rate.Get() == 3 && w.Status().State == record.StateServing })
 	o.write(t, map[string]string{"rate": "4"})
 	eventually(t, "followed", func() bool { return f.rate.Get() == 4 })
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("Run = %v", err)
 	}
-	if st := w.Status(); st.State != flagz.StateStopped {
+	if st := w.Status(); st.State != record.StateStopped {
 		t.Fatalf("state = %v", st.State)
 	}
 	f.rate.WaitNotified()

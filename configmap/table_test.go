@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 )
 
 func TestInitialLoadSetsDynamicAndStaticFlags(t *testing.T) {
@@ -34,7 +35,7 @@ func TestInitialLoadSetsDynamicAndStaticFlags(t *testing.T) {
 			t.Errorf("static port = %d, want 8080 (static flags load at start)", *f.port)
 		}
 		st := w.Status()
-		if st.State != flagz.StateServing || st.Applied != 4 {
+		if st.State != record.StateServing || st.Applied != 4 {
 			t.Errorf("status = %+v, want SERVING with 4 applied", st)
 		}
 	})
@@ -50,14 +51,14 @@ func TestInitialLoadReportsEachBadEntryAndAppliesTheRest(t *testing.T) {
 			t.Fatalf("Initialize error = %v, want nil: a bad entry does not fail it", err)
 		}
 		out, ok := report.Outcome("rate")
-		if !ok || out.Result != flagz.Rejected || out.Err == nil || !strings.Contains(out.Err.Error(), `"rate"`) || !errors.Is(out.Err, flagz.ErrParse) {
+		if !ok || out.Result != record.Rejected || out.Err == nil || !strings.Contains(out.Err.Error(), `"rate"`) || !errors.Is(out.Err, flagz.ErrParse) {
 			t.Fatalf("rate outcome = %+v (found %v), want Rejected with a parse error naming rate", out, ok)
 		}
 		if rerr := report.Err(); rerr == nil || !strings.Contains(rerr.Error(), `"rate"`) || !errors.Is(rerr, flagz.ErrParse) {
 			t.Fatalf("report.Err() = %v, want a parse error naming rate", rerr)
 		}
 		for _, name := range []string{"greeting", "port"} {
-			if out, ok := report.Outcome(name); !ok || out.Result != flagz.Applied {
+			if out, ok := report.Outcome(name); !ok || out.Result != record.Applied {
 				t.Errorf("%s outcome = %+v (found %v), want Applied", name, out, ok)
 			}
 		}
@@ -170,7 +171,7 @@ func TestSnapshotAfterGapIsReconciled(t *testing.T) {
 		o.write(t, map[string]string{"rate": "5", "greeting": "hi"})
 		w := start(t, o, f)
 		w.Stop()
-		if st := w.Status(); st.State != flagz.StateStopped {
+		if st := w.Status(); st.State != record.StateStopped {
 			t.Fatalf("state after Stop = %v", st.State)
 		}
 		o.write(t, map[string]string{"rate": "8", "tags": "x"}) // while nobody watches
@@ -207,14 +208,14 @@ func TestUnreachableOriginDegradesAndKeepsValues(t *testing.T) {
 		// ..data link; once gone, it is.)
 		eventually(t, "DEGRADED, origin missing", func() bool {
 			st := w.Status()
-			return st.State == flagz.StateDegraded && strings.Contains(st.Err, "no such file")
+			return st.State == record.StateDegraded && strings.Contains(st.Err, "no such file")
 		})
 		if f.rate.Get() != 5 || f.greeting.Get() != "hi" {
 			t.Errorf("values lost: rate=%d greeting=%q", f.rate.Get(), f.greeting.Get())
 		}
 		o.write(t, map[string]string{"rate": "6"}) // back, with a new version
 		eventually(t, "SERVING with the new version", func() bool {
-			return w.Status().State == flagz.StateServing && f.rate.Get() == 6 && f.greeting.Get() == "hello"
+			return w.Status().State == record.StateServing && f.rate.Get() == 6 && f.greeting.Get() == "hello"
 		})
 	})
 }
@@ -230,7 +231,7 @@ func TestInitializeOnMissingOriginConnectsLater(t *testing.T) {
 		if !errors.Is(err, fs.ErrNotExist) || report != nil {
 			t.Fatalf("Initialize = %v, %v; want a nil report and not exist", report, err)
 		}
-		if st := w.Status(); st.State != flagz.StateConnecting || !strings.Contains(st.Err, "no such file") {
+		if st := w.Status(); st.State != record.StateConnecting || !strings.Contains(st.Err, "no such file") {
 			t.Fatalf("state = %v (%q), want CONNECTING with the reason", st.State, st.Err)
 		}
 		if err := w.Start(t.Context()); err != nil {

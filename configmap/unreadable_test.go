@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/internal/wait"
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/source/sourcetest"
 )
 
@@ -49,7 +49,7 @@ func TestEmacsLockFileInPlainDirectory(t *testing.T) {
 	if f.rate.Get() != 3 || f.greeting.Get() != "hi" {
 		t.Fatalf("after Initialize rate=%d greeting=%q", f.rate.Get(), f.greeting.Get())
 	}
-	if st := w.Status(); st.State != flagz.StateDegraded || !strings.Contains(st.Err, `".#greeting"`) || !strings.Contains(st.Err, "dangling symlink") {
+	if st := w.Status(); st.State != record.StateDegraded || !strings.Contains(st.Err, `".#greeting"`) || !strings.Contains(st.Err, "dangling symlink") {
 		t.Fatalf("status %v %q, want DEGRADED naming .#greeting", st.State, st.Err)
 	}
 	if err := w.Start(t.Context()); err != nil {
@@ -60,7 +60,7 @@ func TestEmacsLockFileInPlainDirectory(t *testing.T) {
 	if err := os.Remove(lock); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "SERVING once the lock is gone", func() bool { return w.Status().State == flagz.StateServing })
+	eventually(t, "SERVING once the lock is gone", func() bool { return w.Status().State == record.StateServing })
 }
 
 // In a ConfigMap volume only the version ..data points at is read: a lock
@@ -75,7 +75,7 @@ func TestVolumeIgnoresEntriesBesideTheVersion(t *testing.T) {
 		}
 	}
 	w := start(t, o, f)
-	if st := w.Status(); st.State != flagz.StateServing || f.rate.Get() != 3 {
+	if st := w.Status(); st.State != record.StateServing || f.rate.Get() != 3 {
 		t.Fatalf("status %v %q, rate %d", st.State, st.Err, f.rate.Get())
 	}
 }
@@ -98,7 +98,7 @@ func TestUnreadableKeyDoesNotFlapTheState(t *testing.T) {
 	publish(map[string]string{"rate": "3"}, pipe)
 	eventually(t, "DEGRADED naming greeting", func() bool {
 		st := w.Status()
-		return st.State == flagz.StateDegraded && strings.Contains(st.Err, `key "greeting"`)
+		return st.State == record.StateDegraded && strings.Contains(st.Err, `key "greeting"`)
 	})
 	since := w.Status().Since
 	for rate := 4; rate <= 6; rate++ {
@@ -108,7 +108,7 @@ func TestUnreadableKeyDoesNotFlapTheState(t *testing.T) {
 	synced := w.Status().LastSync
 	eventually(t, "a resync", func() bool { return w.Status().LastSync.After(synced) })
 	st := w.Status()
-	if st.State != flagz.StateDegraded || !st.Since.Equal(since) {
+	if st.State != record.StateDegraded || !st.Since.Equal(since) {
 		t.Errorf("state %v since %v, want DEGRADED since %v without a break: history %+v", st.State, st.Since, since, st.History)
 	}
 	if f.greeting.Get() != "hi" {

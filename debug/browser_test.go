@@ -18,6 +18,7 @@ import (
 
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/debug"
+	"github.com/flagz-go/flagz/record"
 )
 
 // TestBrowserRendersFlagTable loads the page from a real server in Debian's
@@ -44,12 +45,12 @@ func TestBrowserRendersFlagTable(t *testing.T) {
 	src.Update(41, map[string]string{"greeting": xss, "rate": "250",
 		"routing": `{"retries":3,"hosts":["db-1.internal","db-2.internal"]}`, "label": "invoice\u202Efdp.exe"})
 	src.Update(42, map[string]string{"rate": "99999", "nosuchflag": "1", "port": "9999"})
-	src.SetState(flagz.StateServing, nil)
+	src.SetState(record.StateServing, nil)
 	if status, _, res := post(t, f, http.MethodPost, form("mode", "manual"), "X-Token", token); status != http.StatusOK {
 		t.Fatalf("setter: %d %+v", status, res)
 	}
-	src.SetState(flagz.StateDegraded, errors.New("etcd unreachable"))
-	src.SetState(flagz.StateServing, nil)
+	src.SetState(record.StateDegraded, errors.New("etcd unreachable"))
+	src.SetState(record.StateServing, nil)
 	url := f.url(debug.Path)
 
 	dir := t.TempDir()

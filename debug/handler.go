@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 )
 
 // Path is where Register mounts the handler, next to net/http/pprof's
@@ -64,7 +65,7 @@ func NewHandler[F flagz.FlagSet](fs F, opts ...Option) http.Handler {
 	}
 	if h.setter {
 		src := h.engine.Source(SourceName, h.logger)
-		src.SetState(flagz.StateServing, nil)
+		src.SetState(record.StateServing, nil)
 	}
 	return h
 }

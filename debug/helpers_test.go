@@ -15,6 +15,7 @@ import (
 
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/debug"
+	"github.com/flagz-go/flagz/record"
 )
 
 // fixture is a flag set with a few flags of each kind, served by a real
@@ -51,7 +52,7 @@ func newFixture(t testing.TB, opts ...debug.Option) *fixture {
 	f.fs.String("region", "eu", "deployment region (static)")
 	src := flagz.EngineFor(f.fs).Source("file", f.logs.logger())
 	src.Load(1, map[string]string{"region": "us"})
-	src.SetState(flagz.StateServing, nil)
+	src.SetState(record.StateServing, nil)
 	mux := http.NewServeMux()
 	debug.Register(mux, f.fs, append([]debug.Option{debug.WithLogger(f.logs.logger())}, opts...)...)
 	f.srv = httptest.NewServer(mux)

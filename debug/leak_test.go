@@ -23,6 +23,7 @@ import (
 	"github.com/flagz-go/flagz/configmap"
 	"github.com/flagz-go/flagz/debug"
 	"github.com/flagz-go/flagz/monitoring"
+	"github.com/flagz-go/flagz/record"
 )
 
 // The secrets planted below. planted is a word no output holds by chance (no
@@ -135,8 +136,8 @@ func TestSensitiveValuesLeakNowhere(t *testing.T) {
 	for i, input := range secretInputs {
 		report := vault.Update(int64(i+2), offer(input))
 		emit("update", report, report.Err())
-		if report.Count(flagz.Rejected) < len(names)-2 { // s_static_int and s_ip are static after the load
-			t.Errorf("update %q: %d rejected, want every flag: %v", input, report.Count(flagz.Rejected), report)
+		if report.Count(record.Rejected) < len(names)-2 { // s_static_int and s_ip are static after the load
+			t.Errorf("update %q: %d rejected, want every flag: %v", input, report.Count(record.Rejected), report)
 		}
 	}
 	report = vault.Update(20, map[string]string{"s_good": planted, "s_good_int": strconv.Itoa(secretInt), "s_static": planted})

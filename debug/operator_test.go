@@ -17,6 +17,7 @@ import (
 
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/debug"
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/source"
 )
 
@@ -240,9 +241,9 @@ func TestPageShowsHistory(t *testing.T) {
 	etcd.Load(1, map[string]string{"rate": "10"})
 	etcd.Update(2, map[string]string{"rate": "20"})
 	etcd.Update(3, map[string]string{"rate": "99999"}) // out of range
-	etcd.SetState(flagz.StateServing, nil)
-	etcd.SetState(flagz.StateDegraded, fmt.Errorf("etcd unreachable"))
-	etcd.SetState(flagz.StateServing, nil)
+	etcd.SetState(record.StateServing, nil)
+	etcd.SetState(record.StateDegraded, fmt.Errorf("etcd unreachable"))
+	etcd.SetState(record.StateServing, nil)
 	p, html := pageOf(t, f.url(debug.Path))
 	h := flagOf(t, p, "rate").History
 	if len(h) != 3 {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/debug"
+	"github.com/flagz-go/flagz/record"
 )
 
 const xss = `<script>alert(1)</script>`
@@ -19,7 +20,7 @@ const xss = `<script>alert(1)</script>`
 func TestPageRendersScriptValueInert(t *testing.T) {
 	f := newFixture(t)
 	rep := f.source("etcd").Update(7, map[string]string{"greeting": xss})
-	if rep.Count(flagz.Applied) != 1 {
+	if rep.Count(record.Applied) != 1 {
 		t.Fatalf("update: %v", rep)
 	}
 	status, hdr, body := get(t, f.url(debug.Path), "Accept", "text/html")

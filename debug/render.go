@@ -13,7 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/schema"
 )
 
@@ -200,11 +200,11 @@ func newFlagView(now time.Time, f Flag) flagView {
 		e.Old, e.New = cut(e.Old, maxHeldText), cut(e.New, maxHeldText) // the whole values are in JSON
 		hv := historyView{HistoryEntry: e, Ago: ago(now, e.Time), When: e.Time.Format(time.RFC3339Nano)}
 		switch {
-		case e.Result == flagz.Applied.String() && e.Removed:
+		case e.Result == record.Applied.String() && e.Removed:
 			hv.Class, hv.Verb = "ok", "removed by"
-		case e.Result == flagz.Applied.String():
+		case e.Result == record.Applied.String():
 			hv.Class, hv.Verb = "ok", "set by"
-		case e.Result == flagz.RestartRequired.String():
+		case e.Result == record.RestartRequired.String():
 			hv.Class, hv.Verb = "idle", "waits for a restart, from"
 		default:
 			hv.Class, hv.Verb = "bad", "refused from"

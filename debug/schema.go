@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/schema"
 )
 
@@ -296,7 +297,7 @@ type SetResult struct {
 	// Flag is the name that was asked for.
 	Flag string `json:"flag"`
 	// Result is "applied", "unchanged", "rejected", "restart_required" or
-	// "unknown" (flagz.Result's text); empty when the request itself was
+	// "unknown" (record.Result's text); empty when the request itself was
 	// refused (bad method, not authorized, malformed).
 	Result string `json:"result,omitempty"`
 	// Value is the flag's value after the request ("[redacted]" for a
@@ -382,14 +383,14 @@ func flagJSONDiff(f Flag) []JSONDiff {
 	return jsonDiff(f.Default, f.Value)
 }
 
-func snapshotFile(o *flagz.SnapshotOrigin) *SnapshotFile {
+func snapshotFile(o *record.SnapshotOrigin) *SnapshotFile {
 	if o == nil {
 		return nil
 	}
 	return &SnapshotFile{Path: o.Path, Written: o.Written, Revision: o.Revision}
 }
 
-func newSource(st flagz.SourceStatus) Source {
+func newSource(st record.SourceStatus) Source {
 	src := Source{
 		Name: st.Name, State: st.State.String(), Since: st.Since, Error: st.Err,
 		LastSync: st.LastSync, LastRevision: st.LastRevision,

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 )
 
 // SetRequest is the JSON body the setter accepts (Content-Type:
@@ -90,11 +91,11 @@ func (h *handler) set(name, value string) (int, SetResult) {
 	st, known := h.engine.Flag(name)
 	if !known {
 		short := shortName(name)
-		return http.StatusNotFound, SetResult{Flag: short, Result: flagz.Unknown.String(),
+		return http.StatusNotFound, SetResult{Flag: short, Result: record.Unknown.String(),
 			Error: fmt.Sprintf("no flag is called %q", short)}
 	}
 	if st.Sensitive && !st.Dynamic {
-		return http.StatusBadRequest, SetResult{Flag: name, Result: flagz.RestartRequired.String(), Value: flagz.Redacted,
+		return http.StatusBadRequest, SetResult{Flag: name, Result: record.RestartRequired.String(), Value: flagz.Redacted,
 			Error: fmt.Sprintf("flag %q is static: the new value takes effect after a restart", name)}
 	}
 	report := h.engine.Source(SourceName, nil).Update(0, map[string]string{name: value})
@@ -108,12 +109,12 @@ func (h *handler) set(name, value string) (int, SetResult) {
 		res.Value = st.Value
 	}
 	switch o.Result {
-	case flagz.Applied, flagz.Unchanged:
+	case record.Applied, record.Unchanged:
 		if st.Sensitive {
-			res.Result = flagz.Applied.String()
+			res.Result = record.Applied.String()
 		}
 		return http.StatusOK, res
-	case flagz.Unknown:
+	case record.Unknown:
 		res.Error = fmt.Sprintf("no flag is called %q", name)
 		return http.StatusNotFound, res
 	default: // Rejected, RestartRequired

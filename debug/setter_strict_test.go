@@ -11,6 +11,7 @@ import (
 
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/debug"
+	"github.com/flagz-go/flagz/record"
 )
 
 // postBody sends body to the setter (path may carry a query) with the
@@ -47,7 +48,7 @@ func TestSetterKeepsNothingOfUnknownNames(t *testing.T) {
 	for i := range n {
 		name := fmt.Sprintf("no_such_flag_%03d_%s", i, strings.Repeat("n", 4<<10))
 		status, _, res := post(t, f, http.MethodPost, form(name, bigValue), "X-Token", token)
-		if status != http.StatusNotFound || res.Result != flagz.Unknown.String() {
+		if status != http.StatusNotFound || res.Result != record.Unknown.String() {
 			t.Fatalf("unknown name %d: status %d, result %q, want 404 unknown", i, status, res.Result)
 		}
 		if !strings.HasPrefix(res.Flag, fmt.Sprintf("no_such_flag_%03d_", i)) {

@@ -7,6 +7,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 )
 
 // UnknownFlag is the flag label of updates naming no declared flag. All of
@@ -109,8 +110,8 @@ func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 // Collect reads the engine and sends the current metrics.
 func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	c.collectChecksums(ch)
-	c.engine.VisitUpdateCounts(func(flag, source string, result flagz.Result, n uint64) {
-		if flag == "" || result == flagz.Unknown {
+	c.engine.VisitUpdateCounts(func(flag, source string, result record.Result, n uint64) {
+		if flag == "" || result == record.Unknown {
 			flag = UnknownFlag
 		}
 		ch <- c.cache.get(c.updates, prometheus.CounterValue, float64(n), flag, source, result.String())
@@ -130,7 +131,7 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	}
 }
 
-var states = []flagz.State{flagz.StateConnecting, flagz.StateServing, flagz.StateDegraded, flagz.StateStopped}
+var states = []record.State{record.StateConnecting, record.StateServing, record.StateDegraded, record.StateStopped}
 
 func (c *Collector) collectChecksums(ch chan<- prometheus.Metric) {
 	for _, k := range [...]struct {

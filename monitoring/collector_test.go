@@ -18,6 +18,7 @@ import (
 
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/monitoring"
+	"github.com/flagz-go/flagz/record"
 )
 
 type fixture struct {
@@ -79,7 +80,7 @@ func value(m *dto.Metric) float64 {
 func TestExposition(t *testing.T) {
 	f := newFixture(t)
 	f.etcd.Load(3, map[string]string{"rate": "200", "port": "9090", "nope": "1"})
-	f.etcd.SetState(flagz.StateServing, nil)
+	f.etcd.SetState(record.StateServing, nil)
 	f.etcd.Update(4, map[string]string{"rate": "0"})
 	f.etcd.Update(5, map[string]string{"port": "1", "other-unknown": "x"})
 	e := flagz.EngineFor(f.fs)

@@ -22,6 +22,7 @@ import (
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/debug"
 	"github.com/flagz-go/flagz/monitoring"
+	"github.com/flagz-go/flagz/record"
 )
 
 // TestPageJSONAndScrapeWhileAWatcherWrites runs a writer changing flags in a
@@ -47,7 +48,7 @@ func TestPageJSONAndScrapeWhileAWatcherWrites(t *testing.T) {
 
 	src := flagz.EngineFor(fs).Source("etcd", discard)
 	src.Load(1, map[string]string{"port": "9000"})
-	src.SetState(flagz.StateServing, nil)
+	src.SetState(record.StateServing, nil)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	writerDone := make(chan int)

@@ -15,7 +15,7 @@ import (
 func TestDirectSetIsAConfigurationChange(t *testing.T) {
 	f := newFixture(t)
 	c := serve(t, ofprovider.New(f.fs))
-	r := record(t, c)
+	r := recordEvents(t, c)
 	names := func(want ...string) func(openfeature.EventDetails) bool {
 		return func(d openfeature.EventDetails) bool { return slices.Equal(d.FlagChanges, want) }
 	}

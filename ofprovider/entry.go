@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 	"github.com/open-feature/go-sdk/openfeature"
 )
 
@@ -43,7 +44,7 @@ type flagEntry struct {
 // detail is the answer's reason and metadata for one version of a value
 // flagz declared, made once and shared by every evaluation of it.
 type detail struct {
-	change    *flagz.Change
+	change    *record.Change
 	isDefault bool
 	resolved  openfeature.ProviderResolutionDetail
 }
@@ -103,7 +104,7 @@ func (fl *flagEntry) resolved(withMetadata bool) openfeature.ProviderResolutionD
 }
 
 // metadata is the FlagMetadata of a value last changed by change.
-func metadata(dynamic bool, change *flagz.Change) openfeature.FlagMetadata {
+func metadata(dynamic bool, change *record.Change) openfeature.FlagMetadata {
 	md := openfeature.FlagMetadata{"dynamic": dynamic}
 	if change != nil && !change.Removed {
 		md["source"] = change.Source

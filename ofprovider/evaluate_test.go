@@ -9,6 +9,7 @@ import (
 
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/ofprovider"
+	"github.com/flagz-go/flagz/record"
 	"github.com/open-feature/go-sdk/openfeature"
 	"github.com/spf13/pflag"
 	"google.golang.org/protobuf/types/known/apipb"
@@ -62,7 +63,7 @@ func newFixture(t *testing.T, args ...string) *fixture {
 	}
 	f.src = f.e.Source("test", quiet)
 	f.src.Load(1, nil)
-	f.src.SetState(flagz.StateServing, nil)
+	f.src.SetState(record.StateServing, nil)
 	return f
 }
 

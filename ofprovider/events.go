@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 	"github.com/open-feature/go-sdk/openfeature"
 )
 
@@ -168,9 +169,9 @@ func (p *Provider) sourceState() sourcesState {
 	var down []string
 	for _, s := range p.e.Sources() {
 		switch {
-		case s.State == flagz.StateDegraded:
+		case s.State == record.StateDegraded:
 			down = append(down, fmt.Sprintf("%s (%s)", s.Name, s.Err))
-		case s.State == flagz.StateConnecting && s.LastSync.IsZero():
+		case s.State == record.StateConnecting && s.LastSync.IsZero():
 			st.waiting = append(st.waiting, s.Name)
 		}
 	}

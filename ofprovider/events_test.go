@@ -13,6 +13,7 @@ import (
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/internal/wait"
 	"github.com/flagz-go/flagz/ofprovider"
+	"github.com/flagz-go/flagz/record"
 	"github.com/open-feature/go-sdk/openfeature"
 	"github.com/spf13/pflag"
 )
@@ -29,7 +30,7 @@ func TestEventsFromSourceBatchesAndStates(t *testing.T) {
 		big[name] = "1"
 	}
 	c := serve(t, ofprovider.New(f.fs))
-	r := record(t, c)
+	r := recordEvents(t, c)
 	ctx := context.Background()
 
 	f.src.Update(2, map[string]string{"limit": "20", "on": "true", "ratio": "nope"})
@@ -47,7 +48,7 @@ func TestEventsFromSourceBatchesAndStates(t *testing.T) {
 		t.Errorf("%d PROVIDER_CONFIGURATION_CHANGED events, want 2 (one per batch)", n)
 	}
 
-	f.src.SetState(flagz.StateDegraded, errors.New("cut off"))
+	f.src.SetState(record.StateDegraded, errors.New("cut off"))
 	at = r.waitFor(t, 0, openfeature.ProviderStale, "STALE while the source is DEGRADED", nil)
 	if c.State() != openfeature.StaleState {
 		t.Errorf("client state %s, want STALE", c.State())
@@ -55,7 +56,7 @@ func TestEventsFromSourceBatchesAndStates(t *testing.T) {
 	if v, err := c.IntValue(ctx, "limit", 0, noCtx()); err != nil || v != 20 {
 		t.Errorf("while STALE: limit %d, %v; want the last good 20", v, err)
 	}
-	f.src.SetState(flagz.StateServing, nil)
+	f.src.SetState(record.StateServing, nil)
 	r.waitFor(t, at+1, openfeature.ProviderReady, "READY once the source serves again", nil)
 	if c.State() != openfeature.ReadyState {
 		t.Errorf("client state %s, want READY", c.State())
@@ -76,7 +77,7 @@ func TestNotReadyUntilTheSourcesLoad(t *testing.T) {
 	t.Cleanup(p.Shutdown)
 
 	c := openfeature.NewClient(t.Name())
-	r := record(t, c)
+	r := recordEvents(t, c)
 	ctx, cancel := context.WithCancel(context.Background())
 	if err := openfeature.SetNamedProviderWithContext(ctx, t.Name(), p); err != nil {
 		t.Fatal(err)
@@ -142,7 +143,7 @@ func TestShutdownStopsEvents(t *testing.T) {
 	p.Shutdown()
 	p.Shutdown() // idempotent
 	f.src.Update(3, map[string]string{"limit": "12"})
-	f.src.SetState(flagz.StateDegraded, errors.New("down"))
+	f.src.SetState(record.StateDegraded, errors.New("down"))
 	// The events are published synchronously to the subscribers; the
 	// provider no longer is one, so nothing can be queued after this.
 	select {
@@ -150,7 +151,7 @@ func TestShutdownStopsEvents(t *testing.T) {
 		t.Errorf("event after Shutdown: %+v", ev)
 	default:
 	}
-	f.src.SetState(flagz.StateServing, nil)
+	f.src.SetState(record.StateServing, nil)
 	if err := p.InitWithContext(context.Background(), openfeature.EvaluationContext{}); err != nil {
 		t.Fatal(err)
 	}
@@ -233,13 +234,13 @@ func TestShutdownWithNobodyReading(t *testing.T) {
 // STALE; READY again once it serves.
 func TestInitWithADegradedSource(t *testing.T) {
 	f := newFixture(t)
-	f.src.SetState(flagz.StateDegraded, errors.New("cut off"))
+	f.src.SetState(record.StateDegraded, errors.New("cut off"))
 	c := openfeature.NewClient(t.Name())
-	r := record(t, c)
+	r := recordEvents(t, c)
 	serve(t, ofprovider.New(f.fs))
 	at := r.waitFor(t, 0, openfeature.ProviderStale, "STALE after Init", func(d openfeature.EventDetails) bool {
 		return strings.Contains(d.Message, "test (cut off)")
 	})
-	f.src.SetState(flagz.StateServing, nil)
+	f.src.SetState(record.StateServing, nil)
 	r.waitFor(t, at+1, openfeature.ProviderReady, "READY once the source serves", nil)
 }

@@ -38,8 +38,8 @@ type recorded struct {
 	Details openfeature.EventDetails
 }
 
-// record adds handlers for every provider event to c.
-func record(t *testing.T, c *openfeature.Client) *recorder {
+// recordEvents adds handlers for every provider event to c.
+func recordEvents(t *testing.T, c *openfeature.Client) *recorder {
 	r := &recorder{}
 	for _, typ := range []openfeature.EventType{openfeature.ProviderReady, openfeature.ProviderConfigChange,
 		openfeature.ProviderStale, openfeature.ProviderError} {

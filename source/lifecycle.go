@@ -8,6 +8,7 @@ import (
 
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/internal/link"
+	"github.com/flagz-go/flagz/record"
 )
 
 // The errors every source's lifecycle methods return (Initialize, Start,
@@ -146,7 +147,7 @@ func (r *Runtime) Stop() {
 		r.stopped.Store(true)
 		return
 	}
-	src.SetState(flagz.StateStopped, nil)
+	src.SetState(record.StateStopped, nil)
 	link.Release(src, r)
 }
 

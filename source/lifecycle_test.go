@@ -12,6 +12,7 @@ import (
 
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/internal/wait"
+	"github.com/flagz-go/flagz/record"
 )
 
 // timeout bounds every wait of these tests; it is no measure of speed.
@@ -61,7 +62,7 @@ func within(t *testing.T, what string, fn, release func()) {
 	wait.Returns(t, timeout, what, fn, release)
 }
 
-func state(r *Runtime) flagz.State { return r.Status().State }
+func state(r *Runtime) record.State { return r.Status().State }
 
 // Stop ends an Initialize that waits for its origin: it returns, the
 // Initialize returns ErrStopped, nothing was applied, and the source is
@@ -82,7 +83,7 @@ func TestStopEndsInitializeInFlight(t *testing.T) {
 	if err := <-initialized; !errors.Is(err, ErrStopped) {
 		t.Errorf("Initialize ended by Stop = %v, want ErrStopped", err)
 	}
-	if st := r.Status(); st.State != flagz.StateStopped || rate.Get() != 10 {
+	if st := r.Status(); st.State != record.StateStopped || rate.Get() != 10 {
 		t.Errorf("after Stop during Initialize: %v (%s), rate %d; want STOPPED, rate 10", st.State, st.Err, rate.Get())
 	}
 
@@ -96,15 +97,15 @@ func TestStopEndsInitializeInFlight(t *testing.T) {
 func TestStopBeforeStartIsStopped(t *testing.T) {
 	r, rate := newRuntime(t, &memOrigin{values: map[string]string{"rate": "20"}})
 	r.Stop()
-	if s := state(r); s != flagz.StateStopped {
+	if s := state(r); s != record.StateStopped {
 		t.Errorf("state after Stop before Start = %v, want STOPPED", s)
 	}
 	if err := r.Start(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	wait.Until(t, timeout, "serving after Start", func() bool { return state(r) == flagz.StateServing && rate.Get() == 20 })
+	wait.Until(t, timeout, "serving after Start", func() bool { return state(r) == record.StateServing && rate.Get() == 20 })
 	r.Stop()
-	if s := state(r); s != flagz.StateStopped {
+	if s := state(r); s != record.StateStopped {
 		t.Errorf("state after Stop = %v, want STOPPED", s)
 	}
 }
@@ -116,11 +117,11 @@ func TestRunReturnsWhenStopped(t *testing.T) {
 		r, rate := newRuntime(t, &memOrigin{values: map[string]string{"rate": "20"}})
 		ran := make(chan error, 1)
 		go func() { ran <- r.Run(context.Background()) }()
-		wait.Until(t, timeout, "serving", func() bool { return state(r) == flagz.StateServing && rate.Get() == 20 })
+		wait.Until(t, timeout, "serving", func() bool { return state(r) == record.StateServing && rate.Get() == 20 })
 		r.Stop()
 		var err error
 		within(t, "Run after Stop", func() { err = <-ran }, func() { t.FailNow() })
-		if err != nil || state(r) != flagz.StateStopped {
+		if err != nil || state(r) != record.StateStopped {
 			t.Errorf("Run = %v, state %v; want nil, STOPPED", err, state(r))
 		}
 	})
@@ -136,7 +137,7 @@ func TestRunReturnsWhenStopped(t *testing.T) {
 		within(t, "Stop during Run's Initialize", r.Stop, release)
 		var err error
 		within(t, "Run after Stop", func() { err = <-ran }, release)
-		if err != nil || state(r) != flagz.StateStopped {
+		if err != nil || state(r) != record.StateStopped {
 			t.Errorf("Run = %v, state %v; want nil, STOPPED", err, state(r))
 		}
 	})
@@ -166,7 +167,7 @@ func TestConcurrentLifecycle(t *testing.T) {
 	cancel() // ends the Runs still waiting
 	wg.Wait()
 	r.Stop()
-	if s := state(r); s != flagz.StateStopped {
+	if s := state(r); s != record.StateStopped {
 		t.Errorf("state = %v, want STOPPED", s)
 	}
 	goleak.VerifyNone(t, before)

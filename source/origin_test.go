@@ -8,6 +8,7 @@ import (
 
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/internal/wait"
+	"github.com/flagz-go/flagz/record"
 )
 
 // pushOrigin is an origin whose Follow hands the test its sink, and which
@@ -79,8 +80,8 @@ func TestObserverIsGivenEachBatch(t *testing.T) {
 	sink.Replace(Snapshot{Revision: 4, Values: map[string]string{"rate": "40"}})
 	want := []struct {
 		rev    int64
-		result flagz.Result
-	}{{1, flagz.Applied}, {2, flagz.Rejected}, {3, flagz.Applied}, {4, flagz.Applied}}
+		result record.Result
+	}{{1, record.Applied}, {2, record.Rejected}, {3, record.Applied}, {4, record.Applied}}
 	seen := o.seen()
 	if len(seen) != len(want) {
 		t.Fatalf("observed %d batches, want %d: %+v", len(seen), len(want), seen)

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 )
 
 // Runtime runs one source over its Origin: Initialize lists the origin and
@@ -101,13 +102,13 @@ func (r *Runtime) Name() string { return r.cfg.Name }
 // STOPPED), its last sync time and revision, and its counts of applied,
 // rejected, restart-required, command-line and ignored names. The debug
 // handler and the metrics read the same status through flagz.Engine.Sources.
-func (r *Runtime) Status() flagz.SourceStatus {
+func (r *Runtime) Status() record.SourceStatus {
 	if s := r.src.Load(); s != nil {
 		return s.Status()
 	}
-	st := flagz.SourceStatus{Name: r.cfg.Name, State: flagz.StateConnecting}
+	st := record.SourceStatus{Name: r.cfg.Name, State: record.StateConnecting}
 	if r.stopped.Load() {
-		st.State = flagz.StateStopped
+		st.State = record.StateStopped
 	}
 	return st
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/internal/link"
 	"github.com/flagz-go/flagz/internal/recovery"
+	"github.com/flagz-go/flagz/record"
 )
 
 // errResyncDue ends a Follow when the resync period is up.
@@ -25,7 +26,7 @@ func (r *Runtime) run(ctx context.Context, src *flagz.Source) {
 		r.mu.Lock()
 		r.current = false // a later Start lists again rather than replaying history
 		r.mu.Unlock()
-		src.SetState(flagz.StateStopped, nil)
+		src.SetState(record.StateStopped, nil)
 	}()
 	bo := newBackoff(r.cfg.MinBackoff, r.cfg.MaxBackoff)
 	for ctx.Err() == nil {
@@ -136,9 +137,9 @@ func (r *Runtime) numbered(snap *Snapshot) (same bool) {
 // trouble records that the origin cannot be followed now: DEGRADED, or
 // still CONNECTING if nothing was ever loaded. It logs once per new reason.
 func (r *Runtime) trouble(src *flagz.Source, err error, logIt bool) {
-	st := flagz.StateDegraded
+	st := record.StateDegraded
 	if !link.Loaded(src) {
-		st = flagz.StateConnecting
+		st = record.StateConnecting
 	}
 	prev := src.Status()
 	src.SetState(st, err)
@@ -150,8 +151,8 @@ func (r *Runtime) trouble(src *flagz.Source, err error, logIt bool) {
 // serving records that the origin answers.
 func (r *Runtime) serving(src *flagz.Source) {
 	prev := src.Status()
-	src.SetState(flagz.StateServing, nil)
-	if prev.State == flagz.StateDegraded || (prev.State == flagz.StateConnecting && prev.Err != "") {
+	src.SetState(record.StateServing, nil)
+	if prev.State == record.StateDegraded || (prev.State == record.StateConnecting && prev.Err != "") {
 		r.log.Info("flagz: origin reachable again", "was", prev.State.String())
 	}
 }

@@ -1,6 +1,9 @@
 package source
 
-import "github.com/flagz-go/flagz"
+import (
+	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
+)
 
 // settled records the state a full snapshot leaves the source in: SERVING,
 // or DEGRADED with partial when some names of the origin could not be read
@@ -12,7 +15,7 @@ func (r *Runtime) settled(src *flagz.Source, partial error) {
 	}
 	prev := src.Status()
 	r.trouble(src, partial, false)
-	if prev.State != flagz.StateDegraded || prev.Err != partial.Error() {
+	if prev.State != record.StateDegraded || prev.Err != partial.Error() {
 		r.log.Warn("flagz: some names of the origin cannot be read; the others apply and these keep their values", "error", partial)
 	}
 }

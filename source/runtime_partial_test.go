@@ -9,6 +9,7 @@ import (
 
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/internal/wait"
+	"github.com/flagz-go/flagz/record"
 )
 
 // partialOrigin lists first and then, while followed, replaces with each
@@ -47,7 +48,7 @@ func TestPartialSnapshotDegradesWithoutBlocking(t *testing.T) {
 	if _, err := r.Initialize(t.Context()); err != nil {
 		t.Fatalf("Initialize of a partial snapshot: %v", err)
 	}
-	if st := r.Status(); a.Get() != "1" || st.State != flagz.StateDegraded || st.Err != unreadable.Error() {
+	if st := r.Status(); a.Get() != "1" || st.State != record.StateDegraded || st.Err != unreadable.Error() {
 		t.Fatalf("after Initialize a=%q, status %v %q", a.Get(), st.State, st.Err)
 	}
 	if err := r.Start(t.Context()); err != nil {
@@ -59,11 +60,11 @@ func TestPartialSnapshotDegradesWithoutBlocking(t *testing.T) {
 		o.next <- Snapshot{Values: map[string]string{"a": v}, Partial: unreadable}
 		wait.Until(t, 10*time.Second, "a = "+v, func() bool { return a.Get() == v })
 	}
-	if st := r.Status(); st.State != flagz.StateDegraded || !st.Since.Equal(since) {
+	if st := r.Status(); st.State != record.StateDegraded || !st.Since.Equal(since) {
 		t.Errorf("status %v since %v, want DEGRADED since %v throughout: %+v", st.State, st.Since, since, st.History)
 	}
 	o.next <- Snapshot{Values: map[string]string{"a": "3", "b": "x"}}
 	wait.Until(t, 10*time.Second, "b applied and SERVING", func() bool {
-		return b.Get() == "x" && r.Status().State == flagz.StateServing
+		return b.Get() == "x" && r.Status().State == record.StateServing
 	})
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/internal/recovery"
+	"github.com/flagz-go/flagz/record"
 )
 
 // runSink is the Sink a Runtime hands its origin for one Follow. Once that
@@ -20,7 +21,7 @@ func (k *runSink) Update(revision int64, values map[string]string) {
 	k.guard("update", func() {
 		report := k.r.applied(revision, k.src.Update(revision, values))
 		k.r.advance(revision)
-		k.r.saved(report.Count(flagz.Applied) > 0)
+		k.r.saved(report.Count(record.Applied) > 0)
 		k.r.writeBackUpdate(k.ctx, k.src, report, revision, values)
 	})
 }
@@ -29,7 +30,7 @@ func (k *runSink) Remove(revision int64, names ...string) {
 	k.guard("remove", func() {
 		report := k.r.applied(revision, k.src.Remove(revision, names...))
 		k.r.advance(revision)
-		k.r.saved(report.Count(flagz.Applied) > 0)
+		k.r.saved(report.Count(record.Applied) > 0)
 	})
 }
 
@@ -41,7 +42,7 @@ func (k *runSink) Replace(s Snapshot) {
 			k.src.Synced(s.Revision)
 		} else {
 			report := k.r.applied(s.Revision, k.src.Replace(s.Revision, s.Values))
-			k.r.saved(report.Count(flagz.Applied) > 0)
+			k.r.saved(report.Count(record.Applied) > 0)
 			k.r.writeBackListed(k.ctx, k.src, report, s)
 		}
 		k.r.settled(k.src, s.Partial)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 	"github.com/spf13/pflag"
 )
 
@@ -86,7 +87,7 @@ func TestSnapshotFileKeepsBytesExactly(t *testing.T) {
 			t.Errorf("%s = %q after the restart, want %q", name, got, want)
 		}
 	}
-	if st := r2.Status(); st.State != flagz.StateDegraded || !strings.Contains(st.Err, "origin down") {
+	if st := r2.Status(); st.State != record.StateDegraded || !strings.Contains(st.Err, "origin down") {
 		t.Errorf("status %+v, want DEGRADED with the reason", st)
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/internal/link"
+	"github.com/flagz-go/flagz/record"
 )
 
 // A WriteBacker is an Origin that can undo a write a flag refused, as the
@@ -114,9 +115,9 @@ func (r *Runtime) writeBacker() (WriteBacker, bool) {
 func (r *Runtime) undoRefused(ctx context.Context, src *flagz.Source, wb WriteBacker, report flagz.Report, values map[string]string, version func(string) int64) {
 	for _, o := range report {
 		switch o.Result {
-		case flagz.Applied, flagz.Unchanged:
+		case record.Applied, record.Unchanged:
 			r.undo.forget(o.Flag)
-		case flagz.Rejected:
+		case record.Rejected:
 			if v := version(o.Flag); v > 0 {
 				r.undoWrite(ctx, src, wb, o.Flag, values[o.Flag], v)
 				r.undo.refusedAt(o.Flag, v)

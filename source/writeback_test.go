@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 )
 
 // historyOrigin is a WriteBacker held in memory with a history of writes,
@@ -127,7 +128,7 @@ func refuse(t *testing.T, r *Runtime, o *historyOrigin, value string) int64 {
 	rev := o.put("rate", value)
 	src := r.src.Load()
 	report := src.Update(rev, map[string]string{"rate": value})
-	if report[0].Result != flagz.Rejected {
+	if report[0].Result != record.Rejected {
 		t.Fatalf("rate=%s: %v, want Rejected", value, report[0])
 	}
 	r.writeBackUpdate(context.Background(), src, report, rev, map[string]string{"rate": value})

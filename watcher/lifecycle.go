@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 )
 
 // The lifecycle of a Watcher is its source.Runtime's, called as it is:
@@ -38,7 +39,7 @@ func (w *Watcher) Run(ctx context.Context) error { return w.rt.Run(ctx) }
 // Status returns the watcher's health (CONNECTING, SERVING, DEGRADED,
 // STOPPED), its last sync time and revision, and its counts of applied,
 // rejected, restart-required, command-line and ignored names.
-func (w *Watcher) Status() flagz.SourceStatus { return w.rt.Status() }
+func (w *Watcher) Status() record.SourceStatus { return w.rt.Status() }
 
 // Name returns the watcher's source name (WithSourceName, by default
 // "etcd:<prefix>").

@@ -13,6 +13,7 @@ import (
 
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/internal/fnv"
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/watcher/presence"
 )
 
@@ -27,7 +28,7 @@ type presenceState struct {
 	base   presence.Record // who the process is
 	engine *flagz.Engine
 	source string
-	status func() flagz.SourceStatus
+	status func() record.SourceStatus
 	canary *canaryOverlay // the canaries this process is in (Status.Canary)
 	health *selfHealth    // WithHealth; nil without
 
@@ -67,7 +68,7 @@ func (ps *presenceState) batchApplied(rev int64, report flagz.Report) {
 	ps.mu.Lock()
 	for _, o := range report {
 		switch o.Result {
-		case flagz.Rejected, flagz.RestartRequired:
+		case record.Rejected, record.RestartRequired:
 			// Kept cut (presence.Cut), as published: a refused value of
 			// megabytes is not held on to.
 			rej := presence.Rejection{Flag: o.Flag, Revision: rev, Value: presence.Cut(o.Value),
@@ -83,7 +84,7 @@ func (ps *presenceState) batchApplied(rev int64, report flagz.Report) {
 			if n := len(ps.refused) - presence.MaxRefused; n > 0 {
 				ps.refused = slices.Delete(ps.refused, 0, n)
 			}
-		case flagz.Unchanged:
+		case record.Unchanged:
 			if _, rejecting := ps.rejections[o.Flag]; rejecting && !ps.awaitsRestart(o.Flag) {
 				delete(ps.rejections, o.Flag)
 			}

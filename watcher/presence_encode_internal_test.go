@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/watcher/presence"
 	"github.com/spf13/pflag"
 )
@@ -29,7 +30,7 @@ func benchPresenceState(n int) *presenceState {
 	engine := flagz.EngineFor(fs)
 	ps := &presenceState{
 		engine:      engine,
-		status:      func() flagz.SourceStatus { return flagz.SourceStatus{State: flagz.StateServing} },
+		status:      func() record.SourceStatus { return record.SourceStatus{State: record.StateServing} },
 		rejections:  map[string]presence.Rejection{},
 		infoRecheck: 5 * time.Second,
 	}

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/watcher/presence"
 )
 
@@ -43,7 +44,7 @@ func (ps *presenceState) run(ctx context.Context) {
 
 // newPresenceState prepares the presence record of the watcher whose
 // origin is o, which follows the flags of fs and whose status is status.
-func newPresenceState[F flagz.FlagSet](fs F, status func() flagz.SourceStatus, o *etcdOrigin) *presenceState {
+func newPresenceState[F flagz.FlagSet](fs F, status func() record.SourceStatus, o *etcdOrigin) *presenceState {
 	po := o.opts.presence
 	id := po.id
 	if id == "" {

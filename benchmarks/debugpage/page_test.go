@@ -10,6 +10,7 @@ import (
 
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/debug"
+	"github.com/flagz-go/flagz/record"
 	"github.com/spf13/pflag"
 )
 
@@ -52,7 +53,7 @@ func bigPage(b *testing.B) http.Handler {
 		}
 		src.Update(int64(rev+2), up)
 	}
-	src.SetState(flagz.StateServing, nil)
+	src.SetState(record.StateServing, nil)
 	return debug.NewHandler(fs, debug.WithLogger(logger))
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/benchmarks/internal/latency"
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/watcher"
 	"github.com/spf13/pflag"
 	clientv3 "go.etcd.io/etcd/client/v3"
@@ -60,8 +61,8 @@ func BenchmarkFullResync(b *testing.B) {
 			b.Fatal(err)
 		}
 		same = append(same, time.Since(start))
-		if report.Count(flagz.Unchanged) != resyncFlags {
-			b.Fatalf("unchanged resync: %d unchanged", report.Count(flagz.Unchanged))
+		if report.Count(record.Unchanged) != resyncFlags {
+			b.Fatalf("unchanged resync: %d unchanged", report.Count(record.Unchanged))
 		}
 
 		b.StopTimer()
@@ -74,8 +75,8 @@ func BenchmarkFullResync(b *testing.B) {
 			b.Fatal(err)
 		}
 		changed = append(changed, time.Since(start))
-		if report.Count(flagz.Applied) != resyncFlags {
-			b.Fatalf("changed resync: %d applied", report.Count(flagz.Applied))
+		if report.Count(record.Applied) != resyncFlags {
+			b.Fatalf("changed resync: %d applied", report.Count(record.Applied))
 		}
 	}
 	b.StopTimer()

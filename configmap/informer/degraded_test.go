@@ -4,7 +4,8 @@ import (
 	"net/url"
 	"testing"
 
-	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
+
 	"k8s.io/client-go/rest"
 )
 
@@ -28,7 +29,7 @@ func TestUnreachableAPIServerDegradesThenReconciles(t *testing.T) {
 	inf := start(t, f.fs, client, k.namespace, "flags")
 
 	p.cut()
-	eventually(t, "the source is DEGRADED", func() bool { return inf.Status().State == flagz.StateDegraded })
+	eventually(t, "the source is DEGRADED", func() bool { return inf.Status().State == record.StateDegraded })
 	if st := inf.Status(); st.Err == "" {
 		t.Errorf("status = %+v, want the reason it is DEGRADED", st)
 	}
@@ -41,5 +42,5 @@ func TestUnreachableAPIServerDegradesThenReconciles(t *testing.T) {
 	eventually(t, "the change made during the outage is applied", func() bool {
 		return f.rate.Get() == 20 && f.greeting.Get() == "hello"
 	})
-	eventually(t, "the source is SERVING again", func() bool { return inf.Status().State == flagz.StateServing })
+	eventually(t, "the source is SERVING again", func() bool { return inf.Status().State == record.StateServing })
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/configmap/informer"
 	"github.com/flagz-go/flagz/internal/wait"
+	"github.com/flagz-go/flagz/record"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -208,7 +209,7 @@ func testLogger(t testing.TB) *slog.Logger {
 // reported waits until the informer's last report has the outcome want for
 // the flag called name, and returns it: a batch's report is kept once the
 // batch is done, just after its values took effect.
-func reported(t testing.TB, inf *informer.Informer, name string, want flagz.Result) flagz.Outcome {
+func reported(t testing.TB, inf *informer.Informer, name string, want record.Result) flagz.Outcome {
 	t.Helper()
 	var o flagz.Outcome
 	eventually(t, fmt.Sprintf("%s reported %v", name, want), func() bool {

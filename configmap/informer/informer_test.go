@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/source"
 	"github.com/spf13/pflag"
 	"google.golang.org/protobuf/proto"
@@ -55,8 +56,8 @@ func TestInitialLoadSetsDynamicAndStaticAndReportsBadAndUnknownByName(t *testing
 	if *f.workers != 8 {
 		t.Errorf("static workers = %d, want 8 (static flags are set by the initial load)", *f.workers)
 	}
-	for name, want := range map[string]flagz.Result{
-		"rate": flagz.Applied, "greeting": flagz.Applied, "workers": flagz.Applied, "newer-flag": flagz.Unknown,
+	for name, want := range map[string]record.Result{
+		"rate": record.Applied, "greeting": record.Applied, "workers": record.Applied, "newer-flag": record.Unknown,
 	} {
 		if o, ok := initial.Outcome(name); !ok || o.Result != want {
 			t.Errorf("%s: %v (found %v), want %v", name, o.Result, ok, want)
@@ -65,7 +66,7 @@ func TestInitialLoadSetsDynamicAndStaticAndReportsBadAndUnknownByName(t *testing
 	if err := initial.Err(); err != nil {
 		t.Errorf("report.Err() = %v, want nil: an unknown name is no error", err)
 	}
-	if o, _ := inf.LastReport().Outcome("newer-flag"); o.Result != flagz.Unknown {
+	if o, _ := inf.LastReport().Outcome("newer-flag"); o.Result != record.Unknown {
 		t.Errorf("LastReport newer-flag: %v, want unknown", o.Result)
 	}
 	// Initialize while running is refused, as for every source.
@@ -73,7 +74,7 @@ func TestInitialLoadSetsDynamicAndStaticAndReportsBadAndUnknownByName(t *testing
 		t.Errorf("second Initialize = %v, %v; want ErrRunning", again, err)
 	}
 	st := inf.Status()
-	if st.State != flagz.StateServing || st.LastRevision != revisionOf(t, cm) || st.Ignored != 1 {
+	if st.State != record.StateServing || st.LastRevision != revisionOf(t, cm) || st.Ignored != 1 {
 		t.Errorf("status = %+v, want SERVING at revision %s with 1 ignored name", st, cm.ResourceVersion)
 	}
 
@@ -83,16 +84,16 @@ func TestInitialLoadSetsDynamicAndStaticAndReportsBadAndUnknownByName(t *testing
 	k2.put("flags", map[string]string{"rate": "5000", "greeting": "hi"}, nil)
 	inf2, report2 := startReport(t, f2.fs, k2.client, k2.namespace, "flags")
 	o, ok := report2.Outcome("rate")
-	if !ok || o.Result != flagz.Rejected || o.Err == nil || !strings.Contains(o.Err.Error(), "rate") {
+	if !ok || o.Result != record.Rejected || o.Err == nil || !strings.Contains(o.Err.Error(), "rate") {
 		t.Errorf("rate=5000 outcome = %+v, want rejected with an error naming the flag", o)
 	}
 	if err := report2.Err(); err == nil || !strings.Contains(err.Error(), "rate") {
 		t.Errorf("report.Err() = %v, want the rejection naming rate", err)
 	}
-	if o, _ := report2.Outcome("greeting"); o.Result != flagz.Applied {
+	if o, _ := report2.Outcome("greeting"); o.Result != record.Applied {
 		t.Errorf("greeting outcome = %v, want applied", o.Result)
 	}
-	if o, _ := inf2.LastReport().Outcome("rate"); o.Result != flagz.Rejected {
+	if o, _ := inf2.LastReport().Outcome("rate"); o.Result != record.Rejected {
 		t.Errorf("LastReport rate = %v, want rejected", o.Result)
 	}
 	if f2.rate.Get() != 100 || f2.greeting.Get() != "hi" {
@@ -144,13 +145,13 @@ func TestBadValueKeepsLastGood(t *testing.T) {
 		if r := state.LastRejection; r == nil || r.New != bad || r.Reason == "" {
 			t.Fatalf("last rejection = %+v, want value %q with a reason", r, bad)
 		}
-		if o := reported(t, inf, "rate", flagz.Rejected); !strings.Contains(o.Err.Error(), "rate") {
+		if o := reported(t, inf, "rate", record.Rejected); !strings.Contains(o.Err.Error(), "rate") {
 			t.Fatalf("outcome = %+v, want rejected with an error naming the flag", o)
 		}
 	}
 	k.put("flags", map[string]string{"rate": "30", "greeting": "c"}, nil)
 	eventually(t, "a good value is applied after bad ones", func() bool { return f.rate.Get() == 30 })
-	if st := inf.Status(); st.Rejected != 2 || st.State != flagz.StateServing {
+	if st := inf.Status(); st.Rejected != 2 || st.State != record.StateServing {
 		t.Errorf("status = %+v, want 2 rejected and SERVING", st)
 	}
 }
@@ -163,7 +164,7 @@ func TestStaticFlagChangedAfterStartRequiresRestart(t *testing.T) {
 
 	k.put("flags", map[string]string{"workers": "16"}, nil)
 	eventually(t, "the static change is reported", func() bool { return inf.Status().RestartRequired == 1 })
-	o := reported(t, inf, "workers", flagz.RestartRequired)
+	o := reported(t, inf, "workers", record.RestartRequired)
 	if o.Err == nil || !strings.Contains(o.Err.Error(), "workers") {
 		t.Errorf("outcome = %+v, want restart required naming the flag", o)
 	}
@@ -237,13 +238,13 @@ func TestDeletedConfigMapRevertsAllThenRecreatedApplies(t *testing.T) {
 	// values changed.
 	eventually(t, "the deletion's report", func() bool {
 		for _, name := range []string{"rate", "greeting"} {
-			if o, ok := inf.LastReport().Outcome(name); !ok || !o.Removed || o.Result != flagz.Applied {
+			if o, ok := inf.LastReport().Outcome(name); !ok || !o.Removed || o.Result != record.Applied {
 				return false
 			}
 		}
 		return true
 	})
-	if st := inf.Status(); st.State != flagz.StateServing {
+	if st := inf.Status(); st.State != record.StateServing {
 		t.Errorf("state = %v after delete, want SERVING", st.State)
 	}
 
@@ -300,7 +301,7 @@ func TestStopTwiceReturnsAndRestartApplies(t *testing.T) {
 	case <-time.After(waitTimeout):
 		t.Fatal("Stop did not return")
 	}
-	if st := inf.Status().State; st != flagz.StateStopped {
+	if st := inf.Status().State; st != record.StateStopped {
 		t.Fatalf("state = %v after Stop, want STOPPED", st)
 	}
 
@@ -314,8 +315,8 @@ func TestStopTwiceReturnsAndRestartApplies(t *testing.T) {
 	if *f.workers != 3 {
 		t.Errorf("after restart workers=%d, want 3 (static)", *f.workers)
 	}
-	reported(t, inf, "workers", flagz.RestartRequired)
-	eventually(t, "SERVING after the restart", func() bool { return inf.Status().State == flagz.StateServing })
+	reported(t, inf, "workers", record.RestartRequired)
+	eventually(t, "SERVING after the restart", func() bool { return inf.Status().State == record.StateServing })
 }
 
 func TestStartContextEndStops(t *testing.T) {
@@ -330,7 +331,7 @@ func TestStartContextEndStops(t *testing.T) {
 	eventually(t, "loaded by Start", func() bool { return f.rate.Get() == 10 })
 	cancel()
 	eventually(t, "the informer stops when Start's context ends", func() bool {
-		return inf.Status().State == flagz.StateStopped
+		return inf.Status().State == record.StateStopped
 	})
 	inf.Stop()
 }
@@ -339,7 +340,7 @@ func TestMissingConfigMapLoadsDefaultsAndFollowsCreation(t *testing.T) {
 	k := newKube(t)
 	f := newFlags()
 	inf := start(t, f.fs, k.client, k.namespace, "flags")
-	if st := inf.Status(); st.State != flagz.StateServing || f.rate.Get() != 100 {
+	if st := inf.Status(); st.State != record.StateServing || f.rate.Get() != 100 {
 		t.Fatalf("status %+v, rate %d: want SERVING with defaults", st, f.rate.Get())
 	}
 	k.put("flags", map[string]string{"rate": "77"}, nil)

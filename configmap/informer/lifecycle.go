@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 )
 
 // The lifecycle of an Informer is its source.Runtime's, called as it is.
@@ -37,7 +38,7 @@ func (i *Informer) Run(ctx context.Context) error { return i.rt.Run(ctx) }
 // STOPPED), its last sync time and revision (the ConfigMap's
 // resourceVersion), and its counts of applied, rejected, restart-required,
 // command-line and ignored names.
-func (i *Informer) Status() flagz.SourceStatus { return i.rt.Status() }
+func (i *Informer) Status() record.SourceStatus { return i.rt.Status() }
 
 // Name returns the informer's source name (WithSourceName).
 func (i *Informer) Name() string { return i.rt.Name() }

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/configmap/informer"
+	"github.com/flagz-go/flagz/record"
 	"go.uber.org/goleak"
 	"k8s.io/client-go/kubernetes/fake"
 	"k8s.io/client-go/rest"
@@ -53,7 +53,7 @@ func TestInitializeTimesOutWithTheLastError(t *testing.T) {
 	if !strings.Contains(err.Error(), "connection refused") {
 		t.Errorf("error %q does not carry the failure (connection refused)", err)
 	}
-	if st := inf.Status(); st.State != flagz.StateConnecting || !strings.Contains(st.Err, "connection refused") {
+	if st := inf.Status(); st.State != record.StateConnecting || !strings.Contains(st.Err, "connection refused") {
 		t.Errorf("status = %+v, want CONNECTING with the reason after a failed Initialize", st)
 	}
 
@@ -108,14 +108,14 @@ func TestRunUntilContextEnds(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	result := make(chan error, 1)
 	go func() { result <- inf.Run(ctx) }()
-	eventually(t, "Run serves", func() bool { return inf.Status().State == flagz.StateServing })
+	eventually(t, "Run serves", func() bool { return inf.Status().State == record.StateServing })
 	k.put("flags", map[string]string{"rate": "11"}, nil)
 	eventually(t, "Run applies updates", func() bool { return f.rate.Get() == 11 })
 	cancel()
 	if err := <-result; err != nil {
 		t.Fatalf("Run = %v, want nil after its context ended", err)
 	}
-	if st := inf.Status().State; st != flagz.StateStopped {
+	if st := inf.Status().State; st != record.StateStopped {
 		t.Errorf("state = %v after Run returned, want STOPPED", st)
 	}
 }

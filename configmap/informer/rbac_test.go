@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/configmap/informer"
+	"github.com/flagz-go/flagz/record"
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -35,7 +35,7 @@ func TestRBAC(t *testing.T) {
 			}
 		}
 		t.Log(err)
-		if st := inf.Status(); st.State != flagz.StateConnecting || st.Err == "" {
+		if st := inf.Status(); st.State != record.StateConnecting || st.Err == "" {
 			t.Errorf("status = %+v, want CONNECTING with the reason", st)
 		}
 	})

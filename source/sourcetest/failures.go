@@ -9,7 +9,7 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/source"
 )
 
@@ -21,7 +21,7 @@ func testOutage(t *testing.T, h Harness) {
 	h.Set(t, map[string]string{"rate": "20", "name": "before"})
 	s := started(t, h, f)
 	h.Cut(t)
-	eventually(t, "DEGRADED while cut off", func() bool { return s.Status().State == flagz.StateDegraded })
+	eventually(t, "DEGRADED while cut off", func() bool { return s.Status().State == record.StateDegraded })
 	if st := s.Status(); st.Err == "" {
 		t.Errorf("DEGRADED without a reason: %+v", st)
 	}
@@ -32,7 +32,7 @@ func testOutage(t *testing.T, h Harness) {
 	}
 	h.Restore(t)
 	eventually(t, "SERVING again with the changes made meanwhile", func() bool {
-		return s.Status().State == flagz.StateServing && f.rate.Get() == 50 && f.name.Get() == nameDefault
+		return s.Status().State == record.StateServing && f.rate.Get() == 50 && f.name.Get() == nameDefault
 	})
 	h.Set(t, map[string]string{"rate": "60"})
 	eventually(t, "following again after the recovery", func() bool { return f.rate.Get() == 60 })
@@ -76,7 +76,7 @@ func testPanics(t *testing.T, h Harness) {
 	}
 	h.Set(t, map[string]string{"rate": "33"})
 	eventually(t, "the source still follows", func() bool { return f.rate.Get() == 33 })
-	if st := s.Status(); st.State != flagz.StateServing {
+	if st := s.Status(); st.State != record.StateServing {
 		t.Errorf("state after the panics: %+v", st)
 	}
 }
@@ -112,10 +112,10 @@ func testStop(t *testing.T, h Harness) {
 	h.Set(t, map[string]string{"rate": "20"})
 	s := started(t, h, f)
 	h.Cut(t)
-	eventually(t, "DEGRADED while cut off", func() bool { return s.Status().State == flagz.StateDegraded })
+	eventually(t, "DEGRADED while cut off", func() bool { return s.Status().State == record.StateDegraded })
 	within(t, "Stop during an outage", s.Stop)
 	within(t, "a second Stop", s.Stop)
-	if st := s.Status(); st.State != flagz.StateStopped {
+	if st := s.Status(); st.State != record.StateStopped {
 		t.Errorf("state after Stop: %v", st.State)
 	}
 	h.Restore(t)
@@ -134,7 +134,7 @@ func testRun(t *testing.T, h Harness) {
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() { done <- s.Run(ctx) }()
-	eventually(t, "loaded by Run", func() bool { return f.rate.Get() == 20 && s.Status().State == flagz.StateServing })
+	eventually(t, "loaded by Run", func() bool { return f.rate.Get() == 20 && s.Status().State == record.StateServing })
 	h.Set(t, map[string]string{"rate": "22"})
 	eventually(t, "followed by Run", func() bool { return f.rate.Get() == 22 })
 	cancel()
@@ -143,7 +143,7 @@ func testRun(t *testing.T, h Harness) {
 	if err != nil {
 		t.Errorf("Run = %v", err)
 	}
-	if st := s.Status(); st.State != flagz.StateStopped {
+	if st := s.Status(); st.State != record.StateStopped {
 		t.Errorf("state after Run: %v", st.State)
 	}
 }

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 )
 
 // Entry is a kind of file-system entry that is not a regular file. A source
@@ -87,12 +87,12 @@ func testOriginEntry(t *testing.T, h FileHarness, e Entry) {
 	}
 	h.Set(t, map[string]string{"rate": "20"})
 	eventually(t, "the regular origin applied and SERVING", func() bool {
-		return f.rate.Get() == 20 && s.Status().State == flagz.StateServing
+		return f.rate.Get() == 20 && s.Status().State == record.StateServing
 	})
 	h.Make(t, "", e)
 	eventually(t, "DEGRADED naming the origin", func() bool {
 		st := s.Status()
-		return st.State == flagz.StateDegraded && strings.Contains(st.Err, base)
+		return st.State == record.StateDegraded && strings.Contains(st.Err, base)
 	})
 	if f.rate.Get() != 20 {
 		t.Errorf("rate = %d while the origin is a %s, want 20 kept", f.rate.Get(), e)
@@ -123,7 +123,7 @@ func testInitializeWithEntry(t *testing.T, h FileHarness, e Entry) {
 	degradedNaming(t, s, "limit")
 	h.Set(t, map[string]string{"limit": "7"})
 	eventually(t, "limit applied once regular, and SERVING", func() bool {
-		return f.limit.Get() == 7 && s.Status().State == flagz.StateServing
+		return f.limit.Get() == 7 && s.Status().State == record.StateServing
 	})
 	within(t, "Stop", s.Stop)
 }
@@ -138,7 +138,7 @@ func testNameBecomesEntry(t *testing.T, h FileHarness, e Entry) {
 	h.Make(t, "limit", e)
 	eventually(t, "DEGRADED naming limit", func() bool {
 		st := s.Status()
-		return st.State == flagz.StateDegraded && strings.Contains(st.Err, "limit")
+		return st.State == record.StateDegraded && strings.Contains(st.Err, "limit")
 	})
 	h.Set(t, map[string]string{"rate": "30", "name": "changed"})
 	eventually(t, "the other names' changes applied", func() bool {
@@ -154,7 +154,7 @@ func testNameBecomesEntry(t *testing.T, h FileHarness, e Entry) {
 	}
 	h.Delete(t, "limit")
 	eventually(t, "limit back to its default once gone, and SERVING", func() bool {
-		return f.limit.Get() == limitDefault && s.Status().State == flagz.StateServing
+		return f.limit.Get() == limitDefault && s.Status().State == record.StateServing
 	})
 	if f.rate.Get() != 30 {
 		t.Errorf("rate = %d after the restart, want 30", f.rate.Get())
@@ -174,7 +174,7 @@ func initializeInTime(t *testing.T, s Source) error {
 
 func degradedNaming(t *testing.T, s Source, name string) {
 	t.Helper()
-	if st := s.Status(); st.State != flagz.StateDegraded || !strings.Contains(st.Err, name) {
+	if st := s.Status(); st.State != record.StateDegraded || !strings.Contains(st.Err, name) {
 		t.Errorf("status %v %q, want DEGRADED naming %s", st.State, st.Err, name)
 	}
 }

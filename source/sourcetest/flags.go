@@ -11,6 +11,7 @@ import (
 
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/internal/wait"
+	"github.com/flagz-go/flagz/record"
 )
 
 // The flags every test declares.
@@ -144,7 +145,7 @@ func started(t *testing.T, h Harness, f *flags) Source {
 	if err := s.Start(t.Context()); err != nil {
 		t.Fatalf("Start: %v", err)
 	}
-	eventually(t, "SERVING after Start", func() bool { return s.Status().State == flagz.StateServing })
+	eventually(t, "SERVING after Start", func() bool { return s.Status().State == record.StateServing })
 	return s
 }
 
@@ -159,7 +160,7 @@ func within(t *testing.T, what string, fn func()) {
 	wait.Returns(t, Timeout, what, fn, nil)
 }
 
-func outcome(t *testing.T, report flagz.Report, name string, want flagz.Result) flagz.Outcome {
+func outcome(t *testing.T, report flagz.Report, name string, want record.Result) flagz.Outcome {
 	t.Helper()
 	o, ok := report.Outcome(name)
 	if !ok {

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/source"
 )
 
@@ -30,21 +30,21 @@ func testStopBeforeStart(t *testing.T, h Harness) {
 	h.Set(t, map[string]string{"rate": "20"})
 	s := newSource(t, h, f)
 	within(t, "Stop of a source that never ran", s.Stop)
-	if st := s.Status(); st.State != flagz.StateStopped {
+	if st := s.Status(); st.State != record.StateStopped {
 		t.Errorf("state after Stop before Initialize and Start: %v, want STOPPED", st.State)
 	}
 	initialize(t, s)
-	if st := s.Status(); st.State != flagz.StateServing || f.rate.Get() != 20 {
+	if st := s.Status(); st.State != record.StateServing || f.rate.Get() != 20 {
 		t.Errorf("after Initialize: %v, rate %d; want SERVING, 20", st.State, f.rate.Get())
 	}
 	within(t, "Stop of an initialized source", s.Stop)
-	if st := s.Status(); st.State != flagz.StateStopped {
+	if st := s.Status(); st.State != record.StateStopped {
 		t.Errorf("state after Stop before Start: %v, want STOPPED", st.State)
 	}
 	if err := s.Start(t.Context()); err != nil {
 		t.Fatalf("Start after Stop: %v", err)
 	}
-	eventually(t, "SERVING after Start", func() bool { return s.Status().State == flagz.StateServing })
+	eventually(t, "SERVING after Start", func() bool { return s.Status().State == record.StateServing })
 }
 
 // Run returns nil when Stop is called from another goroutine, though its
@@ -55,14 +55,14 @@ func testRunStoppedElsewhere(t *testing.T, h Harness) {
 	s := newSource(t, h, f)
 	done := make(chan error, 1)
 	go func() { done <- s.Run(t.Context()) }()
-	eventually(t, "loaded by Run", func() bool { return f.rate.Get() == 20 && s.Status().State == flagz.StateServing })
+	eventually(t, "loaded by Run", func() bool { return f.rate.Get() == 20 && s.Status().State == record.StateServing })
 	within(t, "Stop while Run runs", s.Stop)
 	var err error
 	within(t, "Run after Stop", func() { err = <-done })
 	if err != nil {
 		t.Errorf("Run stopped by Stop = %v, want nil", err)
 	}
-	if st := s.Status(); st.State != flagz.StateStopped {
+	if st := s.Status(); st.State != record.StateStopped {
 		t.Errorf("state after Run: %v", st.State)
 	}
 }
@@ -98,7 +98,7 @@ func testStopDuringInitialize(t *testing.T, h Harness) {
 	if err != nil {
 		t.Errorf("Initialize = %v", err)
 	}
-	if st := s.Status(); st.State != flagz.StateStopped {
+	if st := s.Status(); st.State != record.StateStopped {
 		t.Errorf("state after Stop during Initialize: %v, want STOPPED", st.State)
 	}
 }
@@ -120,7 +120,7 @@ func stopHeldInitialize(t *testing.T, h Harness, holder Holder) {
 		initialized <- err
 	}()
 	eventually(t, "Initialize under way (its source registered)", func() bool {
-		return slices.ContainsFunc(f.engine.Sources(), func(st flagz.SourceStatus) bool { return st.Name == sourceName })
+		return slices.ContainsFunc(f.engine.Sources(), func(st record.SourceStatus) bool { return st.Name == sourceName })
 	})
 	within(t, "Stop during an Initialize the origin holds", s.Stop)
 	var err error
@@ -128,7 +128,7 @@ func stopHeldInitialize(t *testing.T, h Harness, holder Holder) {
 	if !errors.Is(err, source.ErrStopped) {
 		t.Errorf("Initialize ended by Stop = %v, want source.ErrStopped", err)
 	}
-	if st := s.Status(); st.State != flagz.StateStopped || f.rate.Get() != rateDefault {
+	if st := s.Status(); st.State != record.StateStopped || f.rate.Get() != rateDefault {
 		t.Errorf("after Stop during Initialize: %v, rate %d; want STOPPED, %d", st.State, f.rate.Get(), rateDefault)
 	}
 
@@ -143,5 +143,5 @@ func stopHeldInitialize(t *testing.T, h Harness, holder Holder) {
 	if err := s.Start(ctx); err != nil {
 		t.Fatalf("Start: %v", err)
 	}
-	eventually(t, "SERVING after Start", func() bool { return s.Status().State == flagz.StateServing })
+	eventually(t, "SERVING after Start", func() bool { return s.Status().State == record.StateServing })
 }

@@ -31,6 +31,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 )
 
 // Source is what every flagz source offers: its lifecycle and its status.
@@ -40,7 +41,7 @@ type Source interface {
 	Start(ctx context.Context) error
 	Stop()
 	Run(ctx context.Context) error
-	Status() flagz.SourceStatus
+	Status() record.SourceStatus
 }
 
 // Harness drives one origin for the suite. Run makes a new one for each

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 )
 
 // The initial load sets dynamic and static flags, reports each bad entry by
@@ -17,10 +17,10 @@ func testInitialLoad(t *testing.T, h Harness) {
 	})
 	s := newSource(t, h, f)
 	report := initialize(t, s)
-	outcome(t, report, "rate", flagz.Applied)
-	outcome(t, report, "listen", flagz.Applied)
-	outcome(t, report, "from_a_newer_binary", flagz.Unknown)
-	if o := outcome(t, report, "limit", flagz.Rejected); !isValueError(o.Err, "limit") {
+	outcome(t, report, "rate", record.Applied)
+	outcome(t, report, "listen", record.Applied)
+	outcome(t, report, "from_a_newer_binary", record.Unknown)
+	if o := outcome(t, report, "limit", record.Rejected); !isValueError(o.Err, "limit") {
 		t.Errorf("limit's error %v does not name the flag", o.Err)
 	}
 	if err := report.Err(); err == nil || !strings.Contains(err.Error(), `"limit"`) {
@@ -33,7 +33,7 @@ func testInitialLoad(t *testing.T, h Harness) {
 		t.Errorf("limit's rejection is not recorded: %+v", r)
 	}
 	st := s.Status()
-	if st.State != flagz.StateServing || st.Name != sourceName || st.Ignored != 1 || st.Rejected != 1 || st.LastSync.IsZero() {
+	if st.State != record.StateServing || st.Name != sourceName || st.Ignored != 1 || st.Rejected != 1 || st.LastSync.IsZero() {
 		t.Errorf("status after Initialize: %+v", st)
 	}
 }
@@ -110,7 +110,7 @@ func testStaticAfterStart(t *testing.T, h Harness) {
 	if p := st.Pending; len(p) != 1 || p[0].Value != ":7070" || p[0].CommandLine {
 		t.Errorf("the pending restart is not on the flag: %+v", p)
 	}
-	if h := st.History; len(h) == 0 || h[len(h)-1].Result != flagz.RestartRequired || !strings.Contains(h[len(h)-1].Reason, "restart") {
+	if h := st.History; len(h) == 0 || h[len(h)-1].Result != record.RestartRequired || !strings.Contains(h[len(h)-1].Reason, "restart") {
 		t.Errorf("the pending restart is not in the flag's history: %+v", h)
 	}
 }
@@ -126,8 +126,8 @@ func testSecondInitialize(t *testing.T, h Harness) {
 	h.Set(t, map[string]string{"listen": ":2", "rate": "40"})
 	h.Delete(t, "name")
 	report := initialize(t, s)
-	outcome(t, report, "listen", flagz.RestartRequired)
-	outcome(t, report, "rate", flagz.Applied)
+	outcome(t, report, "listen", record.RestartRequired)
+	outcome(t, report, "rate", record.Applied)
 	if *f.listen != ":1" || f.rate.Get() != 40 || f.name.Get() != nameDefault {
 		t.Errorf("after the second Initialize listen=%q rate=%d name=%q", *f.listen, f.rate.Get(), f.name.Get())
 	}

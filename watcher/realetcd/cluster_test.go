@@ -3,7 +3,7 @@ package realetcd_test
 import (
 	"testing"
 
-	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/watcher/etcdtest"
 )
 
@@ -26,7 +26,7 @@ func TestClusterLeaderStopped(t *testing.T) {
 	put(t, writer, "rate", "500")
 	del(t, writer, "name")
 	eventually(t, "converged on the next leader", func() bool {
-		return f.rate.Get() == 500 && f.name.Get() == "default-name" && state(w) == flagz.StateServing
+		return f.rate.Get() == 500 && f.name.Get() == "default-name" && state(w) == record.StateServing
 	})
 	put(t, writer, "rate", "501")
 	eventually(t, "rate = 501", func() bool { return f.rate.Get() == 501 })

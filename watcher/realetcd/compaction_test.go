@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/watcher"
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
@@ -43,7 +43,7 @@ func TestCompactionWhileDisconnected(t *testing.T) {
 
 	eventually(t, "converged after the compaction", func() bool {
 		return f.rate.Get() == 401 && f.name.Get() == "default-name" && f.limit.Get() == 7 &&
-			state(w) == flagz.StateServing
+			state(w) == record.StateServing
 	})
 	if !logs.logged("compacted") {
 		t.Error("the watcher did not go through the compacted-revision path")

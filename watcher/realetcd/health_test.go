@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/watcher"
 	"github.com/flagz-go/flagz/watcher/etcdtest"
 	clientv3 "go.etcd.io/etcd/client/v3"
@@ -42,10 +42,10 @@ func stayServing(t *testing.T, w *watcher.Watcher, logs *logRecorder, n int) {
 	t.Helper()
 	before := w.Status()
 	until := time.Now().Add(time.Duration(n) * healthInterval)
-	var left []flagz.SourceStatus
+	var left []record.SourceStatus
 	eventually(t, "health checks through the idle time", func() bool {
 		st := w.Status()
-		if st.State != flagz.StateServing {
+		if st.State != record.StateServing {
 			left = append(left, st)
 		}
 		return st.LastSync.After(until)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/internal/wait"
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/watcher"
 	"github.com/flagz-go/flagz/watcher/etcdtest"
 	"github.com/spf13/pflag"
@@ -192,7 +193,7 @@ func history(t *testing.T, cli *clientv3.Client, key string, from, to int64) []*
 	return nil
 }
 
-func state(w *watcher.Watcher) flagz.State { return w.Status().State }
+func state(w *watcher.Watcher) record.State { return w.Status().State }
 
 // logRecorder keeps the level and message of every record logged through
 // it.

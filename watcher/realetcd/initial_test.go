@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/watcher"
 	"github.com/flagz-go/flagz/watcher/etcdtest"
 	"github.com/spf13/pflag"
@@ -34,9 +35,9 @@ func TestInitialLoadAppliesGoodAndReportsBadByName(t *testing.T) {
 	f := newTestFlags()
 	w, report := startWatcher(t, f.fs, cli, fastOptions()...)
 
-	want := map[string]flagz.Result{
-		"rate": flagz.Applied, "name": flagz.Applied, "port": flagz.Applied,
-		"limit": flagz.Rejected, "nosuch": flagz.Unknown, "unrelated-but-unknown": flagz.Unknown,
+	want := map[string]record.Result{
+		"rate": record.Applied, "name": record.Applied, "port": record.Applied,
+		"limit": record.Rejected, "nosuch": record.Unknown, "unrelated-but-unknown": record.Unknown,
 	}
 	if len(report) != len(want) {
 		t.Errorf("report has %d outcomes, want %d: %+v", len(report), len(want), report)
@@ -63,7 +64,7 @@ func TestInitialLoadAppliesGoodAndReportsBadByName(t *testing.T) {
 		t.Errorf("limit = %d, want its default 10 after a bad value", got)
 	}
 	st := w.Status()
-	if st.State != flagz.StateServing || st.LastRevision != last || st.Rejected != 1 || st.Ignored != 2 {
+	if st.State != record.StateServing || st.LastRevision != last || st.Rejected != 1 || st.Ignored != 2 {
 		t.Errorf("status = %+v, want SERVING at revision %d with 1 rejected and 2 ignored", st, last)
 	}
 	if rej := flagState(t, f, "limit").LastRejection; rej == nil || rej.New != "not-a-number" {
@@ -148,14 +149,14 @@ func TestInitialLoadReadsEveryPage(t *testing.T) {
 		put(t, cli, name+"/deeper", "x") // sorts between two flag keys
 	}
 	w := newWatcher(t, fs, cli, fastOptions(watcher.WithPageSize(2))...)
-	if state(w) != flagz.StateConnecting {
+	if state(w) != record.StateConnecting {
 		t.Errorf("state before Initialize = %v, want CONNECTING", state(w))
 	}
 	report, err := w.Initialize(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if report.Count(flagz.Applied) != 7 || len(report) != 7 {
+	if report.Count(record.Applied) != 7 || len(report) != 7 {
 		t.Errorf("report = %+v, want 7 applied", report)
 	}
 	for i, v := range values {

@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/watcher/etcdtest"
 )
 
@@ -24,7 +24,7 @@ func TestEtcdStoppedAndRestarted(t *testing.T) {
 	eventually(t, "rate = 260", func() bool { return f.rate.Get() == 260 })
 
 	srv.Stop()
-	eventually(t, "state DEGRADED while etcd is down", func() bool { return state(w) == flagz.StateDegraded })
+	eventually(t, "state DEGRADED while etcd is down", func() bool { return state(w) == record.StateDegraded })
 	if f.rate.Get() != 260 || f.name.Get() != "alice" {
 		t.Errorf("while down: rate = %d, name = %q; want the last good 260, alice", f.rate.Get(), f.name.Get())
 	}
@@ -40,7 +40,7 @@ func TestEtcdStoppedAndRestarted(t *testing.T) {
 
 	eventually(t, "converged after the restart", func() bool {
 		return f.rate.Get() == 270 && f.name.Get() == "default-name" && f.limit.Get() == 11 &&
-			state(w) == flagz.StateServing
+			state(w) == record.StateServing
 	})
 	// Still following after the recovery.
 	put(t, writer, "rate", "280")
@@ -66,7 +66,7 @@ func TestCutBeforeTheWatchOpens(t *testing.T) {
 	if err := w.Start(context.Background()); err != nil {
 		t.Fatalf("Start: %v", err)
 	}
-	eventually(t, "state DEGRADED while the watch cannot be created", func() bool { return state(w) == flagz.StateDegraded })
+	eventually(t, "state DEGRADED while the watch cannot be created", func() bool { return state(w) == record.StateDegraded })
 	if st := w.Status(); st.Err == "" {
 		t.Errorf("DEGRADED status gives no reason: %+v", st)
 	}
@@ -78,7 +78,7 @@ func TestCutBeforeTheWatchOpens(t *testing.T) {
 	del(t, writer, "name")
 	proxy.Restore()
 	eventually(t, "reconciled after the network returned", func() bool {
-		return f.rate.Get() == 260 && f.name.Get() == "default-name" && state(w) == flagz.StateServing
+		return f.rate.Get() == 260 && f.name.Get() == "default-name" && state(w) == record.StateServing
 	})
 	put(t, writer, "rate", "270")
 	eventually(t, "rate = 270", func() bool { return f.rate.Get() == 270 })

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/watcher/etcdtest"
 )
 
@@ -28,7 +29,7 @@ func TestPanickingValidatorDoesNotStopTheWatcher(t *testing.T) {
 	if fragile.Get() != 1 {
 		t.Errorf("fragile = %d, want its last good 1", fragile.Get())
 	}
-	if state(w) != flagz.StateServing {
+	if state(w) != record.StateServing {
 		t.Errorf("state = %v, want SERVING", state(w))
 	}
 }

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/watcher"
 	"github.com/flagz-go/flagz/watcher/etcdtest"
 	"github.com/flagz-go/flagz/watcher/presence"
@@ -47,7 +47,7 @@ func TestPresenceRestartRequiredOutlivesARelist(t *testing.T) {
 	awaitingRestart(t, awaitRecord(t, writer, "proc-1", "the static change", atRevision(static)), static)
 
 	proxy.Cut()
-	eventually(t, "DEGRADED", func() bool { return state(w) == flagz.StateDegraded })
+	eventually(t, "DEGRADED", func() bool { return state(w) == record.StateDegraded })
 	proxy.Restore()
 	rev := put(t, writer, "name", "after the outage")
 	awaitingRestart(t, awaitRecord(t, writer, "proc-1", "serving again", func(r presence.Record) bool {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/schema"
 	"github.com/flagz-go/flagz/source"
 	"github.com/flagz-go/flagz/watcher"
@@ -195,7 +196,13 @@ func TestPresenceOneWritePerChange(t *testing.T) {
 	if _, err := writer.Put(ctxT(t), end, "{}"); err != nil {
 		t.Fatal(err)
 	}
-	seen := map[string][]int64{}
+	// Each change is reported, and no write repeats the record before it:
+	// a record rewritten with nothing new would be a wasted write. A
+	// record may be written again at the same revision when something else
+	// in it changed (the source's state, on a machine slow enough for a
+	// health check to time out), and after its lease was lost.
+	revisions := map[string][]int64{}
+	last := map[string]presence.Record{}
 	for resp := range puts {
 		if err := resp.Err(); err != nil {
 			t.Fatal(err)
@@ -206,22 +213,37 @@ func TestPresenceOneWritePerChange(t *testing.T) {
 				continue
 			}
 			if ev.Type != clientv3.EventTypePut {
+				clear(last) // a lost lease: the next write is needed
 				continue
 			}
 			rec, err := presence.Decode(ev.Kv.Value)
 			if err != nil {
 				t.Fatalf("record put at %d: %v", ev.Kv.ModRevision, err)
 			}
-			if rec.Revision >= changes[0] { // an initial write may land after base
-				seen[rec.ID] = append(seen[rec.ID], rec.Revision)
+			if rec.Revision < changes[0] { // an initial write may land after base
+				continue
+			}
+			if prev, ok := last[rec.ID]; ok && sameRecord(prev, rec) {
+				t.Errorf("%s wrote its record again with nothing new (revision %d, state %s)", rec.ID, rec.Revision, rec.State)
+			}
+			last[rec.ID] = rec
+			if r := revisions[rec.ID]; len(r) == 0 || r[len(r)-1] != rec.Revision {
+				revisions[rec.ID] = append(r, rec.Revision)
 			}
 		}
 	}
 	for _, id := range ids {
-		if !reflect.DeepEqual(seen[id], changes) {
-			t.Errorf("%s wrote its record at revisions %v, want once per change %v", id, seen[id], changes)
+		if !reflect.DeepEqual(revisions[id], changes) {
+			t.Errorf("%s reported revisions %v, want each change once, in order: %v", id, revisions[id], changes)
 		}
 	}
+}
+
+// sameRecord reports whether two status records say the same, apart from
+// when they were written.
+func sameRecord(a, b presence.Record) bool {
+	a.Updated, b.Updated = time.Time{}, time.Time{}
+	return reflect.DeepEqual(a, b)
 }
 
 // Changes that arrive while a write waits out its spread share it: three
@@ -412,7 +434,7 @@ func TestPresenceAfterEtcdRestart(t *testing.T) {
 		watcher.WithHealthCheck(100*time.Millisecond, time.Second))...)
 	awaitRecord(t, cli, "proc-1", "up", atRevision(0))
 	srv.Stop()
-	eventually(t, "DEGRADED", func() bool { return state(w) == flagz.StateDegraded })
+	eventually(t, "DEGRADED", func() bool { return state(w) == record.StateDegraded })
 	srv.Restart()
 	rev := put(t, cli, "rate", "321")
 	awaitRecord(t, cli, "proc-1", "serving again at the new revision", func(r presence.Record) bool {
@@ -484,7 +506,7 @@ func TestPresenceStopDuringOutage(t *testing.T) {
 		watcher.WithHealthCheck(100*time.Millisecond, time.Second))...)
 	awaitRecord(t, cli, "proc-1", "up", atRevision(0))
 	srv.Stop()
-	eventually(t, "DEGRADED", func() bool { return state(w) == flagz.StateDegraded })
+	eventually(t, "DEGRADED", func() bool { return state(w) == record.StateDegraded })
 	w.Stop()
 	w.Stop()
 	cli.Close()

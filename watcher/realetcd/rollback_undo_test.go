@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/watcher"
 	"github.com/flagz-go/flagz/watcher/etcdtest"
 	"github.com/spf13/pflag"
@@ -53,7 +54,7 @@ func TestRollbackRestoresTheValueBeforeTheRefusedWrite(t *testing.T) {
 	wl, _ := startWatcher(t, lenient.fs, etcdtest.NewClient(t, srv.Endpoint()), fastOptions()...)
 	strictFS, strict := strictRate(100)
 	ws, report := startWatcher(t, strictFS, etcdtest.NewClient(t, srv.Endpoint()), fastOptions()...)
-	if o := outcomeOf(report, "rate"); o.Result != flagz.Rejected {
+	if o := outcomeOf(report, "rate"); o.Result != record.Rejected {
 		t.Fatalf("strict process's initial load of rate = %v, want Rejected", o)
 	}
 
@@ -224,16 +225,16 @@ func TestRefusalAtTheInitialLoadIsNotRolledBack(t *testing.T) {
 	put(t, writer, "rate", "2000000") // above newTestFlags' range
 	f := newTestFlags()
 	w, report := startWatcher(t, f.fs, cli, fastOptions()...)
-	if o := outcomeOf(report, "rate"); o.Result != flagz.Rejected {
+	if o := outcomeOf(report, "rate"); o.Result != record.Rejected {
 		t.Fatalf("initial load of rate = %v, want Rejected", o)
 	}
 	syncedPast(t, writer, w)
 
 	proxy.Cut()
-	eventually(t, "DEGRADED while cut off", func() bool { return state(w) == flagz.StateDegraded })
+	eventually(t, "DEGRADED while cut off", func() bool { return state(w) == record.StateDegraded })
 	put(t, writer, "name", "listed-again")
 	proxy.Restore()
-	eventually(t, "listed again", func() bool { return f.name.Get() == "listed-again" && state(w) == flagz.StateServing })
+	eventually(t, "listed again", func() bool { return f.name.Get() == "listed-again" && state(w) == record.StateServing })
 	syncedPast(t, writer, w)
 	if v, _ := get(t, writer, "rate"); v != "2000000" {
 		t.Errorf("rate in etcd = %q, want the fleet's 2000000 left alone", v)
@@ -262,14 +263,14 @@ func TestFirstListingAfterTheSnapshotFileIsNotRolledBack(t *testing.T) {
 	if _, err := w2.Initialize(context.Background()); err != nil {
 		t.Fatalf("Initialize from the snapshot file: %v", err)
 	}
-	if second.rate.Get() != 250 || state(w2) != flagz.StateDegraded {
+	if second.rate.Get() != 250 || state(w2) != record.StateDegraded {
 		t.Fatalf("from the snapshot file: rate %d, state %v; want 250, DEGRADED", second.rate.Get(), state(w2))
 	}
 	if err := w2.Start(context.Background()); err != nil {
 		t.Fatalf("Start: %v", err)
 	}
 	proxy.Restore()
-	eventually(t, "SERVING once etcd answers", func() bool { return state(w2) == flagz.StateServing })
+	eventually(t, "SERVING once etcd answers", func() bool { return state(w2) == record.StateServing })
 	syncedPast(t, writer, w2)
 	if v, _ := get(t, writer, "rate"); v != "2000000" {
 		t.Errorf("rate in etcd = %q, want the fleet's 2000000 left alone", v)
@@ -286,7 +287,7 @@ func TestRelistRestoresTheValueBeforeTheBadWrite(t *testing.T) {
 	w, _ := startWatcher(t, f.fs, cli, fastOptions()...)
 
 	proxy.Cut()
-	eventually(t, "DEGRADED while cut off", func() bool { return state(w) == flagz.StateDegraded })
+	eventually(t, "DEGRADED while cut off", func() bool { return state(w) == record.StateDegraded })
 	put(t, writer, "rate", "300")
 	put(t, writer, "rate", "-5")
 	proxy.Restore()

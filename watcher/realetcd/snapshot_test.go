@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/watcher"
 	"github.com/flagz-go/flagz/watcher/etcdtest"
 	"google.golang.org/protobuf/proto"
@@ -54,10 +55,10 @@ func TestSnapshotFileServesValuesWhileEtcdIsDown(t *testing.T) {
 		t.Errorf("from the snapshot: rate %d, name %q, port %d, limit %d; want 321, bob, 9090, 10",
 			second.rate.Get(), second.name.Get(), *second.port, second.limit.Get())
 	}
-	if report.Count(flagz.Applied) != 3 {
+	if report.Count(record.Applied) != 3 {
 		t.Errorf("snapshot report = %+v, want 3 applied", report)
 	}
-	if st := w2.Status(); st.State != flagz.StateDegraded || st.Err == "" {
+	if st := w2.Status(); st.State != record.StateDegraded || st.Err == "" {
 		t.Errorf("status = %+v, want DEGRADED with a reason", st)
 	}
 	if err := w2.Start(context.Background()); err != nil {
@@ -68,7 +69,7 @@ func TestSnapshotFileServesValuesWhileEtcdIsDown(t *testing.T) {
 	writer := srv.Client(t)
 	put(t, writer, "rate", "654")
 	eventually(t, "serving from etcd again", func() bool {
-		return second.rate.Get() == 654 && state(w2) == flagz.StateServing
+		return second.rate.Get() == 654 && state(w2) == record.StateServing
 	})
 }
 
@@ -82,7 +83,7 @@ func TestInitializeFailsWhenEtcdIsDownWithoutSnapshot(t *testing.T) {
 	if _, err := w.Initialize(context.Background()); err == nil {
 		t.Fatal("Initialize with etcd down returned no error")
 	}
-	if st := w.Status(); st.State != flagz.StateConnecting || st.Err == "" {
+	if st := w.Status(); st.State != record.StateConnecting || st.Err == "" {
 		t.Errorf("status = %+v, want CONNECTING with a reason", st)
 	}
 }
@@ -134,11 +135,11 @@ func TestSnapshotFileKeepsBytesExactly(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Initialize with etcd down and a snapshot file: %v", err)
 	}
-	if report.Count(flagz.Applied) != 2 || len(report) != 2 {
+	if report.Count(record.Applied) != 2 || len(report) != 2 {
 		t.Errorf("snapshot report = %+v, want 2 applied", report)
 	}
 	check("from the snapshot file", second, secondBlob)
-	if st := w2.Status(); st.State != flagz.StateDegraded {
+	if st := w2.Status(); st.State != record.StateDegraded {
 		t.Errorf("state = %v, want DEGRADED", st.State)
 	}
 }

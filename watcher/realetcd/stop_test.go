@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/watcher"
 	"github.com/flagz-go/flagz/watcher/etcdtest"
 	"go.uber.org/goleak"
@@ -31,10 +31,10 @@ func TestStopDuringOutageLeavesNoGoroutine(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv.Stop()
-	eventually(t, "DEGRADED", func() bool { return state(w) == flagz.StateDegraded })
+	eventually(t, "DEGRADED", func() bool { return state(w) == record.StateDegraded })
 
 	stopTwice(t, w, "during an outage")
-	if state(w) != flagz.StateStopped {
+	if state(w) != record.StateStopped {
 		t.Errorf("state after Stop = %v, want STOPPED", state(w))
 	}
 	if f.rate.Get() != 250 {
@@ -67,7 +67,7 @@ func TestStopThenStartAgain(t *testing.T) {
 		t.Fatalf("Start after Stop: %v", err)
 	}
 	eventually(t, "caught up after the restart", func() bool {
-		return f.rate.Get() == 300 && state(w) == flagz.StateServing
+		return f.rate.Get() == 300 && state(w) == record.StateServing
 	})
 	put(t, cli, "rate", "301")
 	eventually(t, "rate = 301", func() bool { return f.rate.Get() == 301 })
@@ -91,7 +91,7 @@ func TestRunUntilContextDone(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatalf("Run: %v", err)
 	}
-	if state(w) != flagz.StateStopped {
+	if state(w) != record.StateStopped {
 		t.Errorf("state after Run = %v, want STOPPED", state(w))
 	}
 }

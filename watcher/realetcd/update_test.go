@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/watcher/etcdtest"
 )
 
@@ -42,8 +43,8 @@ func TestUpdateDeleteStaticAndUnknown(t *testing.T) {
 	put(t, cli, "port", "7070")
 	eventually(t, "restart required reported for port", func() bool {
 		var n uint64
-		flagz.EngineFor(f.fs).VisitUpdateCounts(func(flag, source string, result flagz.Result, count uint64) {
-			if flag == "port" && source == "etcd:"+prefix && result == flagz.RestartRequired {
+		flagz.EngineFor(f.fs).VisitUpdateCounts(func(flag, source string, result record.Result, count uint64) {
+			if flag == "port" && source == "etcd:"+prefix && result == record.RestartRequired {
 				n = count
 			}
 		})
@@ -69,7 +70,7 @@ func TestUpdateDeleteStaticAndUnknown(t *testing.T) {
 	if f.rate.Get() != 100 {
 		t.Errorf("deeper key rate/deeper changed rate to %d", f.rate.Get())
 	}
-	if state(w) != flagz.StateServing {
+	if state(w) != record.StateServing {
 		t.Errorf("state = %v, want SERVING", state(w))
 	}
 }

@@ -6,4 +6,4 @@ func (s *Source) Initialize(ctx context.Context) (flagz.Report, error) { return 
 func (s *Source) Start(ctx context.Context) error                      { return s.rt.Start(ctx) }
 func (s *Source) Stop()                                                { s.rt.Stop() }
 func (s *Source) Run(ctx context.Context) error                        { return s.rt.Run(ctx) }
-func (s *Source) Status() flagz.SourceStatus                           { return s.rt.Status() }
+func (s *Source) Status() record.SourceStatus                          { return s.rt.Status() }
