@@ -51,6 +51,9 @@ type Source struct {
 	// take mu.
 	heldMu sync.RWMutex
 	held   map[string]heldValue
+	// by is who made the changes of revision byRev, and why (Attribute).
+	by    map[string]record.Attribution
+	byRev int64
 
 	stMu         sync.Mutex
 	status       record.SourceStatus
@@ -259,6 +262,17 @@ type batch struct {
 	load    bool // read at start-up
 }
 
+// Attribute says who made the changes of revision, and why, by flag name:
+// the batches of that revision that follow (Update, Remove, Replace)
+// record them on the changes and refusals they make
+// (record.Change.Author and Comment). The first batch of another revision
+// drops them.
+func (s *Source) Attribute(revision int64, by map[string]record.Attribution) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.by, s.byRev = by, revision
+}
+
 // apply runs one batch in one pass: each name is applied under its flag's
 // own lock, then the source's bookkeeping, counters and audit log follow.
 func (s *Source) apply(b batch) Report {
@@ -277,6 +291,10 @@ func (s *Source) apply(b batch) Report {
 			}
 		}
 	}
+	if s.byRev != b.rev {
+		s.by = nil
+	}
+	by := s.by
 	report := make(Report, 0, len(b.values)+len(removed))
 	for _, name := range slices.Sorted(maps.Keys(b.values)) {
 		value := b.values[name]
@@ -293,6 +311,7 @@ func (s *Source) apply(b batch) Report {
 		s.heldMu.Lock()
 		s.held[name] = h
 		s.heldMu.Unlock()
+		e.attribute(name, s.name, b.rev, by)
 		report = append(report, o)
 	}
 	for _, name := range removed {
@@ -301,6 +320,7 @@ func (s *Source) apply(b batch) Report {
 		s.heldMu.Lock()
 		delete(s.held, name)
 		s.heldMu.Unlock()
+		e.attribute(name, s.name, b.rev, by)
 		report = append(report, o)
 	}
 	if b.full {

@@ -219,6 +219,11 @@ type Change struct {
 	// Removed is true when the source dropped the name and the flag went
 	// back to its default.
 	Removed bool `json:"removed,omitempty"`
+	// Author and Comment say who made the change in the source and why,
+	// when the source knows (the etcd source: the flagz command's
+	// --author and --reason); the comment of a sensitive flag is redacted.
+	Author  string `json:"author,omitempty"`
+	Comment string `json:"comment,omitempty"`
 }
 
 // Pending is a value a source holds for a flag that the process does not
@@ -338,7 +343,7 @@ func newFlag(st *flagz.FlagState, withDiff bool) Flag {
 	}
 	if c := st.LastChange; c != nil {
 		f.LastChange = &Change{Time: c.Time, Source: c.Source, Revision: c.Revision,
-			Old: c.Old, New: c.New, Removed: c.Removed}
+			Old: c.Old, New: c.New, Removed: c.Removed, Author: c.Author, Comment: c.Comment}
 	}
 	if r := st.LastRejection; r != nil {
 		f.LastRejection = &Rejection{Time: r.Time, Source: r.Source, Revision: r.Revision,
@@ -348,6 +353,9 @@ func newFlag(st *flagz.FlagState, withDiff bool) Flag {
 		f.Value, f.Default, f.Description = flagz.Redacted, flagz.Redacted, ""
 		if f.LastChange != nil {
 			f.LastChange.Old, f.LastChange.New = flagz.Redacted, flagz.Redacted
+			if f.LastChange.Comment != "" {
+				f.LastChange.Comment = flagz.Redacted // an operator's words may quote the value
+			}
 		}
 		if f.LastRejection != nil {
 			f.LastRejection.Value = flagz.Redacted

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/watcher/canary"
 	"github.com/flagz-go/flagz/watcher/change"
 	"github.com/flagz-go/flagz/watcher/etcdtest"
@@ -250,6 +251,11 @@ func TestCanaryOutlivesItsCommand(t *testing.T) {
 	}
 	if ps[1].rate.Get() != 30 || ps[0].rate.Get() != 20 {
 		t.Fatalf("rate = %d in the member, %d in another; want 30 and 20", ps[1].rate.Get(), ps[0].rate.Get())
+	}
+	// The member's page says whose canary gave it the value, and why.
+	if st, _ := flagz.EngineFor(ps[1].fs).Flag("rate"); st.LastChange == nil ||
+		!strings.Contains(st.LastChange.Comment, "slow rollout [canary: stage 1 of 2 (25%: 1 of 4 processes)]") {
+		t.Errorf("the member's last change of rate = %+v", st.LastChange)
 	}
 	r := flagzAt(t, eps, "canary", "status")
 	want(t, r, ExitOK, "canary of rate = 30: stage 1 of 25%,100% (25%: 1 of 4 processes)", "slow rollout", ids[1], "applied")

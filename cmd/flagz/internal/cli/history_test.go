@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/watcher/change"
 )
 
@@ -20,6 +21,11 @@ func TestHistoryAndUndo(t *testing.T) {
 	waitProcesses(t, eps, 1)
 
 	want(t, flagzAt(t, eps, "set", "rate", "20", "--author=alice", "--reason=more traffic"), ExitOK, "1 applied")
+	// The process records who made the change and why (its debug page
+	// shows them).
+	if st, _ := flagz.EngineFor(p.fs).Flag("rate"); st.LastChange == nil || st.LastChange.Author != "alice" || st.LastChange.Comment != "more traffic" {
+		t.Errorf("the process's last change of rate = %+v, want by alice for more traffic", st.LastChange)
+	}
 	t.Setenv(EnvAuthor, "bob")
 	want(t, flagzAt(t, eps, "set", "rate", "30", "--reason", "even more"), ExitOK, "1 applied")
 	t.Setenv(EnvAuthor, "")
