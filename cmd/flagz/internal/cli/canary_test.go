@@ -400,3 +400,53 @@ func TestCanaryEtcdOutage(t *testing.T) {
 		t.Errorf("after abort the member's rate = %d, want 20", ps[2].rate.Get())
 	}
 }
+
+// A process that starts during a canary joins it or not by the rule, from
+// its presence id and the record alone: a member takes the canary's value
+// at its initial load, the others the flag's.
+func TestCanaryNewcomerJoinsByTheRule(t *testing.T) {
+	srv, c := etcd(t)
+	eps := []string{srv.Endpoint()}
+	fleetOf(t, eps, 4, nil)
+	put(t, c, "rate", "20")
+	ctx, cancel := context.WithCancel(t.Context())
+	var stdout, stderr lockedBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(ctx, []string{"--endpoints=" + eps[0], "--prefix=" + testPrefix, "set", "rate", "30",
+			"--canary=50%,100%", "--bake=1h"}, &stdout, &stderr)
+	}()
+	eventually(t, "the command baking stage 1", func() (bool, string) {
+		return strings.Contains(stdout.String(), "baking 1h"), stdout.String() + stderr.String()
+	})
+	resp, err := c.Get(t.Context(), canary.Key(testPrefix, "rate"))
+	if err != nil || len(resp.Kvs) != 1 {
+		t.Fatalf("the canary record: %v", err)
+	}
+	rec, err := canary.DecodeKey(testPrefix, string(resp.Kvs[0].Key), resp.Kvs[0].Value)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, out := 0, 0
+	for i := 0; in == 0 || out == 0; i++ {
+		id := fmt.Sprintf("late-%02d", i)
+		p := startProcess(t, eps, processOptions{id: id})
+		want := int64(20)
+		if rec.Member(id) {
+			want, in = 30, in+1
+		} else {
+			out++
+		}
+		if got := p.rate.Get(); got != want {
+			t.Errorf("%s (member %v) started with rate %d, want %d", id, rec.Member(id), got, want)
+		}
+	}
+	// The gate judges the newcomers too: status lists the members.
+	eventually(t, "canary status lists the late member", func() (bool, string) {
+		r := flagzAt(t, eps, "canary", "status")
+		return strings.Count(r.stdout, "applied") == rec.Members+in, r.String()
+	})
+	cancel()
+	<-done
+	want(t, flagzAt(t, eps, "canary", "abort", "rate"), ExitOK, "aborted")
+}
