@@ -18,6 +18,7 @@ type setContext struct {
 	prev    string            // what it held
 	cmdline map[string]string // flags set before any source ran
 	logger  *slog.Logger      // the source's log, where its changes' notifier panics go
+	watch   *batchWatch       // told what the change waits on
 }
 
 // set applies value to the flag called name, for the source called source,
@@ -27,8 +28,10 @@ func (e *Engine) set(source string, rev int64, name, value string, c setContext)
 	if en == nil {
 		return Outcome{Flag: name, Result: record.Unknown}
 	}
+	c.watch.at(record.WaitFlag)
 	en.mu.Lock()
 	defer en.mu.Unlock()
+	c.watch.at(waitNone)
 	sensitive := en.sensitive()
 	limit := e.maxSize()
 	if en.dyn != nil {
@@ -64,7 +67,9 @@ func (e *Engine) set(source string, rev int64, name, value string, c setContext)
 
 	var o Outcome
 	if en.dyn != nil {
+		c.watch.at(record.WaitChecks)
 		commit, err := en.dyn.stage(value)
+		c.watch.at(waitNone)
 		en.commit.Lock()
 		if err != nil {
 			o = e.settle(en, source, rev, shown, "", "", false, false, err)
@@ -76,7 +81,9 @@ func (e *Engine) set(source string, rev int64, name, value string, c setContext)
 	} else if overLimit(value, limit) {
 		o = e.refuseOversized(en, source, rev, value, shown, limit)
 	} else {
+		c.watch.at(record.WaitSet)
 		o = e.setThroughFlagSet(en, source, rev, value, shown, false)
+		c.watch.at(waitNone)
 	}
 	if o.Result == record.Applied && onCommandLine && !en.overrode {
 		en.overrode = true
@@ -86,14 +93,17 @@ func (e *Engine) set(source string, rev int64, name, value string, c setContext)
 }
 
 // remove returns the flag called name to its default because the source
-// called source dropped it; notifier panics go to logger.
-func (e *Engine) remove(source string, rev int64, name string, initial, onCommandLine bool, logger *slog.Logger) Outcome {
+// called source dropped it; notifier panics go to logger; watch is told
+// what the change waits on.
+func (e *Engine) remove(source string, rev int64, name string, initial, onCommandLine bool, logger *slog.Logger, watch *batchWatch) Outcome {
 	en := e.lookup(name)
 	if en == nil {
 		return Outcome{Flag: name, Result: record.Unknown}
 	}
+	watch.at(record.WaitFlag)
 	en.mu.Lock()
 	defer en.mu.Unlock()
+	watch.at(waitNone)
 	sensitive := en.sensitive()
 	if en.dyn != nil {
 		en.commit.Lock()
@@ -118,7 +128,9 @@ func (e *Engine) remove(source string, rev int64, name string, initial, onComman
 		o.Removed = true
 		return o
 	}
+	watch.at(record.WaitSet)
 	o := e.setThroughFlagSet(en, source, rev, def, shown, true)
+	watch.at(waitNone)
 	o.Removed = true
 	return o
 }

@@ -9,7 +9,7 @@ import (
 // attribute records by[name] (who made the change and why, see
 // Source.Attribute) on what the source called source did to the flag name
 // at revision rev: its last change, its last refusal and its history
-// entries of that revision.
+// entries of that revision. A sensitive flag's comment is redacted.
 func (e *Engine) attribute(name, source string, rev int64, by map[string]record.Attribution) {
 	a, ok := by[name]
 	if !ok {
@@ -18,6 +18,9 @@ func (e *Engine) attribute(name, source string, rev int64, by map[string]record.
 	en := e.lookup(name)
 	if en == nil {
 		return
+	}
+	if en.sensitive() && a.Comment != "" {
+		a.Comment = Redacted // an operator's words may quote the value
 	}
 	en.commit.Lock()
 	defer en.commit.Unlock()

@@ -123,3 +123,13 @@ func (s *Source) holding(name string, sensitive bool) (h record.Holding, text st
 	snap := s.snapshot.Load()
 	return record.Holding{Source: s.name, Value: redact(text, sensitive), Revision: rev, Snapshot: snap}, text, true
 }
+
+// holdsApplied reports whether the text the source holds for the flag
+// called name is the text it last applied (or found in place): false once
+// the flag refused a later text of the source.
+func (s *Source) holdsApplied(name string) bool {
+	s.heldMu.RLock()
+	held, ok := s.held[name]
+	s.heldMu.RUnlock()
+	return ok && held.wasApplied && held.applied == held.text
+}

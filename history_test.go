@@ -131,6 +131,26 @@ func TestHeldByShowsEverySource(t *testing.T) {
 	}
 }
 
+// A value the flag refused is not the running value, even when its source
+// made the flag's last change (which a JSON value's held text is compared
+// by): HeldBy does not call it current.
+func TestHeldByRefusedAfterLastChange(t *testing.T) {
+	f := newEngineFixture(t)
+	f.src.Update(4, map[string]string{"rate": "20"})
+	f.src.Update(5, map[string]string{"rate": "500"}) // out of range
+	st, _ := f.e.Flag("rate")
+	if st.Value != "20" || len(st.HeldBy) != 1 {
+		t.Fatalf("rate %q, held by %+v", st.Value, st.HeldBy)
+	}
+	if h := st.HeldBy[0]; h.Value != "500" || h.Revision != 5 || h.Matches {
+		t.Errorf("holding %+v: the refused value reads as the running one", h)
+	}
+	f.src.Update(6, map[string]string{"rate": "20"}) // back to the running value
+	if st, _ := f.e.Flag("rate"); !st.HeldBy[0].Matches {
+		t.Errorf("holding %+v: the running value does not read as such", st.HeldBy[0])
+	}
+}
+
 // A source keeps its last states as spans, so a flapping source is seen.
 func TestSourceStateHistory(t *testing.T) {
 	f := newEngineFixture(t)

@@ -28,5 +28,7 @@ func init() {
 		}
 		src.(*Source).setSnapshot(o)
 	}
+	link.Problem = func(src any, name string, err error) (bool, bool) { return src.(*Source).setProblem(name, err) }
+	link.ClearProblems = func(src any) []record.Problem { return src.(*Source).clearProblems() }
 	link.FormatList = formatList
 }

@@ -56,18 +56,25 @@ type Source struct {
 	byRev int64
 
 	stMu         sync.Mutex
+	own          ownState     // the state the owner set (guarded by stMu)
+	waiting      *record.Wait // what the batch in progress waits on, once seen (guarded by stMu)
+	watch        waitWatch    // the batch in progress (see batchwait.go)
 	status       record.SourceStatus
 	states       []record.StateSpan                    // never modified, replaced (guarded by stMu)
 	ignoredNames []record.IgnoredName                  // never modified, replaced (guarded by stMu)
 	snapshot     atomic.Pointer[record.SnapshotOrigin] // set while the values come from the snapshot file
+	problems     []record.Problem                      // never modified, replaced (guarded by stMu; problems.go)
 }
 
 func newSource(e *Engine, name string) *Source {
 	now := time.Now()
-	return &Source{e: e, name: name, logger: slog.Default(),
+	s := &Source{e: e, name: name, logger: slog.Default(),
 		held:   map[string]heldValue{},
+		own:    ownState{state: record.StateConnecting},
 		status: record.SourceStatus{Name: name, State: record.StateConnecting, Since: now},
 		states: []record.StateSpan{{State: record.StateConnecting, Since: now}}}
+	s.newWaitTimer()
+	return s
 }
 
 // Source returns the source called name, registering it on first use in
@@ -159,26 +166,19 @@ func (s *Source) Remove(revision int64, names ...string) Report {
 }
 
 // SetState records the source's health; err says why it is not SERVING (nil
-// clears it).
+// clears it). While a batch of the source waits on the program
+// (SourceStatus.Waiting), a source set SERVING shows DEGRADED until the
+// wait ends.
 func (s *Source) SetState(state record.State, err error) {
 	s.stMu.Lock()
-	changed := s.status.State != state
-	if changed {
-		s.status.State, s.status.Since = state, time.Now()
-	}
-	s.status.Err = ""
+	s.own = ownState{state: state}
 	if err != nil {
-		s.status.Err = err.Error()
+		s.own.err = err.Error()
 	}
-	if changed {
-		s.stateChanged(state, s.status.Since, s.status.Err)
-	} else {
-		s.stateErr(s.status.Err)
-	}
-	st := s.statusLocked()
+	ev := s.refreshLocked()
 	s.stMu.Unlock()
-	if changed {
-		s.e.publish(Event{Time: st.Since, Source: s.name, State: &st})
+	if ev != nil {
+		s.e.publish(*ev)
 	}
 }
 
@@ -209,7 +209,7 @@ func (s *Source) Status() record.SourceStatus {
 // stMu. The slices are never modified, so they are shared, not copied.
 func (s *Source) statusLocked() record.SourceStatus {
 	st := s.status
-	st.History, st.IgnoredNames, st.Snapshot = s.states, s.ignoredNames, s.snapshot.Load()
+	st.History, st.IgnoredNames, st.Snapshot, st.Problems = s.states, s.ignoredNames, s.snapshot.Load(), s.problems
 	return st
 }
 
@@ -296,10 +296,13 @@ func (s *Source) apply(b batch) Report {
 	}
 	by := s.by
 	report := make(Report, 0, len(b.values)+len(removed))
-	for _, name := range slices.Sorted(maps.Keys(b.values)) {
+	names := slices.Sorted(maps.Keys(b.values))
+	watch := s.watchBatch(b.rev)
+	for i, name := range names {
+		watch.step(&names[i])
 		value := b.values[name]
 		prev, held := s.held[name]
-		o := e.set(s.name, b.rev, name, value, setContext{initial: initial, held: held, prev: prev.text, cmdline: cmdline, logger: logger})
+		o := e.set(s.name, b.rev, name, value, setContext{initial: initial, held: held, prev: prev.text, cmdline: cmdline, logger: logger, watch: watch})
 		h := prev
 		h.text = value
 		if !held || prev.text != value {
@@ -314,15 +317,17 @@ func (s *Source) apply(b batch) Report {
 		e.attribute(name, s.name, b.rev, by)
 		report = append(report, o)
 	}
-	for _, name := range removed {
+	for i, name := range removed {
+		watch.step(&removed[i])
 		_, given := cmdline[name]
-		o := e.remove(s.name, b.rev, name, initial, given, logger)
+		o := e.remove(s.name, b.rev, name, initial, given, logger, watch)
 		s.heldMu.Lock()
 		delete(s.held, name)
 		s.heldMu.Unlock()
 		e.attribute(name, s.name, b.rev, by)
 		report = append(report, o)
 	}
+	s.endWatch()
 	if b.full {
 		s.loaded = true
 	}

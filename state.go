@@ -11,27 +11,29 @@ import (
 	"github.com/flagz-go/flagz/schema"
 )
 
-// FlagState is what the Engine knows about one flag at one moment.
+// FlagState is what the Engine knows about one flag at one moment. Its
+// JSON form is the debug page's (flags[]): tools parse its field names, so
+// they do not change.
 type FlagState struct {
-	Name      string
-	Type      string        // "dyn_int64", …; for static flags pflag's type name, or "" for standard flags
-	Syntax    schema.Syntax // how the flag's text is written
-	Usage     string
-	Dynamic   bool
-	Sensitive bool
-	Value     string // current value, Redacted for a sensitive flag
+	Name      string        `json:"name"`
+	Type      string        `json:"type"`   // "dyn_int64", …; for static flags pflag's type name, or "" for standard flags
+	Syntax    schema.Syntax `json:"syntax"` // how the flag's text is written
+	Usage     string        `json:"usage"`
+	Dynamic   bool          `json:"dynamic"`
+	Sensitive bool          `json:"sensitive"`
+	Value     string        `json:"value"` // current value, Redacted for a sensitive flag
 	// Description is the value as a person reads it, for values that
 	// describe themselves (a method Describe() string, as a rollout has):
 	// "25% (salt checkout-v2)". Empty for other values and sensitive flags.
-	Description string
-	Default     string // Redacted for a sensitive flag
-	Changed     bool   // the current value differs from the default
+	Description string `json:"description,omitempty"`
+	Default     string `json:"default"` // Redacted for a sensitive flag
+	Changed     bool   `json:"changed"` // the current value differs from the default
 
 	// CommandLine is the value the flag was given before any source ran (on
 	// the command line, usually), Redacted for a sensitive flag; nil when it
 	// was not given or no source has run yet. A static flag given there
 	// keeps it whatever a source holds; a dynamic one follows its sources.
-	CommandLine *string
+	CommandLine *string `json:"command_line,omitempty"`
 
 	// Pending lists, by source, values sources hold that the process does
 	// not run with: a static flag changed after start-up waits for a
@@ -39,22 +41,22 @@ type FlagState struct {
 	// restart is not a rejection: it stays until its source holds the
 	// running value again, whatever other sources do.
 	// Each has Time, and CommandLine or WinsAtRestart set as they apply.
-	Pending []record.Holding
+	Pending []record.Holding `json:"pending,omitempty"`
 
 	// HeldBy lists, by source, what each source holds for the flag.
-	HeldBy []record.Holding
+	HeldBy []record.Holding `json:"held_by,omitempty"`
 
-	LastChange    *record.Change // Applied; nil until a source changes the flag
-	LastRejection *record.Change // Rejected; nil until a source offers a value the flag refuses
+	LastChange    *record.Change `json:"last_change,omitempty"`    // Applied; nil until a source changes the flag
+	LastRejection *record.Change `json:"last_rejection,omitempty"` // Rejected; nil until a source offers a value the flag refuses
 	// History holds the flag's last changes, rejections and
 	// restart-required offers, oldest first (bounded by flagHistoryLen).
-	History       []record.Change
-	NotifierPanic string // the last panic of one of its notifiers, if any
+	History       []record.Change `json:"history,omitempty"`
+	NotifierPanic string          `json:"notifier_panic,omitempty"` // the last panic of one of its notifiers, if any
 	// NotifierBehindSince is when the flag's notifiers fell so far behind
 	// (one blocks, or is much slower than the changes) that the changes
 	// waiting for them are merged: they will get (the value they last saw,
 	// the newest value), not every change between. Zero while they keep up.
-	NotifierBehindSince time.Time
+	NotifierBehindSince time.Time `json:"notifier_behind_since,omitzero"`
 }
 
 // Flags returns the state of every flag, sorted by name.
@@ -177,8 +179,9 @@ func markWinner(pending []record.Holding, onCommandLine bool) {
 
 // holdings appends to buf what each source holds for the flag called name,
 // whose current text is current. A source's text matches when it is the
-// current text, or the text of the source that made the last change (a
-// JSON value prints differently from how a source wrote it).
+// current text, or the text of the source that made the last change, while
+// that source holds the text it applied (a JSON value prints differently
+// from how a source wrote it; a value refused since is not the running one).
 func holdings(buf []record.Holding, srcs []*Source, name, current string, sensitive bool, last *record.Change) []record.Holding {
 	var texts [8]string // the held texts of the first holdings, compared below without a second lookup
 	var lastText string
@@ -191,7 +194,7 @@ func holdings(buf []record.Holding, srcs []*Source, name, current string, sensit
 		if len(buf) < len(texts) {
 			texts[len(buf)] = text
 		}
-		if last != nil && !last.Removed && s.name == last.Source {
+		if last != nil && !last.Removed && s.name == last.Source && s.holdsApplied(name) {
 			lastText, lastHeld = text, true
 		}
 		h.Matches = text == current

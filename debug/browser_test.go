@@ -41,10 +41,11 @@ func TestBrowserRendersFlagTable(t *testing.T) {
 	flagz.DynString(f.fs, "api_key", "sk-0000", "API key").WithSensitive()
 	flagz.DynString(f.fs, "mode", "auto", "operating mode")
 	flagz.DynString(f.fs, "label", "", "a label")
+	flagz.DynInt64(f.fs, "limit", 5, "a limit").WithValidator(flagz.ValidateDynInt64Range(1, 10))
 	src := f.source("etcd")
-	src.Update(41, map[string]string{"greeting": xss, "rate": "250",
+	src.Update(41, map[string]string{"greeting": xss, "rate": "250", "limit": "0",
 		"routing": `{"retries":3,"hosts":["db-1.internal","db-2.internal"]}`, "label": "invoice\u202Efdp.exe"})
-	src.Update(42, map[string]string{"rate": "99999", "nosuchflag": "1", "port": "9999"})
+	src.Update(42, map[string]string{"rate": "99999", "nosuchflag": "1", "port": "9999", "limit": "6"})
 	src.SetState(record.StateServing, nil)
 	if status, _, res := post(t, f, http.MethodPost, form("mode", "manual"), "X-Token", token); status != http.StatusOK {
 		t.Fatalf("setter: %d %+v", status, res)
@@ -129,6 +130,12 @@ func TestBrowserRendersFlagTable(t *testing.T) {
 	if got := textOf(valuePre(rows["label"])); got != `invoice\u202efdp.exe` {
 		t.Errorf("a bidi control renders as %q, want it escaped", got)
 	}
+	if rej := cell("rate", "rej"); !strings.Contains(rej, "refusing now") || !strings.Contains(rej, "99999") {
+		t.Errorf("rate's rejection cell %q, want it refusing now", rej)
+	}
+	if rej := cell("limit", "rej"); !strings.Contains(rej, "past") || !strings.Contains(rej, "superseded at revision 42") || strings.Contains(rej, "refusing now") {
+		t.Errorf("limit's rejection cell %q, want it past", rej)
+	}
 	if value := cell("mode", "value"); !strings.Contains(value, "differs from its sources") {
 		t.Errorf("mode's value cell %q", value)
 	}
@@ -144,6 +151,10 @@ func TestBrowserRendersFlagTable(t *testing.T) {
 	filtered := run("--dump-dom")
 	if !strings.Contains(filtered, `data-flag="rate"`) || strings.Contains(filtered, `data-flag="greeting"`) {
 		t.Error("?q=rat does not filter the table in the browser")
+	}
+	url = f.url(debug.Path + "?refusing=true")
+	if refusing := run("--dump-dom"); !strings.Contains(refusing, `data-flag="rate"`) || strings.Contains(refusing, `data-flag="limit"`) {
+		t.Error("?refusing=true does not list exactly the flags refusing now in the browser")
 	}
 	url = f.url(debug.Path)
 

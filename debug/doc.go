@@ -23,10 +23,22 @@
 //
 // Query parameters filter the flags listed: only_changed=true keeps flags
 // whose value differs from the default; type=dynamic or type=static keeps
-// one kind; q=text keeps names containing text (any case). page and limit
+// one kind; q=text keeps names containing text (any case); refusing=true
+// keeps the flags that refuse a value now. page and limit
 // select a page of them: the HTML page shows DefaultHTMLLimit flags a page
 // unless told, JSON every flag unless limit is given. A bad parameter
 // value answers 400.
+//
+// A flag's last rejection is current while the flag refuses the value
+// still, and past once a later value of the same source took effect (or the
+// source dropped the name): the page shows it as past, and the JSON says
+// "current": false with the revision that superseded it. The page counts
+// the flags refusing a value now and links to them.
+//
+// The JSON form of flags and sources is the engine's records as they are
+// (flagz.FlagState, record.SourceStatus and the record types in them); the
+// page adds what it works out itself (whether a rejection is current, the
+// JSON difference, whether a value differs from its sources).
 //
 // Invisible format characters (Unicode category Cf, bidirectional controls
 // among them) in anything the HTML page shows are printed escaped, as

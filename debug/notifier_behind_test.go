@@ -38,7 +38,7 @@ func TestPageShowsNotifierBehind(t *testing.T) {
 		t.Fatal("FlagState does not say the notifier is behind")
 	}
 	got := flagOf(t, getPage(t, f, ""), "stuck").NotifierBehindSince
-	if got == nil || !got.Equal(st.NotifierBehindSince) {
+	if !got.Equal(st.NotifierBehindSince) {
 		t.Errorf("page JSON notifier_behind_since = %v, want %v", got, st.NotifierBehindSince)
 	}
 	if _, _, html := get(t, f.url(debug.Path), "Accept", "text/html"); !strings.Contains(html, "notifiers behind since") {
@@ -46,7 +46,7 @@ func TestPageShowsNotifierBehind(t *testing.T) {
 	}
 	close(release)
 	n.WaitNotified()
-	if got := flagOf(t, getPage(t, f, ""), "stuck").NotifierBehindSince; got != nil {
+	if got := flagOf(t, getPage(t, f, ""), "stuck").NotifierBehindSince; !got.IsZero() {
 		t.Errorf("notifier_behind_since = %v after the notifier caught up, want absent", got)
 	}
 }

@@ -40,7 +40,7 @@ func mustContain(t *testing.T, what, text string, wants ...string) {
 	}
 }
 
-func sourceOf(t *testing.T, p debug.Page, name string) debug.Source {
+func sourceOf(t *testing.T, p debug.Page, name string) record.SourceStatus {
 	t.Helper()
 	for _, s := range p.Sources {
 		if s.Name == name {
@@ -48,7 +48,7 @@ func sourceOf(t *testing.T, p debug.Page, name string) debug.Source {
 		}
 	}
 	t.Fatalf("no source %q on the page", name)
-	return debug.Source{}
+	return record.SourceStatus{}
 }
 
 // Which process is this?
@@ -140,18 +140,18 @@ func TestPageShowsWhereValuesComeFrom(t *testing.T) {
 	for _, h := range g.HeldBy {
 		switch h.Source {
 		case debug.SourceName:
-			if h.Value != "manual" || !h.Current {
+			if h.Value != "manual" || !h.Matches {
 				t.Errorf("setter's holding %+v", h)
 			}
 		case "etcd":
-			if h.Value != "hi" || h.Current || h.Revision != 4 {
+			if h.Value != "hi" || h.Matches || h.Revision != 4 {
 				t.Errorf("etcd's holding %+v", h)
 			}
 		default:
 			t.Errorf("unexpected holding %+v", h)
 		}
 	}
-	if r := flagOf(t, p, "rate"); r.DiffersFromSource || len(r.HeldBy) != 1 || !r.HeldBy[0].Current {
+	if r := flagOf(t, p, "rate"); r.DiffersFromSource || len(r.HeldBy) != 1 || !r.HeldBy[0].Matches {
 		t.Errorf("rate: differs %v, held by %+v", r.DiffersFromSource, r.HeldBy)
 	}
 	mustContain(t, "the HTML page", html, "differs from its sources", "<th>Held by</th>", `<span class="mono">etcd</span> @4: <code>hi</code>`)
@@ -249,10 +249,10 @@ func TestPageShowsHistory(t *testing.T) {
 	if len(h) != 3 {
 		t.Fatalf("history %+v", h)
 	}
-	if h[0].Result != "applied" || h[0].Old != "100" || h[0].New != "10" || h[1].New != "20" || h[1].Revision != 2 {
+	if h[0].Result != record.Applied || h[0].Old != "100" || h[0].New != "10" || h[1].New != "20" || h[1].Revision != 2 {
 		t.Errorf("changes %+v", h[:2])
 	}
-	if h[2].Result != "rejected" || h[2].New != "99999" || h[2].Reason == "" {
+	if h[2].Result != record.Rejected || h[2].New != "99999" || h[2].Reason == "" {
 		t.Errorf("rejection %+v", h[2])
 	}
 	s := sourceOf(t, p, "etcd")
@@ -260,10 +260,10 @@ func TestPageShowsHistory(t *testing.T) {
 		t.Fatalf("state history %+v", s.History)
 	}
 	deg := s.History[2]
-	if deg.State != "DEGRADED" || deg.Error != "etcd unreachable" || deg.Until.IsZero() {
+	if deg.State != record.StateDegraded || deg.Err != "etcd unreachable" || deg.Until.IsZero() {
 		t.Errorf("degraded span %+v", deg)
 	}
-	if cur := s.History[3]; cur.State != "SERVING" || !cur.Until.IsZero() {
+	if cur := s.History[3]; cur.State != record.StateServing || !cur.Until.IsZero() {
 		t.Errorf("current span %+v", cur)
 	}
 	long := strings.Repeat("x", 500)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -65,14 +66,11 @@ func (h *handler) head(filter Filter, paging Paging) Page {
 		Process: process(now),
 		Filter:  filter,
 		Paging:  paging,
-		Sources: []Source{},
+		Sources: h.engine.Sources(),
 		Flags:   []Flag{},
 	}
 	if h.setter {
 		page.Setter = &Setter{AllowedHosts: append([]string{}, h.hosts...)}
-	}
-	for _, st := range h.engine.Sources() {
-		page.Sources = append(page.Sources, newSource(st))
 	}
 	return page
 }
@@ -80,18 +78,18 @@ func (h *handler) head(filter Filter, paging Paging) Page {
 // checksums reads the checksums, after the flags: under concurrent changes
 // they may be newer than the table.
 func (h *handler) checksums() Checksums {
-	return Checksums{
-		Dynamic: checksumText(h.engine.DynamicChecksum()),
-		Static:  checksumText(h.engine.StaticChecksum()),
-	}
+	return newChecksums(h.engine.DynamicChecksum(), h.engine.StaticChecksum())
 }
 
+// counts are how many of the flags a filter keeps (on any page) differ
+// from their default and refuse a value now.
+type counts struct{ changed, refusing int }
+
 // visit calls fn with every flag the filter keeps on the page paging
-// selects, in name order, and fills in paging's counts. It returns how
-// many of the kept flags (on any page) differ from their default. fn runs
-// under no lock of the engine (see flagz.Engine.VisitFlags); it must not
-// call the engine.
-func (h *handler) visit(filter Filter, paging *Paging, fn func(*flagz.FlagState)) (changed int) {
+// selects, in name order, and fills in paging's counts. It returns the
+// counts of the kept flags (on any page). fn runs under no lock of the
+// engine (see flagz.Engine.VisitFlags); it must not call the engine.
+func (h *handler) visit(filter Filter, paging *Paging, fn func(*flagz.FlagState)) (n counts) {
 	first, last := 0, -1
 	if paging.Limit > 0 {
 		first = (paging.Page - 1) * paging.Limit
@@ -103,7 +101,10 @@ func (h *handler) visit(filter Filter, paging *Paging, fn func(*flagz.FlagState)
 			return true
 		}
 		if st.Changed {
-			changed++
+			n.changed++
+		}
+		if refusingNow(st) {
+			n.refusing++
 		}
 		if matched >= first && (last < 0 || matched < last) {
 			fn(st)
@@ -115,17 +116,20 @@ func (h *handler) visit(filter Filter, paging *Paging, fn func(*flagz.FlagState)
 	if paging.Limit > 0 && matched > paging.Limit {
 		paging.Pages = (matched + paging.Limit - 1) / paging.Limit
 	}
-	return changed
+	return n
 }
 
 // read builds the whole page, for HTML.
 func (h *handler) read(filter Filter, paging Paging) Page {
 	page := h.head(filter, paging)
-	page.Changed = h.visit(filter, &page.Paging, func(st *flagz.FlagState) {
-		page.Flags = append(page.Flags, newFlag(st, false))
+	n := h.visit(filter, &page.Paging, func(st *flagz.FlagState) {
+		f := newFlag(st, false)
+		f.HeldBy = slices.Clone(st.HeldBy) // the visit reuses its array
+		page.Flags = append(page.Flags, f)
 	})
+	page.Changed, page.Refusing = n.changed, n.refusing
 	for i := range page.Flags { // after the visit: one pass for the JSON diffs
-		page.Flags[i].JSONDiff = flagJSONDiff(page.Flags[i])
+		page.Flags[i].JSONDiff = flagJSONDiff(&page.Flags[i].FlagState)
 	}
 	page.Checksums = h.checksums()
 	return page
@@ -145,7 +149,7 @@ func (h *handler) serveJSON(w http.ResponseWriter, filter Filter, paging Paging)
 	var encErr error
 	var flag Flag // one variable for every flag: Encode of a pointer boxes nothing
 	page := h.head(filter, paging)
-	page.Changed = h.visit(filter, &page.Paging, func(st *flagz.FlagState) {
+	n := h.visit(filter, &page.Paging, func(st *flagz.FlagState) {
 		if flags.Len() > 0 {
 			flags.WriteByte(',')
 		}
@@ -154,6 +158,7 @@ func (h *handler) serveJSON(w http.ResponseWriter, filter Filter, paging Paging)
 			encErr = err
 		}
 	})
+	page.Changed, page.Refusing = n.changed, n.refusing
 	page.Checksums = h.checksums()
 	head, err := json.Marshal(page) // ends in "flags":[]}
 	if err == nil {
@@ -194,6 +199,13 @@ func parseFilter(q url.Values) (Filter, error) {
 	default:
 		return f, fmt.Errorf("type=%q: want dynamic or static", v)
 	}
+	if v := q.Get("refusing"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return f, fmt.Errorf("refusing=%q: want true or false", v)
+		}
+		f.Refusing = b
+	}
 	f.Query = strings.TrimSpace(q.Get("q"))
 	if len(f.Query) > 256 {
 		return f, fmt.Errorf("q: %d bytes, want at most 256", len(f.Query))
@@ -231,6 +243,9 @@ func (f Filter) keeps(st *flagz.FlagState) bool {
 		return false
 	}
 	if f.Query != "" && !containsFold(st.Name, f.Query) {
+		return false
+	}
+	if f.Refusing && !refusingNow(st) {
 		return false
 	}
 	switch f.Type {

@@ -89,10 +89,10 @@ func TestPageShowsFlagsSourcesAndChecksums(t *testing.T) {
 		t.Fatalf("sources %v", srcNames)
 	}
 	etcd, file := p.Sources[0], p.Sources[1]
-	if etcd.State != "CONNECTING" || etcd.LastRevision != 43 || etcd.Applied != 1 || etcd.Rejected != 1 || etcd.LastSync.IsZero() {
+	if etcd.State != record.StateConnecting || etcd.LastRevision != 43 || etcd.Applied != 1 || etcd.Rejected != 1 || etcd.LastSync.IsZero() {
 		t.Errorf("etcd source = %+v", etcd)
 	}
-	if file.State != "SERVING" || file.LastRevision != 1 {
+	if file.State != record.StateServing || file.LastRevision != 1 {
 		t.Errorf("file source = %+v", file)
 	}
 

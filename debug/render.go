@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/schema"
 )
@@ -27,17 +28,18 @@ var pageTemplate = template.Must(template.New("page").Parse(pageTemplateText))
 // shows invisible format characters escaped (see visible).
 type view struct {
 	Page
-	Read      string
-	Proc      processView
-	Shown     int
-	Flags     []flagView
-	Sources   []sourceView
-	Links     []link
-	JSONLink  string
-	Empty     bool
-	Filtering bool
-	Hidden    []hiddenField // the filters besides q, kept by the filter form
-	Pager     *pager
+	Read         string
+	RefusingLink string // the page of the flags refusing a value now
+	Proc         processView
+	Shown        int
+	Flags        []flagView
+	Sources      []sourceView
+	Links        []link
+	JSONLink     string
+	Empty        bool
+	Filtering    bool
+	Hidden       []hiddenField // the filters besides q, kept by the filter form
+	Pager        *pager
 }
 
 type processView struct {
@@ -47,42 +49,50 @@ type processView struct {
 
 type flagView struct {
 	Flag
-	Kind      string
-	Value     string // pretty-printed for JSON and proto values
-	Default   string
-	Multiline bool
-	Change    *changeView
-	Rejection *rejectionView
-	Pending   []pendingView
-	Held      []heldView
-	History   []historyView
-	Diffs     []diffView
+	// State is the flag's state as the engine recorded it (the template
+	// reads its fields here: a field promoted through two embedded structs
+	// costs a reflective search each time the template reads it).
+	State *flagz.FlagState
+	Kind  string
+	// BehindSince is when the notifiers fell behind, if they are.
+	BehindSince string
+	Value       string // pretty-printed for JSON and proto values
+	Default     string
+	Multiline   bool
+	Change      *changeView
+	Rejection   *rejectionView
+	Pending     []pendingView
+	Held        []heldView
+	History     []historyView
+	Diffs       []diffView
 }
 
 type changeView struct {
-	Change
+	record.Change
 	Ago, When string
 }
 
 type rejectionView struct {
 	Rejection
 	Ago, When string
+	Past      string // for a past rejection, what ended it
 }
 
 type pendingView struct {
-	Pending
+	record.Holding
 	Ago, When string
 }
 
 type heldView struct {
-	Holding
+	record.Holding
 	Short        string // the value, cut to maxHeldText bytes
 	Snapshot     string // a sentence saying the value comes from the snapshot file, if it does
 	SnapshotPath string
 }
 
 type historyView struct {
-	HistoryEntry
+	record.Change
+	Applied                bool
 	Class, Verb, Ago, When string
 }
 
@@ -91,24 +101,25 @@ type diffView struct {
 }
 
 type sourceView struct {
-	Source
+	record.SourceStatus
 	StateClass string
 	For        string // "for 1m"
 	Since      string // "since 02:31:07"
 	SyncAgo    string
 	SyncTime   string
 	Snapshot   string // a sentence naming the snapshot file served, if one is
+	Problems   []problemView
 	Spans      []spanView
 	Unknown    []ignoredView // the ignored names
 }
 
 type spanView struct {
-	StateSpan
+	record.StateSpan
 	Class, Text string
 }
 
 type ignoredView struct {
-	IgnoredName
+	record.IgnoredName
 	Ago, When string
 }
 
@@ -134,19 +145,23 @@ func renderHTML(w io.Writer, page Page) error {
 	if len(v.Proc.Revision) > 12 {
 		v.Proc.Revision = v.Proc.Revision[:12]
 	}
-	for _, f := range page.Flags {
-		v.Flags = append(v.Flags, newFlagView(now, f))
+	for i := range page.Flags {
+		v.Flags = append(v.Flags, newFlagView(now, &page.Flags[i]))
 	}
 	for _, s := range page.Sources {
 		v.Sources = append(v.Sources, newSourceView(now, s))
 	}
 	v.Links = filterLinks(page.Filter)
+	v.RefusingLink = query(Filter{Refusing: true}, Paging{}, "")
 	v.JSONLink = query(page.Filter, Paging{}, "json")
 	if page.Filter.OnlyChanged {
 		v.Hidden = append(v.Hidden, hiddenField{"only_changed", "true"})
 	}
 	if page.Filter.Type != "" {
 		v.Hidden = append(v.Hidden, hiddenField{"type", page.Filter.Type})
+	}
+	if page.Filter.Refusing {
+		v.Hidden = append(v.Hidden, hiddenField{"refusing", "true"})
 	}
 	if pg := page.Paging; pg.Limit > 0 && pg.Limit != DefaultHTMLLimit {
 		v.Hidden = append(v.Hidden, hiddenField{"limit", strconv.Itoa(pg.Limit)})
@@ -173,10 +188,13 @@ func renderHTML(w io.Writer, page Page) error {
 	return err
 }
 
-func newFlagView(now time.Time, f Flag) flagView {
-	fv := flagView{Flag: f, Kind: "static", Value: pretty(f, f.Value), Default: pretty(f, f.Default)}
+func newFlagView(now time.Time, f *Flag) flagView {
+	fv := flagView{Flag: *f, State: &f.FlagState, Kind: "static", Value: pretty(f, f.Value), Default: pretty(f, f.Default)}
 	if f.Dynamic {
 		fv.Kind = "dynamic"
+	}
+	if t := f.NotifierBehindSince; !t.IsZero() {
+		fv.BehindSince = t.Format("2006-01-02 15:04:05 MST")
 	}
 	fv.Multiline = strings.ContainsRune(fv.Value, '\n') || strings.ContainsRune(fv.Default, '\n')
 	if c := f.LastChange; c != nil {
@@ -184,9 +202,16 @@ func newFlagView(now time.Time, f Flag) flagView {
 	}
 	if r := f.LastRejection; r != nil {
 		fv.Rejection = &rejectionView{Rejection: *r, Ago: ago(now, r.Time), When: r.Time.Format(time.RFC3339Nano)}
+		switch {
+		case r.Current:
+		case r.SupersededBy != 0:
+			fv.Rejection.Past = fmt.Sprintf("superseded at revision %d", r.SupersededBy)
+		default:
+			fv.Rejection.Past = "superseded"
+		}
 	}
 	for _, p := range f.Pending {
-		fv.Pending = append(fv.Pending, pendingView{Pending: p, Ago: ago(now, p.Time), When: p.Time.Format(time.RFC3339Nano)})
+		fv.Pending = append(fv.Pending, pendingView{Holding: p, Ago: ago(now, p.Time), When: p.Time.Format(time.RFC3339Nano)})
 	}
 	for _, h := range f.HeldBy {
 		hv := heldView{Holding: h, Short: cut(h.Value, maxHeldText)}
@@ -198,13 +223,13 @@ func newFlagView(now time.Time, f Flag) flagView {
 	for i := len(f.History) - 1; i >= 0; i-- { // newest first
 		e := f.History[i]
 		e.Old, e.New = cut(e.Old, maxHeldText), cut(e.New, maxHeldText) // the whole values are in JSON
-		hv := historyView{HistoryEntry: e, Ago: ago(now, e.Time), When: e.Time.Format(time.RFC3339Nano)}
+		hv := historyView{Change: e, Applied: e.Result == record.Applied, Ago: ago(now, e.Time), When: e.Time.Format(time.RFC3339Nano)}
 		switch {
-		case e.Result == record.Applied.String() && e.Removed:
+		case e.Result == record.Applied && e.Removed:
 			hv.Class, hv.Verb = "ok", "removed by"
-		case e.Result == record.Applied.String():
+		case e.Result == record.Applied:
 			hv.Class, hv.Verb = "ok", "set by"
-		case e.Result == record.RestartRequired.String():
+		case e.Result == record.RestartRequired:
 			hv.Class, hv.Verb = "idle", "waits for a restart, from"
 		default:
 			hv.Class, hv.Verb = "bad", "refused from"
@@ -239,8 +264,8 @@ func rawText(r json.RawMessage) string {
 	return string(r)
 }
 
-func newSourceView(now time.Time, s Source) sourceView {
-	sv := sourceView{Source: s, StateClass: stateClass(s.State), For: "for " + duration(now.Sub(s.Since)),
+func newSourceView(now time.Time, s record.SourceStatus) sourceView {
+	sv := sourceView{SourceStatus: s, StateClass: stateClass(s.State), For: "for " + duration(now.Sub(s.Since)),
 		Since: "since " + clock(now, s.Since), SyncAgo: "never"}
 	if !s.LastSync.IsZero() {
 		sv.SyncAgo, sv.SyncTime = ago(now, s.LastSync), s.LastSync.Format(time.RFC3339Nano)
@@ -248,6 +273,7 @@ func newSourceView(now time.Time, s Source) sourceView {
 	if s.Snapshot != nil {
 		sv.Snapshot = snapshotSentence(now, *s.Snapshot)
 	}
+	sv.Problems = problemViews(now, s.Problems)
 	for i := len(s.History) - 1; i >= 0; i-- { // newest first
 		sp := s.History[i]
 		text := since(now, sp.Since)
@@ -262,12 +288,12 @@ func newSourceView(now time.Time, s Source) sourceView {
 	return sv
 }
 
-func snapshotSentence(now time.Time, s SnapshotFile) string {
+func snapshotSentence(now time.Time, s record.SnapshotOrigin) string {
 	return fmt.Sprintf("from the snapshot file %s (written %s, revision %d): the source has not answered yet", s.Path, written(now, s), s.Revision)
 }
 
 // written says when a snapshot file was written: "03:19:23, 2m ago".
-func written(now time.Time, s SnapshotFile) string {
+func written(now time.Time, s record.SnapshotOrigin) string {
 	if s.Written.IsZero() {
 		return "at an unknown time"
 	}
@@ -276,8 +302,8 @@ func written(now time.Time, s SnapshotFile) string {
 
 // pretty indents the text of JSON and proto values; any other text, or text
 // that is not JSON (a redacted value), is returned as it is.
-func pretty(f Flag, text string) string {
-	if f.Sensitive || f.Syntax == schema.Text.String() {
+func pretty(f *Flag, text string) string {
+	if f.Sensitive || f.Syntax == schema.Text {
 		return text
 	}
 	var buf bytes.Buffer
@@ -287,11 +313,11 @@ func pretty(f Flag, text string) string {
 	return buf.String()
 }
 
-func stateClass(state string) string {
+func stateClass(state record.State) string {
 	switch state {
-	case "SERVING":
+	case record.StateServing:
 		return "ok"
-	case "DEGRADED":
+	case record.StateDegraded:
 		return "bad"
 	}
 	return "idle"
@@ -307,6 +333,7 @@ func filterLinks(cur Filter) []link {
 		{"dynamic", Filter{Type: "dynamic"}},
 		{"static", Filter{Type: "static"}},
 		{"changed dynamic", Filter{OnlyChanged: true, Type: "dynamic"}},
+		{"refusing now", Filter{Refusing: true}},
 	}
 	links := make([]link, len(choices))
 	for i, c := range choices {
@@ -328,6 +355,9 @@ func query(f Filter, p Paging, format string) string {
 	}
 	if f.Query != "" {
 		q.Set("q", f.Query)
+	}
+	if f.Refusing {
+		q.Set("refusing", "true")
 	}
 	if p.Page > 1 {
 		q.Set("page", strconv.Itoa(p.Page))

@@ -7,6 +7,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/internal/checksumform"
 	"github.com/flagz-go/flagz/record"
 )
 
@@ -45,8 +46,8 @@ type Collector struct {
 	set           string
 	checksumLabel bool
 
-	checksum, updates, sourceState, lastSync, lastRevision *prometheus.Desc
-	cache                                                  metricCache
+	checksum, updates, sourceState, lastSync, lastRevision, problem *prometheus.Desc
+	cache                                                           metricCache
 }
 
 // NewCollector returns a Collector for fs. Register it with Register or a
@@ -67,8 +68,10 @@ func NewCollector[F flagz.FlagSet](fs F, opts ...Option) *Collector {
 			[]string{"type", "checksum"}, set)
 	} else {
 		c.checksum = prometheus.NewDesc("flagz_checksum",
-			"Checksum of the current values of the flag set's flags of one kind (FNV-1a over sorted, length-framed names and values), "+
-				"top 53 bits as a number. Equal on processes holding equal values: group them with count_values.",
+			"Checksum of the current values of the flag set's flags of one kind (FNV-1a over sorted, length-framed names and values): "+
+				"its top 53 bits (the 64-bit checksum shifted right by 11), exact in a float64. "+
+				"The debug page and flagz status show this number beside the 16 hex digits of all 64 bits. "+
+				"Equal on processes holding equal values: group them with count_values.",
 			[]string{"kind"}, set)
 	}
 	c.updates = prometheus.NewDesc("flagz_updates_total",
@@ -84,6 +87,12 @@ func NewCollector[F flagz.FlagSet](fs F, opts ...Option) *Collector {
 	c.lastRevision = prometheus.NewDesc("flagz_source_last_revision",
 		"The origin's revision (etcd revision, resourceVersion, …) at the source's last sync.",
 		[]string{"source"}, set)
+	c.problem = prometheus.NewDesc("flagz_source_problem",
+		"A failure of a source beside serving values that an operator must see, by its name: 1 while it lasts, absent otherwise. "+
+			`problem="snapshot": the last-known-good snapshot file cannot be written; `+
+			`problem="presence": the etcd watcher's presence record cannot be published (flagz set --wait sees the process as not answering). `+
+			"The source keeps serving values and retries; the debug page and the log say why and since when.",
+		[]string{"source", "problem"}, set)
 	return c
 }
 
@@ -102,7 +111,7 @@ func Register[F flagz.FlagSet](reg prometheus.Registerer, fs F, opts ...Option) 
 
 // Describe sends the descriptors of every metric the Collector exports.
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.checksum, c.updates, c.sourceState, c.lastSync, c.lastRevision} {
+	for _, d := range []*prometheus.Desc{c.checksum, c.updates, c.sourceState, c.lastSync, c.lastRevision, c.problem} {
 		ch <- d
 	}
 }
@@ -128,6 +137,9 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 			ch <- c.cache.get(c.lastSync, prometheus.GaugeValue, float64(s.LastSync.UnixNano())/1e9, s.Name)
 			ch <- c.cache.get(c.lastRevision, prometheus.GaugeValue, float64(s.LastRevision), s.Name)
 		}
+		for _, p := range s.Problems {
+			ch <- c.cache.get(c.problem, prometheus.GaugeValue, 1, s.Name, p.Name)
+		}
 	}
 }
 
@@ -140,7 +152,7 @@ func (c *Collector) collectChecksums(ch chan<- prometheus.Metric) {
 	}{{"dynamic", c.engine.DynamicChecksum}, {"static", c.engine.StaticChecksum}} {
 		sum := k.sum()
 		if c.checksumLabel {
-			ch <- prometheus.MustNewConstMetric(c.checksum, prometheus.GaugeValue, 1, k.kind, fmt.Sprintf("%016x", sum))
+			ch <- prometheus.MustNewConstMetric(c.checksum, prometheus.GaugeValue, 1, k.kind, checksumform.Text(sum))
 			continue
 		}
 		ch <- c.cache.get(c.checksum, prometheus.GaugeValue, ChecksumValue(sum), k.kind)
@@ -148,6 +160,8 @@ func (c *Collector) collectChecksums(ch chan<- prometheus.Metric) {
 }
 
 // ChecksumValue is the number flagz_checksum exports for a 64-bit checksum:
-// its top 53 bits, which a float64 holds exactly (so two different values
-// print differently and count_values groups equal ones).
-func ChecksumValue(sum uint64) float64 { return float64(sum >> 11) }
+// its top 53 bits (sum >> 11), which a float64 holds exactly (so two
+// different values print differently and count_values groups equal ones).
+// The checksum the debug page and flagz status show as ca2edb3344ff8864
+// exports 7113683036053489, and they show that number beside it.
+func ChecksumValue(sum uint64) float64 { return float64(checksumform.Metric(sum)) }

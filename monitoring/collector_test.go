@@ -102,7 +102,7 @@ flagz_source_state{set="server",source="etcd",state="STOPPED"} 0
 # HELP flagz_source_last_revision The origin's revision (etcd revision, resourceVersion, …) at the source's last sync.
 # TYPE flagz_source_last_revision gauge
 flagz_source_last_revision{set="server",source="etcd"} 5
-# HELP flagz_checksum Checksum of the current values of the flag set's flags of one kind (FNV-1a over sorted, length-framed names and values), top 53 bits as a number. Equal on processes holding equal values: group them with count_values.
+# HELP flagz_checksum Checksum of the current values of the flag set's flags of one kind (FNV-1a over sorted, length-framed names and values): its top 53 bits (the 64-bit checksum shifted right by 11), exact in a float64. The debug page and flagz status show this number beside the 16 hex digits of all 64 bits. Equal on processes holding equal values: group them with count_values.
 # TYPE flagz_checksum gauge
 flagz_checksum{kind="dynamic",set="server"} %s
 flagz_checksum{kind="static",set="server"} %s

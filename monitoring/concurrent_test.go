@@ -163,7 +163,7 @@ func checkJSON(base string) error {
 	if _, err := strconv.Atoi(rate); err != nil || !strings.HasPrefix(greeting, "v") {
 		return fmt.Errorf("rate %q, greeting %q", rate, greeting)
 	}
-	if len(p.Sources) != 1 || p.Sources[0].State != "SERVING" {
+	if len(p.Sources) != 1 || p.Sources[0].State != record.StateServing {
 		return fmt.Errorf("sources %+v", p.Sources)
 	}
 	return nil

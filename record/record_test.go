@@ -27,3 +27,43 @@ func TestNames(t *testing.T) {
 		}
 	}
 }
+
+// JSON carries the names, and reads them back.
+func TestTextRoundTrip(t *testing.T) {
+	for r := record.Result(-1); r <= record.CommandLine; r++ {
+		text, err := r.MarshalText()
+		if err != nil || string(text) != r.String() {
+			t.Fatalf("Result(%d).MarshalText() = %q, %v", int(r), text, err)
+		}
+		var back record.Result
+		if err := back.UnmarshalText(text); err != nil || back != r {
+			t.Errorf("UnmarshalText(%q) = %d, %v; want %d", text, int(back), err, int(r))
+		}
+	}
+	for s := record.StateConnecting; s <= record.StateStopped; s++ {
+		text, _ := s.MarshalText()
+		var back record.State
+		if err := back.UnmarshalText(text); err != nil || back != s {
+			t.Errorf("State UnmarshalText(%q) = %v, %v; want %v", text, back, err, s)
+		}
+	}
+	for w := record.WaitChecks; w <= record.WaitSet; w++ {
+		text, err := w.MarshalText()
+		var back record.WaitOn
+		if err != nil || back.UnmarshalText(text) != nil || back != w {
+			t.Errorf("WaitOn %d: MarshalText %q, %v; read back %d", int(w), text, err, int(back))
+		}
+	}
+	var w record.WaitOn
+	if err := w.UnmarshalText([]byte("nothing")); err == nil {
+		t.Error(`WaitOn.UnmarshalText("nothing"): no error`)
+	}
+	var r record.Result
+	if err := r.UnmarshalText([]byte("maybe")); err == nil {
+		t.Error(`Result.UnmarshalText("maybe"): no error`)
+	}
+	var s record.State
+	if err := s.UnmarshalText([]byte("serving")); err == nil {
+		t.Error(`State.UnmarshalText("serving"): no error`)
+	}
+}

@@ -31,6 +31,12 @@
 // A source never adds to the Runtime's lifecycle: what it does beside
 // following while started is a BackgroundRunner, and an origin that needs
 // the outcome of each batch applied is an Observer; the Runtime calls them.
+// What such work retries backs off as the Runtime does (Backoff), and a
+// failure of it that does not stop the source from serving values but that
+// an operator must see (a record it cannot publish) is a problem the source
+// reports by name (Runtime.SetProblem): the debug page, the metrics and the
+// logs show it until the next success, as they show the Runtime's own
+// (ProblemSnapshot).
 // Go doc lists the methods a type gets by embedding only for types of the
 // same package: the sources of this repository declare each lifecycle
 // method as one line that calls the Runtime's (sourcetest.CheckDelegation

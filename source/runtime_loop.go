@@ -7,6 +7,7 @@ import (
 	"errors"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/flagz-go/flagz"
@@ -28,7 +29,7 @@ func (r *Runtime) run(ctx context.Context, src *flagz.Source) {
 		r.mu.Unlock()
 		src.SetState(record.StateStopped, nil)
 	}()
-	bo := newBackoff(r.cfg.MinBackoff, r.cfg.MaxBackoff)
+	bo := NewBackoff(r.cfg.MinBackoff, r.cfg.MaxBackoff)
 	for ctx.Err() == nil {
 		r.mu.Lock()
 		current := r.current
@@ -40,10 +41,10 @@ func (r *Runtime) run(ctx context.Context, src *flagz.Source) {
 					return
 				}
 				r.trouble(src, err, true)
-				bo.wait(ctx)
+				bo.Wait(ctx)
 				continue
 			}
-			r.load(ctx, snap, false)
+			r.load(ctx, ctx, snap, false)
 			r.saved(true)
 		}
 		err := r.follow(ctx, src, bo)
@@ -58,7 +59,7 @@ func (r *Runtime) run(ctx context.Context, src *flagz.Source) {
 			r.log.Info("flagz: the origin's history is gone; listing it again", "reason", err)
 		default:
 			r.trouble(src, err, true)
-			bo.wait(ctx)
+			bo.Wait(ctx)
 		}
 	}
 }
@@ -74,7 +75,7 @@ func (r *Runtime) list(ctx context.Context) (snap Snapshot, err error) {
 
 // follow runs the origin's Follow until it fails, ctx ends or the resync
 // period is up.
-func (r *Runtime) follow(ctx context.Context, src *flagz.Source, bo *backoff) error {
+func (r *Runtime) follow(ctx context.Context, src *flagz.Source, bo *Backoff) error {
 	fctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	if r.cfg.ResyncPeriod > 0 {
@@ -84,7 +85,7 @@ func (r *Runtime) follow(ctx context.Context, src *flagz.Source, bo *backoff) er
 	r.mu.Lock()
 	from := r.rev
 	r.mu.Unlock()
-	sink := &runSink{r: r, src: src, ctx: fctx, bo: bo}
+	sink := &runSink{r: r, src: src, ctx: fctx, run: ctx, bo: bo}
 	err := r.safely("follow", func() error { return r.origin.Follow(fctx, from, sink) })
 	if cause := context.Cause(fctx); errors.Is(cause, errResyncDue) && ctx.Err() == nil {
 		return errResyncDue
@@ -96,8 +97,9 @@ func (r *Runtime) follow(ctx context.Context, src *flagz.Source, bo *backoff) er
 }
 
 // load applies a listing: at start-up (Initialize) a Load, the initial load
-// if it is the first; later a Replace, which reconciles.
-func (r *Runtime) load(ctx context.Context, snap Snapshot, startup bool) flagz.Report {
+// if it is the first; later a Replace, which reconciles. The source serves
+// then, unless stop has ended (a Stop came meanwhile).
+func (r *Runtime) load(ctx, stop context.Context, snap Snapshot, startup bool) flagz.Report {
 	src := r.src.Load()
 	r.numbered(&snap)
 	var report flagz.Report
@@ -110,7 +112,9 @@ func (r *Runtime) load(ctx context.Context, snap Snapshot, startup bool) flagz.R
 	r.mu.Lock()
 	r.rev, r.current = snap.Revision, true
 	r.mu.Unlock()
-	r.settled(src, snap.Partial)
+	if stop.Err() == nil {
+		r.settled(src, snap.Partial)
+	}
 	r.writeBackListed(ctx, src, report, snap)
 	return report
 }
@@ -125,7 +129,7 @@ func (r *Runtime) numbered(snap *Snapshot) (same bool) {
 	defer r.mu.Unlock()
 	same = r.hashed && hash == r.lastHash
 	r.lastHash, r.hashed = hash, true
-	if snap.Revision == 0 {
+	if !r.ownRevision(snap.Revision) {
 		if !same {
 			r.seq++
 		}
@@ -143,7 +147,7 @@ func (r *Runtime) trouble(src *flagz.Source, err error, logIt bool) {
 	}
 	prev := src.Status()
 	src.SetState(st, err)
-	if logIt && (prev.State != st || prev.Err != err.Error()) {
+	if logIt && (prev.State != st || ownReason(prev) != err.Error()) {
 		r.log.Warn("flagz: origin unreachable, keeping the last good values", "error", err)
 	}
 }
@@ -152,9 +156,19 @@ func (r *Runtime) trouble(src *flagz.Source, err error, logIt bool) {
 func (r *Runtime) serving(src *flagz.Source) {
 	prev := src.Status()
 	src.SetState(record.StateServing, nil)
-	if prev.State == record.StateDegraded || (prev.State == record.StateConnecting && prev.Err != "") {
+	if prev.Waiting == nil && (prev.State == record.StateDegraded || (prev.State == record.StateConnecting && prev.Err != "")) {
 		r.log.Info("flagz: origin reachable again", "was", prev.State.String())
 	}
+}
+
+// ownReason is the reason the runtime gave for the state of st: its Err
+// without the wait of a batch the engine adds to it (see
+// record.SourceStatus.Waiting).
+func ownReason(st record.SourceStatus) string {
+	if st.Waiting == nil {
+		return st.Err
+	}
+	return strings.TrimSuffix(strings.TrimSuffix(st.Err, st.Waiting.String()), "; ")
 }
 
 // safely runs fn and turns a panic into an error, so that no panic

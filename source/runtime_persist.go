@@ -2,11 +2,14 @@ package source
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/internal/link"
+	"github.com/flagz-go/flagz/record"
 )
 
 // saved notes that the flags changed, so that the snapshot file (if any) is
@@ -23,12 +26,30 @@ func (r *Runtime) saved(changed bool) {
 }
 
 // persistLoop writes the snapshot file after changes, until ctx ends; a
-// change not yet written then is written before it returns.
+// change not yet written then is written before it returns. While writes
+// fail (ProblemSnapshot), it tries again with the runtime's backoff, so the
+// problem ends soon after its cause does (a directory created, a disk
+// emptied), without waiting for a change.
 func (r *Runtime) persistLoop(ctx context.Context, src *flagz.Source) {
+	bo := NewBackoff(r.cfg.MinBackoff, r.cfg.MaxBackoff)
+	var retry <-chan time.Time
+	outcome := func(ok bool) {
+		retry = nil
+		if ok {
+			bo.Reset()
+		} else {
+			retry = time.After(bo.Next())
+		}
+	}
+	if slices.ContainsFunc(src.Status().Problems, func(p record.Problem) bool { return p.Name == ProblemSnapshot }) {
+		outcome(false) // the write of Initialize failed
+	}
 	for {
 		select {
 		case <-r.dirty:
-			r.writeSnapshot(src)
+			outcome(r.writeSnapshot(src))
+		case <-retry:
+			outcome(r.writeSnapshot(src))
 		case <-ctx.Done():
 			select {
 			case <-r.dirty:
@@ -40,19 +61,23 @@ func (r *Runtime) persistLoop(ctx context.Context, src *flagz.Source) {
 	}
 }
 
-// writeSnapshot saves the values the source applied. A failure is logged:
-// the flags are set already.
-func (r *Runtime) writeSnapshot(src *flagz.Source) {
+// writeSnapshot saves the values the source applied, and reports whether
+// it could. A failure is the source's problem ProblemSnapshot until a
+// write succeeds: the flags are set already.
+func (r *Runtime) writeSnapshot(src *flagz.Source) (ok bool) {
 	if r.cfg.SnapshotFile == "" {
-		return
+		return true
 	}
 	values := link.AppliedValues(src)
 	r.mu.Lock()
 	rev := r.rev
 	r.mu.Unlock()
-	if err := writeSnapshotFile(r.cfg.SnapshotFile, r.cfg.Name, rev, values); err != nil {
-		r.log.Warn("flagz: cannot save the snapshot file", "path", r.cfg.SnapshotFile, "error", err)
+	err := writeSnapshotFile(r.cfg.SnapshotFile, r.cfg.Name, rev, values)
+	if err != nil {
+		err = fmt.Errorf("cannot save the snapshot file %s: %w", r.cfg.SnapshotFile, err)
 	}
+	r.SetProblem(ProblemSnapshot, err)
+	return err == nil
 }
 
 // fromSnapshot records that the source serves the values of the snapshot

@@ -13,8 +13,9 @@ import (
 type runSink struct {
 	r   *Runtime
 	src *flagz.Source
-	ctx context.Context
-	bo  *backoff
+	ctx context.Context // of the Follow
+	run context.Context // of the run: ends with Stop
+	bo  *Backoff
 }
 
 func (k *runSink) Update(revision int64, values map[string]string) {
@@ -51,7 +52,9 @@ func (k *runSink) Replace(s Snapshot) {
 			k.r.saved(report.Count(record.Applied) > 0)
 			k.r.writeBackListed(k.ctx, k.src, report, s)
 		}
-		k.r.settled(k.src, s.Partial)
+		if k.run.Err() == nil { // else a Stop came while the batch ran: the source stops
+			k.r.settled(k.src, s.Partial)
+		}
 	})
 }
 
@@ -64,7 +67,7 @@ func (k *runSink) Current(revision int64) {
 
 func (k *runSink) Serving() {
 	k.guard("serving", func() {
-		k.bo.reset()
+		k.bo.Reset()
 		k.r.serving(k.src)
 	})
 }

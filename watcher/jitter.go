@@ -11,9 +11,6 @@ func between(lo, hi time.Duration) time.Duration {
 	return lo + rand.N(hi-lo+1)
 }
 
-// jitter returns d give or take a fifth: the wait before a retry.
-func jitter(d time.Duration) time.Duration { return between(d*4/5, d*6/5) }
-
 // earlier returns a random duration between four fifths of d and d:
 // the next of a periodic request that must come within d (a lease renewal,
 // a health check). Processes that started together drift apart at the

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/internal/checksumform"
 	"github.com/flagz-go/flagz/internal/fnv"
 	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/watcher/presence"
@@ -31,6 +32,8 @@ type presenceState struct {
 	status func() record.SourceStatus
 	canary *canaryOverlay // the canaries this process is in (Status.Canary)
 	health *selfHealth    // WithHealth; nil without
+	// refreshSeconds is the writer's refresh period, as records give it.
+	refreshSeconds int64
 
 	// rev is the revision the flags are at: moved only after the batches up
 	// to it were applied and their rejections recorded, so a record never
@@ -154,8 +157,11 @@ func (ps *presenceState) seen(rev int64) {
 func (ps *presenceState) encode() ([]byte, error) {
 	st := presence.Status{ID: ps.base.ID}
 	st.Revision = ps.rev.Load() // first: what follows is at least as new
-	st.State = ps.status().State.String()
-	st.Checksum = fmt.Sprintf("%016x", ps.engine.DynamicChecksum())
+	status := ps.status()
+	st.State = status.State.String()
+	st.Problems = publishedProblems(status.Problems)
+	st.RefreshSeconds = ps.refreshSeconds
+	st.Checksum = checksumform.Text(ps.engine.DynamicChecksum())
 	st.Rejections, st.Refused = ps.currentRejections()
 	st.Canary = ps.canary.memberships()
 	st.Health = ps.health.get()

@@ -20,10 +20,14 @@ const DefaultPresenceTTL = 5 * time.Second
 // DefaultPresenceSpread is the default of WithPresenceSpread.
 const DefaultPresenceSpread time.Duration = 0
 
+// DefaultPresenceRefresh is the default of WithPresenceRefresh.
+const DefaultPresenceRefresh = time.Minute
+
 type presenceOptions struct {
 	enabled bool
 	ttl     time.Duration
 	spread  time.Duration
+	refresh time.Duration
 	id      string
 	version string
 	client  *clientv3.Client // nil: the watcher's
@@ -33,8 +37,8 @@ type presenceOptions struct {
 }
 
 func defaultPresenceOptions() presenceOptions {
-	return presenceOptions{ttl: DefaultPresenceTTL, spread: DefaultPresenceSpread, version: buildVersion(),
-		healthEvery: DefaultHealthInterval}
+	return presenceOptions{ttl: DefaultPresenceTTL, spread: DefaultPresenceSpread, refresh: DefaultPresenceRefresh,
+		version: buildVersion(), healthEvery: DefaultHealthInterval}
 }
 
 // validate reports what the presence options refuse together.
@@ -72,8 +76,13 @@ func (p *presenceOptions) ttlSeconds() int64 {
 // change costs a put of the status alone. The status is written from a
 // goroutine of its own, once per batch of
 // changes the watcher applies (a transaction's events, one watch
-// response) and whenever the watcher's state changes; a write that fails is
-// retried with backoff (at least once per TTL) and never delays the flags. Stop revokes the lease,
+// response), whenever the watcher's state or problems change, and at
+// least once per refresh period (WithPresenceRefresh). A write that fails
+// is retried with the runtime's backoff (source.Backoff, at least once per
+// TTL) and never delays the flags; meanwhile the watcher has the problem
+// ProblemPresence (Status().Problems, the debug page, the metric
+// flagz_source_problem), logged once when it starts and once when it
+// ends. The record lists the watcher's other problems. Stop revokes the lease,
 // deleting the record; a process that dies without Stop disappears when
 // the lease's TTL runs out (WithPresenceTTL). If the lease is lost (an
 // outage longer than the TTL), a new one is granted and the record written
@@ -111,6 +120,24 @@ func WithPresenceSpread(spread time.Duration) Option {
 			return
 		}
 		o.presence.spread = spread
+	}
+}
+
+// WithPresenceRefresh sets how often, at least, the presence record's
+// status is written, changes or not (default DefaultPresenceRefresh, one
+// minute; at least 1s, counted in whole seconds): the record carries the
+// period and when it was written, so a reader (flagz status) tells a record
+// the process cannot publish any more (etcd refuses its writes while its
+// lease is still renewed) by its age: presence.Record.Stale. Each refresh
+// is a small put to etcd per process; the lease's renewals cost no write.
+// It does not turn presence on.
+func WithPresenceRefresh(every time.Duration) Option {
+	return func(o *options) {
+		if every < time.Second {
+			o.Refuse(fmt.Sprintf("WithPresenceRefresh(%v)", every), errors.New("must be at least 1s"))
+			return
+		}
+		o.presence.refresh = every
 	}
 }
 

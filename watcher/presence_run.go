@@ -4,9 +4,11 @@ import (
 	"context"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/record"
+	"github.com/flagz-go/flagz/source"
 	"github.com/flagz-go/flagz/watcher/presence"
 )
 
@@ -23,13 +25,24 @@ func (o *etcdOrigin) RunBackground(ctx context.Context) {
 }
 
 // run publishes the record until ctx ends, writing it again whenever the
-// source's state changes too, then revokes its lease, deleting it.
+// source's state or the problems the record lists change too, then
+// revokes its lease, deleting it.
 func (ps *presenceState) run(ctx context.Context) {
 	if ps == nil {
 		return
 	}
+	var last string // the state and problems last asked to be written
 	unsubscribe := ps.engine.Subscribe(func(ev flagz.Event) {
-		if ev.State != nil && ev.Source == ps.source {
+		if ev.State == nil || ev.Source != ps.source {
+			return
+		}
+		// ProblemPresence starting or ending changes nothing a record says.
+		now := ev.State.State.String()
+		for _, p := range publishedProblems(ev.State.Problems) {
+			now += " " + p.Name
+		}
+		if now != last {
+			last = now
 			ps.writer.changed()
 		}
 	})
@@ -43,8 +56,9 @@ func (ps *presenceState) run(ctx context.Context) {
 }
 
 // newPresenceState prepares the presence record of the watcher whose
-// origin is o, which follows the flags of fs and whose status is status.
-func newPresenceState[F flagz.FlagSet](fs F, status func() record.SourceStatus, o *etcdOrigin) *presenceState {
+// origin is o, which follows the flags of fs, whose status is status and
+// whose problems setProblem records (source.Runtime.SetProblem).
+func newPresenceState[F flagz.FlagSet](fs F, status func() record.SourceStatus, setProblem func(string, error), o *etcdOrigin) *presenceState {
 	po := o.opts.presence
 	id := po.id
 	if id == "" {
@@ -62,7 +76,8 @@ func newPresenceState[F flagz.FlagSet](fs F, status func() record.SourceStatus, 
 		source: o.opts.Config.Name,
 		status: status,
 		// Constraints are outside the fingerprint: compared once per TTL.
-		infoRecheck: po.ttl,
+		infoRecheck:    po.ttl,
+		refreshSeconds: int64((po.refresh + time.Second - 1) / time.Second),
 	}
 	ps.writer = &presenceWriter{
 		client:  client,
@@ -70,11 +85,12 @@ func newPresenceState[F flagz.FlagSet](fs F, status func() record.SourceStatus, 
 		infoKey: presence.InfoKey(o.prefix, id),
 		ttl:     po.ttlSeconds(),
 		timeout: o.opts.requestTimeout,
-		min:     o.opts.Config.MinBackoff,
-		// Retry at least once per TTL: the record is back within about
-		// one TTL of etcd answering again.
-		max:         max(o.opts.Config.MinBackoff, min(o.opts.Config.MaxBackoff, po.ttl)),
+		// The runtime's backoff, but retrying at least once per TTL: the
+		// record is back within about one TTL of etcd answering again.
+		backoff:     source.NewBackoff(o.opts.Config.MinBackoff, min(o.opts.Config.MaxBackoff, po.ttl)),
 		spread:      po.spread,
+		refresh:     po.refresh,
+		problem:     func(err error) { setProblem(ProblemPresence, err) },
 		log:         o.log,
 		build:       ps.encode,
 		infoVersion: ps.infoVersion,

@@ -4,10 +4,12 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync/atomic"
 	"time"
 
+	"github.com/flagz-go/flagz/source"
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
@@ -27,8 +29,8 @@ type presenceWriter struct {
 	infoKey     string
 	ttl         int64 // seconds
 	timeout     time.Duration
-	min, max    time.Duration // retry backoff
-	spread      time.Duration // a change's write waits between spread/2 and spread (0: not at all)
+	backoff     *source.Backoff // between failed writes
+	spread      time.Duration   // a change's write waits between spread/2 and spread (0: not at all)
 	log         *slog.Logger
 	build       func() ([]byte, error) // the status
 	infoVersion func() uint64          // the info's version as the last build left it
@@ -36,8 +38,15 @@ type presenceWriter struct {
 
 	poke chan struct{} // capacity 1: a pending write
 
-	writes  atomic.Int64 // successful writes, for tests
-	failure publishFailure
+	// refresh is how often the status is written at least, changes or
+	// not: a record older than that (and a margin) tells a reader that the
+	// process cannot publish it (presence.Record.Stale).
+	refresh time.Duration
+	// problem reports the writer's failures (err not nil) and its
+	// successes (nil) as the source's problem ProblemPresence.
+	problem func(err error)
+
+	writes atomic.Int64 // successful writes, for tests
 }
 
 // changed asks for the record to be written again.
@@ -65,9 +74,10 @@ func (p *presenceWriter) run(ctx context.Context) {
 	defer p.release(l)
 	renew := time.NewTimer(p.renewEvery(l))
 	defer renew.Stop()
+	refresh := time.NewTimer(earlier(p.refresh))
+	defer refresh.Stop()
 	dirty := true
 	var retry, settle <-chan time.Time
-	delay := p.min
 	for {
 		if dirty && retry == nil && settle == nil {
 			granted := l.id == 0
@@ -75,17 +85,13 @@ func (p *presenceWriter) run(ctx context.Context) {
 				if ctx.Err() != nil {
 					return
 				}
-				if p.failure.failed(err, time.Now()) {
-					p.log.Warn("flagz watcher: presence record not written; tools waiting for this process see it as not answering; retrying",
-						"key", p.key, "error", err, "retry_in", delay)
-				}
-				retry = time.After(jitter(delay))
-				delay = min(2*delay, p.max)
+				p.problem(fmt.Errorf("presence record %s not written (tools waiting for this process see it as not answering); retrying: %w", p.key, err))
+				retry = time.After(p.backoff.Next())
 			} else {
-				if p.failure.succeeded() {
-					p.log.Info("flagz watcher: presence record written again", "key", p.key)
-				}
-				dirty, delay = false, p.min
+				p.problem(nil)
+				dirty = false
+				p.backoff.Reset()
+				refresh.Reset(earlier(p.refresh))
 			}
 			if granted && l.id != 0 {
 				renew.Reset(p.renewEvery(l))
@@ -120,6 +126,8 @@ func (p *presenceWriter) run(ctx context.Context) {
 			renew.Reset(next)
 		case <-retry:
 			retry = nil
+		case <-refresh.C:
+			dirty = true // written again, changed or not: its Updated tells it is current
 		}
 	}
 }

@@ -93,7 +93,7 @@ func New[F flagz.FlagSet](fs F, client *clientv3.Client, prefix string, opts ...
 	}
 	w := &Watcher{rt: rt, origin: origin}
 	if o.presence.enabled {
-		origin.presence = newPresenceState(fs, rt.Status, origin)
+		origin.presence = newPresenceState(fs, rt.Status, rt.SetProblem, origin)
 		origin.canary = newCanaryOverlay(origin.presence.base.ID, prefix, origin.log)
 		origin.presence.canary = origin.canary
 	}

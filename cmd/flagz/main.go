@@ -5,7 +5,11 @@
 // process has applied or rejected a write: a value a process refuses is
 // never reported as merely written.
 //
-// Install:
+// Install, from a clone of github.com/flagz-go/flagz:
+//
+//	go -C cmd/flagz install .
+//
+// or, once a release is tagged (docs/releasing.md), from anywhere:
 //
 //	go install github.com/flagz-go/flagz/cmd/flagz@latest
 //
@@ -28,7 +32,7 @@
 // Global flags, in the style of etcdctl: --endpoints (or FLAGZ_ENDPOINTS),
 // --prefix (or FLAGZ_PREFIX), --dial-timeout, --command-timeout, --cacert,
 // --cert, --key, --insecure-skip-tls-verify, --user, --password, and
-// -o/--output text|json.
+// -o/--output text|wide|json (wide: ls and status with every column).
 //
 // Exit codes: 0 done; 1 refused by pre-flight, lost a --if-revision race,
 // rejected by a process, timed out waiting, the value did not stay in etcd

@@ -75,6 +75,9 @@ func runServe(args []string, out io.Writer) (err error) {
 			err = nil // a signal is not a failure
 		}
 	}()
+	if *useNATS {
+		return runNATS(ctx, logger, out) // nats.go
+	}
 
 	endpoints, embedded := *etcdEndpoints, false
 	if len(endpoints) == 0 {

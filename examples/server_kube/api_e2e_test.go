@@ -86,7 +86,7 @@ func TestAPIEndToEnd(t *testing.T) {
 	var serving bool
 	sources := p.Page(t).Sources
 	for _, src := range sources {
-		serving = serving || strings.HasPrefix(src.Name, "configmap-api:") && src.State == "SERVING"
+		serving = serving || strings.HasPrefix(src.Name, "configmap-api:") && src.State.String() == "SERVING"
 	}
 	if !serving {
 		t.Errorf("sources on the debug page: %+v, want the ConfigMap's SERVING", sources)

@@ -9,6 +9,8 @@ package link
 import (
 	"log/slog"
 	"time"
+
+	"github.com/flagz-go/flagz/record"
 )
 
 // The engine's hooks. The flag set, engine and source handles travel as
@@ -30,6 +32,12 @@ var (
 	// snapshot file at path, written at written, saved at revision; an
 	// empty path clears it.
 	ServingSnapshot func(src any, path string, written time.Time, revision int64)
+	// Problem records that the source has the problem called name (err
+	// not nil) or no longer has it (nil), and reports whether it started
+	// or ended with this call.
+	Problem func(src any, name string, err error) (started, ended bool)
+	// ClearProblems ends every problem of the source and returns them.
+	ClearProblems func(src any) []record.Problem
 	// FormatList writes items as list values read them.
 	FormatList func(items []string) string
 )

@@ -2,9 +2,13 @@
 // flagz etcd watcher with presence on (watcher.WithPresence) keep in etcd:
 // one record per process, under a lease, saying who the process is, the
 // schema of its flags, the etcd revision it has applied, its dynamic
-// checksum and the values it currently refuses. Tools such as the flagz
-// command list them to check a value before writing it and to wait until
-// every live process has applied a write.
+// checksum, the values it currently refuses and its source's problems
+// (Problem). Tools such as the flagz command list them to check a value
+// before writing it and to wait until every live process has applied a
+// write. A process writes its status at least once per refresh period
+// (Record.RefreshSeconds), changes or not, so that a record its process can
+// no longer publish, though its lease lives on, shows as stale
+// (Record.Stale).
 //
 // Records live outside the flag key space, at locations derived from the
 // flag prefix alone. Each is two keys under one lease: for the flag prefix

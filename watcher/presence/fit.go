@@ -101,15 +101,17 @@ func fit[T any](x T, encode func(T) ([]byte, error), steps ...func(T, int) T) ([
 }
 
 // statusSteps make a status smaller, least lost first: its largest values
-// reduced to their marks, the refusals' texts to theirs, then its values
-// dropped (names listed in Dropped), then its ended refusals (Refused)
-// dropped. Revision, checksum, state and rejections by flag always stay.
+// reduced to their marks, the refusals' and problems' texts to theirs,
+// then its values dropped (names listed in Dropped), then its ended
+// refusals (Refused) dropped. Revision, checksum, state, rejections by
+// flag and problems always stay.
 var statusSteps = []func(Status, int) Status{
 	func(s Status, over int) Status { s.Values = shrinkValues(s.Values, over); return s },
 	func(s Status, over int) Status { s.Values = shrinkValues(s.Values, 1<<62); return s },
 	func(s Status, _ int) Status {
 		s.Rejections = mapRejections(s.Rejections, markOnly)
 		s.Refused = mapRejections(s.Refused, markOnly)
+		s.Problems = mapProblems(s.Problems, markOnly)
 		return s
 	},
 	func(s Status, _ int) Status {

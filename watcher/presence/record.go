@@ -29,6 +29,13 @@ type Record struct {
 	Revision int64     `json:"revision"`
 	Checksum string    `json:"checksum"` // the dynamic checksum, 16 hex digits (flagz.Engine.DynamicChecksum)
 	Updated  time.Time `json:"updated"`  // when the record was written
+	// RefreshSeconds is how often, at least, the process writes its
+	// status, changes or not (0 in records of older builds): see Stale.
+	RefreshSeconds int64 `json:"refresh_seconds,omitempty"`
+	// Problems are the failures of the process's source that last, by
+	// name (at most MaxProblems): it serves values, but an operator must
+	// see them.
+	Problems []Problem `json:"problems,omitempty"`
 	// Flags is the schema of every flag of the set, sorted by name.
 	Flags []schema.Flag `json:"flags"`
 	// Values holds the current value of every flag that is not sensitive

@@ -50,7 +50,9 @@ type Status struct {
 	Refused    []Rejection       `json:"refused,omitempty"`
 	// Dropped names the dynamic flags whose values were left out to keep
 	// the status under MaxRecordBytes.
-	Dropped []string `json:"dropped,omitempty"`
+	Dropped        []string  `json:"dropped,omitempty"`
+	RefreshSeconds int64     `json:"refresh_seconds,omitempty"`
+	Problems       []Problem `json:"problems,omitempty"`
 	// Canary is Record.Canary.
 	Canary map[string]int64 `json:"canary,omitempty"`
 	// Health is Record.Health.
@@ -63,7 +65,8 @@ func (r Record) Split() (Info, Status) {
 	info := Info{ID: r.ID, Host: r.Host, PID: r.PID, Started: r.Started, Version: r.Version,
 		FlagSet: r.FlagSet, Prefix: r.Prefix, Flags: r.Flags}
 	status := Status{ID: r.ID, State: r.State, Revision: r.Revision, Checksum: r.Checksum,
-		Updated: r.Updated, Rejections: r.Rejections, Refused: r.Refused, Dropped: r.Dropped, Canary: r.Canary, Health: r.Health}
+		Updated: r.Updated, Rejections: r.Rejections, Refused: r.Refused, Dropped: r.Dropped,
+		RefreshSeconds: r.RefreshSeconds, Problems: r.Problems, Canary: r.Canary, Health: r.Health}
 	for name, value := range r.Values {
 		if f, ok := r.Flag(name); ok && !f.Dynamic {
 			if info.Values == nil {
@@ -116,15 +119,17 @@ func encodeInfo(info Info) ([]byte, error) {
 	return out, nil
 }
 
-// EncodeStatus returns the value of the status key: with its values and
-// refusals cut (Cut), and at most MaxRecordBytes long if its state,
-// revision, checksum and rejections by flag fit in that: its values are
-// then reduced to their marks or dropped (Dropped), the refusals' texts
-// reduced to their marks, the ended refusals (Refused) dropped, in that
-// order, until it fits.
+// EncodeStatus returns the value of the status key: with its values,
+// refusals and problems cut (Cut), at most MaxProblems problems, and at
+// most MaxRecordBytes long if its state, revision, checksum and rejections
+// by flag fit in that: its values are then reduced to their marks or
+// dropped (Dropped), the refusals' and problems' texts reduced to their
+// marks, the ended refusals (Refused) dropped, in that order, until it
+// fits.
 func EncodeStatus(s Status) ([]byte, error) {
 	s.Values = cutValues(s.Values)
 	s.Rejections, s.Refused = cutRejections(s.Rejections), cutRejections(s.Refused)
+	s.Problems = cutProblems(s.Problems)
 	return fit(s, encodeStatus, statusSteps...)
 }
 

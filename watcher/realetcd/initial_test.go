@@ -113,9 +113,11 @@ func TestNewRejectsBadOptions(t *testing.T) {
 		"WithPresenceTTL(500ms)":   {watcher.WithPresenceTTL(500 * time.Millisecond)},
 		"WithPresenceSpread(-1s)":  {watcher.WithPresenceSpread(-time.Second)},
 		"WithPresenceSpread(5s)":   {watcher.WithPresenceSpread(5 * time.Second)}, // not below the TTL
+		"WithPresenceRefresh(0s)":  {watcher.WithPresenceRefresh(0)},
 		"WithPresenceID":           {watcher.WithPresenceID("")},
 		"WithPresenceVersion":      {watcher.WithPresenceVersion("")},
 		"WithPresenceClient":       {watcher.WithPresenceClient(nil)},
+		"WithStopTimeout(0s)":      {watcher.WithStopTimeout(0)},
 		"WithHealthCheck(1s, -1s)": {watcher.WithSourceName("first"), watcher.WithHealthCheck(time.Second, -time.Second), watcher.WithPageSize(0)},
 	} {
 		if w, err := watcher.New(f.fs, cli, prefix, opts...); w != nil || err == nil || !strings.Contains(err.Error(), want) {

@@ -60,7 +60,7 @@ func TestPresenceRecordStaysSmallWithBigValues(t *testing.T) {
 			t.Errorf("%s holds %d bytes, over %d", key, n, presence.MaxRecordBytes)
 		}
 	}
-	if f, failing := w.PresenceFailure(); failing {
-		t.Errorf("PresenceFailure = %+v, want none", f)
+	if p := w.Status().Problems; len(p) != 0 {
+		t.Errorf("Status().Problems = %+v, want none", p)
 	}
 }

@@ -25,13 +25,14 @@ import (
 
 // presenceOptions turn presence on with a short TTL and a fixed id, and
 // keep the health checks at their defaults so that no state change of a
-// busy machine makes a write the tests do not expect.
+// busy machine makes a write the tests do not expect; nor does a periodic
+// refresh (an hour: a test that wants it gives WithPresenceRefresh).
 func presenceOptions(id string, extra ...watcher.Option) []watcher.Option {
 	return append([]watcher.Option{
 		watcher.WithLogger(quietLogger()),
 		watcher.WithBackoff(10*time.Millisecond, 200*time.Millisecond),
 		watcher.WithPresence(), watcher.WithPresenceTTL(time.Second), watcher.WithPresenceID(id),
-		watcher.WithPresenceVersion("v1.2.3"),
+		watcher.WithPresenceVersion("v1.2.3"), watcher.WithPresenceRefresh(time.Hour),
 	}, extra...)
 }
 
@@ -157,13 +158,18 @@ func TestPresenceOneWritePerChange(t *testing.T) {
 			flagz.DynInt64(fs, fmt.Sprintf("f%04d", j), 0, "").WithValidator(flagz.ValidateDynInt64Range(0, 1_000_000))
 		}
 		ids[i] = fmt.Sprintf("proc-%d", i)
-		startWatcher(t, fs, srv.Client(t), presenceOptions(ids[i], watcher.WithRollback(false))...)
+		// No health check in the test's time: its progress answers move
+		// the revision a record reports, and would be writes of their own.
+		startWatcher(t, fs, srv.Client(t), presenceOptions(ids[i], watcher.WithRollback(false),
+			watcher.WithHealthCheck(time.Hour, waitTimeout))...)
 	}
 	base := put(t, writer, "f0000", "1")
 	for _, id := range ids {
 		awaitRecord(t, writer, id, "up", atRevision(base))
 	}
-	ctx, cancel := context.WithCancel(ctxT(t))
+	// The watch lasts until the end marker, however long a loaded machine
+	// takes: a deadline would close it with events still unread.
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	puts := writer.Watch(ctx, presence.Prefix(prefix), clientv3.WithPrefix(), clientv3.WithRev(base+1))
 
@@ -203,12 +209,14 @@ func TestPresenceOneWritePerChange(t *testing.T) {
 	// health check to time out), and after its lease was lost.
 	revisions := map[string][]int64{}
 	last := map[string]presence.Record{}
+	ended := false
 	for resp := range puts {
 		if err := resp.Err(); err != nil {
 			t.Fatal(err)
 		}
 		for _, ev := range resp.Events {
 			if string(ev.Kv.Key) == end {
+				ended = true
 				cancel()
 				continue
 			}
@@ -231,6 +239,9 @@ func TestPresenceOneWritePerChange(t *testing.T) {
 				revisions[rec.ID] = append(r, rec.Revision)
 			}
 		}
+	}
+	if !ended {
+		t.Fatal("the watch of the records ended before the end marker")
 	}
 	for _, id := range ids {
 		if !reflect.DeepEqual(revisions[id], changes) {

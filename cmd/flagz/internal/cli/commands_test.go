@@ -22,8 +22,11 @@ func TestLsAndStatus(t *testing.T) {
 
 	r := flagzAt(t, eps, "ls")
 	t.Log(r)
-	want(t, r, ExitOK, "2 live processes", "NAME", "rate", "dyn_int64", "50 (rev", "2 applied", "50 ×2", "4 ×2",
+	want(t, r, ExitOK, "2 live processes", "NAME", "rate", "dyn_int64", "50", "2 applied",
 		"name", "dyn_string", "2 at default", "workers", "2 static", "stray", "none declares it")
+	r = flagzAt(t, eps, "ls", "-o", "wide")
+	t.Log(r)
+	want(t, r, ExitOK, "DEFAULT", "HOLDING", "50 ×2", "4 ×2")
 	var ls struct {
 		Processes int
 		Flags     []lsFlag

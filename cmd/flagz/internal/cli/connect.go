@@ -127,6 +127,9 @@ func authHint(err error) string {
 // json reports whether the output is JSON.
 func (s *session) json() bool { return s.g.output == outputJSON }
 
+// wide reports whether text output shows every column (-o wide).
+func (s *session) wide() bool { return s.g != nil && s.g.output == outputWide }
+
 // printJSON writes v as indented JSON on stdout.
 func (s *session) printJSON(v any) error {
 	enc := json.NewEncoder(s.stdout)

@@ -37,7 +37,9 @@ type processOptions struct {
 	id          string        // the presence id; "": the watcher's default
 	plainToken  bool          // token is not sensitive (a build before it was marked so)
 	user        string        // an etcd user, "name:password"; "": none
-	refuseMode  string        // a mode the process refuses besides unknown ones (a custom validator pre-flight cannot run)
+	logger      *slog.Logger  // the watcher's; nil: none
+	options     []watcher.Option
+	refuseMode  string // a mode the process refuses besides unknown ones (a custom validator pre-flight cannot run)
 	health      func(context.Context) error
 }
 
@@ -75,8 +77,10 @@ func startProcess(t *testing.T, endpoints []string, o processOptions) *process {
 	if o.user != "" {
 		cli = authClient(t, endpoints, o.user)
 	}
-	opts := []watcher.Option{watcher.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
-		watcher.WithRollback(o.rollback), watcher.WithPresence()}
+	if o.logger == nil {
+		o.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	opts := []watcher.Option{watcher.WithLogger(o.logger), watcher.WithRollback(o.rollback), watcher.WithPresence()}
 	if o.id != "" {
 		opts = append(opts, watcher.WithPresenceID(o.id))
 	}
@@ -86,7 +90,7 @@ func startProcess(t *testing.T, endpoints []string, o processOptions) *process {
 	if o.presenceTTL > 0 {
 		opts = append(opts, watcher.WithPresenceTTL(o.presenceTTL))
 	}
-	w, err := watcher.New(p.fs, cli, testPrefix, opts...)
+	w, err := watcher.New(p.fs, cli, testPrefix, append(opts, o.options...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

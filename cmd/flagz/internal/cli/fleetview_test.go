@@ -40,7 +40,7 @@ func TestFleetViews(t *testing.T) {
 		t.Errorf("holders text %q", got)
 	}
 
-	st := fleetStatus(f, keys)
+	st := fleetStatus(f, keys, at.Add(time.Second))
 	if st.Converged || st.LatestWrite != 10 || len(st.Checksums) != 2 || len(st.Checksums[0].Processes) != 2 {
 		t.Errorf("status = %+v, want not converged, c1 held by 2 first", st)
 	}

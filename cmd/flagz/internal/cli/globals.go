@@ -18,6 +18,7 @@ const (
 // Output formats of -o/--output.
 const (
 	outputText = "text"
+	outputWide = "wide" // text, with every column of ls and status
 	outputJSON = "json"
 )
 
@@ -60,7 +61,8 @@ func bindGlobals(fs *pflag.FlagSet) *globals {
 	fs.StringVar(&g.user, "user", "", "etcd user, as name or name:password")
 	fs.StringVar(&g.password, "password", os.Getenv(EnvPassword),
 		"etcd password, if --user has none (env "+EnvPassword+")")
-	fs.StringVarP(&g.output, "output", "o", outputText, "output format: text for people, json for scripts")
+	fs.StringVarP(&g.output, "output", "o", outputText,
+		"output format: text for people (tables fit 120 columns), wide (text with every column, as kubectl's), json for scripts")
 	return g
 }
 
@@ -75,8 +77,8 @@ func (g *globals) check() error {
 			"give the prefix the watchers were given, such as /flagz/demo", EnvPrefix, g.prefix)
 	case len(g.endpoints) == 0:
 		return usagef("--endpoints (or %s) is empty", EnvEndpoints)
-	case g.output != outputText && g.output != outputJSON:
-		return usagef("-o/--output must be text or json, got %q", g.output)
+	case g.output != outputText && g.output != outputWide && g.output != outputJSON:
+		return usagef("-o/--output must be text, wide or json, got %q", g.output)
 	case g.dialTimeout <= 0 || g.commandTimeout <= 0:
 		return usagef("--dial-timeout and --command-timeout must be positive")
 	case (g.cert == "") != (g.key == ""):

@@ -42,9 +42,9 @@ func lsCommand() *command {
 		summary: "list every flag a live process declares, its value in etcd, who holds it",
 		details: `
 One row per flag any live process declares (from their presence records),
-plus keys in etcd no live process declares. Per flag: type, default, the
-value in etcd (none: the processes use their default) and how many
-processes hold which value, computed from the presence records:
+plus keys in etcd no live process declares. Per flag: type, the value in
+etcd and its mod revision (none: the processes use their default) and how
+many processes hold which value, computed from the presence records:
 
   applied   the process reported a revision at or past the key's mod
             revision and lists no rejection of it: it holds etcd's value
@@ -54,9 +54,11 @@ processes hold which value, computed from the presence records:
   default   there is no key: it holds its declared default
   static    a static flag: it holds what it read at start
 
-HOLDING counts the processes by the value they report holding (records
-publish the value of every flag that is not sensitive). The value of a flag
-any live process marks sensitive shows as [redacted].
+The table fits 120 columns: long names and values are cut ("..."). With
+-o wide it also shows each flag's DEFAULT and HOLDING, which counts the
+processes by the value they report holding (records publish the value of
+every flag that is not sensitive); -o json has everything whole. The value
+of a flag any live process marks sensitive shows as [redacted].
 
 A presence key that holds no record of the process it names (a record
 under another process's key, or one that does not decode) is listed as
@@ -95,20 +97,34 @@ func runLs(ctx context.Context, s *session, args []string) error {
 	}
 	s.printf("%s under %s", count(len(f.records), "live process", "live processes"), s.g.flagPrefix())
 	printInvalid(s, f.invalid)
-	t := s.table("NAME", "TYPE", "DEFAULT", "VALUE IN ETCD", "PROCESSES", "HOLDING")
+	t := s.grid(lsColumns...)
 	for _, r := range rows {
-		value := "-"
+		value, rev := "-", "-"
 		if r.Etcd != nil {
-			value = fmt.Sprintf("%s (rev %d)", clip(r.Etcd.Value), r.Etcd.ModRevision)
+			value, rev = r.Etcd.Value, strconv.FormatInt(r.Etcd.ModRevision, 10)
 		}
-		t.row("%s\t%s\t%s\t%s\t%s\t%s", r.Name, orDash(strings.Join(r.Types, "|")),
-			orDash(clip(strings.Join(r.Defaults, "|"))), value, r.Holders.String(), orDash(r.Holders.holding()))
+		t.add(r.Name, orDash(strings.Join(r.Types, "|")), value, rev, r.Holders.String(),
+			orDash(strings.Join(r.Defaults, "|")), orDash(r.Holders.holding()))
 	}
 	if err := t.flush(); err != nil {
 		return err
 	}
 	printCanaries(s, canaries)
 	return nil
+}
+
+// lsColumns are ls's columns, in the order of its cells. The default
+// output fits screenWidth: a long name or value is cut ("..."); -o wide
+// adds each flag's defaults and the values the processes hold, and cuts
+// only values (at 40 characters; -o json has them whole).
+var lsColumns = []column{
+	{header: "NAME", narrow: 30},
+	{header: "TYPE", narrow: 15},
+	{header: "VALUE IN ETCD", narrow: 24, wide: 40},
+	{header: "REV", narrow: 10},
+	{header: "PROCESSES", narrow: 29},
+	{header: "DEFAULT", wide: 40, wideOnly: true},
+	{header: "HOLDING", wideOnly: true},
 }
 
 // lsRows computes ls's rows, sorted by name.

@@ -32,7 +32,7 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		{[]string{"set", "--prefix=/p", "a"}, "want NAME VALUE, got 1 arguments"},
 		{[]string{"set", "--prefix=/p", "--if-revision=-2", "a", "1"}, "want a revision, 0 or more"},
 		{[]string{"set", "--prefix=/p", "--wait=-1s", "a", "1"}, "--wait must be positive"},
-		{[]string{"ls", "--prefix=/p", "-o", "yaml"}, "-o/--output must be text or json"},
+		{[]string{"ls", "--prefix=/p", "-o", "yaml"}, "-o/--output must be text, wide or json"},
 		{[]string{"ls", "--prefix=/p", "extra"}, "ls takes no arguments"},
 		{[]string{"status", "--no-such-flag"}, "unknown flag: --no-such-flag"},
 		{[]string{"ls", "--prefix=/p", "--cert=c.pem"}, "--cert and --key go together"},
@@ -41,7 +41,7 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		{[]string{"ls", "--prefix=/"}, `--prefix (or FLAGZ_PREFIX) "/" is the root of etcd's key space`},
 		{[]string{"set", "--prefix=//", "--force", "rate", "1"}, `--prefix (or FLAGZ_PREFIX) "//" is the root`},
 		{[]string{"set", "--prefix=/p", "a", "1", "--wait", "10s"}, "--wait takes its duration after an = sign: --wait=10s"},
-		{[]string{"-o", "yaml", "ls", "--prefix=/p"}, "-o/--output must be text or json"},
+		{[]string{"-o", "yaml", "ls", "--prefix=/p"}, "-o/--output must be text, wide or json"},
 	} {
 		r := runArgs(t, c.args...)
 		if r.code != ExitUsage || !strings.Contains(r.stderr+r.stdout, c.want) {
