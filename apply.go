@@ -8,6 +8,7 @@ import (
 
 	"github.com/flagz-go/flagz/internal/recovery"
 	"github.com/flagz-go/flagz/record"
+	"github.com/spf13/pflag"
 )
 
 // setContext is what the engine needs to know about one name of a batch
@@ -17,16 +18,55 @@ type setContext struct {
 	held    bool              // the source held the name before this batch
 	prev    string            // what it held
 	cmdline map[string]string // flags set before any source ran
-	logger  *slog.Logger      // the source's log, where its changes' notifier panics go
-	watch   *batchWatch       // told what the change waits on
+	// explicit holds the values explicit sources (the environment) set:
+	// given like the command line's, for the other sources. Nil for an
+	// explicit source's own batches.
+	explicit map[string]givenValue
+	// explicitSource: the batch is an explicit source's, which leaves a
+	// flag given on the command line alone, a dynamic one too.
+	explicitSource bool
+	logger         *slog.Logger // the source's log, where its changes' notifier panics go
+	watch          *batchWatch  // told what the change waits on
 }
 
-// set applies value to the flag called name, for the source called source,
-// under the rules every source shares.
-func (e *Engine) set(source string, rev int64, name, value string, c setContext) Outcome {
-	en := e.lookup(name)
+// givenValue is a value given explicitly before the sources that follow an
+// origin ran: on the command line (by is empty) or by an explicit source
+// (by is its name).
+type givenValue struct{ text, by string }
+
+// given returns the value the flag called name was given explicitly, if
+// it was.
+func (c setContext) given(name string) (givenValue, bool) {
+	if v, ok := c.cmdline[name]; ok {
+		return givenValue{text: v}, true
+	}
+	if v, ok := c.explicit[name]; ok {
+		return v, true
+	}
+	return givenValue{}, false
+}
+
+// keepsGiven reports whether the batch leaves the flag called name alone
+// because it is an explicit source's and the flag was given on the command
+// line.
+func (c setContext) keepsGiven(name string) bool {
+	if !c.explicitSource {
+		return false
+	}
+	_, ok := c.cmdline[name]
+	return ok
+}
+
+// set applies value to the flag of en (nil: no flag is called name), for
+// the source called source, under the rules every source shares. A field
+// of a struct goes through applyGroup instead, unless it keeps an explicit
+// value (the switch below returns before any parsing).
+func (e *Engine) set(en *entry, source string, rev int64, name, value string, c setContext) Outcome {
 	if en == nil {
 		return Outcome{Flag: name, Result: record.Unknown}
+	}
+	if en.group != nil && !c.keepsGiven(name) {
+		return e.applyGroup(source, rev, groupBatch{g: en.group, items: []groupItem{{en: en, name: name, value: value, c: c}}}, c.logger)[0]
 	}
 	c.watch.at(record.WaitFlag)
 	en.mu.Lock()
@@ -37,13 +77,10 @@ func (e *Engine) set(source string, rev int64, name, value string, c setContext)
 	if en.dyn != nil {
 		limit = en.dyn.maxValueSize()
 	}
-	shown := redact(value, sensitive)
-	if overLimit(value, limit) {
-		shown = redact(abbreviate(value), sensitive) // the record keeps no copy of it
-	}
-	given, onCommandLine := c.cmdline[name]
+	shown := shownValue(value, sensitive, limit)
+	given, onCommandLine := c.given(name)
 
-	if !en.dynamic() {
+	if !en.dynamic() || (c.explicitSource && onCommandLine) {
 		switch {
 		case !c.initial && c.held && c.prev == value:
 			// The source repeats what it held: whatever became of it then
@@ -55,7 +92,8 @@ func (e *Engine) set(source string, rev int64, name, value string, c setContext)
 				return Outcome{Flag: name, Result: record.Unchanged, Value: shown}
 			}
 			e.pending(en, record.Holding{Source: source, Revision: rev, Time: time.Now(), Value: shown, CommandLine: true})
-			return Outcome{Flag: name, Result: record.CommandLine, Value: shown, commandLine: ptr(redact(given, sensitive))}
+			return Outcome{Flag: name, Result: record.CommandLine, Value: shown,
+				commandLine: ptr(redact(given.text, sensitive)), givenBy: given.by}
 		case !c.initial:
 			if e.staticValue(en) == value {
 				e.clearPending(en, source)
@@ -87,28 +125,46 @@ func (e *Engine) set(source string, rev int64, name, value string, c setContext)
 	}
 	if o.Result == record.Applied && onCommandLine && !en.overrode {
 		en.overrode = true
-		o.commandLine = ptr(redact(given, sensitive))
+		o.commandLine, o.givenBy = ptr(redact(given.text, sensitive)), given.by
 	}
 	return o
 }
 
-// remove returns the flag called name to its default because the source
-// called source dropped it; notifier panics go to logger; watch is told
-// what the change waits on.
-func (e *Engine) remove(source string, rev int64, name string, initial, onCommandLine bool, logger *slog.Logger, watch *batchWatch) Outcome {
-	en := e.lookup(name)
+// shownValue is how a value offered to a flag is recorded and reported:
+// Redacted for a sensitive flag, cut short when over the size limit (the
+// record keeps no copy of it).
+func shownValue(value string, sensitive bool, limit int) string {
+	if overLimit(value, limit) {
+		value = abbreviate(value)
+	}
+	return redact(value, sensitive)
+}
+
+// remove returns the flag of en (nil: no flag is called name) to its
+// default because the source called source dropped it; notifier panics go
+// to c.logger.
+func (e *Engine) remove(en *entry, source string, rev int64, name string, c setContext) Outcome {
 	if en == nil {
 		return Outcome{Flag: name, Result: record.Unknown}
 	}
-	watch.at(record.WaitFlag)
+	if en.group != nil && !c.keepsGiven(name) {
+		return e.applyGroup(source, rev, groupBatch{g: en.group, items: []groupItem{{en: en, name: name, removed: true, c: c}}}, c.logger)[0]
+	}
+	c.watch.at(record.WaitFlag)
 	en.mu.Lock()
 	defer en.mu.Unlock()
-	watch.at(waitNone)
+	c.watch.at(waitNone)
 	sensitive := en.sensitive()
+	_, onCommandLine := c.given(name)
+	if c.explicitSource && onCommandLine {
+		// The explicit source never set it: the command line's value stays.
+		e.clearPending(en, source)
+		return Outcome{Flag: name, Result: record.Unchanged, Value: redact(e.staticValue(en), sensitive), Removed: true}
+	}
 	if en.dyn != nil {
 		en.commit.Lock()
 		defer en.commit.Unlock()
-		old, new, changed := en.dyn.reset(logger)
+		old, new, changed := en.dyn.reset(c.logger)
 		o := e.settle(en, source, rev, redact(en.dyn.defaultString(), sensitive), old, new, changed, true, nil)
 		o.Removed = true
 		return o
@@ -123,14 +179,14 @@ func (e *Engine) remove(source string, rev int64, name string, initial, onComman
 	case e.staticValue(en) == def:
 		e.clearPending(en, source)
 		return Outcome{Flag: name, Result: record.Unchanged, Value: shown, Removed: true}
-	case !initial && !en.dynamic():
+	case !c.initial && !en.dynamic():
 		o := e.restartRequired(en, source, rev, shown, "returning to its default takes effect after a restart")
 		o.Removed = true
 		return o
 	}
-	watch.at(record.WaitSet)
+	c.watch.at(record.WaitSet)
 	o := e.setThroughFlagSet(en, source, rev, def, shown, true)
-	watch.at(waitNone)
+	c.watch.at(waitNone)
 	o.Removed = true
 	return o
 }
@@ -156,6 +212,12 @@ func (e *Engine) setThroughFlagSet(en *entry, source string, rev int64, value, s
 	old := f.Value.String()
 	err := setFlag(e.fs, f.Name, value)
 	new := f.Value.String()
+	if err != nil && new != old {
+		// pflag's scalar values store what they parsed (zero) before
+		// returning the error: the flag keeps its last good value.
+		restoreValue(f.Value, old)
+		new = f.Value.String()
+	}
 	if err != nil {
 		var ve *ValueError
 		switch {
@@ -249,6 +311,14 @@ func redact(v string, sensitive bool) string {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// restoreValue sets v back to text, its value before a refused Set,
+// directly (the flag set does not record it as set), ignoring an error or
+// a panic: a value that cannot take its own text keeps what it has.
+func restoreValue(v pflag.Value, text string) {
+	defer recovery.Site{Op: "Set"}.Recover(nil)
+	_ = v.Set(text)
+}
 
 // setFlag sets a flag through its flag set (so pflag records it as set),
 // turning a panic of a foreign flag.Value into an error.

@@ -14,7 +14,8 @@ const maxUnknownNamesLogged = 20
 // change, rejection, restart-required or command-line value, and one line
 // for all the names no flag has (a ConfigMap meant for a newer binary can
 // hold thousands). Values of sensitive flags are already redacted.
-func audit(logger *slog.Logger, source string, rev int64, report Report) {
+// explicit: the batch is an explicit source's (the environment).
+func audit(logger *slog.Logger, source string, rev int64, report Report, explicit bool) {
 	var unknown []string
 	unknownCount := 0
 	for _, o := range report {
@@ -22,7 +23,11 @@ func audit(logger *slog.Logger, source string, rev int64, report Report) {
 		switch o.Result {
 		case record.Applied:
 			logger.Info("flagz: flag changed", append(attrs, "old", o.Old, "new", o.New, "removed", o.Removed)...)
-			if o.commandLine != nil {
+			switch {
+			case o.commandLine != nil && o.givenBy != "":
+				logger.Warn("flagz: a source changed a dynamic flag set from "+o.givenBy,
+					append(attrs, o.givenBy, *o.commandLine, "new", o.New)...)
+			case o.commandLine != nil:
 				logger.Warn("flagz: a source changed a dynamic flag given on the command line",
 					append(attrs, "command_line", *o.commandLine, "new", o.New)...)
 			}
@@ -31,8 +36,16 @@ func audit(logger *slog.Logger, source string, rev int64, report Report) {
 		case record.RestartRequired:
 			logger.Warn("flagz: static flag changed, restart required", append(attrs, "value", o.Value)...)
 		case record.CommandLine:
-			logger.Warn("flagz: static flag given on the command line keeps that value; the source's value is not applied",
-				append(attrs, "command_line", *o.commandLine, "value", o.Value)...)
+			if o.givenBy != "" {
+				logger.Warn("flagz: static flag set from "+o.givenBy+" keeps that value; the source's value is not applied",
+					append(attrs, o.givenBy, *o.commandLine, "value", o.Value)...)
+			} else if explicit {
+				logger.Warn("flagz: flag given on the command line keeps that value; the source's value is not applied",
+					append(attrs, "command_line", *o.commandLine, "value", o.Value)...)
+			} else {
+				logger.Warn("flagz: static flag given on the command line keeps that value; the source's value is not applied",
+					append(attrs, "command_line", *o.commandLine, "value", o.Value)...)
+			}
 		case record.Unknown:
 			unknownCount++
 			if len(unknown) < maxUnknownNamesLogged {

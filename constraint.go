@@ -51,3 +51,14 @@ func (d *Dyn[T]) constraints() []schema.Constraint {
 	}
 	return out
 }
+
+// constraintOfFunc is constraintOf for a validator given as an any (a
+// func of one argument returning an error): an interface holds a func
+// value itself, the pointer to its closure, which is the key.
+func constraintOfFunc(fn any) schema.Constraint {
+	type eface struct{ typ, data unsafe.Pointer }
+	if c, ok := described.Load((*eface)(unsafe.Pointer(&fn)).data); ok {
+		return c.(schema.Constraint)
+	}
+	return schema.Constraint{Kind: schema.Custom}
+}

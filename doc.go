@@ -18,6 +18,11 @@
 // Values returned by Get for slices, sets, JSON and protocol buffers are
 // shared snapshots: read them, never modify them.
 //
+// DynStruct declares related settings as one struct whose fields are flags
+// of their own: Get returns the whole struct, and a source's batch that
+// changes several fields changes it once, through validators that see
+// every field.
+//
 // # Validators, checksums, marking
 //
 // ValidateDynInt64Range, ValidateDynFloat64Range,
@@ -41,5 +46,6 @@
 // record.SourceStatus, …) are in package record.
 //
 // Sources (etcd, ConfigMaps, files) are written with package source; a
-// flag user needs only their constructors.
+// flag user needs only their constructors. Package env sets flags from
+// environment variables.
 package flagz

@@ -86,22 +86,28 @@ var errTrailingData = errors.New("text after the JSON document")
 // does not have unless allowUnknown.
 func decodeJSON[T any](s string, allowUnknown bool) (T, error) {
 	var v T
+	err := decodeJSONInto(s, &v, allowUnknown)
+	return v, err
+}
+
+// decodeJSONInto decodes one JSON document into what p points to,
+// refusing fields it does not have unless allowUnknown.
+func decodeJSONInto(s string, p any, allowUnknown bool) error {
 	if allowUnknown {
-		err := json.Unmarshal([]byte(s), &v)
-		return v, err
+		return json.Unmarshal([]byte(s), p)
 	}
 	dec := json.NewDecoder(strings.NewReader(s))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&v); err != nil {
+	if err := dec.Decode(p); err != nil {
 		if errors.Is(err, io.EOF) {
 			err = io.ErrUnexpectedEOF
 		}
-		return v, err
+		return err
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return v, errTrailingData
+		return errTrailingData
 	}
-	return v, nil
+	return nil
 }
 
 func formatJSON[T any](v T) string {

@@ -42,9 +42,10 @@ type Engine struct {
 	entries sync.Map
 	counts  updateCounters
 
-	cmdline atomic.Pointer[map[string]string] // flags set before any source ran (the command line), once captured
-	spare   atomic.Pointer[flagList]          // a list of the flags for sortedFlags to fill again
-	foreign atomic.Pointer[foreignFlags]      // the flags flagz did not declare, for the static checksum
+	cmdline  atomic.Pointer[map[string]string]     // flags set before any source ran (the command line), once captured
+	explicit atomic.Pointer[map[string]givenValue] // values explicit sources (the environment) applied; replaced under mu
+	spare    atomic.Pointer[flagList]              // a list of the flags for sortedFlags to fill again
+	foreign  atomic.Pointer[foreignFlags]          // the flags flagz did not declare, for the static checksum
 
 	maxValueSize atomic.Int64 // SetMaxValueSize: 0 DefaultMaxValueSize, < 0 none
 
@@ -58,6 +59,10 @@ type Engine struct {
 type entry struct {
 	flag *pflag.Flag
 	dyn  dynamicValue // nil for a flag flagz did not declare
+	// group is the struct the flag is a field of (DynStruct), nil for
+	// other flags: the engine applies a batch's fields of one struct as
+	// one change.
+	group fieldGroup
 
 	// mu orders the changes of this flag made through the engine, parsing
 	// included.
@@ -155,7 +160,7 @@ func (e *Engine) declared(name string, v dynamicValue) {
 	if f == nil {
 		return
 	}
-	en := &entry{flag: f, dyn: v}
+	en := &entry{flag: f, dyn: v, group: groupOf(v)}
 	e.entries.Store(name, en)
 	e.mu.Lock()
 	e.dynamic = append(e.dynamic, en)
@@ -195,6 +200,7 @@ func (e *Engine) entryOf(f *pflag.Flag) *entry {
 	en := &entry{flag: f}
 	if d, ok := f.Value.(dynamicValue); ok {
 		en.dyn = d // declared on the flag set by other means than flagz's constructors
+		en.group = groupOf(d)
 	}
 	made, _ := e.entries.LoadOrStore(f.Name, en)
 	return made.(*entry)

@@ -31,4 +31,5 @@ func init() {
 	link.Problem = func(src any, name string, err error) (bool, bool) { return src.(*Source).setProblem(name, err) }
 	link.ClearProblems = func(src any) []record.Problem { return src.(*Source).clearProblems() }
 	link.FormatList = formatList
+	link.Explicit = func(src any) { src.(*Source).markExplicit() }
 }

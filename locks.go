@@ -23,18 +23,24 @@ package flagz
 //  3. entry.mu: one change of one flag at a time, taken by writers only
 //     (set, remove). Parsing and validators run under it (Dyn.stage): they
 //     delay later changes of the same flag, never a reader.
-//  4. Engine.fsMu: flagz's access to the flag set's own state: visits,
+//     The fields of one struct (DynStruct) in one batch are taken
+//     together, in name order (applyGroup).
+//  4. DynStructValue.mu: one change of one struct at a time; the next
+//     struct is built from the current one, validated and swapped under
+//     it. A direct Set of a field takes it alone; the engine takes it
+//     after the fields' entry.mu and before their entry.commit.
+//  5. Engine.fsMu: flagz's access to the flag set's own state: visits,
 //     lookups, marking a flag sensitive, and FlagSet.Set of a flag flagz did
 //     not declare (which runs that Value's Set, its parsing included: the
 //     one piece of user code under a lock readers take, and only for such
 //     flags). Readers hold it to look up one flag or to copy the sorted
 //     list of flags (sortedFlags; a standard flag set sorts its flags on
 //     every visit), and read the flags after releasing it.
-//  5. entry.commit (RWMutex): held for writing while a change takes effect
+//  6. entry.commit (RWMutex): held for writing while a change takes effect
 //     and is recorded (the value swap, the record); read-locked by readers
 //     of one flag's value and record (fillState, valueText), so the two
 //     agree. A writer waits for the readers of that flag alone.
-//  6. Dyn.setMu: only for a value with notifiers, orders its swaps with
+//  7. Dyn.setMu: only for a value with notifiers, orders its swaps with
 //     the queueing of their notifications.
 //
 // Leaves: no other lock is taken while holding one of these.

@@ -104,7 +104,7 @@ var dynChecks = map[string]func(schema.Flag, string) error{
 				return nil, nil
 			}
 			lo, errLo := parsePercentBound(c.Min, 0)
-			hi, errHi := parsePercentBound(c.Max, RolloutBuckets)
+			hi, errHi := parsePercentBound(c.Max, rolloutBuckets)
 			return validateRolloutRange(lo, hi), errors.Join(errLo, errHi)
 		})
 	},

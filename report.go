@@ -21,6 +21,7 @@ type Outcome struct {
 	Err      error  // why, for Rejected and RestartRequired
 
 	commandLine *string // the command-line value this change overrides for the first time
+	givenBy     string  // the explicit source that gave commandLine; empty: the command line
 }
 
 // String gives the flag and the result, and the error of a refusal.

@@ -94,12 +94,12 @@ func (r *Rollout) enabledAt(key string, t func() time.Time) bool {
 		bp = r.Ramp.BasisPointsAt(t())
 	}
 	switch {
-	case bp >= RolloutBuckets:
+	case bp >= rolloutBuckets:
 		return true // every key, the empty one included
 	case bp <= 0 || key == "":
 		return false
 	}
-	return rolloutHash(r.Salt, key)%RolloutBuckets < uint64(bp)
+	return rolloutHash(r.Salt, key)%rolloutBuckets < uint64(bp)
 }
 
 func listed(sorted []string, key string) bool {
@@ -145,7 +145,7 @@ func normalizeRollout(r Rollout, name string) (Rollout, error) {
 var errShare = errors.New("want a share from 0% to 100% in steps of 0.01%, such as 5% or 12.5%")
 
 func checkBasisPoints(bp int) error {
-	if bp < 0 || bp > RolloutBuckets {
+	if bp < 0 || bp > rolloutBuckets {
 		return fmt.Errorf("%d basis points: %w", bp, errShare)
 	}
 	return nil

@@ -5,10 +5,10 @@ import (
 	"encoding/binary"
 )
 
-// RolloutBuckets is the number of buckets keys fall into: one per basis
-// point (0.01%), so a share of n basis points enables the keys of buckets
-// 0 to n-1.
-const RolloutBuckets = 10000
+// rolloutBuckets is the number of buckets keys fall into (RolloutBucket
+// returns 0 to 9999): one per basis point (0.01%), so a share of n basis
+// points enables the keys of buckets 0 to n-1.
+const rolloutBuckets = 10000
 
 // RolloutBucket returns the bucket, 0 to 9999, of key under salt. It is the
 // whole of what decides a rollout flag's answer for a key that is in neither
@@ -50,7 +50,7 @@ const RolloutBuckets = 10000
 // compression of one 64-byte block, which Go runs with the processor's SHA
 // instructions where it has them (benchmarks/README.md has the numbers).
 func RolloutBucket(salt, key string) int {
-	return int(rolloutHash(salt, key) % RolloutBuckets)
+	return int(rolloutHash(salt, key) % rolloutBuckets)
 }
 
 // Inputs (salt + 0x00 + key) of up to shortHashInput bytes, the usual case,

@@ -58,7 +58,7 @@ func TestRolloutBucketEveryInputLength(t *testing.T) {
 // bucketCounts returns how many of the keys user-1 … user-n fall in each
 // bucket under salt.
 func bucketCounts(salt string, n int) []int {
-	counts := make([]int, RolloutBuckets)
+	counts := make([]int, rolloutBuckets)
 	buf := []byte("user-")
 	for i := 1; i <= n; i++ {
 		key := strconv.AppendInt(buf[:5], int64(i), 10)
@@ -75,15 +75,15 @@ const sequentialKeys = 1_000_000
 // fraction of keys within 0.1 percentage point.
 func TestRolloutBucketsAreUniform(t *testing.T) {
 	counts := bucketCounts("new-checkout", sequentialKeys)
-	expected := float64(sequentialKeys) / RolloutBuckets
+	expected := float64(sequentialKeys) / rolloutBuckets
 	chi2 := 0.0
 	for _, c := range counts {
 		d := float64(c) - expected
 		chi2 += d * d / expected
 	}
-	low, high := chiSquareBounds(RolloutBuckets-1, 3.0902) // two-sided, 0.1% each side
+	low, high := chiSquareBounds(rolloutBuckets-1, 3.0902) // two-sided, 0.1% each side
 	if chi2 < low || chi2 > high {
-		t.Errorf("chi-square %.0f over %d buckets, want within [%.0f, %.0f]", chi2, RolloutBuckets, low, high)
+		t.Errorf("chi-square %.0f over %d buckets, want within [%.0f, %.0f]", chi2, rolloutBuckets, low, high)
 	}
 	t.Logf("chi-square %.0f, bounds [%.0f, %.0f]", chi2, low, high)
 
@@ -93,7 +93,7 @@ func TestRolloutBucketsAreUniform(t *testing.T) {
 		for ; next < bp; next++ {
 			enabled += counts[next]
 		}
-		share, want := float64(enabled)/sequentialKeys, float64(bp)/RolloutBuckets
+		share, want := float64(enabled)/sequentialKeys, float64(bp)/rolloutBuckets
 		if math.Abs(share-want) > 0.001 {
 			t.Errorf("at %s%% %.4f%% of keys are enabled, want within 0.1 point", formatPercent(bp), 100*share)
 		}

@@ -153,7 +153,7 @@ func parseDecimalPercent(s string) (int, error) {
 	for _, c := range whole + (frac + "00")[:2] {
 		bp = bp*10 + int(c-'0')
 	}
-	if bp > RolloutBuckets {
+	if bp > rolloutBuckets {
 		return 0, fmt.Errorf("above 100%%: %w", errShare)
 	}
 	return bp, nil

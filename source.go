@@ -42,6 +42,12 @@ type Source struct {
 
 	owner  any  // the Runtime holding the name, nil when none does (guarded by e.mu)
 	shared bool // made by Engine.Source: never claimed by a Runtime (guarded by e.mu)
+	// explicit: the source stands for what the person starting the
+	// process chose, as the command line does (the environment, package
+	// env): it leaves flags given on the command line alone, and the
+	// values it applies are given for the other sources (see cmdline.go).
+	// Set through internal/link before the source's first batch.
+	explicit bool
 
 	mu     sync.Mutex // one batch at a time; guards the fields below
 	logger *slog.Logger
@@ -274,15 +280,19 @@ func (s *Source) Attribute(revision int64, by map[string]record.Attribution) {
 }
 
 // apply runs one batch in one pass: each name is applied under its flag's
-// own lock, then the source's bookkeeping, counters and audit log follow.
+// own lock (the fields of one struct together, as one change of the
+// struct), then the source's bookkeeping, counters and audit log follow.
 func (s *Source) apply(b batch) Report {
 	e := s.e
 	e.captureCommandLine()
-	cmdline := e.commandLine()
 
 	s.mu.Lock()
-	initial := b.load && !s.loaded
-	logger := s.logger
+	c := setContext{initial: b.load && !s.loaded, cmdline: e.commandLine(), logger: s.logger}
+	if s.explicit {
+		c.explicitSource = true
+	} else {
+		c.explicit = e.explicitValues()
+	}
 	removed := slices.Clone(b.removed)
 	if b.full {
 		for name := range s.held {
@@ -296,49 +306,88 @@ func (s *Source) apply(b batch) Report {
 	}
 	by := s.by
 	report := make(Report, 0, len(b.values)+len(removed))
+	var groups []groupBatch // names that are struct fields, by struct; nil for most batches
 	names := slices.Sorted(maps.Keys(b.values))
 	watch := s.watchBatch(b.rev)
+	c.watch = watch
 	for i, name := range names {
 		watch.step(&names[i])
 		value := b.values[name]
 		prev, held := s.held[name]
-		o := e.set(s.name, b.rev, name, value, setContext{initial: initial, held: held, prev: prev.text, cmdline: cmdline, logger: logger, watch: watch})
-		h := prev
-		h.text = value
-		if !held || prev.text != value {
-			h.rev = b.rev
+		c.held, c.prev = held, prev.text
+		en := e.lookup(name)
+		if en != nil && en.group != nil && !c.keepsGiven(name) {
+			groups = addGroupItem(groups, groupItem{en: en, name: name, value: value, c: c})
+			continue
 		}
-		if o.Result == record.Applied || o.Result == record.Unchanged {
-			h.applied, h.wasApplied = value, true
-		}
-		s.heldMu.Lock()
-		s.held[name] = h
-		s.heldMu.Unlock()
-		e.attribute(name, s.name, b.rev, by)
-		report = append(report, o)
+		report = append(report, s.noteSet(b.rev, name, value, e.set(en, s.name, b.rev, name, value, c)))
 	}
+	c.held, c.prev = false, ""
 	for i, name := range removed {
 		watch.step(&removed[i])
-		_, given := cmdline[name]
-		o := e.remove(s.name, b.rev, name, initial, given, logger, watch)
-		s.heldMu.Lock()
-		delete(s.held, name)
-		s.heldMu.Unlock()
-		e.attribute(name, s.name, b.rev, by)
-		report = append(report, o)
+		en := e.lookup(name)
+		if en != nil && en.group != nil && !c.keepsGiven(name) {
+			groups = addGroupItem(groups, groupItem{en: en, name: name, removed: true, c: c})
+			continue
+		}
+		report = append(report, s.noteRemoved(name, e.remove(en, s.name, b.rev, name, c)))
+	}
+	for _, gb := range groups {
+		for i, o := range e.applyGroup(s.name, b.rev, gb, c.logger) {
+			if it := gb.items[i]; it.removed {
+				o = s.noteRemoved(it.name, o)
+			} else {
+				o = s.noteSet(b.rev, it.name, it.value, o)
+			}
+			report = append(report, o)
+		}
+	}
+	for _, o := range report {
+		e.attribute(o.Flag, s.name, b.rev, by)
 	}
 	s.endWatch()
 	if b.full {
 		s.loaded = true
 	}
+	if s.explicit {
+		e.explicitApplied(s.name, b.values, report)
+	}
+	logger, explicit := s.logger, s.explicit
 	s.mu.Unlock()
 
 	slices.SortStableFunc(report, func(a, b Outcome) int { return strings.Compare(a.Flag, b.Flag) })
 	e.count(s.name, report)
 	s.tally(b.rev, report)
-	audit(logger, s.name, b.rev, report)
+	audit(logger, s.name, b.rev, report, explicit)
 	e.publish(Event{Time: time.Now(), Source: s.name, Revision: b.rev, Report: report})
 	return report
+}
+
+// noteSet records that the origin holds value for name, and what became of
+// it (o, which it returns). The caller holds s.mu.
+func (s *Source) noteSet(rev int64, name, value string, o Outcome) Outcome {
+	prev, held := s.held[name]
+	h := prev
+	h.text = value
+	if !held || prev.text != value {
+		h.rev = rev
+	}
+	if o.Result == record.Applied || o.Result == record.Unchanged {
+		h.applied, h.wasApplied = value, true
+	}
+	s.heldMu.Lock()
+	s.held[name] = h
+	s.heldMu.Unlock()
+	return o
+}
+
+// noteRemoved records that the origin no longer holds name, and returns o.
+// The caller holds s.mu.
+func (s *Source) noteRemoved(name string, o Outcome) Outcome {
+	s.heldMu.Lock()
+	delete(s.held, name)
+	s.heldMu.Unlock()
+	return o
 }
 
 // tally adds a batch's outcomes to the source's counters and records the

@@ -154,7 +154,8 @@ func (e *Engine) fillState(st *FlagState, en *entry, cmdline map[string]string, 
 		for _, source := range slices.Sorted(maps.Keys(r.pending)) {
 			st.Pending = append(st.Pending, r.pending[source])
 		}
-		markWinner(st.Pending, st.CommandLine != nil)
+		_, explicit := e.explicitValues()[f.Name]
+		markWinner(st.Pending, st.CommandLine != nil || explicit)
 	}
 	st.HeldBy = holdings(heldBuf, srcs, f.Name, raw, st.Sensitive, r.lastChange)
 }

@@ -35,6 +35,9 @@ type flagEntry struct {
 	v    any // the flag's value (the *flagz.Dyn… for flagz's own)
 
 	dynamic bool // fixed when the entry is made
+	// field: a scalar field of a flagz.DynStruct, read through the handle's
+	// Current (its Value is no typed value to assert).
+	field bool
 
 	detail atomic.Pointer[detail]      // the reason and metadata of the value's current version
 	copied atomic.Pointer[copiedValue] // kindCopied: the last copy
@@ -70,13 +73,77 @@ func (p *Provider) newEntry(h flagz.FlagHandle, st *flagz.FlagState) *flagEntry 
 		fl.kind = kindRollout
 	default:
 		if h.Declared() {
-			fl.kind = kindObject
+			fl.kind, fl.field = declaredKind(fl.v)
 		} else {
 			fl.kind = kindCopied
 			fl.copyFrom(st, p.metadata)
 		}
 	}
 	return fl
+}
+
+// declaredKind tells how a value flagz declared answers when it is none
+// of the typed values: a scalar field of a struct (flagz.DynStruct) by
+// its type name, like the typed value of that type; lists, sets, JSON and
+// proto as objects.
+func declaredKind(v any) (kind, bool) {
+	t, ok := v.(interface{ Type() string })
+	if !ok {
+		return kindObject, false
+	}
+	switch t.Type() {
+	case "dyn_bool":
+		return kindBool, true
+	case "dyn_int64":
+		return kindInt, true
+	case "dyn_float64":
+		return kindFloat, true
+	case "dyn_string":
+		return kindString, true
+	case "dyn_duration":
+		return kindDuration, true
+	}
+	return kindObject, false
+}
+
+// scalar returns the current value of a struct's field as reflect sees it.
+func (fl *flagEntry) scalar() reflect.Value { return reflect.ValueOf(fl.h.Current()) }
+
+func (fl *flagEntry) boolValue() bool {
+	if fl.field {
+		return fl.scalar().Bool()
+	}
+	return fl.v.(*flagz.DynBoolValue).Get()
+}
+
+func (fl *flagEntry) intValue() int64 {
+	if !fl.field {
+		return fl.v.(*flagz.DynInt64Value).Get()
+	}
+	v := fl.scalar()
+	if v.CanUint() {
+		return int64(v.Uint()) // a field holds at most 2^63-1
+	}
+	return v.Int()
+}
+
+func (fl *flagEntry) floatValue() float64 {
+	if fl.field {
+		return fl.scalar().Float()
+	}
+	return fl.v.(*flagz.DynFloat64Value).Get()
+}
+
+func (fl *flagEntry) stringValue() string {
+	switch {
+	case fl.field && fl.kind == kindDuration:
+		return time.Duration(fl.scalar().Int()).String()
+	case fl.field:
+		return fl.scalar().String()
+	case fl.kind == kindDuration:
+		return fl.v.(*flagz.DynDurationValue).String()
+	}
+	return fl.v.(*flagz.DynStringValue).Get()
 }
 
 // resolved returns the reason and metadata of a flagz value as it is now.

@@ -17,7 +17,7 @@ func (p *Provider) BooleanEvaluation(_ context.Context, name string, def bool, f
 	}
 	switch fl.kind {
 	case kindBool:
-		return openfeature.BoolResolutionDetail{Value: fl.v.(*flagz.DynBoolValue).Get(), ProviderResolutionDetail: fl.resolved(p.metadata)}
+		return openfeature.BoolResolutionDetail{Value: fl.boolValue(), ProviderResolutionDetail: fl.resolved(p.metadata)}
 	case kindRollout:
 		key, _ := flat[openfeature.TargetingKey].(string)
 		if key == "" {
@@ -43,10 +43,8 @@ func (p *Provider) StringEvaluation(_ context.Context, name string, def string, 
 		return openfeature.StringResolutionDetail{Value: def, ProviderResolutionDetail: notFound(name)}
 	}
 	switch fl.kind {
-	case kindString:
-		return openfeature.StringResolutionDetail{Value: fl.v.(*flagz.DynStringValue).Get(), ProviderResolutionDetail: fl.resolved(p.metadata)}
-	case kindDuration:
-		return openfeature.StringResolutionDetail{Value: fl.v.(*flagz.DynDurationValue).String(), ProviderResolutionDetail: fl.resolved(p.metadata)}
+	case kindString, kindDuration:
+		return openfeature.StringResolutionDetail{Value: fl.stringValue(), ProviderResolutionDetail: fl.resolved(p.metadata)}
 	case kindCopied:
 		if c := fl.copied.Load(); c.kind == kindString || c.kind == kindDuration {
 			return openfeature.StringResolutionDetail{Value: c.s, ProviderResolutionDetail: c.resolved}
@@ -63,9 +61,9 @@ func (p *Provider) FloatEvaluation(_ context.Context, name string, def float64, 
 	}
 	switch fl.kind {
 	case kindFloat:
-		return openfeature.FloatResolutionDetail{Value: fl.v.(*flagz.DynFloat64Value).Get(), ProviderResolutionDetail: fl.resolved(p.metadata)}
+		return openfeature.FloatResolutionDetail{Value: fl.floatValue(), ProviderResolutionDetail: fl.resolved(p.metadata)}
 	case kindInt:
-		return openfeature.FloatResolutionDetail{Value: float64(fl.v.(*flagz.DynInt64Value).Get()), ProviderResolutionDetail: fl.resolved(p.metadata)}
+		return openfeature.FloatResolutionDetail{Value: float64(fl.intValue()), ProviderResolutionDetail: fl.resolved(p.metadata)}
 	case kindCopied:
 		if c := fl.copied.Load(); c.kind == kindFloat || c.kind == kindInt {
 			return openfeature.FloatResolutionDetail{Value: c.f, ProviderResolutionDetail: c.resolved}
@@ -82,7 +80,7 @@ func (p *Provider) IntEvaluation(_ context.Context, name string, def int64, _ op
 	}
 	switch fl.kind {
 	case kindInt:
-		return openfeature.IntResolutionDetail{Value: fl.v.(*flagz.DynInt64Value).Get(), ProviderResolutionDetail: fl.resolved(p.metadata)}
+		return openfeature.IntResolutionDetail{Value: fl.intValue(), ProviderResolutionDetail: fl.resolved(p.metadata)}
 	case kindCopied:
 		if c := fl.copied.Load(); c.kind == kindInt {
 			return openfeature.IntResolutionDetail{Value: c.i, ProviderResolutionDetail: c.resolved}

@@ -38,6 +38,12 @@ const (
 	// Custom is a validator this package cannot describe: tools
 	// outside the process cannot check it.
 	Custom = "custom"
+	// Struct is a validator of the struct the flag is a field of
+	// (flagz.DynStruct): it sees the flags listed in Fields together, as
+	// one value, and tools outside the process cannot run it. A value
+	// that depends on another field is best written together with it, in
+	// one transaction.
+	Struct = "struct"
 )
 
 // Constraint is one validator's rule in machine-readable form, as a flag's
@@ -50,6 +56,9 @@ type Constraint struct {
 	Max     string `json:"max,omitempty"`
 	Pattern string `json:"pattern,omitempty"`
 	Count   int    `json:"count,omitempty"`
+	// Fields names the flags a Struct validator sees together, sorted
+	// and separated by commas.
+	Fields string `json:"fields,omitempty"`
 }
 
 // ErrUnknownType says that flagz.Preflight cannot build a value of a flag's type:
@@ -59,8 +68,8 @@ type Constraint struct {
 var ErrUnknownType = errors.New("no codec for this flag type")
 
 // Uncheckable returns how many of s's constraints flagz.Preflight cannot
-// check: validators of kind "custom", and kinds this version of the package
-// does not know (published by a newer one).
+// check: validators of kind "custom" or "struct", and kinds this version of
+// the package does not know (published by a newer one).
 func Uncheckable(s Flag) int {
 	n := 0
 	for _, c := range s.Constraints {

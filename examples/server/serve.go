@@ -64,7 +64,7 @@ func runServe(args []string, out io.Writer) (err error) {
 		return fmt.Errorf("--rate-limit-max=%d: want 1..%d", *rateLimitMax, demo.MaxRateLimit)
 	}
 	if *rateLimitMax < demo.MaxRateLimit {
-		flags.RateLimit.WithValidator(flagz.ValidateDynInt64Range(1, *rateLimitMax))
+		flags.RateLimit.WithFieldValidator(demo.FlagRateLimit, flagz.ValidateDynInt64Range(1, *rateLimitMax))
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

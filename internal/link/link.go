@@ -1,4 +1,4 @@
-// Package link lets package source reach the parts of package flagz's
+// Package link lets package source (and package env) reach the parts of package flagz's
 // engine that a source needs and a flag user never sees, as
 // database/sql/driver's implementations are reached by database/sql
 // without widening its API. Package flagz fills the variables when it is
@@ -40,4 +40,7 @@ var (
 	ClearProblems func(src any) []record.Problem
 	// FormatList writes items as list values read them.
 	FormatList func(items []string) string
+	// Explicit makes the source (a *flagz.Source) an explicit one, as the
+	// command line is: package env's.
+	Explicit func(src any)
 )

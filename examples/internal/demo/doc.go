@@ -1,5 +1,5 @@
 // Package demo is the HTTP service the flagz examples run: its behaviour
-// follows four dynamic flags, and it mounts the /debug/flagz page and
+// follows five dynamic flags, and it mounts the /debug/flagz page and
 // Prometheus metrics. examples/server feeds the flags from etcd,
 // examples/server_kube from a Kubernetes ConfigMap; the service itself does
 // not know or care where values come from.
@@ -9,8 +9,11 @@
 //	greeting    DynString       what GET / answers
 //	shout       DynBool         a feature switch: answer in capitals
 //	routes      DynJSONOf       a routing table: which backend serves a path
-//	rate_limit  DynInt64        requests per second (a token bucket that
-//	                            follows the flag through a notifier)
+//	rate_limit  DynStruct field requests per second (a token bucket that
+//	                            follows the struct through a notifier)
+//	rate_burst  DynStruct field the bucket's size: 0 as many as rate_limit,
+//	                            else at least rate_limit (one struct with
+//	                            rate_limit: a batch changes both at once)
 //
 // Endpoints:
 //

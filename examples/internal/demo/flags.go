@@ -16,6 +16,7 @@ const (
 	FlagShout     = "shout"
 	FlagRoutes    = "routes"
 	FlagRateLimit = "rate_limit"
+	FlagRateBurst = "rate_burst"
 )
 
 // Defaults of the demo's dynamic flags.
@@ -32,7 +33,31 @@ type Flags struct {
 	Greeting  *flagz.DynStringValue
 	Shout     *flagz.DynBoolValue
 	Routes    *flagz.Dyn[RoutingTable]
-	RateLimit *flagz.DynInt64Value
+	RateLimit *flagz.DynStructValue[RateLimits]
+}
+
+// RateLimits are the token bucket's settings: one struct (flagz.DynStruct,
+// under no name, so the flags keep their own names), so that the limiter
+// never runs with a new rate and an old burst, and a validator sees both.
+type RateLimits struct {
+	PerSecond int64 `flagz:"rate_limit" usage:"requests per second GET / and /route/ accept (token bucket)"`
+	Burst     int64 `flagz:"rate_burst" usage:"requests the bucket lets through at once; 0: as many as rate_limit, else at least rate_limit"`
+}
+
+// Validate refuses a burst below the rate (other than 0).
+func (l RateLimits) Validate() error {
+	if l.Burst != 0 && l.Burst < l.PerSecond {
+		return fmt.Errorf("rate_burst %d is below rate_limit %d: set both together", l.Burst, l.PerSecond)
+	}
+	return nil
+}
+
+// BurstSize is the bucket's size: Burst, or PerSecond when Burst is 0.
+func (l RateLimits) BurstSize() int64 {
+	if l.Burst == 0 {
+		return l.PerSecond
+	}
+	return l.Burst
 }
 
 // DeclareFlags declares the service's dynamic flags on fs.
@@ -45,9 +70,9 @@ func DeclareFlags(fs *pflag.FlagSet) *Flags {
 		Routes: flagz.DynJSONOf(fs, FlagRoutes, DefaultRoutingTable(),
 			`routing table, JSON: {"routes":[{"prefix":"/api","backend":"api:8080"}],"default":"web:8080"}`).
 			WithValidator(RoutingTable.Validate),
-		RateLimit: flagz.DynInt64(fs, FlagRateLimit, DefaultRateLimit,
-			"requests per second GET / and /route/ accept (token bucket)").
-			WithValidator(flagz.ValidateDynInt64Range(1, MaxRateLimit)),
+		RateLimit: flagz.DynStruct(fs, "", RateLimits{PerSecond: DefaultRateLimit}, "").
+			WithFieldValidator(FlagRateLimit, flagz.ValidateDynInt64Range(1, MaxRateLimit)).
+			WithValidator(RateLimits.Validate),
 	}
 }
 

@@ -15,8 +15,9 @@ import (
 // The demo turns unhealthy once its rate limiter refuses more requests
 // than the threshold, and says why.
 func TestHealthFollowsRefusals(t *testing.T) {
-	f := DeclareFlags(pflag.NewFlagSet("demo", pflag.ContinueOnError))
-	if err := f.RateLimit.Set("1"); err != nil {
+	fs := pflag.NewFlagSet("demo", pflag.ContinueOnError)
+	f := DeclareFlags(fs)
+	if err := fs.Set(FlagRateLimit, "1"); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(NewService(f, slog.New(slog.NewTextHandler(io.Discard, nil))))

@@ -63,7 +63,7 @@ func (s *service) status(w http.ResponseWriter, _ *http.Request) {
 	s.writeJSON(w, Status{
 		Greeting:  greeting,
 		Shout:     shout,
-		RateLimit: s.flags.RateLimit.Get(),
+		RateLimit: s.flags.RateLimit.Get().PerSecond,
 		Routes:    s.flags.Routes.Get(),
 	})
 }

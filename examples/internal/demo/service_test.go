@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flagz-go/flagz"
 	"github.com/spf13/pflag"
 )
 
@@ -43,8 +44,8 @@ func getStatus(t *testing.T, url string) (int, Status) {
 }
 
 func TestStatusFollowsFlags(t *testing.T) {
-	_, f, srv := newTestServer(t)
-	if err := f.RateLimit.Set("1000"); err != nil {
+	fs, f, srv := newTestServer(t)
+	if err := fs.Set(FlagRateLimit, "1000"); err != nil {
 		t.Fatal(err)
 	}
 	f.RateLimit.WaitNotified()
@@ -75,13 +76,13 @@ func (f *Flags) flagSet(name string) interface{ Set(string) error } {
 	case FlagRoutes:
 		return f.Routes
 	default:
-		return f.RateLimit
+		panic("no flag " + name)
 	}
 }
 
 func TestRateLimitFollowsFlag(t *testing.T) {
-	_, f, srv := newTestServer(t)
-	if err := f.RateLimit.Set("1"); err != nil {
+	fs, f, srv := newTestServer(t)
+	if err := fs.Set(FlagRateLimit, "1"); err != nil {
 		t.Fatal(err)
 	}
 	f.RateLimit.WaitNotified()
@@ -97,7 +98,7 @@ func TestRateLimitFollowsFlag(t *testing.T) {
 		t.Fatal("rate_limit=1: no request of a burst of 5 was limited")
 	}
 
-	if err := f.RateLimit.Set("10000"); err != nil {
+	if err := fs.Set(FlagRateLimit, "10000"); err != nil {
 		t.Fatal(err)
 	}
 	f.RateLimit.WaitNotified()
@@ -189,5 +190,21 @@ func TestMetricsServed(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `flagz_checksum{`) {
 		t.Fatalf("GET /metrics = %d, no flagz_checksum:\n%.500s", resp.StatusCode, body)
+	}
+}
+
+// rate_limit and rate_burst are one struct: a burst below the rate is
+// refused, and a batch setting both changes the bucket once.
+func TestRateLimitsTogether(t *testing.T) {
+	fs, f, _ := newTestServer(t)
+	if err := fs.Set(FlagRateBurst, "2"); err == nil || !strings.Contains(err.Error(), "rate_burst 2 is below rate_limit 5") {
+		t.Errorf("burst below the rate: %v", err)
+	}
+	src := flagz.EngineFor(fs).Source("test", slog.New(slog.DiscardHandler))
+	if err := src.Update(1, map[string]string{FlagRateLimit: "50", FlagRateBurst: "80"}).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.RateLimit.Get(); got != (RateLimits{PerSecond: 50, Burst: 80}) || got.BurstSize() != 80 {
+		t.Errorf("rate limits %+v", got)
 	}
 }

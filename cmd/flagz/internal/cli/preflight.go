@@ -107,9 +107,10 @@ func preflight(f fleet, name, value string) preflightResult {
 		case err != nil:
 			add(err.Error(), r)
 		case schema.Uncheckable(s) > 0:
-			reason := "a custom validator pre-flight cannot check (the wait after the write tells whether the processes took the value)"
-			warnings[reason] = true
-			add(reason, r)
+			for _, reason := range uncheckable(s) {
+				warnings[reason] = true
+				add(reason, r)
+			}
 		}
 	}
 	for _, reason := range order {
@@ -120,6 +121,28 @@ func preflight(f fleet, name, value string) preflightResult {
 		}
 	}
 	return res
+}
+
+// uncheckable says what of s's constraints pre-flight cannot check: a
+// struct's validator (naming the fields it sees together) and custom
+// validators.
+func uncheckable(s schema.Flag) []string {
+	var reasons []string
+	custom := false
+	for _, c := range s.Constraints {
+		switch {
+		case c.Kind == schema.Struct:
+			reasons = append(reasons, fmt.Sprintf("%q is a field of a struct whose validator pre-flight cannot run: "+
+				"it sees %s together, so a value that depends on another of them is best written with it in one transaction "+
+				"(the wait after the write tells whether the processes took the value)", s.Name, strings.ReplaceAll(c.Fields, ",", ", ")))
+		case schema.Uncheckable(schema.Flag{Constraints: []schema.Constraint{c}}) > 0:
+			custom = true
+		}
+	}
+	if custom {
+		reasons = append(reasons, "a custom validator pre-flight cannot check (the wait after the write tells whether the processes took the value)")
+	}
+	return reasons
 }
 
 // printFindings writes pre-flight's findings as text, prefixed by what.

@@ -24,6 +24,15 @@ func serviceFlags(maxRate int64) *pflag.FlagSet {
 	flagz.DynString(fs, "token", "", "").WithSensitive().WithValidator(flagz.ValidateDynStringMatchesRegex(regexp.MustCompile(`^sk-`)))
 	flagz.DynString(fs, "mode", "a", "").WithValidator(func(string) error { return errors.New("custom says no") })
 	fs.Int("workers", 4, "")
+	type limits struct{ Rate, Burst int64 }
+	flagz.DynStruct(fs, "lim", limits{Rate: 1, Burst: 1}, "").
+		WithFieldValidator("rate", flagz.ValidateDynInt64Range(1, maxRate)).
+		WithValidator(func(l limits) error {
+			if l.Burst < l.Rate {
+				return errors.New("burst below rate")
+			}
+			return nil
+		})
 	return fs
 }
 
@@ -45,6 +54,10 @@ func TestPreflightFindings(t *testing.T) {
 		{name: "workers", value: "8", refusals: []string{"static flag@a,b"}},
 		{name: "nosuch", value: "1", refusals: []string{"no live process declares"}},
 		{name: "mode", value: "b", warnings: []string{"custom validator@a,b"}},
+		{name: "lim.burst", value: "5", warnings: []string{
+			`"lim.burst" is a field of a struct whose validator pre-flight cannot run: it sees lim.burst, lim.rate together@a,b`}},
+		{name: "lim.rate", value: "50", refusals: []string{"not in range [1, 10]@b"},
+			warnings: []string{`"lim.rate" is a field of a struct whose validator pre-flight cannot run@a`}},
 	} {
 		got := preflight(f, c.name, c.value)
 		check := func(kind string, fds []finding, want []string) {

@@ -129,8 +129,9 @@ until every live process reports the write's revision, up to 1m
 (--wait=DURATION changes that; --wait alone, kept for old scripts, is the
 default), and prints per process applied, rejected (with the process's
 reason), ignored (it does not declare NAME), not answering or gone, then
-the counts: "revision 42: 2 applied, 1 rejected". A custom validator, which
-pre-flight cannot run, is judged here. The exit code is 1 if any process
+the counts: "revision 42: 2 applied, 1 rejected". A custom validator, or
+the validator of a struct NAME is a field of, which pre-flight cannot run,
+is judged here. The exit code is 1 if any process
 rejected the value, the wait timed out, the value did not stay in etcd (a
 process that refuses it rolled it back: with rollback on, its presence
 record may no longer list the rejection, so the key tells), or nobody
