@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/flagz-go/flagz/examples/internal/demo"
 	"github.com/flagz-go/flagz/examples/internal/demotest"
@@ -193,23 +194,60 @@ func TestCanaryEndToEnd(t *testing.T) {
 	})
 }
 
-// A 3-member etcd cluster loses its leader in the middle of a canary: the
-// command follows the next leader, the stages go on, and the value is
-// promoted to every process of the fleet (two demos, followers).
+// A 3-member etcd cluster loses its leader in the middle of a canary:
+// the command follows the next leader (its reads and guarded writes go on)
+// and the canary either goes through to every process of the fleet (two
+// demos, followers), or, if a member of the stage went DEGRADED while its
+// watcher had no leader, halts by the rule and is aborted cleanly, no
+// process keeping the value; the same canary then goes through.
 func TestCanaryLeaderLoss(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the demo binary and the flagz command")
 	}
 	c := etcdtest.StartCluster(t, 3)
-	f := startCanaryFleet(t, c.Endpoints(), nil, nil)
+	// Leases that outlive the election and the stopping member: a record
+	// lost meanwhile would halt the canary as a crash would.
+	f := startCanaryFleetTTL(t, c.Endpoints(), 15*time.Second, nil, nil)
 	leader := c.Leader(t)
-	run := f.fz.start(t, "set", demo.FlagGreeting, "through an election", "--canary=10%,50%,100%", "--bake=3s")
+	args := []string{"set", demo.FlagGreeting, "through an election", "--canary=10%,50%,100%", "--bake=3s"}
+	run := f.fz.start(t, args...)
 	run.waitOutput("baking 3s")
 	leader.Stop()
 	if next := c.Leader(t); next == leader {
 		t.Fatal("the stopped member still leads")
 	}
 	r := run.wait()
+	if r.code != 0 {
+		r.want(t, 1, "halted at stage", "canary aborted", "every process reported it")
+		halted := ""
+		for line := range strings.SplitSeq(r.stdout, "\n") {
+			if strings.HasPrefix(line, "halted at stage") {
+				halted = line
+			}
+		}
+		for _, failure := range []string{" refused", " unhealthy", " gone", " not taken", " late", "stays in etcd"} {
+			if strings.Contains(halted, failure) {
+				t.Fatalf("halted for another reason than a member DEGRADED by the election: %s\n%s", halted, r)
+			}
+		}
+		if !strings.Contains(halted, " degraded") {
+			t.Fatalf("halted without a reason: %s", r)
+		}
+		if n := f.holding(demo.FlagGreeting, "through an election"); n != 0 {
+			t.Errorf("%d processes kept the halted value", n)
+		}
+		t.Logf("the election halted the canary (a member went DEGRADED); running it again:\n%s", halted)
+		f.await("every process following etcd again", func() (bool, string) {
+			records := f.records()
+			for _, rec := range records {
+				if rec.State != "SERVING" {
+					return false, rec.ID + " " + rec.State
+				}
+			}
+			return len(records) == canaryFleetSize, fmt.Sprintf("%d processes", len(records))
+		})
+		r = f.fz.run(args...)
+	}
 	r.want(t, 0, "stage 2 of 3 (50%): 10 of 20 processes", "promoted", "20 applied")
 	if n := f.holding(demo.FlagGreeting, "through an election"); n != canaryFleetSize {
 		t.Errorf("%d processes hold the value, want %d", n, canaryFleetSize)

@@ -51,12 +51,19 @@ type canaryFleet struct {
 // sees them all.
 func startCanaryFleet(t *testing.T, endpoints []string, demoArgs ...[]string) *canaryFleet {
 	t.Helper()
+	return startCanaryFleetTTL(t, endpoints, 2*time.Second, demoArgs...)
+}
+
+// startCanaryFleetTTL is startCanaryFleet with the processes' presence
+// TTL.
+func startCanaryFleetTTL(t *testing.T, endpoints []string, ttl time.Duration, demoArgs ...[]string) *canaryFleet {
+	t.Helper()
 	demoBin := demotest.Build(t, ".", raceEnabled)
 	flagzBin := demotest.BuildIn(t, "../../cmd/flagz", ".", raceEnabled)
 	eps := strings.Join(endpoints, ",")
 	f := &canaryFleet{t: t, c: clusterClient(t, endpoints),
 		fz: &flagzCLI{t: t, bin: flagzBin, env: []string{"FLAGZ_ENDPOINTS=" + eps, "FLAGZ_PREFIX=" + DefaultPrefix}}}
-	common := []string{"--listen=127.0.0.1:0", "--etcd-endpoints=" + eps, "--presence-ttl=2s"}
+	common := []string{"--listen=127.0.0.1:0", "--etcd-endpoints=" + eps, "--presence-ttl=" + ttl.String()}
 	for _, extra := range demoArgs {
 		f.demos = append(f.demos, demotest.Start(t, demoBin, append(common, extra...)...))
 	}
@@ -66,7 +73,7 @@ func startCanaryFleet(t *testing.T, endpoints []string, demoArgs ...[]string) *c
 		fs := pflag.NewFlagSet(id, pflag.ContinueOnError)
 		demo.DeclareFlags(fs)
 		w, err := watcher.New(fs, shared, DefaultPrefix, watcher.WithPresence(), watcher.WithPresenceID(id),
-			watcher.WithPresenceTTL(2*time.Second), watcher.WithLogger(slog.New(slog.DiscardHandler)))
+			watcher.WithPresenceTTL(ttl), watcher.WithLogger(slog.New(slog.DiscardHandler)))
 		if err != nil {
 			t.Fatal(err)
 		}

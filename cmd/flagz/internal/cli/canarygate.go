@@ -141,9 +141,13 @@ func (g *gateState) result() gateResult {
 // it reads them again and watches anew. A stage that passes is judged
 // once more on a fresh read, so that it never passes on what a watch cut
 // off from etcd last said; if etcd cannot be read for longer than timeout
-// the stage fails: it cannot be judged.
-func (s *session) gate(ctx context.Context, st stageOf, canaryRev int64, bake, timeout time.Duration) gateResult {
+// the stage fails: it cannot be judged. initial are the members' records
+// the stage was computed from: one missing from the first read is gone.
+func (s *session) gate(ctx context.Context, st stageOf, canaryRev int64, bake, timeout time.Duration, initial []presence.Record) gateResult {
 	g := newGateState(st, bake, timeout, s.progressf)
+	for _, r := range initial {
+		g.observe(r, time.Now()) // a member gone before the first read is gone
+	}
 	retry := newRetryDelay()
 	lastRead := time.Now()
 	confirm := false // the stage looked decided: one more read, to judge it on what etcd says now
@@ -202,7 +206,15 @@ func (s *session) gate(ctx context.Context, st stageOf, canaryRev int64, bake, t
 			res.Ended = s.endedBy(ctx, st.name, ok, v)
 			return res
 		case done && g.failed():
-			return g.result()
+			// A member may have reported a revision past a change of the
+			// record the watch of the record has not delivered yet (an
+			// abort: the member returned to the flag's value): the record
+			// decides.
+			res := g.result()
+			if v, ok, err := s.readCanary(ctx, st.name); err == nil && (!ok || v.ModRevision != canaryRev) {
+				res.Ended = s.endedBy(ctx, st.name, ok, v)
+			}
+			return res
 		case done:
 			confirm = true
 		}

@@ -178,7 +178,7 @@ func runCanarySet(ctx context.Context, s *session, args []string, wf *writeFlags
 		st := stageOf{name: name, rec: rec, stageRev: rev, startRev: startRev, sensitive: sensitive}
 		s.progressf("stage %d of %d (%s): %d of %d processes, revision %d: %s", i+1, len(stages), so.Share, rec.Members, rec.Live,
 			rev, shortList(ids(st.members(f.records)), 5))
-		so.gateResult = s.gate(ctx, st, rev, cf.bake, wf.wait)
+		so.gateResult = s.gate(ctx, st, rev, cf.bake, wf.wait, st.members(f.records))
 		out.Run = append(out.Run, so)
 		if done, err := s.stageEnded(ctx, out, so, st, canaryRev, wf); done {
 			return err
@@ -232,7 +232,8 @@ func (s *session) stageEnded(ctx context.Context, out *canaryOutput, so stageOut
 		out.Error = fmt.Sprintf("abort: %v; the canary stays in etcd (flagz canary abort %s)", err, st.name)
 		s.progressf("%s", out.Error)
 	case !ok:
-		out.Ended = s.endedBy(ctx, st.name, true, canaryView{})
+		v, exists, _ := s.readCanary(ctx, st.name)
+		out.Ended = s.endedBy(ctx, st.name, exists, v)
 		s.progressf("not aborted: %s", out.Ended)
 	default:
 		out.Aborted = rev
