@@ -57,6 +57,9 @@ type Source struct {
 	// take mu.
 	heldMu sync.RWMutex
 	held   map[string]heldValue
+	// by is who made the changes of revision byRev, and why (Attribute).
+	by    map[string]record.Attribution
+	byRev int64
 
 	stMu         sync.Mutex
 	own          ownState     // the state the owner set (guarded by stMu)
@@ -265,6 +268,17 @@ type batch struct {
 	load    bool // read at start-up
 }
 
+// Attribute says who made the changes of revision, and why, by flag name:
+// the batches of that revision that follow (Update, Remove, Replace)
+// record them on the changes and refusals they make
+// (record.Change.Author and Comment). The first batch of another revision
+// drops them.
+func (s *Source) Attribute(revision int64, by map[string]record.Attribution) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.by, s.byRev = by, revision
+}
+
 // apply runs one batch in one pass: each name is applied under its flag's
 // own lock (the fields of one struct together, as one change of the
 // struct), then the source's bookkeeping, counters and audit log follow.
@@ -287,6 +301,10 @@ func (s *Source) apply(b batch) Report {
 			}
 		}
 	}
+	if s.byRev != b.rev {
+		s.by = nil
+	}
+	by := s.by
 	report := make(Report, 0, len(b.values)+len(removed))
 	var groups []groupBatch // names that are struct fields, by struct; nil for most batches
 	names := slices.Sorted(maps.Keys(b.values))
@@ -323,6 +341,9 @@ func (s *Source) apply(b batch) Report {
 			}
 			report = append(report, o)
 		}
+	}
+	for _, o := range report {
+		e.attribute(o.Flag, s.name, b.rev, by)
 	}
 	s.endWatch()
 	if b.full {

@@ -21,6 +21,19 @@ type Change struct {
 	New     string `json:"new"`
 	Removed bool   `json:"removed,omitempty"` // the source dropped the name (the flag went back to its default)
 	Reason  string `json:"reason,omitempty"`  // why a value was refused or waits for a restart
+	// Author and Comment say who made the change in the source and why,
+	// when the source knows (Attribution): the etcd source reads them
+	// from the record the flagz command writes beside each of its writes
+	// (--author, --reason). Empty otherwise.
+	Author  string `json:"author,omitempty"`
+	Comment string `json:"comment,omitempty"`
+}
+
+// Attribution is who made a change in a source, and why, as the source
+// knows it (flagz.Source.Attribute).
+type Attribution struct {
+	Author  string
+	Comment string
 }
 
 // Holding is what one source holds for a flag. Its JSON form is the debug

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 )
 
 // An Origin is where a source's values come from: an etcd prefix, a
@@ -76,6 +77,16 @@ type Sink interface {
 	// keeps following): the source is DEGRADED with err until Serving or
 	// a change arrives.
 	Degraded(err error)
+}
+
+// An Attributor is a Sink that takes who made the changes of a revision,
+// and why, by name: an origin that knows (the etcd source reads the
+// record the flagz command writes beside each of its writes) calls
+// Attribute just before the Update or Remove of that revision, and the
+// engine records them on what that batch does (record.Change.Author and
+// Comment). The Runtime's sinks are Attributors.
+type Attributor interface {
+	Attribute(revision int64, by map[string]record.Attribution)
 }
 
 // An Observer is an Origin that is told what became of each batch the

@@ -27,6 +27,12 @@ func (k *runSink) Update(revision int64, values map[string]string) {
 	})
 }
 
+// Attribute passes who made the changes of revision, and why, to the
+// engine: the next batch of that revision records them (Attributor).
+func (k *runSink) Attribute(revision int64, by map[string]record.Attribution) {
+	k.guard("attribute", func() { k.src.Attribute(revision, by) })
+}
+
 func (k *runSink) Remove(revision int64, names ...string) {
 	k.guard("remove", func() {
 		report := k.r.applied(revision, k.src.Remove(revision, names...))

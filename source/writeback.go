@@ -38,6 +38,12 @@ type WriteBacker interface {
 // the origin no longer keeps the history asked for (an etcd compaction).
 var ErrHistoryGone = errors.New("flagz: the origin's history no longer goes back that far")
 
+// ErrNotUndoable, wrapped in an error WriteBacker.Before returns, says that
+// the refused value is not a write of the name the origin would undo (the
+// etcd source applies a canary's value, which lives beside the flag's key,
+// over it): the runtime leaves it, and logs why at INFO.
+var ErrNotUndoable = errors.New("flagz: the refused value is no write of the name to undo")
+
 // Bounds of what a rollback reads and remembers.
 const (
 	// maxUndoSteps bounds the reads of one rollback: how many writes this
@@ -147,6 +153,8 @@ func (r *Runtime) undoWrite(ctx context.Context, src *flagz.Source, wb WriteBack
 		return err
 	})
 	switch {
+	case errors.Is(err, ErrNotUndoable):
+		r.log.Info("flagz: refused value not rolled back", append(attrs, "why", err)...)
 	case err != nil:
 		r.log.Warn("flagz: rolling back a refused value failed", append(attrs, "error", err)...)
 	case what == undoLeft:

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/source"
 	"go.etcd.io/etcd/api/v3/mvccpb"
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
@@ -139,39 +140,57 @@ func (o *etcdOrigin) closeWatch(cancel context.CancelFunc, wch clientv3.WatchCha
 
 // reportAll hands one watch response's events to sink, a batch per
 // revision: the puts of one revision (one transaction) as one Update, its
-// deletes as one Remove, each with that revision. Keys that stand for no
-// flag are skipped.
+// deletes as one Remove, each with that revision, as the canaries of this
+// process make them (canaryOverlay.batch), and, before them, who made
+// them and why, from the flagz command's change records of that revision
+// (source.Attributor). Keys that stand for no flag and hold no canary or
+// change record are skipped.
 func (o *etcdOrigin) reportAll(sink source.Sink, events []*clientv3.Event) {
 	var (
-		rev     int64
-		puts    map[string]string
-		removed []string
+		rev      int64
+		puts     map[string]string
+		removed  []string
+		canaries []*clientv3.Event
+		by       map[string]record.Attribution
 	)
 	flush := func() {
+		puts, removed = o.canary.batch(rev, puts, removed, canaries)
+		if a, ok := sink.(source.Attributor); ok && len(by) > 0 && len(puts)+len(removed) > 0 {
+			a.Attribute(rev, by)
+		}
 		if len(puts) > 0 {
 			sink.Update(rev, puts)
 		}
 		if len(removed) > 0 {
 			sink.Remove(rev, removed...)
 		}
-		puts, removed = nil, nil
+		puts, removed, canaries, by = nil, nil, nil, nil
 	}
 	for _, ev := range events {
 		name, ok := o.flagName(ev.Kv.Key)
-		if !ok {
+		_, isCanary := o.canary.owns(ev.Kv.Key)
+		changed, a, isChange := o.attribution(ev)
+		if !ok && !isCanary && !isChange {
 			continue
 		}
 		if ev.Kv.ModRevision != rev {
 			flush()
 			rev = ev.Kv.ModRevision
 		}
-		switch ev.Type {
-		case mvccpb.PUT:
+		switch {
+		case isChange:
+			if by == nil {
+				by = map[string]record.Attribution{}
+			}
+			by[changed] = a
+		case isCanary:
+			canaries = append(canaries, ev)
+		case ev.Type == mvccpb.PUT:
 			if puts == nil {
 				puts = map[string]string{}
 			}
 			puts[name] = string(ev.Kv.Value)
-		case mvccpb.DELETE:
+		case ev.Type == mvccpb.DELETE:
 			removed = append(removed, name)
 		}
 	}

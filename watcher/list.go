@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/flagz-go/flagz/source"
+	"go.etcd.io/etcd/api/v3/mvccpb"
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
@@ -13,7 +14,10 @@ import (
 func (o *etcdOrigin) List(ctx context.Context) (source.Snapshot, error) {
 	ctx = clientv3.WithRequireLeader(ctx)
 	s := source.Snapshot{Values: map[string]string{}, Versions: map[string]int64{}}
-	var keys int64
+	var (
+		keys     int64
+		canaries []*mvccpb.KeyValue
+	)
 	key, end := o.keyPrefix, clientv3.GetPrefixRangeEnd(o.keyPrefix)
 	for {
 		opts := []clientv3.OpOption{
@@ -38,12 +42,15 @@ func (o *etcdOrigin) List(ctx context.Context) (source.Snapshot, error) {
 			if name, ok := o.flagName(kv.Key); ok {
 				s.Values[name] = string(kv.Value)
 				s.Versions[name] = kv.ModRevision
+			} else if _, ok := o.canary.owns(kv.Key); ok {
+				canaries = append(canaries, kv)
 			}
 		}
 		if !resp.More || len(resp.Kvs) == 0 {
 			o.listedMu.Lock()
 			o.listedRev, o.listedN = s.Revision, keys
 			o.listedMu.Unlock()
+			o.canary.listed(&s, canaries)
 			return s, nil
 		}
 		key = string(append(resp.Kvs[len(resp.Kvs)-1].Key, 0))

@@ -30,6 +30,8 @@ type presenceState struct {
 	engine *flagz.Engine
 	source string
 	status func() record.SourceStatus
+	canary *canaryOverlay // the canaries this process is in (Status.Canary)
+	health *selfHealth    // WithHealth; nil without
 	// refreshSeconds is the writer's refresh period, as records give it.
 	refreshSeconds int64
 
@@ -161,6 +163,8 @@ func (ps *presenceState) encode() ([]byte, error) {
 	st.RefreshSeconds = ps.refreshSeconds
 	st.Checksum = checksumform.Text(ps.engine.DynamicChecksum())
 	st.Rejections, st.Refused = ps.currentRejections()
+	st.Canary = ps.canary.memberships()
+	st.Health = ps.health.get()
 	st.Values = make(map[string]string, ps.dynamicCount)
 	// One visit of the flags gives the dynamic values and a fingerprint of
 	// what the info holds but constraints: a flag added, a static value

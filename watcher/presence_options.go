@@ -1,6 +1,7 @@
 package watcher
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -30,15 +31,21 @@ type presenceOptions struct {
 	id      string
 	version string
 	client  *clientv3.Client // nil: the watcher's
+
+	health      func(context.Context) error // WithHealth; nil: none
+	healthEvery time.Duration
 }
 
 func defaultPresenceOptions() presenceOptions {
 	return presenceOptions{ttl: DefaultPresenceTTL, spread: DefaultPresenceSpread, refresh: DefaultPresenceRefresh,
-		version: buildVersion()}
+		version: buildVersion(), healthEvery: DefaultHealthInterval}
 }
 
 // validate reports what the presence options refuse together.
 func (p *presenceOptions) validate() error {
+	if p.health != nil && !p.enabled {
+		return errors.New("WithHealth: the health is published in the presence record: add WithPresence")
+	}
 	if p.spread >= p.ttl {
 		return fmt.Errorf("WithPresenceSpread(%v): must be below the presence TTL (%v)", p.spread, p.ttl)
 	}

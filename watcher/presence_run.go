@@ -3,6 +3,7 @@ package watcher
 import (
 	"context"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/flagz-go/flagz"
@@ -46,7 +47,12 @@ func (ps *presenceState) run(ctx context.Context) {
 		}
 	})
 	defer unsubscribe()
+	var wg sync.WaitGroup
+	if ps.health != nil {
+		wg.Go(func() { ps.health.run(ctx, ps.writer.changed) })
+	}
 	ps.writer.run(ctx)
+	wg.Wait()
 }
 
 // newPresenceState prepares the presence record of the watcher whose
@@ -90,6 +96,9 @@ func newPresenceState[F flagz.FlagSet](fs F, status func() record.SourceStatus, 
 		infoVersion: ps.infoVersion,
 		info:        ps.buildInfo,
 		poke:        make(chan struct{}, 1),
+	}
+	if po.health != nil {
+		ps.health = &selfHealth{check: po.health, every: po.healthEvery, log: o.log}
 	}
 	return ps
 }

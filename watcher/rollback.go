@@ -16,6 +16,9 @@ import (
 // if it did not exist then. A compacted revision is an error wrapping
 // source.ErrHistoryGone.
 func (o *etcdOrigin) Before(ctx context.Context, name string, rev int64) (string, int64, error) {
+	if err := o.canary.notUndoable(name, rev); err != nil {
+		return "", 0, err
+	}
 	if rev <= 1 {
 		return "", 0, nil // nothing is older than etcd's first revision
 	}

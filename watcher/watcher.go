@@ -9,6 +9,7 @@ import (
 
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/source"
+	"github.com/flagz-go/flagz/watcher/change"
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
@@ -33,10 +34,14 @@ type etcdOrigin struct {
 	client    *clientv3.Client
 	prefix    string // as given, without a trailing slash
 	keyPrefix string // prefix + "/": every flag's key starts with it
-	stream    string // distinguishes this watcher's gRPC watch stream (watchContext)
-	opts      options
-	log       *slog.Logger
-	presence  *presenceState // nil without WithPresence
+	// changePrefix is where the flagz command's change records live
+	// (package change), under keyPrefix.
+	changePrefix string
+	stream       string // distinguishes this watcher's gRPC watch stream (watchContext)
+	opts         options
+	log          *slog.Logger
+	presence     *presenceState // nil without WithPresence
+	canary       *canaryOverlay // nil without WithPresence: a process without an id is in no canary
 
 	// listed is what the last List found: its revision and how many keys
 	// (flags or not) were under the prefix then. The health check counts
@@ -74,12 +79,13 @@ func New[F flagz.FlagSet](fs F, client *clientv3.Client, prefix string, opts ...
 		return nil, err
 	}
 	origin := &etcdOrigin{
-		client:    client,
-		prefix:    prefix,
-		keyPrefix: prefix + "/",
-		stream:    newStreamID(),
-		opts:      o,
-		log:       o.Config.Logger.With("source", o.Config.Name),
+		client:       client,
+		prefix:       prefix,
+		keyPrefix:    prefix + "/",
+		changePrefix: change.Prefix(prefix),
+		stream:       newStreamID(),
+		opts:         o,
+		log:          o.Config.Logger.With("source", o.Config.Name),
 	}
 	rt, err := source.New(fs, origin, o.Config)
 	if err != nil {
@@ -88,6 +94,8 @@ func New[F flagz.FlagSet](fs F, client *clientv3.Client, prefix string, opts ...
 	w := &Watcher{rt: rt, origin: origin}
 	if o.presence.enabled {
 		origin.presence = newPresenceState(fs, rt.Status, rt.SetProblem, origin)
+		origin.canary = newCanaryOverlay(origin.presence.base.ID, prefix, origin.log)
+		origin.presence.canary = origin.canary
 	}
 	return w, nil
 }

@@ -22,6 +22,12 @@
 //	flagz set NAME VALUE           pre-flight, write, wait for the processes (--if-revision, --force, --wait=D, --no-wait)
 //	flagz del NAME                 delete the flag's key, wait for the processes to return to the default
 //	flagz status                   the live processes: revision, checksum, rejections
+//	flagz history NAME             the flag's past values, with who wrote each, when and why
+//	flagz undo NAME                put back the value before the last write (pre-flight, wait)
+//	flagz set NAME VALUE --canary=5%,25%,100% [--bake=D]
+//	                               in stages: each widens only if its processes took the value and stay healthy
+//	flagz canary status | abort NAME | promote NAME
+//	                               the canaries under the prefix (they live in etcd, not in the command)
 //
 // Global flags, in the style of etcdctl: --endpoints (or FLAGZ_ENDPOINTS),
 // --prefix (or FLAGZ_PREFIX), --dial-timeout, --command-timeout, --cacert,

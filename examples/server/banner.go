@@ -69,6 +69,7 @@ func printBanner(out io.Writer, b banner) {
 	p("")
 	p("  %s --listen=127.0.0.1:0 --etcd-endpoints=%s --etcd-prefix=%s --rate-limit-max=100 --etcd-rollback=false --presence-ttl=2s", run, eps, prefix)
 	p("")
+	printCanaryTry(p, run, eps, prefix)
 	demo.PrintSetter(out, b.baseURL)
 	demo.PrintReady(out)
 }

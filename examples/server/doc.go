@@ -32,6 +32,14 @@
 // (for the processes that take it); --presence-ttl sets how long a killed
 // process stays listed. SIGINT or SIGTERM stops it cleanly.
 //
+// A canary (flagz set NAME VALUE --canary=25%,50%,100%) reaches a few
+// processes first and widens stage by stage. The demo reports itself
+// unhealthy in its presence record while its rate limiter refused more
+// than --unhealthy-above requests in the last 10s (watcher.WithHealth):
+// a canary of rate_limit=1 halts, and reverts, once its stage's process
+// refuses requests. The banner prints the walkthrough; docs/canary.md
+// says what a canary guarantees.
+//
 // /debug/flagz shows every flag; its setter (POST /debug/flagz/set) is open
 // to callers on the same machine only (see demo.LoopbackOnly) and changes
 // this process, not etcd.

@@ -38,6 +38,9 @@ var (
 	presenceTTL = pflag.Duration("presence-ttl", 5*time.Second,
 		"lease of this process's presence record (what flagz ls, status and --wait read): "+
 			"a process killed without stopping disappears from them this long after")
+	unhealthyAbove = pflag.Int64("unhealthy-above", 3,
+		"report this process unhealthy in its presence record (which halts a flagz canary) while its rate limiter "+
+			"refused more than this many requests in the last 10s; 0: never")
 	rateLimitMax = pflag.Int64("rate-limit-max", demo.MaxRateLimit,
 		"largest rate_limit this process accepts; a second demo with a smaller one shows flagz set refusing, "+
 			"and --wait reporting the process that rejects")
@@ -98,7 +101,8 @@ func runServe(args []string, out io.Writer) (err error) {
 	defer client.Close()
 
 	w, err := watcher.New(pflag.CommandLine, client, *etcdPrefix, watcher.WithLogger(logger),
-		watcher.WithPresence(), watcher.WithPresenceTTL(*presenceTTL), watcher.WithRollback(*etcdRollback))
+		watcher.WithPresence(), watcher.WithPresenceTTL(*presenceTTL), watcher.WithRollback(*etcdRollback),
+		watcher.WithHealth(demo.Health(*unhealthyAbove)), watcher.WithHealthInterval(250*time.Millisecond))
 	if err != nil {
 		return err
 	}

@@ -57,6 +57,23 @@ type Record struct {
 	// written (writes are coalesced), and a tool waiting for a write must
 	// still learn that it was refused (see Refusal).
 	Refused []Rejection `json:"refused,omitempty"`
+	// Canary lists the canaries whose current stage holds the process
+	// (package canary): per flag, the revision of the canary record whose
+	// value it was given, over the flag's key (applied, or refused: see
+	// Refusal).
+	Canary map[string]int64 `json:"canary,omitempty"`
+	// Health is what the process's own health check said last
+	// (watcher.WithHealth); nil without one.
+	Health *Health `json:"health,omitempty"`
+}
+
+// Health is what a process's own health check said.
+type Health struct {
+	OK bool `json:"ok"`
+	// Reason is why not, cut (Cut) if long; empty when OK.
+	Reason string `json:"reason,omitempty"`
+	// Since is when the check began to say so.
+	Since time.Time `json:"since"`
 }
 
 // MaxRefused is how many refused values a record keeps in Refused.

@@ -53,6 +53,10 @@ type Status struct {
 	Dropped        []string  `json:"dropped,omitempty"`
 	RefreshSeconds int64     `json:"refresh_seconds,omitempty"`
 	Problems       []Problem `json:"problems,omitempty"`
+	// Canary is Record.Canary.
+	Canary map[string]int64 `json:"canary,omitempty"`
+	// Health is Record.Health.
+	Health *Health `json:"health,omitempty"`
 }
 
 // Split returns the two parts of r as a process writes them: its static
@@ -62,7 +66,7 @@ func (r Record) Split() (Info, Status) {
 		FlagSet: r.FlagSet, Prefix: r.Prefix, Flags: r.Flags}
 	status := Status{ID: r.ID, State: r.State, Revision: r.Revision, Checksum: r.Checksum,
 		Updated: r.Updated, Rejections: r.Rejections, Refused: r.Refused, Dropped: r.Dropped,
-		RefreshSeconds: r.RefreshSeconds, Problems: r.Problems}
+		RefreshSeconds: r.RefreshSeconds, Problems: r.Problems, Canary: r.Canary, Health: r.Health}
 	for name, value := range r.Values {
 		if f, ok := r.Flag(name); ok && !f.Dynamic {
 			if info.Values == nil {

@@ -45,6 +45,7 @@ func NewService(f *Flags, logger *slog.Logger) http.Handler {
 func (s *service) limited(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if !s.limiter.Allow() {
+			refused.Add(1)
 			w.Header().Set("Retry-After", "1")
 			http.Error(w, "rate limit exceeded (flag rate_limit)", http.StatusTooManyRequests)
 			return

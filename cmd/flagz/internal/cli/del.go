@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/flagz-go/flagz/watcher/change"
 	"github.com/flagz-go/flagz/watcher/presence"
 	"github.com/spf13/pflag"
 	clientv3 "go.etcd.io/etcd/client/v3"
@@ -12,13 +13,16 @@ import (
 
 // delOutput is del's JSON output.
 type delOutput struct {
-	Name     string      `json:"name"`
-	Key      string      `json:"key"`
-	Existed  bool        `json:"existed"` // the key was there (nothing to do otherwise)
-	Written  bool        `json:"written"` // the key was deleted
-	Revision int64       `json:"revision,omitempty"`
-	Conflict *keyView    `json:"conflict,omitempty"`
-	Wait     *waitResult `json:"wait,omitempty"`
+	Name     string   `json:"name"`
+	Key      string   `json:"key"`
+	Existed  bool     `json:"existed"` // the key was there (nothing to do otherwise)
+	Written  bool     `json:"written"` // the key was deleted
+	Revision int64    `json:"revision,omitempty"`
+	Conflict *keyView `json:"conflict,omitempty"`
+	// EndedCanary: the flag was under a canary, which the delete
+	// (--force) ended.
+	EndedCanary bool        `json:"ended_canary,omitempty"`
+	Wait        *waitResult `json:"wait,omitempty"`
 	// Unconfirmed says why no process confirmed the delete: --no-wait, or
 	// no live process (deleted with --force).
 	Unconfirmed string   `json:"unconfirmed,omitempty"`
@@ -46,13 +50,14 @@ unless --force, which deletes and says that nobody confirmed it (exit 0).`,
 			wf := &writeFlags{}
 			wf.bind(fs, "delete even if no live process publishes its presence (nobody can confirm the delete)")
 			return func(ctx context.Context, s *session, args []string) error {
-				return runDel(ctx, s, args, wf)
+				return runDel(ctx, s, args, wf, change.ActionDel)
 			}
 		},
 	}
 }
 
-func runDel(ctx context.Context, s *session, args []string, wf *writeFlags) error {
+// runDel deletes the key of NAME (args) as action (del, undo).
+func runDel(ctx context.Context, s *session, args []string, wf *writeFlags, action string) error {
 	if len(args) != 1 {
 		return usagef("want NAME, got %d arguments", len(args))
 	}
@@ -91,7 +96,7 @@ func runDel(ctx context.Context, s *session, args []string, wf *writeFlags) erro
 		s.errorf("refused: %s; nothing deleted", out.Error)
 		return errReported
 	}
-	res, cur, err := s.write(ctx, name, clientv3.OpDelete(out.Key), wf.ifRevision.n)
+	res, cur, err := s.write(ctx, name, clientv3.OpDelete(out.Key), wf.ifRevision.n, wf.meta(action))
 	if errors.Is(err, errLostRace) {
 		cur.redact(f.sensitive(name))
 		out.Conflict = &cur
@@ -108,7 +113,7 @@ func runDel(ctx context.Context, s *session, args []string, wf *writeFlags) erro
 		}
 		return err
 	}
-	out.Written, out.Revision = res.Written, res.Revision
+	out.Written, out.Revision, out.EndedCanary = res.Written, res.Revision, res.EndedCanary
 	if !res.Written {
 		// Deleted between the read and the write (or --if-revision=0 on a
 		// missing key): nothing to wait for.
@@ -120,6 +125,9 @@ func runDel(ctx context.Context, s *session, args []string, wf *writeFlags) erro
 	}
 	if !s.json() {
 		s.printf("deleted %s  (key %s, revision %d): the processes return to their default", name, out.Key, res.Revision)
+		if res.EndedCanary {
+			s.printf("ended the canary of %s (--force)", name)
+		}
 	}
 	wr := s.pending(f, wf, name, res.Revision)
 	wr.deleted = true

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -38,6 +39,8 @@ type processOptions struct {
 	user        string        // an etcd user, "name:password"; "": none
 	logger      *slog.Logger  // the watcher's; nil: none
 	options     []watcher.Option
+	refuseMode  string // a mode the process refuses besides unknown ones (a custom validator pre-flight cannot run)
+	health      func(context.Context) error
 }
 
 // startProcess starts a process following testPrefix on endpoints. Its
@@ -60,6 +63,9 @@ func startProcess(t *testing.T, endpoints []string, o processOptions) *process {
 		if v != "fast" && v != "safe" {
 			return fmt.Errorf("unknown mode %s: want fast or safe", v)
 		}
+		if o.refuseMode != "" && v == o.refuseMode {
+			return fmt.Errorf("mode %s: not in this build", v)
+		}
 		return nil
 	})
 	token := flagz.DynString(p.fs, "token", "", "an API key").
@@ -77,6 +83,9 @@ func startProcess(t *testing.T, endpoints []string, o processOptions) *process {
 	opts := []watcher.Option{watcher.WithLogger(o.logger), watcher.WithRollback(o.rollback), watcher.WithPresence()}
 	if o.id != "" {
 		opts = append(opts, watcher.WithPresenceID(o.id))
+	}
+	if o.health != nil {
+		opts = append(opts, watcher.WithHealth(o.health), watcher.WithHealthInterval(20*time.Millisecond))
 	}
 	if o.presenceTTL > 0 {
 		opts = append(opts, watcher.WithPresenceTTL(o.presenceTTL))

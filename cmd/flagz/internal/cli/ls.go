@@ -82,13 +82,18 @@ func runLs(ctx context.Context, s *session, args []string) error {
 		return err
 	}
 	rows := lsRows(f, keys)
+	canaries, err := s.canaries(ctx, f)
+	if err != nil {
+		return err
+	}
 	if s.json() {
 		return s.printJSON(struct {
 			Processes int            `json:"processes"`
 			Revision  int64          `json:"revision"`
 			Flags     []lsFlag       `json:"flags"`
 			Invalid   []invalidEntry `json:"invalid,omitempty"`
-		}{len(f.records), keys.revision, rows, invalidEntries(f.invalid)})
+			Canaries  []canaryStatus `json:"canaries,omitempty"`
+		}{len(f.records), keys.revision, rows, invalidEntries(f.invalid), canaries})
 	}
 	s.printf("%s under %s", count(len(f.records), "live process", "live processes"), s.g.flagPrefix())
 	printInvalid(s, f.invalid)
@@ -101,7 +106,11 @@ func runLs(ctx context.Context, s *session, args []string) error {
 		t.add(r.Name, orDash(strings.Join(r.Types, "|")), value, rev, r.Holders.String(),
 			orDash(strings.Join(r.Defaults, "|")), orDash(r.Holders.holding()))
 	}
-	return t.flush()
+	if err := t.flush(); err != nil {
+		return err
+	}
+	printCanaries(s, canaries)
+	return nil
 }
 
 // lsColumns are ls's columns, in the order of its cells. The default

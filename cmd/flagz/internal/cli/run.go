@@ -54,6 +54,7 @@ type command struct {
 // commands lists every subcommand by name.
 func commands() map[string]*command {
 	list := []*command{lsCommand(), getCommand(), setCommand(), delCommand(), statusCommand()}
+	list = append(list, historyCommand(), undoCommand(), canaryCommand())
 	m := make(map[string]*command, len(list))
 	for _, c := range list {
 		m[c.name] = c

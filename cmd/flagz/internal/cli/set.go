@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/watcher/change"
 	"github.com/spf13/pflag"
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
@@ -18,6 +19,8 @@ type writeFlags struct {
 	wait       time.Duration
 	noWait     bool
 	force      bool
+	by         authorship     // --author, --reason
+	detail     string         // what the write's change record says more (undo)
 	fs         *pflag.FlagSet // to tell whether --wait was given
 }
 
@@ -45,10 +48,16 @@ func (r *revisionFlag) Type() string { return "N" }
 // bind declares the write flags; force is what --force says for this
 // command.
 func (wf *writeFlags) bind(fs *pflag.FlagSet, force string) {
-	wf.fs = fs
 	wf.ifRevision.n = noRevision
 	fs.Var(&wf.ifRevision, "if-revision",
 		"write only if the key's mod revision is still N (flagz get shows it); 0: only if the key does not exist")
+	wf.bindWait(fs, force)
+}
+
+// bindWait declares the write flags but --if-revision.
+func (wf *writeFlags) bindWait(fs *pflag.FlagSet, force string) {
+	wf.fs = fs
+	wf.ifRevision.n = noRevision
 	fs.BoolVar(&wf.force, "force", false, force)
 	fs.DurationVar(&wf.wait, "wait", defaultWait,
 		"how long to wait for every live process to report the write applied or refused (waiting is the default; "+
@@ -56,6 +65,13 @@ func (wf *writeFlags) bind(fs *pflag.FlagSet, force string) {
 	fs.Lookup("wait").NoOptDefVal = defaultWait.String()
 	fs.BoolVar(&wf.noWait, "no-wait", false,
 		"write and return at once: whether the processes take it is not known (flagz status tells later)")
+	wf.by.bind(fs)
+}
+
+// meta is what the write of action records beside it; --force ends a
+// canary of the flag.
+func (wf *writeFlags) meta(action string) writeMeta {
+	return writeMeta{action: action, detail: wf.detail, by: wf.by, force: wf.force}
 }
 
 func (wf *writeFlags) check() error {
@@ -79,9 +95,12 @@ type setOutput struct {
 	Written   bool            `json:"written"`
 	Revision  int64           `json:"revision,omitempty"`
 	Preflight preflightResult `json:"preflight"`
-	Forced    bool            `json:"forced,omitempty"`   // written despite pre-flight's refusals
-	Conflict  *keyView        `json:"conflict,omitempty"` // the key as it is, when --if-revision lost
-	Wait      *waitResult     `json:"wait,omitempty"`
+	Forced    bool            `json:"forced,omitempty"` // written despite pre-flight's refusals
+	// EndedCanary: the flag was under a canary, which the write (--force)
+	// ended.
+	EndedCanary bool        `json:"ended_canary,omitempty"`
+	Conflict    *keyView    `json:"conflict,omitempty"` // the key as it is, when --if-revision lost
+	Wait        *waitResult `json:"wait,omitempty"`
 	// Unconfirmed says why no process confirmed the write: --no-wait, or
 	// no live process (written with --force).
 	Unconfirmed string   `json:"unconfirmed,omitempty"`
@@ -133,19 +152,41 @@ another process (a forgery, or a bug) is left out of pre-flight and the
 wait, with a warning. The value of a flag any live process marks sensitive,
 and the reasons of processes that do not mark it so, show as [redacted].
 
+--canary=5%,25%,100% writes in stages (see flagz help canary): after
+pre-flight, the value goes to a canary record beside the flag, which only
+the processes of the first stage apply, over the flag's value. set waits
+until each of them applied it, then --bake; it widens to the next stage
+only if none of them refused the value, went DEGRADED, reported itself
+unhealthy (watcher.WithHealth) or went away. At 100% it writes the flag's
+key and removes the canary in one transaction, then waits as above. If a
+stage fails, it removes the canary (every process returns to the flag's
+value), names each process that failed and why, and exits with 1. The
+canary lives in etcd: a command killed or interrupted leaves it at its
+stage (flagz canary status, promote, abort). A set, del or undo of a flag
+under a canary is refused unless --force, which ends the canary.
+
+Every write records who (--author, else the etcd user, else user@host)
+and why (--reason) beside the flag (flagz history).
+
 A value beginning with "-" goes after "--": flagz set rate -- -5.`,
 		setup: func(fs *pflag.FlagSet) func(context.Context, *session, []string) error {
 			wf := &writeFlags{}
 			wf.bind(fs, "write even if pre-flight refuses (no live process, unknown name, static flag, "+
 				"a value some process refuses); a process's own refusal still fails the command")
+			cf := &canaryFlags{}
+			cf.bind(fs)
 			return func(ctx context.Context, s *session, args []string) error {
-				return runSet(ctx, s, args, wf)
+				if fs.Changed("canary") || fs.Changed("bake") || fs.Changed("canary-salt") {
+					return runCanarySet(ctx, s, args, wf, cf)
+				}
+				return runSet(ctx, s, args, wf, change.ActionSet)
 			}
 		},
 	}
 }
 
-func runSet(ctx context.Context, s *session, args []string, wf *writeFlags) error {
+// runSet sets NAME to VALUE (args) as action (set, undo).
+func runSet(ctx context.Context, s *session, args []string, wf *writeFlags, action string) error {
 	force := wf.force
 	if len(args) == 3 && wf.waitGiven() {
 		if _, err := time.ParseDuration(args[2]); err == nil {
@@ -186,7 +227,7 @@ func runSet(ctx context.Context, s *session, args []string, wf *writeFlags) erro
 		printFindings(s, "warning", out.Preflight.Warnings, len(f.records))
 	}
 
-	res, cur, err := s.write(ctx, name, clientv3.OpPut(out.Key, value), wf.ifRevision.n)
+	res, cur, err := s.write(ctx, name, clientv3.OpPut(out.Key, value), wf.ifRevision.n, wf.meta(action))
 	if errors.Is(err, errLostRace) {
 		cur.redact(f.sensitive(name))
 		out.Conflict = &cur
@@ -203,9 +244,12 @@ func runSet(ctx context.Context, s *session, args []string, wf *writeFlags) erro
 		}
 		return err
 	}
-	out.Written, out.Revision = true, res.Revision
+	out.Written, out.Revision, out.EndedCanary = true, res.Revision, res.EndedCanary
 	if !s.json() {
 		s.printf("%s = %s  (key %s, revision %d)", name, out.Value, out.Key, res.Revision)
+		if res.EndedCanary {
+			s.printf("ended the canary of %s (--force): its processes take this value too", name)
+		}
 	}
 	wr := s.pending(f, wf, name, res.Revision)
 	for _, fd := range out.Preflight.Refusals {

@@ -22,6 +22,8 @@ type statusOutput struct {
 	// Invalid lists the presence keys left out: they hold no record of
 	// the process they name.
 	Invalid []invalidEntry `json:"invalid,omitempty"`
+	// Canaries are the canaries under the prefix (flagz canary status).
+	Canaries []canaryStatus `json:"canaries,omitempty"`
 }
 
 // statusProcess is one live process as status shows it.
@@ -52,6 +54,10 @@ type statusProcess struct {
 	// Problems are the process's source's failures beside serving values
 	// (a snapshot file it cannot write, …).
 	Problems []presence.Problem `json:"problems,omitempty"`
+	// Canary: the canaries whose stage holds the process, and Health what
+	// its own health check says (presence.Record).
+	Canary map[string]int64 `json:"canary,omitempty"`
+	Health *presence.Health `json:"health,omitempty"`
 }
 
 // checksumGroup is the processes of one flag set sharing one dynamic
@@ -110,6 +116,9 @@ func runStatus(ctx context.Context, s *session, args []string) error {
 		return err
 	}
 	out := fleetStatus(f, keys, time.Now())
+	if out.Canaries, err = s.canaries(ctx, f); err != nil {
+		return err
+	}
 	if s.json() {
 		return s.printJSON(out)
 	}
@@ -128,7 +137,8 @@ func fleetStatus(f fleet, keys flagKeys, now time.Time) statusOutput {
 		p := statusProcess{ID: r.ID, Host: r.Host, PID: r.PID, Version: r.Version, FlagSet: r.FlagSet,
 			State: r.State, Revision: r.Revision, Checksum: r.Checksum, ChecksumMetric: metric,
 			Started: r.Started, Updated: r.Updated, RefreshSeconds: r.RefreshSeconds,
-			Behind: r.Revision < keys.latest, Stale: r.Stale(now), Rejections: r.Rejections, Problems: r.Problems}
+			Behind: r.Revision < keys.latest, Stale: r.Stale(now), Rejections: r.Rejections, Problems: r.Problems,
+			Canary: r.Canary, Health: r.Health}
 		out.Processes = append(out.Processes, p)
 		out.Converged = out.Converged && !p.Behind && !p.Stale && len(p.Rejections) == 0
 		k := [2]string{r.FlagSet, r.Checksum}
@@ -216,7 +226,11 @@ func printStatus(s *session, out statusOutput, invalid []presence.Invalid) {
 		for _, pr := range p.Problems {
 			s.printf("problem: %s: %s since %s%s: %s", p.ID, pr.Name, pr.Since.Local().Format(time.TimeOnly), since(pr.Since), pr.Error)
 		}
+		if h := p.Health; h != nil && !h.OK {
+			s.printf("unhealthy: %s says so since %s%s: %s", p.ID, h.Since.Local().Format(time.TimeOnly), since(h.Since), h.Reason)
+		}
 	}
+	printCanaries(s, out.Canaries)
 	switch {
 	case out.Converged:
 		s.printf("converged: every process has every flag key in etcd, no rejection, one checksum per flag set")

@@ -110,6 +110,11 @@ func TestAuth(t *testing.T) {
 	slow := "--dial-timeout=20s" // the client authenticates while it dials: bcrypt, slow under -race
 	want(t, flagzAt(t, eps, slow, "set", "greeting", "authed", "--force", "--user=root:secret"), ExitOK, "greeting = authed")
 	want(t, flagzAt(t, eps, slow, "get", "greeting", "--user=root", "--password=secret"), ExitOK, "greeting = authed")
+	// The write records the etcd user as its author, and apart from an
+	// author given by hand.
+	want(t, flagzAt(t, eps, slow, "history", "greeting", "--user=root:secret"), ExitOK, "root")
+	want(t, flagzAt(t, eps, slow, "set", "greeting", "again", "--force", "--user=root:secret", "--author=ann"), ExitOK)
+	want(t, flagzAt(t, eps, slow, "history", "greeting", "--user=root:secret"), ExitOK, "ann (etcd user root)")
 	want(t, flagzAt(t, eps, slow, "get", "greeting", "--user=root:wrong"), ExitFailed, "as user root", "authentication failed")
 	want(t, flagzAt(t, eps, slow, "get", "greeting"), ExitFailed, "user name is empty")
 }

@@ -248,7 +248,8 @@ func (s *session) follow(ctx context.Context, ch clientv3.WatchChan, w *waitStat
 				s.warnInvalid([]presence.Invalid{{Key: key, Err: err}})
 				continue
 			}
-			w.observe(s.withInfo(ctx, w, r, ev.Kv.ModRevision))
+			prev, known := w.live[r.ID]
+			w.observe(s.withInfo(ctx, r, prev, known, ev.Kv.ModRevision))
 		}
 		if w.done() {
 			return true
@@ -259,14 +260,15 @@ func (s *session) follow(ctx context.Context, ch clientv3.WatchChan, w *waitStat
 
 // withInfo joins a status the watch delivered with its process's info
 // (schema, identity), which the process writes apart and only when it
-// changes: the one already known for the process, or else its info key as
-// of the status's revision. A record that has its schema (a process of an
-// older version writes it whole) is returned as it is.
-func (s *session) withInfo(ctx context.Context, w *waitState, r presence.Record, rev int64) presence.Record {
+// changes: the one already known for the process (prev, if known), or
+// else its info key as of the status's revision. A record that has its
+// schema (a process of an older version writes it whole) is returned as
+// it is.
+func (s *session) withInfo(ctx context.Context, r, prev presence.Record, known bool, rev int64) presence.Record {
 	if r.Flags != nil {
 		return r
 	}
-	if prev, ok := w.live[r.ID]; ok && prev.Flags != nil {
+	if known && prev.Flags != nil {
 		return presence.Join(r, prev)
 	}
 	key := presence.InfoKey(s.g.flagPrefix(), r.ID)

@@ -26,15 +26,13 @@ func TestWaitJoinsStatusWithInfo(t *testing.T) {
 		t.Fatalf("status = %+v, %v; want one without the schema", status, err)
 	}
 	s := &session{g: &globals{prefix: testPrefix}, stdout: io.Discard, stderr: io.Discard, client: cli}
-	w := &waitState{live: map[string]presence.Record{}}
-	joined := s.withInfo(t.Context(), w, status, resp.Kvs[0].ModRevision)
+	joined := s.withInfo(t.Context(), status, presence.Record{}, false, resp.Kvs[0].ModRevision)
 	if _, ok := joined.Flag("rate"); !ok || joined.Host == "" || joined.Values["workers"] != "4" {
 		t.Errorf("joined from the info key: %+v", joined)
 	}
-	w.live[status.ID] = joined
 	again := status
 	again.Revision++
-	if got := s.withInfo(t.Context(), w, again, 1); len(got.Flags) != len(joined.Flags) || got.Revision != again.Revision {
+	if got := s.withInfo(t.Context(), again, joined, true, 1); len(got.Flags) != len(joined.Flags) || got.Revision != again.Revision {
 		t.Errorf("joined with the known info: %+v", got)
 	}
 }

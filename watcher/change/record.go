@@ -1,0 +1,103 @@
+package change
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Space is the sub-key space, under a flag prefix, that the flagz command
+// reserves for its records: "<prefix>/@flagz/". No flag name holds a "/",
+// so no flag's key is in it.
+const Space = "@flagz/"
+
+// Actions a Record names.
+const (
+	ActionSet     = "set"     // flagz set wrote the flag's key
+	ActionDel     = "del"     // flagz del deleted it
+	ActionUndo    = "undo"    // flagz undo put back the value before the last write
+	ActionCanary  = "canary"  // a canary began (its first stage)
+	ActionStage   = "stage"   // a canary widened to its next stage
+	ActionPromote = "promote" // a canary wrote its value to the flag's key and ended
+	ActionAbort   = "abort"   // a canary ended without writing the flag's key
+)
+
+// MaxReason is how many bytes of a reason a record keeps; a longer one is
+// cut at a rune boundary and ends with "…".
+const MaxReason = 1024
+
+// Record is who changed a flag, when and why.
+type Record struct {
+	Flag   string `json:"flag"`
+	Action string `json:"action"`
+	// By is who: the author the command was given (--author or
+	// FLAGZ_AUTHOR), else the etcd user it authenticated as, else
+	// user@host from its environment.
+	By string `json:"by"`
+	// User is the etcd user the command authenticated as, if it did: an
+	// author given by hand does not hide it.
+	User   string    `json:"etcd_user,omitempty"`
+	At     time.Time `json:"at"` // the command's clock when it wrote
+	Reason string    `json:"reason,omitempty"`
+	// Detail says more about the action: a canary's stage, what a forced
+	// write ended.
+	Detail string `json:"detail,omitempty"`
+}
+
+// Prefix returns where the records of the flags under flagPrefix live:
+// "/flagz/demo/@flagz/change/" for "/flagz/demo" and "/flagz/demo/" alike.
+func Prefix(flagPrefix string) string {
+	return strings.TrimSuffix(flagPrefix, "/") + "/" + Space + "change/"
+}
+
+// Key returns the key of the record of the flag called name.
+func Key(flagPrefix, name string) string { return Prefix(flagPrefix) + name }
+
+// CutReason returns reason as a record keeps it: at most MaxReason bytes,
+// cut at a rune boundary with "…" appended when longer.
+func CutReason(reason string) string {
+	if len(reason) <= MaxReason {
+		return reason
+	}
+	cut := MaxReason
+	for cut > 0 && !utf8.RuneStart(reason[cut]) {
+		cut--
+	}
+	return reason[:cut] + "…"
+}
+
+// Encode returns r's JSON form, the value of its key, with its reason cut
+// (CutReason).
+func Encode(r Record) ([]byte, error) {
+	r.Reason = CutReason(r.Reason)
+	out, err := json.Marshal(r)
+	if err != nil {
+		return nil, fmt.Errorf("change record of %s: %w", r.Flag, err)
+	}
+	return out, nil
+}
+
+// ErrNotItsKey is why DecodeKey refuses a record found under the key of
+// another flag.
+var ErrNotItsKey = errors.New("the record is not of the flag its key names")
+
+// DecodeKey reads the value of key, a record key under flagPrefix, as the
+// record of the flag the key names, and only as that: a record naming
+// another flag is refused with ErrNotItsKey.
+func DecodeKey(flagPrefix, key string, value []byte) (Record, error) {
+	name, ok := strings.CutPrefix(key, Prefix(flagPrefix))
+	if !ok || name == "" || strings.Contains(name, "/") {
+		return Record{}, fmt.Errorf("change record: key %q names no flag under %s", key, Prefix(flagPrefix))
+	}
+	var r Record
+	if err := json.Unmarshal(value, &r); err != nil {
+		return Record{}, fmt.Errorf("change record %s: %w", key, err)
+	}
+	if r.Flag != name {
+		return Record{}, fmt.Errorf("change record %s: %w: it says flag %q", key, ErrNotItsKey, r.Flag)
+	}
+	return r, nil
+}
