@@ -26,6 +26,7 @@ type setContext struct {
 	// flag given on the command line alone, a dynamic one too.
 	explicitSource bool
 	logger         *slog.Logger // the source's log, where its changes' notifier panics go
+	watch          *batchWatch  // told what the change waits on
 }
 
 // givenValue is a value given explicitly before the sources that follow an
@@ -65,10 +66,12 @@ func (e *Engine) set(en *entry, source string, rev int64, name, value string, c 
 		return Outcome{Flag: name, Result: record.Unknown}
 	}
 	if en.group != nil && !c.keepsGiven(name) {
-		return e.applyGroup(source, rev, groupBatch{g: en.group, items: []groupItem{{en: en, name: name, value: value, c: c}}}, c.logger)[0]
+		return e.applyGroup(source, rev, groupBatch{g: en.group, items: []groupItem{{en: en, name: name, value: value, c: c}}}, c.logger, c.watch)[0]
 	}
+	c.watch.at(record.WaitFlag)
 	en.mu.Lock()
 	defer en.mu.Unlock()
+	c.watch.at(waitNone)
 	sensitive := en.sensitive()
 	limit := e.maxSize()
 	if en.dyn != nil {
@@ -102,7 +105,9 @@ func (e *Engine) set(en *entry, source string, rev int64, name, value string, c 
 
 	var o Outcome
 	if en.dyn != nil {
+		c.watch.at(record.WaitChecks)
 		commit, err := en.dyn.stage(value)
+		c.watch.at(waitNone)
 		en.commit.Lock()
 		if err != nil {
 			o = e.settle(en, source, rev, shown, "", "", false, false, err)
@@ -114,7 +119,9 @@ func (e *Engine) set(en *entry, source string, rev int64, name, value string, c 
 	} else if overLimit(value, limit) {
 		o = e.refuseOversized(en, source, rev, value, shown, limit)
 	} else {
+		c.watch.at(record.WaitSet)
 		o = e.setThroughFlagSet(en, source, rev, value, shown, false)
+		c.watch.at(waitNone)
 	}
 	if o.Result == record.Applied && onCommandLine && !en.overrode {
 		en.overrode = true
@@ -135,16 +142,18 @@ func shownValue(value string, sensitive bool, limit int) string {
 
 // remove returns the flag of en (nil: no flag is called name) to its
 // default because the source called source dropped it; notifier panics go
-// to c.logger.
+// to c.logger; c.watch is told what the change waits on.
 func (e *Engine) remove(en *entry, source string, rev int64, name string, c setContext) Outcome {
 	if en == nil {
 		return Outcome{Flag: name, Result: record.Unknown}
 	}
 	if en.group != nil && !c.keepsGiven(name) {
-		return e.applyGroup(source, rev, groupBatch{g: en.group, items: []groupItem{{en: en, name: name, removed: true, c: c}}}, c.logger)[0]
+		return e.applyGroup(source, rev, groupBatch{g: en.group, items: []groupItem{{en: en, name: name, removed: true, c: c}}}, c.logger, c.watch)[0]
 	}
+	c.watch.at(record.WaitFlag)
 	en.mu.Lock()
 	defer en.mu.Unlock()
+	c.watch.at(waitNone)
 	sensitive := en.sensitive()
 	_, onCommandLine := c.given(name)
 	if c.explicitSource && onCommandLine {
@@ -175,7 +184,9 @@ func (e *Engine) remove(en *entry, source string, rev int64, name string, c setC
 		o.Removed = true
 		return o
 	}
+	c.watch.at(record.WaitSet)
 	o := e.setThroughFlagSet(en, source, rev, def, shown, true)
+	c.watch.at(waitNone)
 	o.Removed = true
 	return o
 }

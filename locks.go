@@ -14,8 +14,10 @@ package flagz
 // Every mutex, outermost first. A goroutine holding one of them takes only
 // locks listed after it, never one listed before it.
 //
-//  1. Runtime.life orders a Runtime's Initialize, Start and Stop; batches
-//     of an Initialize are applied under it.
+//  1. Runtime.op orders a Runtime's Initialize, Start and Stop; batches
+//     of an Initialize are applied under it. It is a channel of capacity
+//     1, so that Stop waits for it with a deadline (Config.StopTimeout):
+//     a validator that blocks an Initialize holds it.
 //  2. Source.mu: one batch of a source at a time (apply); guards what the
 //     source holds and whether it loaded.
 //  3. entry.mu: one change of one flag at a time, taken by writers only
@@ -49,7 +51,10 @@ package flagz
 //     it. An apply of known names does not take it.
 //   - Source.heldMu (RWMutex): what a source holds, written under
 //     Source.mu and read by the debug page under entry.commit.
-//   - Source.stMu: a source's status and histories.
+//   - Source.stMu: a source's status and histories, and what its timer saw
+//     of the batch in progress (batchwait.go): taken at a batch's start
+//     and end (under Source.mu) and by that timer's function, which reads
+//     the batch's progress from atomics and never waits for the batch.
 //   - queue.mu (a notifier's or a subscriber's queue): notifications and events;
 //     the functions they deliver to run on their own goroutines, unlocked.
 //   - stdFlagSetView.mu: the pflag views of a standard flag set's flags.

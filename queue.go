@@ -23,7 +23,10 @@ import (
 // the last item waiting, until the consumers catch up (nothing waits). So
 // a consumer that never returns holds one item, not every push; behindSince
 // tells when that began. A consumer that keeps up, if late, gets every
-// item. Without merge every item is kept.
+// item. Without merge every item is kept. A queue whose items differ in
+// size (events, whose reports may name thousands of flags) counts each
+// item as weight says, and may set its own bounds (maxWaiting,
+// stuckWaiting) in that unit.
 //
 // The notifiers of one flag are one queue (see notifier); each subscriber
 // of an Engine is one (see Engine.Subscribe).
@@ -33,6 +36,11 @@ type queue[E any] struct {
 	// b; set before the first push.
 	merge      func(a, b E) E
 	stuckAfter time.Duration // with merge: how long a call runs before backlog items waiting behind it are merged
+	// weight, when set, is how much an item counts towards the bounds
+	// (nil: 1); maxWaiting and stuckWaiting, when positive, replace
+	// maxBacklog and backlog. Set before the first push.
+	weight                   func(E) int
+	maxWaiting, stuckWaiting int
 
 	callStart atomic.Int64 // when the consumer call in progress started (UnixNano); 0: none
 
@@ -41,6 +49,7 @@ type queue[E any] struct {
 	mu        sync.Mutex
 	consumers []func(E) // never modified, replaced
 	pending   []E
+	waiting   int // the weight of pending, until it is merged
 	running   bool
 	closed    bool
 	idle      *sync.Cond // signalled when the goroutine stops
@@ -80,19 +89,26 @@ func (q *queue[E]) push(item E) {
 	if q.closed {
 		return
 	}
+	w := 1
+	if q.weight != nil {
+		w = q.weight(item)
+	}
 	switch n := len(q.pending); {
 	case q.merge != nil && n > 0 && !q.behindSince.IsZero():
 		q.pending[n-1] = q.merge(q.pending[n-1], item)
-	case q.merge != nil && (n+1 >= maxBacklog || n+1 >= backlog && q.callStuck()):
+	case q.merge != nil && n > 0 && (q.waiting+w >= q.bound(q.maxWaiting, maxBacklog) ||
+		q.waiting+w >= q.bound(q.stuckWaiting, backlog) && q.callStuck()):
 		merged := q.pending[0]
 		for _, p := range q.pending[1:] {
 			merged = q.merge(merged, p)
 		}
 		q.pending = []E{q.merge(merged, item)} // the backlog's array is let go
+		q.waiting = 0
 		q.behindSince = time.Now()
 		q.behindNow.Store(true)
 	default:
 		q.pending = append(q.pending, item)
+		q.waiting += w
 	}
 	if !q.running {
 		q.running = true
@@ -107,7 +123,7 @@ func (q *queue[E]) drain() {
 	for {
 		q.mu.Lock()
 		batch, consumers := q.pending, q.consumers
-		q.pending = nil
+		q.pending, q.waiting = nil, 0
 		if len(batch) == 0 || q.closed {
 			q.behindSince = time.Time{}
 			q.behindNow.Store(false)
@@ -139,6 +155,14 @@ func (q *queue[E]) drain() {
 	}
 }
 
+// bound returns the queue's own bound if it set one, else def.
+func (q *queue[E]) bound(own, def int) int {
+	if own > 0 {
+		return own
+	}
+	return def
+}
+
 // callStuck reports whether a consumer call has been running for
 // stuckAfter.
 func (q *queue[E]) callStuck() bool {
@@ -158,7 +182,7 @@ func (q *queue[E]) requeue(rest []E) {
 	for _, it := range q.pending {
 		merged = q.merge(merged, it)
 	}
-	q.pending = []E{merged}
+	q.pending, q.waiting = []E{merged}, 0
 }
 
 // call runs one consumer, turning its panic into an error.
@@ -181,7 +205,7 @@ func (q *queue[E]) close() {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.closed = true
-	q.pending = nil
+	q.pending, q.waiting = nil, 0
 	q.waitLocked()
 }
 

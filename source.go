@@ -59,6 +59,9 @@ type Source struct {
 	held   map[string]heldValue
 
 	stMu         sync.Mutex
+	own          ownState     // the state the owner set (guarded by stMu)
+	waiting      *record.Wait // what the batch in progress waits on, once seen (guarded by stMu)
+	watch        waitWatch    // the batch in progress (see batchwait.go)
 	status       record.SourceStatus
 	states       []record.StateSpan                    // never modified, replaced (guarded by stMu)
 	ignoredNames []record.IgnoredName                  // never modified, replaced (guarded by stMu)
@@ -68,10 +71,13 @@ type Source struct {
 
 func newSource(e *Engine, name string) *Source {
 	now := time.Now()
-	return &Source{e: e, name: name, logger: slog.Default(),
+	s := &Source{e: e, name: name, logger: slog.Default(),
 		held:   map[string]heldValue{},
+		own:    ownState{state: record.StateConnecting},
 		status: record.SourceStatus{Name: name, State: record.StateConnecting, Since: now},
 		states: []record.StateSpan{{State: record.StateConnecting, Since: now}}}
+	s.newWaitTimer()
+	return s
 }
 
 // Source returns the source called name, registering it on first use in
@@ -163,26 +169,19 @@ func (s *Source) Remove(revision int64, names ...string) Report {
 }
 
 // SetState records the source's health; err says why it is not SERVING (nil
-// clears it).
+// clears it). While a batch of the source waits on the program
+// (SourceStatus.Waiting), a source set SERVING shows DEGRADED until the
+// wait ends.
 func (s *Source) SetState(state record.State, err error) {
 	s.stMu.Lock()
-	changed := s.status.State != state
-	if changed {
-		s.status.State, s.status.Since = state, time.Now()
-	}
-	s.status.Err = ""
+	s.own = ownState{state: state}
 	if err != nil {
-		s.status.Err = err.Error()
+		s.own.err = err.Error()
 	}
-	if changed {
-		s.stateChanged(state, s.status.Since, s.status.Err)
-	} else {
-		s.stateErr(s.status.Err)
-	}
-	st := s.statusLocked()
+	ev := s.refreshLocked()
 	s.stMu.Unlock()
-	if changed {
-		s.e.publish(Event{Time: st.Since, Source: s.name, State: &st})
+	if ev != nil {
+		s.e.publish(*ev)
 	}
 }
 
@@ -289,8 +288,12 @@ func (s *Source) apply(b batch) Report {
 		}
 	}
 	report := make(Report, 0, len(b.values)+len(removed))
+	names := slices.Sorted(maps.Keys(b.values))
+	watch := s.watchBatch(b.rev)
+	c.watch = watch
 	var groups []groupBatch // names that are struct fields, by struct; nil for most batches
-	for _, name := range slices.Sorted(maps.Keys(b.values)) {
+	for i, name := range names {
+		watch.step(&names[i])
 		value := b.values[name]
 		prev, held := s.held[name]
 		c.held, c.prev = held, prev.text
@@ -302,7 +305,8 @@ func (s *Source) apply(b batch) Report {
 		report = append(report, s.noteSet(b.rev, name, value, e.set(en, s.name, b.rev, name, value, c)))
 	}
 	c.held, c.prev = false, ""
-	for _, name := range removed {
+	for i, name := range removed {
+		watch.step(&removed[i])
 		en := e.lookup(name)
 		if en != nil && en.group != nil && !c.keepsGiven(name) {
 			groups = addGroupItem(groups, groupItem{en: en, name: name, removed: true, c: c})
@@ -311,7 +315,8 @@ func (s *Source) apply(b batch) Report {
 		report = append(report, s.noteRemoved(name, e.remove(en, s.name, b.rev, name, c)))
 	}
 	for _, gb := range groups {
-		for i, o := range e.applyGroup(s.name, b.rev, gb, c.logger) {
+		watch.step(&gb.items[0].name)
+		for i, o := range e.applyGroup(s.name, b.rev, gb, c.logger, watch) {
 			if it := gb.items[i]; it.removed {
 				o = s.noteRemoved(it.name, o)
 			} else {
@@ -320,6 +325,7 @@ func (s *Source) apply(b batch) Report {
 			report = append(report, o)
 		}
 	}
+	s.endWatch()
 	if b.full {
 		s.loaded = true
 	}

@@ -34,6 +34,19 @@ type Event struct {
 	// SERVING, DEGRADED, STOPPED), or as one of its problems started or
 	// ended (State.Problems lists those that last); nil for a batch.
 	State *record.SourceStatus
+
+	// Merged, when not zero, is how many events this one stands for: the
+	// subscriber fell so far behind that the events waiting for it were
+	// merged into one (see Subscribe). Its Report then names every flag
+	// those events changed, once (Applied, Old from before its first change,
+	// Value, New and Removed from its last), and the last refusal of any
+	// flag they refused and did not change; unchanged and unknown names are
+	// left out. Source and Revision are those of the last batch when every
+	// event merged came from one source, else empty and 0. State is nil:
+	// the sources' states of now are Engine.Sources.
+	Merged int
+
+	merged *eventMerge // while waiting in a subscriber's queue: the account of the events merged
 }
 
 // DirectSet is the Source of an Event for a change made by calling a
@@ -65,9 +78,23 @@ func (ev Event) Changed() []string {
 // recovered and logged to slog.Default(). The returned function ends the
 // subscription; it returns once no call of fn is in progress, and must not
 // be called from fn.
+//
+// A subscriber holds a bounded amount however far behind it falls. The
+// events waiting for it are merged into one when they weigh 4,096 (an
+// event weighs one plus the outcomes of its report: 2,048 one-flag
+// changes, or one resync of 4,095 flags), or 256 while a call of fn has run
+// for a second (fn blocks), and every later event merges into that one
+// until fn has caught up (nothing waits). The merged event (Event.Merged,
+// how many it stands for) names each flag those events changed once, from
+// its value before them to its value after them, so a subscriber that
+// keeps a copy of values or invalidates caches loses nothing by the merge,
+// only the steps between; one that needs every batch (an audit trail)
+// reads the sources' audit log instead. What the merged event tells came
+// after every event fn got before it. A merge is logged (WARN, to slog.Default()) when the merged event is delivered.
 func (e *Engine) Subscribe(fn func(Event)) (unsubscribe func()) {
-	q := &queue[Event]{site: subscriberSite}
-	q.add(fn)
+	q := &queue[Event]{site: subscriberSite, merge: mergeEvents, weight: eventWeight,
+		stuckAfter: subscriberStuckAfter, maxWaiting: maxEventWeight, stuckWaiting: stuckEventWeight}
+	q.add(deliverTo(fn))
 	e.mu.Lock()
 	e.subs.Store(ptr(append(slices.Clone(e.subscribers()), q)))
 	e.mu.Unlock()

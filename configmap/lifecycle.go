@@ -23,8 +23,10 @@ func (w *Watcher) Initialize(ctx context.Context) (flagz.Report, error) {
 func (w *Watcher) Start(ctx context.Context) error { return w.rt.Start(ctx) }
 
 // Stop ends what Start began and an Initialize in flight, and returns once
-// every goroutine and file-system watch of the watcher is gone; the watcher
-// is then STOPPED. Calling it again does nothing. See source.Runtime.Stop.
+// every goroutine and file-system watch of the watcher is gone (or, while a
+// validator of the program holds a batch, after WithStopTimeout); the
+// watcher is then STOPPED. Calling it again does nothing. See
+// source.Runtime.Stop.
 func (w *Watcher) Stop() { w.rt.Stop() }
 
 // Run calls Initialize and Start, waits until ctx is done or Stop is

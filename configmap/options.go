@@ -87,6 +87,14 @@ func WithBackoff(min, max time.Duration) Option {
 	return func(c *config) { c.SetBackoff(min, max) }
 }
 
+// WithStopTimeout bounds how long Stop waits for the watcher's goroutines
+// when code of the program holds them (a validator that blocks): see
+// source.Config.StopTimeout. Default source.DefaultStopTimeout (5s); d
+// must be positive.
+func WithStopTimeout(d time.Duration) Option {
+	return func(c *config) { c.SetStopTimeout(d) }
+}
+
 // WithSnapshotFile keeps the last known good values in the file at path
 // (see source.Config.SnapshotFile): when the origin cannot be read at
 // start-up, Initialize serves the values saved there.

@@ -25,6 +25,7 @@ func TestConstructorsRefuseBadOptions(t *testing.T) {
 		{WithResyncPeriod(-time.Second), "WithResyncPeriod(-1s)"},
 		{WithDebounce(0), "WithDebounce(0s)"},
 		{WithMaxSize(0), "WithMaxSize(0)"},
+		{WithStopTimeout(0), "WithStopTimeout(0s)"},
 	} {
 		fs := pflag.NewFlagSet(t.Name(), pflag.ContinueOnError)
 		if w, err := New(fs, dir, c.opt); w != nil || err == nil || !strings.Contains(err.Error(), c.want) {

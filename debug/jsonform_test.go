@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -61,6 +62,8 @@ func fullSource() record.SourceStatus {
 		},
 		IgnoredNames: []record.IgnoredName{{Name: "from_a_newer_binary", Time: t0, Revision: 9}},
 		Snapshot:     &record.SnapshotOrigin{Path: "/var/lib/app/flagz-etcd.snapshot", Written: t0, Revision: 11},
+		Problems:     []record.Problem{{Name: "snapshot", Err: "open /var/lib/app: permission denied", Since: t0}},
+		Waiting:      &record.Wait{Flag: "rate", On: record.WaitChecks, Since: t0, Revision: 13},
 	}
 }
 
@@ -94,6 +97,15 @@ func TestJSONFormFieldNames(t *testing.T) {
 		}
 		if !bytes.Equal(got, want) {
 			t.Errorf("the JSON form of %s changed:\n%s\nwant (%s):\n%s", c.golden, got, path, want)
+		}
+		// A Go tool reads it back into the same types (debug.Page).
+		back := reflect.New(reflect.TypeOf(c.v))
+		dec := json.NewDecoder(bytes.NewReader(got))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(back.Interface()); err != nil {
+			t.Errorf("decoding %s: %v", c.golden, err)
+		} else if again, _ := json.MarshalIndent(back.Elem().Interface(), "", "  "); !bytes.Equal(append(again, '\n'), got) {
+			t.Errorf("%s does not read back as written:\n%s", c.golden, again)
 		}
 	}
 }

@@ -1,7 +1,6 @@
 package debug
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/flagz-go/flagz/record"
@@ -128,5 +127,3 @@ type SetResult struct {
 	// Error says why the request failed; absent on success.
 	Error string `json:"error,omitempty"`
 }
-
-func checksumText(sum uint64) string { return fmt.Sprintf("%016x", sum) }

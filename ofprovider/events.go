@@ -111,7 +111,7 @@ func (p *Provider) handle(ev flagz.Event) {
 		return
 	}
 	if len(changed) > 0 {
-		p.emit(openfeature.ProviderConfigChange, fmt.Sprintf("source %s changed %d flags at revision %d", ev.Source, len(changed), ev.Revision), changed)
+		p.emit(openfeature.ProviderConfigChange, changeMessage(ev, len(changed)), changed)
 	}
 	switch p.phase {
 	case phaseInitializing:
@@ -139,6 +139,16 @@ func (p *Provider) handle(ev flagz.Event) {
 			p.emit(openfeature.ProviderReady, "every source of the flag set serves again", nil)
 		}
 	}
+}
+
+// changeMessage describes the changes of ev, n flags. An event that stands
+// for several (the provider fell behind the flag set's changes: the SDK
+// read no event for a while) says so.
+func changeMessage(ev flagz.Event, n int) string {
+	if ev.Merged > 0 {
+		return fmt.Sprintf("%d flags changed in %d events merged into one (the provider's events were not read for a while)", n, ev.Merged)
+	}
+	return fmt.Sprintf("source %s changed %d flags at revision %d", ev.Source, n, ev.Revision)
 }
 
 // emit sends an event; the caller holds p.mu.

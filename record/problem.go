@@ -6,7 +6,8 @@ import "time"
 // serving values but that an operator must see: its last-known-good
 // snapshot file cannot be written ("snapshot"), the etcd watcher's
 // presence record cannot be published ("presence"). It lasts from Since
-// until the next success of what failed, which clears it.
+// until the next success of what failed, which clears it. Its JSON form is
+// the debug page's (sources[].problems[]).
 type Problem struct {
 	// Name is short and stable, the same every time the problem happens:
 	// the debug page, the metric flagz_source_problem (as its problem

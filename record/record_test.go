@@ -47,6 +47,17 @@ func TestTextRoundTrip(t *testing.T) {
 			t.Errorf("State UnmarshalText(%q) = %v, %v; want %v", text, back, err, s)
 		}
 	}
+	for w := record.WaitChecks; w <= record.WaitSet; w++ {
+		text, err := w.MarshalText()
+		var back record.WaitOn
+		if err != nil || back.UnmarshalText(text) != nil || back != w {
+			t.Errorf("WaitOn %d: MarshalText %q, %v; read back %d", int(w), text, err, int(back))
+		}
+	}
+	var w record.WaitOn
+	if err := w.UnmarshalText([]byte("nothing")); err == nil {
+		t.Error(`WaitOn.UnmarshalText("nothing"): no error`)
+	}
 	var r record.Result
 	if err := r.UnmarshalText([]byte("maybe")); err == nil {
 		t.Error(`Result.UnmarshalText("maybe"): no error`)

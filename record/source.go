@@ -58,6 +58,15 @@ type SourceStatus struct {
 	// now (a snapshot file it cannot write, a presence record it cannot
 	// publish), sorted by name; nil when there is none.
 	Problems []Problem `json:"problems,omitempty"`
+	// Waiting is set while a batch of the source has waited for a while
+	// (a second) on one flag: on code of the program that the change of
+	// that flag runs (its parser and validators, or the Set of a flag.Value
+	// flagz did not declare), or on another change of the flag holding it.
+	// The changes of the origin after that batch wait too, so a SERVING
+	// source is DEGRADED meanwhile, and Err says what it waits on (after
+	// the source's own reason, if it has one); a source in another state
+	// keeps it.
+	Waiting *Wait `json:"waiting,omitempty"`
 }
 
 // StateSpan is one state a source was in, from Since until Until (zero,

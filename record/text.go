@@ -34,3 +34,16 @@ func (s *State) UnmarshalText(text []byte) error {
 	}
 	return fmt.Errorf("record: unknown source state %q", text)
 }
+
+// UnmarshalText reads what is waited on as MarshalText writes it
+// ("checks", "flag" or "set"), so that a tool decoding the debug page's
+// JSON reads a waiting source.
+func (w *WaitOn) UnmarshalText(text []byte) error {
+	for i, word := range waitOnWords {
+		if word == string(text) {
+			*w = WaitOn(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("record: unknown WaitOn %q", text)
+}

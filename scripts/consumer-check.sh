@@ -7,11 +7,11 @@
 # every module users import, with `replace` lines for exactly those modules
 # (pointing at this checkout) and nothing else, as a user testing a checkout
 # would write it. Its main package imports every public package of those
-# modules, and every ```go block of README.md becomes a package of its own.
-# Then `go mod tidy`, `go build ./...` and `go vet ./...` must pass: a module
-# that requires one users cannot fetch (an internal helper module, a
-# pseudo-version only this repository's `replace` resolves) fails the tidy,
-# and a README block that does not compile as shown fails the build.
+# modules, and every ```go block of README.md and of docs/*.md becomes a
+# package of its own. Then `go mod tidy`, `go build ./...` and `go vet ./...`
+# must pass: a module that requires one users cannot fetch (an internal
+# helper module, a pseudo-version only this repository's `replace` resolves)
+# fails the tidy, and a block that does not compile as shown fails the build.
 #
 # Then a second throwaway module, a service that uses only the etcd watcher,
 # requires the watcher module and imports its packages: its module graph
@@ -20,16 +20,6 @@
 # only the test helper module watcher/etcdtest may bring.
 set -euo pipefail
 
-# The modules users import, one directory of this repository per line.
-published_modules=(
-	.
-	watcher
-	watcher/etcdtest
-	natskv
-	configmap/informer
-	ofprovider
-	cmd/flagz
-)
 
 # The modules a service that uses only the etcd watcher requires (the
 # watcher's own requirements among this repository's modules), and the
@@ -53,6 +43,9 @@ die() { log "error: $*"; exit 1; }
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 export GOWORK=off GOTOOLCHAIN=local
+
+# The modules users import (scripts/published-modules.txt).
+mapfile -t published_modules < <(grep -v -e '^#' -e '^[[:space:]]*$' "$root/scripts/published-modules.txt")
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/flagz-consumer.XXXXXX")
 trap 'rm -rf -- "$work"' EXIT
@@ -113,25 +106,35 @@ for t in ${tools[@]+"${tools[@]}"}; do (cd "$consumer" && go mod edit -tool="$t"
 write_main "$consumer" "${imports[@]}"
 log "imports ${imports[*]}${tools[*]:+; tools ${tools[*]}}"
 
-# Each ```go block of README.md, verbatim, as readme/lineN/main.go; a line
-# directive makes the compiler's messages point at README.md itself.
-awk -v out="$consumer/readme" -v readme="$root/README.md" '
-	/^```go[[:space:]]*$/ { n = NR + 1; dir = out "/line" n; system("mkdir -p \"" dir "\""); f = dir "/main.go"; printf "//line %s:%d\n", readme, n > f; next }
-	/^```/ && f != "" { close(f); f = ""; next }
-	f != "" { print > f }
-' "$root/README.md"
-blocks=$(find "$consumer/readme" -name main.go 2>/dev/null | wc -l)
-log "README.md: $blocks go blocks"
+# Each ```go block of README.md and docs/*.md, verbatim, as
+# blocks/<file>/lineN/main.go; once gofmt has checked it, a line directive
+# (kept beside it meanwhile: gofmt moves a directive that precedes a doc
+# comment) makes the compiler's messages point at the Markdown file itself.
+docs=("$root/README.md")
+for f in "$root"/docs/*.md; do [ -e "$f" ] && docs+=("$f"); done
+for doc in "${docs[@]}"; do
+	name=$(basename "$doc" .md)
+	awk -v out="$consumer/blocks/$name" -v doc="$doc" '
+		/^```go[[:space:]]*$/ { n = NR + 1; dir = out "/line" n; system("mkdir -p \"" dir "\""); f = dir "/main.go"; printf "//line %s:%d\n", doc, n > (dir "/directive"); close(dir "/directive"); next }
+		/^```/ && f != "" { close(f); f = ""; next }
+		f != "" { print > f }
+	' "$doc"
+done
+blocks=$(find "$consumer/blocks" -name main.go 2>/dev/null | wc -l)
+log "README.md and docs/*.md: $blocks go blocks"
 
 cd "$consumer"
 export GOFLAGS=-mod=mod
 log "go mod tidy"
 go mod tidy
 if [ "$blocks" -gt 0 ]; then
-	log "gofmt -l readme"
-	unformatted=$(gofmt -l readme) || die "a go block of README.md does not parse (above)"
+	log "gofmt -l blocks"
+	unformatted=$(gofmt -l blocks) || die "a go block does not parse (above)"
 	[ -z "$unformatted" ] || die "gofmt would change the go block starting at" \
-		$(printf '%s\n' "$unformatted" | sed 's|^readme/line\([0-9]*\)/main.go$|README.md:\1|')
+		$(printf '%s\n' "$unformatted" | sed 's|^blocks/\(.*\)/line\([0-9]*\)/main.go$|\1.md:\2|')
+	for d in blocks/*/line*; do
+		cat "$d/directive" "$d/main.go" >"$d/main.go.new" && mv "$d/main.go.new" "$d/main.go" && rm "$d/directive"
+	done
 fi
 log "go build ./...${tools[*]:+ and tool}"
 go build ./...

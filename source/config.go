@@ -36,6 +36,19 @@ type Config struct {
 	// Rollback makes the runtime undo, in the origin, a write a flag
 	// refused, when the origin can (a WriteBacker): see WriteBacker.
 	Rollback bool
+	// StopTimeout bounds how long Stop waits for the source's goroutines.
+	// Stop ends at once what the source does itself (listing, following,
+	// backing off); what can outlast it is code that does not return: a
+	// batch waiting on a validator of the program (or a parser of its own,
+	// or the Set of a flag.Value), an origin that ignores its context. Once
+	// the time is up Stop returns without them, logging a warning: the
+	// source is STOPPED, its status says it stopped without its goroutine
+	// and what the batch waits on (SourceStatus.Waiting), and that
+	// goroutine, which cannot be killed, finishes its batch (whose values
+	// then apply, the origin's later changes do not) and exits once the
+	// code returns; until then Initialize and Start return ErrRunning. Zero
+	// means DefaultStopTimeout.
+	StopTimeout time.Duration
 }
 
 // The backoff every source uses unless told otherwise, the same for every
@@ -54,6 +67,15 @@ const (
 	DefaultMinBackoff = 100 * time.Millisecond
 	DefaultMaxBackoff = 30 * time.Second
 )
+
+// DefaultStopTimeout is how long Stop waits for a source's goroutines
+// unless told otherwise (Config.StopTimeout). Stop takes milliseconds when
+// nothing waits on the program; the bound only matters when something
+// does (a validator that blocks), and then it is how long the program's
+// own shutdown is held up: a small part of the 30 s a Kubernetes pod is
+// given to stop, yet long enough that a busy machine never makes a Stop
+// that would have finished give up.
+const DefaultStopTimeout = 5 * time.Second
 
 // validate fills the defaults of c and reports the first setting a Runtime
 // cannot take, naming its field.
@@ -75,6 +97,12 @@ func (c *Config) validate() error {
 	}
 	if c.ResyncPeriod < 0 {
 		return fmt.Errorf("flagz: source %q: Config.ResyncPeriod %v: %w", c.Name, c.ResyncPeriod, errNegative)
+	}
+	if c.StopTimeout < 0 {
+		return fmt.Errorf("flagz: source %q: Config.StopTimeout %v: %w", c.Name, c.StopTimeout, errNegative)
+	}
+	if c.StopTimeout == 0 {
+		c.StopTimeout = DefaultStopTimeout
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/flagz-go/flagz"
 	"github.com/flagz-go/flagz/internal/link"
@@ -40,13 +41,13 @@ func (r *Runtime) initialize(ctx, halt context.Context) (flagz.Report, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	defer context.AfterFunc(halt, func() { cancel(ErrStopped) })()
-	r.op.Lock()
-	defer r.op.Unlock()
+	r.lock()
+	defer r.unlock()
 	if halt.Err() != nil {
 		return nil, r.stoppedErr()
 	}
 	if r.runningLocked() {
-		return nil, fmt.Errorf("%w: Initialize of source %q", ErrRunning, r.cfg.Name)
+		return nil, r.runningErr("Initialize")
 	}
 	src, err := r.claimLocked()
 	if err != nil {
@@ -54,8 +55,14 @@ func (r *Runtime) initialize(ctx, halt context.Context) (flagz.Report, error) {
 	}
 	snap, err := r.list(ctx)
 	if err == nil {
-		report := r.load(ctx, snap, true)
+		report := r.load(ctx, halt, snap, true)
 		r.writeSnapshot(src)
+		if halt.Err() != nil {
+			// A Stop came while the load ran, and may have returned
+			// without waiting for it (a validator held it): the source
+			// stops now, as that Stop would have left it.
+			r.stoppedLocked(src)
+		}
 		return report, nil
 	}
 	if halt.Err() != nil {
@@ -90,10 +97,10 @@ func (r *Runtime) stoppedErr() error {
 // snapshot file), it lists the origin first. An origin that is a
 // BackgroundRunner runs beside it for as long.
 func (r *Runtime) Start(ctx context.Context) error {
-	r.op.Lock()
-	defer r.op.Unlock()
+	r.lock()
+	defer r.unlock()
 	if r.runningLocked() {
-		return fmt.Errorf("%w: Start of source %q", ErrRunning, r.cfg.Name)
+		return r.runningErr("Start")
 	}
 	src, err := r.claimLocked()
 	if err != nil {
@@ -128,28 +135,40 @@ func (r *Runtime) Start(ctx context.Context) error {
 // Stop ends an Initialize in flight and what Start began, and waits until
 // every goroutine of the source has exited; the flags keep their values and
 // the source is STOPPED. It returns promptly even while the origin is
-// unreachable. Calling it again does nothing.
+// unreachable, and within Config.StopTimeout while code of the program
+// holds the source (a validator that blocks; see Config.StopTimeout).
+// Calling it again does nothing.
 func (r *Runtime) Stop() {
+	deadline := time.NewTimer(r.cfg.StopTimeout)
+	defer deadline.Stop()
 	r.haltMu.Lock()
 	r.stop(ErrStopped)
 	r.halt, r.stop = context.WithCancelCause(context.Background())
 	r.haltMu.Unlock()
 
-	r.op.Lock()
-	defer r.op.Unlock()
+	if !r.lockBefore(deadline.C) {
+		r.gaveUp("the call that holds the source (an Initialize applying what it listed, or an earlier Stop)")
+		return
+	}
+	defer r.unlock()
 	if r.cancel != nil {
 		r.cancel()
 		r.cancel = nil
 	}
-	if r.done != nil {
-		<-r.done
-		r.done = nil
+	if r.done != nil && !r.ended(deadline.C) {
+		return
 	}
 	src := r.src.Load()
 	if src == nil {
 		r.stopped.Store(true)
 		return
 	}
+	r.stoppedLocked(src)
+}
+
+// stoppedLocked leaves src STOPPED and lets another runtime claim its
+// name. The caller holds op.
+func (r *Runtime) stoppedLocked(src *flagz.Source) {
 	src.SetState(record.StateStopped, nil)
 	r.clearProblems(src)
 	link.Release(src, r)

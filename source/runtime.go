@@ -34,7 +34,9 @@ import (
 //     exited; the source is then STOPPED, even if it never ran. It is
 //     idempotent and safe to call concurrently, from any goroutine, and
 //     returns promptly while the origin is unreachable. Initialize or Start
-//     may follow it; the source then reconciles.
+//     may follow it; the source then reconciles. Code of the program that
+//     does not return (a validator that blocks) holds it up for
+//     Config.StopTimeout at most: see there.
 //   - Run returns when its context ends or Stop is called.
 //   - Initialize and Start return ErrRunning while the source runs, and
 //     ErrNameInUse while another running source of the flag set has its
@@ -52,11 +54,14 @@ type Runtime struct {
 	last    atomic.Pointer[flagz.Report] // of the last batch handed to the engine
 	stopped atomic.Bool                  // Stop was called before any Initialize or Start
 
-	// op lets one of Initialize, Start and Stop act at a time. Stop does not
-	// wait for it before it has ended the Initialize in flight (halt).
-	op     sync.Mutex
-	cancel context.CancelFunc // guarded by op: ends what Start launched
-	done   chan struct{}      // guarded by op: closed when the goroutines Start launched have exited
+	// op lets one of Initialize, Start and Stop act at a time: a channel of
+	// capacity 1, held by sending to it (lock, unlock), so that Stop waits
+	// for it no longer than its timeout. Stop does not wait for it before
+	// it has ended the Initialize in flight (halt).
+	op        chan struct{}
+	cancel    context.CancelFunc // guarded by op: ends what Start launched
+	done      chan struct{}      // guarded by op: closed when the goroutines Start launched have exited
+	abandoned bool               // guarded by op: a Stop returned before done was closed (see reap)
 
 	haltMu sync.Mutex
 	halt   context.Context         // ends when Stop is called: Initializes in flight and Run end with it
@@ -90,6 +95,7 @@ func New[F flagz.FlagSet](fs F, origin Origin, cfg Config) (*Runtime, error) {
 		cfg:    cfg,
 		log:    cfg.Logger.With("source", cfg.Name),
 		dirty:  make(chan struct{}, 1),
+		op:     make(chan struct{}, 1),
 	}
 	r.halt, r.stop = context.WithCancelCause(context.Background())
 	return r, nil

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/flagz-go/flagz"
@@ -43,7 +44,7 @@ func (r *Runtime) run(ctx context.Context, src *flagz.Source) {
 				bo.Wait(ctx)
 				continue
 			}
-			r.load(ctx, snap, false)
+			r.load(ctx, ctx, snap, false)
 			r.saved(true)
 		}
 		err := r.follow(ctx, src, bo)
@@ -84,7 +85,7 @@ func (r *Runtime) follow(ctx context.Context, src *flagz.Source, bo *Backoff) er
 	r.mu.Lock()
 	from := r.rev
 	r.mu.Unlock()
-	sink := &runSink{r: r, src: src, ctx: fctx, bo: bo}
+	sink := &runSink{r: r, src: src, ctx: fctx, run: ctx, bo: bo}
 	err := r.safely("follow", func() error { return r.origin.Follow(fctx, from, sink) })
 	if cause := context.Cause(fctx); errors.Is(cause, errResyncDue) && ctx.Err() == nil {
 		return errResyncDue
@@ -96,8 +97,9 @@ func (r *Runtime) follow(ctx context.Context, src *flagz.Source, bo *Backoff) er
 }
 
 // load applies a listing: at start-up (Initialize) a Load, the initial load
-// if it is the first; later a Replace, which reconciles.
-func (r *Runtime) load(ctx context.Context, snap Snapshot, startup bool) flagz.Report {
+// if it is the first; later a Replace, which reconciles. The source serves
+// then, unless stop has ended (a Stop came meanwhile).
+func (r *Runtime) load(ctx, stop context.Context, snap Snapshot, startup bool) flagz.Report {
 	src := r.src.Load()
 	r.numbered(&snap)
 	var report flagz.Report
@@ -110,7 +112,9 @@ func (r *Runtime) load(ctx context.Context, snap Snapshot, startup bool) flagz.R
 	r.mu.Lock()
 	r.rev, r.current = snap.Revision, true
 	r.mu.Unlock()
-	r.settled(src, snap.Partial)
+	if stop.Err() == nil {
+		r.settled(src, snap.Partial)
+	}
 	r.writeBackListed(ctx, src, report, snap)
 	return report
 }
@@ -143,7 +147,7 @@ func (r *Runtime) trouble(src *flagz.Source, err error, logIt bool) {
 	}
 	prev := src.Status()
 	src.SetState(st, err)
-	if logIt && (prev.State != st || prev.Err != err.Error()) {
+	if logIt && (prev.State != st || ownReason(prev) != err.Error()) {
 		r.log.Warn("flagz: origin unreachable, keeping the last good values", "error", err)
 	}
 }
@@ -152,9 +156,19 @@ func (r *Runtime) trouble(src *flagz.Source, err error, logIt bool) {
 func (r *Runtime) serving(src *flagz.Source) {
 	prev := src.Status()
 	src.SetState(record.StateServing, nil)
-	if prev.State == record.StateDegraded || (prev.State == record.StateConnecting && prev.Err != "") {
+	if prev.Waiting == nil && (prev.State == record.StateDegraded || (prev.State == record.StateConnecting && prev.Err != "")) {
 		r.log.Info("flagz: origin reachable again", "was", prev.State.String())
 	}
+}
+
+// ownReason is the reason the runtime gave for the state of st: its Err
+// without the wait of a batch the engine adds to it (see
+// record.SourceStatus.Waiting).
+func ownReason(st record.SourceStatus) string {
+	if st.Waiting == nil {
+		return st.Err
+	}
+	return strings.TrimSuffix(strings.TrimSuffix(st.Err, st.Waiting.String()), "; ")
 }
 
 // safely runs fn and turns a panic into an error, so that no panic

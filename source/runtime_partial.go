@@ -15,7 +15,7 @@ func (r *Runtime) settled(src *flagz.Source, partial error) {
 	}
 	prev := src.Status()
 	r.trouble(src, partial, false)
-	if prev.State != record.StateDegraded || prev.Err != partial.Error() {
+	if prev.State != record.StateDegraded || ownReason(prev) != partial.Error() {
 		r.log.Warn("flagz: some names of the origin cannot be read; the others apply and these keep their values", "error", partial)
 	}
 }

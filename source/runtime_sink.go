@@ -13,7 +13,8 @@ import (
 type runSink struct {
 	r   *Runtime
 	src *flagz.Source
-	ctx context.Context
+	ctx context.Context // of the Follow
+	run context.Context // of the run: ends with Stop
 	bo  *Backoff
 }
 
@@ -45,7 +46,9 @@ func (k *runSink) Replace(s Snapshot) {
 			k.r.saved(report.Count(record.Applied) > 0)
 			k.r.writeBackListed(k.ctx, k.src, report, s)
 		}
-		k.r.settled(k.src, s.Partial)
+		if k.run.Err() == nil { // else a Stop came while the batch ran: the source stops
+			k.r.settled(k.src, s.Partial)
+		}
 	})
 }
 

@@ -122,6 +122,7 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		{Config{Name: "x", MinBackoff: -1}, "Config.MinBackoff"},
 		{Config{Name: "x", MaxBackoff: -1}, "Config.MinBackoff"},
 		{Config{Name: "x", ResyncPeriod: -1}, "Config.ResyncPeriod"},
+		{Config{Name: "x", StopTimeout: -1}, "Config.StopTimeout"},
 	} {
 		if r, err := New(fs, &memOrigin{}, c.cfg); r != nil || err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("New with %+v = %v, %v; want an error naming %s", c.cfg, r, err, c.want)
@@ -137,7 +138,7 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		t.Errorf("backoff %v..%v, want 1m..1m", r.cfg.MinBackoff, r.cfg.MaxBackoff)
 	}
 	r = mustNew(t, fs, &memOrigin{}, Config{Name: "x"})
-	if r.cfg.MinBackoff != DefaultMinBackoff || r.cfg.MaxBackoff != DefaultMaxBackoff || r.cfg.Logger == nil {
+	if r.cfg.MinBackoff != DefaultMinBackoff || r.cfg.MaxBackoff != DefaultMaxBackoff || r.cfg.Logger == nil || r.cfg.StopTimeout != DefaultStopTimeout {
 		t.Errorf("defaults: %+v", r.cfg)
 	}
 }

@@ -90,3 +90,13 @@ func (s *Settings) SetResyncPeriod(d time.Duration) {
 	}
 	s.Config.ResyncPeriod = d
 }
+
+// SetStopTimeout sets Config.StopTimeout (the sources' WithStopTimeout):
+// how long Stop waits for the source's goroutines; d must be positive.
+func (s *Settings) SetStopTimeout(d time.Duration) {
+	if d <= 0 {
+		s.Refuse(fmt.Sprintf("WithStopTimeout(%v)", d), errors.New("the timeout must be positive"))
+		return
+	}
+	s.Config.StopTimeout = d
+}

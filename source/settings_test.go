@@ -21,6 +21,7 @@ func TestSettingsRefuseBadValuesNamingTheOption(t *testing.T) {
 		{func(s *Settings) { s.SetBackoff(time.Second, time.Millisecond) }, "WithBackoff(1s, 1ms)"},
 		{func(s *Settings) { s.SetSnapshotFile("") }, "WithSnapshotFile: the path is empty"},
 		{func(s *Settings) { s.SetResyncPeriod(-time.Second) }, "WithResyncPeriod(-1s): negative"},
+		{func(s *Settings) { s.SetStopTimeout(0) }, "WithStopTimeout(0s): the timeout must be positive"},
 	} {
 		s := Settings{Config: Config{Name: "kept"}}
 		c.set(&s)
@@ -40,7 +41,8 @@ func TestSettingsRefuseBadValuesNamingTheOption(t *testing.T) {
 	s.SetBackoff(time.Millisecond, time.Second)
 	s.SetSnapshotFile("/tmp/x")
 	s.SetResyncPeriod(0)
-	want := Config{Name: "n", Logger: logger, MinBackoff: time.Millisecond, MaxBackoff: time.Second, SnapshotFile: "/tmp/x"}
+	s.SetStopTimeout(time.Minute)
+	want := Config{Name: "n", Logger: logger, MinBackoff: time.Millisecond, MaxBackoff: time.Second, SnapshotFile: "/tmp/x", StopTimeout: time.Minute}
 	if s.Err() != nil || s.Config != want {
 		t.Errorf("settings %+v, %v; want %+v", s.Config, s.Err(), want)
 	}

@@ -27,8 +27,9 @@ func (w *Watcher) Start(ctx context.Context) error { return w.rt.Start(ctx) }
 
 // Stop ends what Start began and an Initialize in flight, revokes the
 // presence record's lease (which deletes the record), and returns once
-// every goroutine of the watcher has exited; the watcher is then STOPPED.
-// Calling it again does nothing. See source.Runtime.Stop.
+// every goroutine of the watcher has exited (or, while a validator of the
+// program holds a batch, after WithStopTimeout); the watcher is then
+// STOPPED. Calling it again does nothing. See source.Runtime.Stop.
 func (w *Watcher) Stop() { w.rt.Stop() }
 
 // Run calls Initialize and Start, waits until ctx is done or Stop is

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/benchmarks/internal/cputime"
 	"github.com/flagz-go/flagz/monitoring"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/pflag"
@@ -52,6 +53,7 @@ func BenchmarkCollect(b *testing.B) {
 		b.Run(fmt.Sprintf("changed=%d", changed), func(b *testing.B) {
 			_, _, reg := bigSet(b, changed)
 			b.ReportAllocs()
+			defer cputime.Start().Report(b)
 			for b.Loop() {
 				if _, err := reg.Gather(); err != nil {
 					b.Fatal(err)

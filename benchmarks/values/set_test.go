@@ -10,6 +10,7 @@ import (
 
 	"fortio.org/dflag"
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/benchmarks/internal/cputime"
 	"github.com/spf13/pflag"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/types/known/structpb"
@@ -29,6 +30,7 @@ func BenchmarkSet(b *testing.B) {
 	run := func(name string, set func(i int) error) {
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
+			defer cputime.Start().Report(b)
 			i := 0
 			for b.Loop() {
 				if err := set(i); err != nil {
@@ -82,12 +84,14 @@ func BenchmarkChecksum(b *testing.B) {
 		}
 		b.Run(fmt.Sprintf("%d/flagz", n), func(b *testing.B) {
 			b.ReportAllocs()
+			defer cputime.Start().Report(b)
 			for b.Loop() {
 				keep(flagz.ChecksumFlagSet(zfs, nil))
 			}
 		})
 		b.Run(fmt.Sprintf("%d/dflag", n), func(b *testing.B) {
 			b.ReportAllocs()
+			defer cputime.Start().Report(b)
 			for b.Loop() {
 				keep(dflag.ChecksumFlagSet(dfs, nil))
 			}

@@ -8,6 +8,7 @@ import (
 	"fortio.org/dflag"
 	"fortio.org/sets"
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/benchmarks/internal/cputime"
 	"github.com/spf13/pflag"
 	"google.golang.org/protobuf/types/known/structpb"
 )
@@ -488,6 +489,7 @@ func BenchmarkGet(b *testing.B) {
 	for _, c := range getCases {
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()
+			defer cputime.Start().Report(b)
 			c.serial(b)
 		})
 	}
@@ -498,6 +500,7 @@ func BenchmarkGetParallel(b *testing.B) {
 	for _, c := range getCases {
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()
+			defer cputime.Start().Report(b)
 			b.RunParallel(c.parallel)
 		})
 	}

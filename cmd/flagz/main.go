@@ -5,7 +5,11 @@
 // process has applied or rejected a write: a value a process refuses is
 // never reported as merely written.
 //
-// Install:
+// Install, from a clone of github.com/flagz-go/flagz:
+//
+//	go -C cmd/flagz install .
+//
+// or, once a release is tagged (docs/releasing.md), from anywhere:
 //
 //	go install github.com/flagz-go/flagz/cmd/flagz@latest
 //

@@ -25,7 +25,8 @@ func (i *Informer) Initialize(ctx context.Context) (flagz.Report, error) {
 func (i *Informer) Start(ctx context.Context) error { return i.rt.Start(ctx) }
 
 // Stop ends what Start began and an Initialize in flight, and returns once
-// every goroutine of the informer has exited; the informer is then
+// every goroutine of the informer has exited (or, while a validator of the
+// program holds a batch, after WithStopTimeout); the informer is then
 // STOPPED. Calling it again does nothing. See source.Runtime.Stop.
 func (i *Informer) Stop() { i.rt.Stop() }
 

@@ -92,6 +92,7 @@ func TestNewRefusesBadArguments(t *testing.T) {
 		{client, "default", "flags", []informer.Option{informer.WithSourceName("")}, "WithSourceName"},
 		{client, "default", "flags", []informer.Option{informer.WithLogger(nil)}, "WithLogger"},
 		{client, "default", "flags", []informer.Option{informer.WithSnapshotFile("")}, "WithSnapshotFile"},
+		{client, "default", "flags", []informer.Option{informer.WithStopTimeout(0)}, "WithStopTimeout(0s)"},
 	} {
 		inf, err := informer.New(f.fs, c.client, c.ns, c.name, c.opts...)
 		if inf != nil || err == nil || !strings.Contains(err.Error(), c.wantInText) {

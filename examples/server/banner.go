@@ -86,12 +86,13 @@ func runCommand() string {
 }
 
 // flagzInstall is how to install the flagz command from the current
-// directory: from this repository's checkout when it is there.
+// directory: from this repository's checkout, which works today; go install
+// ...@latest works only once a release is tagged (docs/releasing.md).
 func flagzInstall() string {
 	for _, dir := range []string{filepath.Join("cmd", "flagz"), filepath.Join("..", "cmd", "flagz")} {
 		if _, err := os.Stat(filepath.Join(dir, "main.go")); err == nil {
-			return "go -C " + dir + " install .   (from a tagged release: go install github.com/flagz-go/flagz/cmd/flagz@latest)"
+			return "go -C " + dir + " install .   (once a release is tagged: go install github.com/flagz-go/flagz/cmd/flagz@latest)"
 		}
 	}
-	return "go install github.com/flagz-go/flagz/cmd/flagz@latest"
+	return "go -C cmd/flagz install . from a clone of github.com/flagz-go/flagz (once a release is tagged: go install github.com/flagz-go/flagz/cmd/flagz@latest)"
 }

@@ -17,10 +17,12 @@
 //	flagz status
 //
 // Each change is logged as it lands, and GET / shows its effect. flagz set
-// refuses a value the demo would refuse (rate_limit=0, a routing table
-// without a default) before writing it; a bad value written anyway (with
-// etcdctl, or flagz set --force) is rolled back in etcd; a deleted key
-// returns its flag to the default.
+// refuses before writing a value the validators the demo publishes would
+// refuse (rate_limit=0: out of range). A routing table without a default
+// is refused by a custom validator, which flagz set cannot run: it writes the
+// value, the demo refuses it and rolls it back in etcd, and flagz set reports
+// the refusal and exits with 1. A bad value written with etcdctl is rolled
+// back the same way; a deleted key returns its flag to the default.
 //
 // --etcd-endpoints=<url>,… follows a real cluster instead of the embedded
 // one; --listen picks the address (127.0.0.1:0 for any free port; the

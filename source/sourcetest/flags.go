@@ -69,6 +69,7 @@ func newFlags(t *testing.T) *flags {
 // gate is a flag whose validator, given "hold", waits until released:
 // it holds the load that applies it.
 type gate struct {
+	value    *flagz.DynStringValue
 	held     chan struct{} // capacity 1: a validation waits
 	released chan struct{}
 	once     sync.Once
@@ -76,7 +77,7 @@ type gate struct {
 
 func newGate(fs *pflag.FlagSet) *gate {
 	g := &gate{held: make(chan struct{}, 1), released: make(chan struct{})}
-	flagz.DynString(fs, "gate", "open", "holds its validator").WithValidator(func(v string) error {
+	g.value = flagz.DynString(fs, "gate", "open", "holds its validator").WithValidator(func(v string) error {
 		if v == "hold" {
 			select {
 			case g.held <- struct{}{}:

@@ -19,8 +19,9 @@
 // 1,000 updates notified in order, panicking validators and notifiers,
 // the lifecycle errors, Stop twice, during an outage, before Start and
 // during an Initialize (which it ends when the origin holds it, see
-// Holder), Run ended by its context or by Stop, and no goroutine left
-// behind.
+// Holder), Run ended by its context or by Stop, a batch held by a validator
+// that blocks (the source says what it waits on, Stop returns all the
+// same), and no goroutine left behind.
 package sourcetest
 
 import (
@@ -108,5 +109,6 @@ var tests = []struct {
 	{"StopDuringInitialize", testStopDuringInitialize},
 	{"RunUntilContextEnds", testRun},
 	{"RunStoppedElsewhere", testRunStoppedElsewhere},
+	{"StopWhileAValidatorBlocks", testStopWhileAValidatorBlocks},
 	{"NoGoroutineLeftBehind", testNoLeak},
 }

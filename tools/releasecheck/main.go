@@ -7,6 +7,13 @@
 // Each module is zipped as the Go command zips it (golang.org/x/mod/zip:
 // nested modules, vendor and VCS directories left out), with its go.mod as
 // the .mod file and the version added to its list, so that @latest finds it.
+//
+//	releasecheck -plan ROOT -version v0.1.0 MODULE_DIR...
+//
+// prints the release order of the modules in those directories (relative to
+// ROOT), one line per module: the step, its directory, its path, its tag and
+// the repository's modules it requires; it fails when a module requires one
+// that is not among them.
 package main
 
 import (
@@ -26,7 +33,16 @@ import (
 func main() {
 	proxy := flag.String("proxy", "", "the proxy directory (created if missing)")
 	version := flag.String("version", "", "the version to publish, such as v0.1.0")
+	planRoot := flag.String("plan", "", "print the release order of the modules under this repository root")
 	flag.Parse()
+	if *planRoot != "" {
+		steps, err := plan(*planRoot, flag.Args())
+		if err != nil {
+			log.Fatalf("releasecheck: %v", err)
+		}
+		printPlan(steps, *version)
+		return
+	}
 	if *proxy == "" || *version == "" || flag.NArg() == 0 {
 		log.Fatal("usage: releasecheck -proxy DIR -version VERSION MODULE_DIR...")
 	}

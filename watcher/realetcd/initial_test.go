@@ -117,6 +117,7 @@ func TestNewRejectsBadOptions(t *testing.T) {
 		"WithPresenceID":           {watcher.WithPresenceID("")},
 		"WithPresenceVersion":      {watcher.WithPresenceVersion("")},
 		"WithPresenceClient":       {watcher.WithPresenceClient(nil)},
+		"WithStopTimeout(0s)":      {watcher.WithStopTimeout(0)},
 		"WithHealthCheck(1s, -1s)": {watcher.WithSourceName("first"), watcher.WithHealthCheck(time.Second, -time.Second), watcher.WithPageSize(0)},
 	} {
 		if w, err := watcher.New(f.fs, cli, prefix, opts...); w != nil || err == nil || !strings.Contains(err.Error(), want) {

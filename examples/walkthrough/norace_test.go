@@ -1,0 +1,5 @@
+//go:build !race
+
+package walkthrough
+
+const raceEnabled = false
