@@ -34,6 +34,12 @@ type setContext struct {
 // (by is its name).
 type givenValue struct{ text, by string }
 
+// redacted returns a copy of v to report, its text redacted for a
+// sensitive flag.
+func (v givenValue) redacted(sensitive bool) *givenValue {
+	return &givenValue{text: redact(v.text, sensitive), by: v.by}
+}
+
 // given returns the value the flag called name was given explicitly, if
 // it was.
 func (c setContext) given(name string) (givenValue, bool) {
@@ -93,7 +99,7 @@ func (e *Engine) set(en *entry, source string, rev int64, name, value string, c 
 			}
 			e.pending(en, record.Holding{Source: source, Revision: rev, Time: time.Now(), Value: shown, CommandLine: true})
 			return Outcome{Flag: name, Result: record.CommandLine, Value: shown,
-				commandLine: ptr(redact(given.text, sensitive)), givenBy: given.by}
+				given: given.redacted(sensitive)}
 		case !c.initial:
 			if e.staticValue(en) == value {
 				e.clearPending(en, source)
@@ -125,7 +131,7 @@ func (e *Engine) set(en *entry, source string, rev int64, name, value string, c 
 	}
 	if o.Result == record.Applied && onCommandLine && !en.overrode {
 		en.overrode = true
-		o.commandLine, o.givenBy = ptr(redact(given.text, sensitive)), given.by
+		o.given = given.redacted(sensitive)
 	}
 	return o
 }

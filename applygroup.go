@@ -111,7 +111,7 @@ func (e *Engine) applyGroup(source string, rev int64, gb groupBatch, logger *slo
 		out[i] = e.settle(en, source, rev, shownValue(it.value, sensitive, en.dyn.maxValueSize()), c.old, c.new, c.changed, false, c.err)
 		if given, ok := it.c.given(it.name); ok && out[i].Result == record.Applied && !en.overrode {
 			en.overrode = true
-			out[i].commandLine, out[i].givenBy = ptr(redact(given.text, sensitive)), given.by
+			out[i].given = given.redacted(sensitive)
 		}
 	}
 	for _, it := range items {
