@@ -34,6 +34,12 @@ type setContext struct {
 // (by is its name).
 type givenValue struct{ text, by string }
 
+// redacted returns a copy of v to report, its text redacted for a
+// sensitive flag.
+func (v givenValue) redacted(sensitive bool) *givenValue {
+	return &givenValue{text: redact(v.text, sensitive), by: v.by}
+}
+
 // given returns the value the flag called name was given explicitly, if
 // it was.
 func (c setContext) given(name string) (givenValue, bool) {
@@ -66,7 +72,7 @@ func (e *Engine) set(en *entry, source string, rev int64, name, value string, c 
 		return Outcome{Flag: name, Result: record.Unknown}
 	}
 	if en.group != nil && !c.keepsGiven(name) {
-		return e.applyGroup(source, rev, groupBatch{g: en.group, items: []groupItem{{en: en, name: name, value: value, c: c}}}, c.logger)[0]
+		return e.applyGroup(source, rev, groupBatch{g: en.group, items: []groupItem{{en: en, name: name, value: value, c: c}}}, c.logger, c.watch)[0]
 	}
 	c.watch.at(record.WaitFlag)
 	en.mu.Lock()
@@ -93,7 +99,7 @@ func (e *Engine) set(en *entry, source string, rev int64, name, value string, c 
 			}
 			e.pending(en, record.Holding{Source: source, Revision: rev, Time: time.Now(), Value: shown, CommandLine: true})
 			return Outcome{Flag: name, Result: record.CommandLine, Value: shown,
-				commandLine: ptr(redact(given.text, sensitive)), givenBy: given.by}
+				given: given.redacted(sensitive)}
 		case !c.initial:
 			if e.staticValue(en) == value {
 				e.clearPending(en, source)
@@ -125,7 +131,7 @@ func (e *Engine) set(en *entry, source string, rev int64, name, value string, c 
 	}
 	if o.Result == record.Applied && onCommandLine && !en.overrode {
 		en.overrode = true
-		o.commandLine, o.givenBy = ptr(redact(given.text, sensitive)), given.by
+		o.given = given.redacted(sensitive)
 	}
 	return o
 }
@@ -142,13 +148,13 @@ func shownValue(value string, sensitive bool, limit int) string {
 
 // remove returns the flag of en (nil: no flag is called name) to its
 // default because the source called source dropped it; notifier panics go
-// to c.logger.
+// to c.logger; c.watch is told what the change waits on.
 func (e *Engine) remove(en *entry, source string, rev int64, name string, c setContext) Outcome {
 	if en == nil {
 		return Outcome{Flag: name, Result: record.Unknown}
 	}
 	if en.group != nil && !c.keepsGiven(name) {
-		return e.applyGroup(source, rev, groupBatch{g: en.group, items: []groupItem{{en: en, name: name, removed: true, c: c}}}, c.logger)[0]
+		return e.applyGroup(source, rev, groupBatch{g: en.group, items: []groupItem{{en: en, name: name, removed: true, c: c}}}, c.logger, c.watch)[0]
 	}
 	c.watch.at(record.WaitFlag)
 	en.mu.Lock()

@@ -69,10 +69,13 @@ func addGroupItem(groups []groupBatch, it groupItem) []groupBatch {
 // source, and returns their outcomes in the order of gb.items, which it
 // sorts by name. It holds the fields' entry.mu, in name order, from the
 // parsing to the record, and their commit locks from the swap to the
-// record, as set does for one flag.
-func (e *Engine) applyGroup(source string, rev int64, gb groupBatch, logger *slog.Logger) []Outcome {
+// record, as set does for one flag. watch is told what the change waits
+// on: the fields' locks, then the parsers and validators (the struct's
+// too).
+func (e *Engine) applyGroup(source string, rev int64, gb groupBatch, logger *slog.Logger, watch *batchWatch) []Outcome {
 	items := gb.items
 	slices.SortFunc(items, func(a, b groupItem) int { return strings.Compare(a.name, b.name) })
+	watch.at(record.WaitFlag)
 	for _, it := range items {
 		it.en.mu.Lock()
 		defer it.en.mu.Unlock()
@@ -82,12 +85,15 @@ func (e *Engine) applyGroup(source string, rev int64, gb groupBatch, logger *slo
 		changes[i] = fieldChange{field: it.en.dyn, input: it.value, removed: it.removed}
 	}
 	held := false
+	watch.at(record.WaitChecks)
 	gb.g.changeFields(changes, logger, func() {
+		watch.at(waitNone)
 		for _, it := range items {
 			it.en.commit.Lock()
 		}
 		held = true
 	}, nil)
+	watch.at(waitNone)
 	if !held {
 		for _, it := range items {
 			it.en.commit.Lock()
@@ -105,7 +111,7 @@ func (e *Engine) applyGroup(source string, rev int64, gb groupBatch, logger *slo
 		out[i] = e.settle(en, source, rev, shownValue(it.value, sensitive, en.dyn.maxValueSize()), c.old, c.new, c.changed, false, c.err)
 		if given, ok := it.c.given(it.name); ok && out[i].Result == record.Applied && !en.overrode {
 			en.overrode = true
-			out[i].commandLine, out[i].givenBy = ptr(redact(given.text, sensitive)), given.by
+			out[i].given = given.redacted(sensitive)
 		}
 	}
 	for _, it := range items {

@@ -24,27 +24,27 @@ func audit(logger *slog.Logger, source string, rev int64, report Report, explici
 		case record.Applied:
 			logger.Info("flagz: flag changed", append(attrs, "old", o.Old, "new", o.New, "removed", o.Removed)...)
 			switch {
-			case o.commandLine != nil && o.givenBy != "":
-				logger.Warn("flagz: a source changed a dynamic flag set from "+o.givenBy,
-					append(attrs, o.givenBy, *o.commandLine, "new", o.New)...)
-			case o.commandLine != nil:
+			case o.given != nil && o.given.by != "":
+				logger.Warn("flagz: a source changed a dynamic flag set from "+o.given.by,
+					append(attrs, o.given.by, o.given.text, "new", o.New)...)
+			case o.given != nil:
 				logger.Warn("flagz: a source changed a dynamic flag given on the command line",
-					append(attrs, "command_line", *o.commandLine, "new", o.New)...)
+					append(attrs, "command_line", o.given.text, "new", o.New)...)
 			}
 		case record.Rejected:
 			logger.Warn("flagz: value rejected, last good value kept", append(attrs, "value", o.Value, "reason", reason(o.Err))...)
 		case record.RestartRequired:
 			logger.Warn("flagz: static flag changed, restart required", append(attrs, "value", o.Value)...)
 		case record.CommandLine:
-			if o.givenBy != "" {
-				logger.Warn("flagz: static flag set from "+o.givenBy+" keeps that value; the source's value is not applied",
-					append(attrs, o.givenBy, *o.commandLine, "value", o.Value)...)
+			if o.given.by != "" {
+				logger.Warn("flagz: static flag set from "+o.given.by+" keeps that value; the source's value is not applied",
+					append(attrs, o.given.by, o.given.text, "value", o.Value)...)
 			} else if explicit {
 				logger.Warn("flagz: flag given on the command line keeps that value; the source's value is not applied",
-					append(attrs, "command_line", *o.commandLine, "value", o.Value)...)
+					append(attrs, "command_line", o.given.text, "value", o.Value)...)
 			} else {
 				logger.Warn("flagz: static flag given on the command line keeps that value; the source's value is not applied",
-					append(attrs, "command_line", *o.commandLine, "value", o.Value)...)
+					append(attrs, "command_line", o.given.text, "value", o.Value)...)
 			}
 		case record.Unknown:
 			unknownCount++

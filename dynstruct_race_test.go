@@ -1,10 +1,17 @@
 package flagz
 
 import (
+	"errors"
+	"log/slog"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/flagz-go/flagz/internal/wait"
+	"github.com/flagz-go/flagz/record"
 )
 
 // five is a struct whose fields always agree: B = A+1, … E = A+4.
@@ -64,4 +71,32 @@ func TestDynStructNeverObservedHalfApplied(t *testing.T) {
 	}
 }
 
-var errInconsistent = errString("fields do not agree")
+var errInconsistent = errors.New("fields do not agree")
+
+// A batch whose struct validator does not return is reported as waiting on
+// the checks of one of the struct's fields, like any flag's; once it
+// returns the batch applies.
+func TestDynStructBatchWaitingOnItsValidatorIsReported(t *testing.T) {
+	shortWaits(t, 10*time.Millisecond)
+	fs := newFlagSet(t)
+	h := newHolder(t)
+	type pair struct{ Mode, Other string }
+	s := DynStruct(fs, "p", pair{Mode: "a", Other: "b"}, "").WithValidator(func(p pair) error { return h.validate(p.Mode) })
+	src := EngineFor(fs).Source("a", slog.New(slog.DiscardHandler))
+	src.SetState(record.StateServing, nil)
+	var done sync.WaitGroup
+	done.Go(func() { src.Update(4, map[string]string{"p.mode": "hold", "p.other": "c"}) })
+	<-h.entered
+	wait.Until(t, time.Minute, "the source reports its wait", func() bool { return src.Status().Waiting != nil })
+	if w := *src.Status().Waiting; !strings.HasPrefix(w.Flag, "p.") || w.On != record.WaitChecks || w.Revision != 4 {
+		t.Errorf("waiting %+v", w)
+	}
+	if got := s.Get(); got != (pair{Mode: "a", Other: "b"}) {
+		t.Errorf("value while waiting %+v", got)
+	}
+	h.open()
+	done.Wait()
+	if got := s.Get(); got != (pair{Mode: "hold", Other: "c"}) || src.Status().Waiting != nil {
+		t.Errorf("after: %+v, waiting %+v", got, src.Status().Waiting)
+	}
+}

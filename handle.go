@@ -32,7 +32,8 @@ func (h FlagHandle) Declared() bool { return h.en.dyn != nil }
 
 // Value returns the flag's value as the flag set holds it: for a flag flagz
 // declared, the *Dyn[T] or the type wrapping it (*DynStringSetValue,
-// *DynRolloutValue); for another flag, its flag.Value (for a standard flag
+// *DynRolloutValue), or for a field of a DynStruct the field's flag.Value
+// (read the field with Current, or the struct with its Get); for another flag, its flag.Value (for a standard flag
 // set, the standard package's Value, not pflag's view of it). Reading a
 // Value flagz did not declare is not synchronised with the Engine's changes:
 // read those through Engine.Flag.

@@ -20,8 +20,10 @@ type Outcome struct {
 	Removed  bool   // the source dropped the name (the flag returns to its default)
 	Err      error  // why, for Rejected and RestartRequired
 
-	commandLine *string // the command-line value this change overrides for the first time
-	givenBy     string  // the explicit source that gave commandLine; empty: the command line
+	// given is the explicit value (the command line's, or an explicit
+	// source's) this change overrides for the first time, or keeps;
+	// redacted for a sensitive flag.
+	given *givenValue
 }
 
 // String gives the flag and the result, and the error of a refusal.

@@ -306,10 +306,10 @@ func (s *Source) apply(b batch) Report {
 	}
 	by := s.by
 	report := make(Report, 0, len(b.values)+len(removed))
-	var groups []groupBatch // names that are struct fields, by struct; nil for most batches
 	names := slices.Sorted(maps.Keys(b.values))
 	watch := s.watchBatch(b.rev)
 	c.watch = watch
+	var groups []groupBatch // names that are struct fields, by struct; nil for most batches
 	for i, name := range names {
 		watch.step(&names[i])
 		value := b.values[name]
@@ -333,7 +333,8 @@ func (s *Source) apply(b batch) Report {
 		report = append(report, s.noteRemoved(name, e.remove(en, s.name, b.rev, name, c)))
 	}
 	for _, gb := range groups {
-		for i, o := range e.applyGroup(s.name, b.rev, gb, c.logger) {
+		watch.step(&gb.items[0].name)
+		for i, o := range e.applyGroup(s.name, b.rev, gb, c.logger, watch) {
 			if it := gb.items[i]; it.removed {
 				o = s.noteRemoved(it.name, o)
 			} else {

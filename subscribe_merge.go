@@ -113,7 +113,7 @@ func (m *eventMerge) outcome(o Outcome) {
 		}
 	case m.outcomes[i].Result == record.Applied:
 		p := &m.outcomes[i]
-		p.Value, p.New, p.Removed, p.commandLine = o.Value, o.New, o.Removed, nil
+		p.Value, p.New, p.Removed, p.given = o.Value, o.New, o.Removed, nil
 	default:
 		m.outcomes[i] = o
 	}

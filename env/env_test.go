@@ -190,3 +190,19 @@ func TestLoadReadsTheProcessEnvironment(t *testing.T) {
 		t.Errorf("err %v, rate %d", err, rate.Get())
 	}
 }
+
+// pflag prints its CommandLine's usage with pflag.Usage, which
+// ShowInHelp wraps for it.
+func TestShowInHelpCommandLine(t *testing.T) {
+	prevUsage, prevOut := pflag.Usage, pflag.CommandLine.Output()
+	t.Cleanup(func() { pflag.Usage = prevUsage; pflag.CommandLine.SetOutput(prevOut) })
+	var out bytes.Buffer
+	pflag.CommandLine.SetOutput(&out)
+	pflag.Usage = func() { pflag.PrintDefaults() }
+	flagz.DynInt64(pflag.CommandLine, "env-test-rate", 10, "requests per second")
+	env.ShowInHelp(pflag.CommandLine, "MYAPP")
+	pflag.Usage()
+	if !strings.Contains(out.String(), "requests per second [$MYAPP_ENV_TEST_RATE]") {
+		t.Errorf("help:\n%s", out.String())
+	}
+}
