@@ -56,6 +56,7 @@ func TestNewRefusesBadOptions(t *testing.T) {
 		{js, "flags", []natskv.Option{natskv.WithHealthCheck(0, time.Second)}, "WithHealthCheck(0s, 1s)"},
 		{js, "flags", []natskv.Option{natskv.WithBackoff(time.Second, time.Millisecond)}, "WithBackoff"},
 		{js, "flags", []natskv.Option{natskv.WithSourceName("")}, "WithSourceName"},
+		{js, "flags", []natskv.Option{natskv.WithStopTimeout(0)}, "WithStopTimeout(0s)"},
 	} {
 		if _, err := natskv.New(fs, c.js, c.bucket, c.opts...); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("New(%q, %d options) = %v, want an error naming %s", c.bucket, len(c.opts), err, c.want)

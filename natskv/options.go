@@ -69,6 +69,12 @@ func WithLogger(logger *slog.Logger) Option { return func(o *options) { o.SetLog
 // source.DefaultMaxBackoff by default).
 func WithBackoff(min, max time.Duration) Option { return func(o *options) { o.SetBackoff(min, max) } }
 
+// WithStopTimeout bounds how long Stop waits for the source's goroutines
+// when code of the program holds them (a validator that blocks): see
+// source.Config.StopTimeout. Default source.DefaultStopTimeout (5s); d
+// must be positive.
+func WithStopTimeout(d time.Duration) Option { return func(o *options) { o.SetStopTimeout(d) } }
+
 // WithSourceName names the source in the audit log, the debug page and
 // metrics (not empty; "nats:<bucket>" by default).
 func WithSourceName(name string) Option { return func(o *options) { o.SetName(name) } }
