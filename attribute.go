@@ -6,15 +6,26 @@ import (
 	"github.com/flagz-go/flagz/record"
 )
 
+// MaxAuthorBytes and MaxCommentBytes bound what a change keeps of who made
+// it and why (Source.Attribute): a longer text, which only whoever can
+// write the origin's records could make, is cut at a character boundary
+// and ends with "…". Each change in a flag's history keeps them.
+const (
+	MaxAuthorBytes  = 256
+	MaxCommentBytes = 2048
+)
+
 // attribute records by[name] (who made the change and why, see
 // Source.Attribute) on what the source called source did to the flag name
 // at revision rev: its last change, its last refusal and its history
-// entries of that revision. A sensitive flag's comment is redacted.
+// entries of that revision. A sensitive flag's comment is redacted; an
+// author or comment longer than MaxAuthorBytes or MaxCommentBytes is cut.
 func (e *Engine) attribute(name, source string, rev int64, by map[string]record.Attribution) {
 	a, ok := by[name]
 	if !ok {
 		return
 	}
+	a.Author, a.Comment = abbreviateTo(a.Author, MaxAuthorBytes), abbreviateTo(a.Comment, MaxCommentBytes)
 	en := e.lookup(name)
 	if en == nil {
 		return

@@ -2,7 +2,9 @@ package flagz
 
 import (
 	"log/slog"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/flagz-go/flagz/record"
 	"github.com/spf13/pflag"
@@ -50,5 +52,33 @@ func TestSourceAttribute(t *testing.T) {
 	src.Remove(9, "name")
 	if st, _ := e.Flag("name"); !st.LastChange.Removed || st.LastChange.Author != "erin" {
 		t.Errorf("removal = %+v", st.LastChange)
+	}
+}
+
+// Who and why come from the origin, where whoever can write a record can
+// make them of any length: a change keeps at most MaxAuthorBytes and
+// MaxCommentBytes of them, cut at a character boundary.
+func TestSourceAttributeIsBounded(t *testing.T) {
+	fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
+	DynInt64(fs, "rate", 1, "")
+	e := EngineFor(fs)
+	src := e.Source("etcd", slog.New(slog.DiscardHandler))
+	long := strings.Repeat("é", 1<<20)
+	src.Attribute(5, map[string]record.Attribution{"rate": {Author: long, Comment: long}})
+	src.Update(5, map[string]string{"rate": "5"})
+	st, _ := e.Flag("rate")
+	c := st.LastChange
+	for what, got := range map[string]struct {
+		text string
+		max  int
+	}{"author": {c.Author, MaxAuthorBytes}, "comment": {c.Comment, MaxCommentBytes}} {
+		kept, cut := strings.CutSuffix(got.text, "…")
+		if !cut || len(kept) > got.max || len(kept) < got.max-1 || !utf8.ValidString(kept) || !strings.HasPrefix(long, kept) {
+			t.Errorf("%s kept %d bytes (cut %v, valid %v), want at most %d, whole characters of the text, then …",
+				what, len(kept), cut, utf8.ValidString(kept), got.max)
+		}
+	}
+	if h := st.History[len(st.History)-1]; h.Author != c.Author || h.Comment != c.Comment {
+		t.Error("the history entry keeps another author or comment than the last change")
 	}
 }

@@ -271,8 +271,8 @@ type batch struct {
 // Attribute says who made the changes of revision, and why, by flag name:
 // the batches of that revision that follow (Update, Remove, Replace)
 // record them on the changes and refusals they make
-// (record.Change.Author and Comment). The first batch of another revision
-// drops them.
+// (record.Change.Author and Comment), cut to MaxAuthorBytes and
+// MaxCommentBytes. The first batch of another revision drops them.
 func (s *Source) Attribute(revision int64, by map[string]record.Attribution) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

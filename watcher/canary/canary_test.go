@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/flagz-go/flagz/watcher/change"
 )
 
 func TestKeys(t *testing.T) {
@@ -139,6 +141,7 @@ func TestEncodeDecode(t *testing.T) {
 		`{"flag":"rate","value":"1","salt":"s","stages":[500,400,10000],"stage":0,"threshold":"00000000000001"}`, // not increasing
 		`{"flag":"rate","salt":"s","stages":[500,10000],"stage":0,"threshold":"0000000000000001"}`,               // no value
 		`{"flag":"rate","value":"1","salt":"s","stages":[500,10000],"stage":0,"threshold":"zz"}`,
+		`{"flag":"rate","value":"1","salt":"` + strings.Repeat("s", MaxSalt+1) + `","stages":[500,10000],"stage":0,"threshold":"0000000000000001"}`, // salt too long
 	} {
 		if _, err := DecodeKey("/p", Key("/p", "rate"), []byte(bad)); err == nil {
 			t.Errorf("DecodeKey(%s) accepted", bad)
@@ -151,3 +154,25 @@ func TestEncodeDecode(t *testing.T) {
 
 // bucketOfSaltHost12 is computed outside Go: printf 'salt\0host/1/2' | sha256sum.
 const bucketOfSaltHost12 = "3bba94f6b87bc2b9"
+
+// Who and why in a canary record are whoever wrote its key's words: they
+// are read cut as a change record cuts them.
+func TestDecodeCutsWhoAndWhy(t *testing.T) {
+	long := strings.Repeat("x", 1<<16)
+	out, err := Encode(Record{Flag: "rate", Value: "1", Salt: "s", Stages: []int{500, Full}, By: long, User: long, Reason: long})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := DecodeKey("/p", Key("/p", "rate"), out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for what, text := range map[string]string{"by": got.By, "etcd_user": got.User, "reason": got.Reason} {
+		if len(text) > change.MaxReason+len("…") || !strings.HasSuffix(text, "…") {
+			t.Errorf("%s read as %d bytes, want cut", what, len(text))
+		}
+	}
+	if len(got.By) > change.MaxText+len("…") {
+		t.Errorf("by read as %d bytes, want at most %d and …", len(got.By), change.MaxText)
+	}
+}

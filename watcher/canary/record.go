@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/flagz-go/flagz/watcher/change"
 )
 
 // Space is the sub-key space, under a flag prefix, the flagz command
@@ -34,6 +36,10 @@ func NameOf(flagPrefix, key string) (string, bool) {
 	}
 	return name, true
 }
+
+// MaxSalt is the longest salt a record may hold: every process hashes it
+// with its id for each record it reads.
+const MaxSalt = 64
 
 // Full is a share of 100%, in basis points (1/100 of a percent).
 const Full = 10000
@@ -172,6 +178,8 @@ func DecodeKey(flagPrefix, key string, value []byte) (Record, error) {
 	if err := r.check(); err != nil {
 		return Record{}, fmt.Errorf("canary record %s: %w", key, err)
 	}
+	// Who and why, as a change record keeps them, whoever wrote it.
+	r.By, r.User, r.Reason = change.CutText(r.By), change.CutText(r.User), change.CutReason(r.Reason)
 	return r, nil
 }
 
@@ -182,6 +190,8 @@ func (r Record) check() error {
 		return fmt.Errorf("flag name %q: not a flag's", r.Flag)
 	case r.Salt == "":
 		return errors.New("no salt")
+	case len(r.Salt) > MaxSalt:
+		return fmt.Errorf("salt of %d bytes: at most %d", len(r.Salt), MaxSalt)
 	case r.Stage < 0 || r.Stage >= len(r.Stages) || r.Stages[r.Stage] >= Full:
 		return fmt.Errorf("stage %d of %v: not a stage before the last", r.Stage, r.Stages)
 	}

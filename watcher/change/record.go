@@ -29,6 +29,16 @@ const (
 // cut at a rune boundary and ends with "…".
 const MaxReason = 1024
 
+// MaxText is how many bytes of its author, etcd user and detail a record
+// keeps; a longer one is cut as a reason is.
+const MaxText = 256
+
+// MaxRecordBytes is the largest record DecodeKey reads: what Encode makes
+// of the longest reason and texts (at worst six bytes of JSON a byte), with
+// room to spare. A larger value under a record's key is no record the
+// command wrote.
+const MaxRecordBytes = 16 << 10
+
 // Record is who changed a flag, when and why.
 type Record struct {
 	Flag   string `json:"flag"`
@@ -58,21 +68,36 @@ func Key(flagPrefix, name string) string { return Prefix(flagPrefix) + name }
 
 // CutReason returns reason as a record keeps it: at most MaxReason bytes,
 // cut at a rune boundary with "…" appended when longer.
-func CutReason(reason string) string {
-	if len(reason) <= MaxReason {
-		return reason
+func CutReason(reason string) string { return cut(reason, MaxReason) }
+
+// CutText returns an author, etcd user or detail as a record keeps it: at
+// most MaxText bytes, cut as CutReason cuts.
+func CutText(s string) string { return cut(s, MaxText) }
+
+// cut keeps at most n bytes of s, whole characters, and "…" when s is
+// longer.
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
 	}
-	cut := MaxReason
-	for cut > 0 && !utf8.RuneStart(reason[cut]) {
-		cut--
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
-	return reason[:cut] + "…"
+	return s[:n] + "…"
 }
 
-// Encode returns r's JSON form, the value of its key, with its reason cut
-// (CutReason).
-func Encode(r Record) ([]byte, error) {
+// bounded returns r with its reason cut to MaxReason bytes and its other
+// texts to MaxText.
+func (r Record) bounded() Record {
 	r.Reason = CutReason(r.Reason)
+	r.By, r.User, r.Detail = CutText(r.By), CutText(r.User), CutText(r.Detail)
+	return r
+}
+
+// Encode returns r's JSON form, the value of its key, with its reason and
+// texts cut (CutReason, MaxText).
+func Encode(r Record) ([]byte, error) {
+	r = r.bounded()
 	out, err := json.Marshal(r)
 	if err != nil {
 		return nil, fmt.Errorf("change record of %s: %w", r.Flag, err)
@@ -86,11 +111,15 @@ var ErrNotItsKey = errors.New("the record is not of the flag its key names")
 
 // DecodeKey reads the value of key, a record key under flagPrefix, as the
 // record of the flag the key names, and only as that: a record naming
-// another flag is refused with ErrNotItsKey.
+// another flag is refused with ErrNotItsKey, one over MaxRecordBytes
+// unread. Its texts are cut as Encode cuts them, whoever wrote it.
 func DecodeKey(flagPrefix, key string, value []byte) (Record, error) {
 	name, ok := strings.CutPrefix(key, Prefix(flagPrefix))
 	if !ok || name == "" || strings.Contains(name, "/") {
 		return Record{}, fmt.Errorf("change record: key %q names no flag under %s", key, Prefix(flagPrefix))
+	}
+	if len(value) > MaxRecordBytes {
+		return Record{}, fmt.Errorf("change record %s: %d bytes, over the limit of %d", key, len(value), MaxRecordBytes)
 	}
 	var r Record
 	if err := json.Unmarshal(value, &r); err != nil {
@@ -99,5 +128,5 @@ func DecodeKey(flagPrefix, key string, value []byte) (Record, error) {
 	if r.Flag != name {
 		return Record{}, fmt.Errorf("change record %s: %w: it says flag %q", key, ErrNotItsKey, r.Flag)
 	}
-	return r, nil
+	return r.bounded(), nil
 }
