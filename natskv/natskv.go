@@ -1,6 +1,7 @@
 package natskv
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/source"
 )
 
@@ -66,3 +68,28 @@ func New[F flagz.FlagSet](fs F, js jetstream.JetStream, bucket string, opts ...O
 // RevisionsFromZero says that an empty bucket lists at revision 0, its
 // first write being revision 1 (source.RevisionsFromZero).
 func (o *kvOrigin) RevisionsFromZero() {}
+
+// The lifecycle of a Source is its source.Runtime's, called as it is.
+
+// Initialize lists the bucket once and applies the values: the initial
+// load, static flags included, or a reconcile after an earlier one. See
+// source.Runtime.Initialize.
+func (s *Source) Initialize(ctx context.Context) (flagz.Report, error) { return s.rt.Initialize(ctx) }
+
+// Start follows the bucket in a goroutine until ctx ends or Stop is called
+// (listing it first if Initialize did not). See source.Runtime.Start.
+func (s *Source) Start(ctx context.Context) error { return s.rt.Start(ctx) }
+
+// Stop ends what Start began and an Initialize in flight, and returns once
+// every goroutine of the source has exited. See source.Runtime.Stop.
+func (s *Source) Stop() { s.rt.Stop() }
+
+// Run calls Initialize and Start, waits until ctx is done or Stop is
+// called, then calls Stop. See source.Runtime.Run.
+func (s *Source) Run(ctx context.Context) error { return s.rt.Run(ctx) }
+
+// Status returns the source's health and counts (see record.SourceStatus).
+func (s *Source) Status() record.SourceStatus { return s.rt.Status() }
+
+// Name returns the source's name.
+func (s *Source) Name() string { return s.rt.Name() }
