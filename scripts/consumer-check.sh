@@ -136,11 +136,14 @@ if [ "$blocks" -gt 0 ]; then
 		cat "$d/directive" "$d/main.go" >"$d/main.go.new" && mv "$d/main.go.new" "$d/main.go" && rm "$d/directive"
 	done
 fi
-log "go build ./...${tools[*]:+ and tool}"
-go build ./...
-if [ "${#tools[@]}" -gt 0 ]; then go build -o "$consumer/bin/" tool; fi
-log "go vet ./..."
-go vet ./...
+# -race throughout: the packages whose requirements the consumer's graph
+# keeps as the modules have them were compiled with -race by .ci/run's go vet
+# and are reused, not compiled a second time.
+log "go build -race ./...${tools[*]:+ and tool}"
+go build -race ./...
+if [ "${#tools[@]}" -gt 0 ]; then go build -race -o "$consumer/bin/" tool; fi
+log "go vet -race ./..."
+go vet -race ./...
 
 log "a service that uses only the watcher: requires ${light_modules[*]}, imports the packages of ${light_imports_of[*]}"
 new_consumer "$light" flagzwatcheronly "${light_modules[@]}"
@@ -155,7 +158,7 @@ write_main "$light" "${light_imports[@]}"
 log "imports ${light_imports[*]}"
 cd "$light"
 go mod tidy
-go build ./...
+go build -race ./...
 graph=$(go list -m all)
 log "its module graph: $(printf '%s\n' "$graph" | wc -l) modules"
 found=()
