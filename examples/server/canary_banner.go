@@ -13,7 +13,7 @@ func printCanaryTry(p func(string, ...any), run, eps, prefix string) {
 	p("      # while it bakes, curl / five times on each process: the stage's one (rate_limit 1) refuses 4 of 5 (429),")
 	p("      # reports itself unhealthy, and the canary halts: every process returns to rate_limit 5 (the others refuse none)")
 	p("  flagz canary status                      # what a canary is at: stage, members, who began it and why")
-	p("  flagz history %s                     # every write, who made it and why", demo.FlagRateLimit)
-	p("  flagz undo %s                        # back to the value before the last write", demo.FlagGreeting)
+	p("  %-41s# every write, who made it and why", "flagz history "+demo.FlagRateLimit)
+	p("  %-41s# back to the value before the last write", "flagz undo "+demo.FlagGreeting)
 	p("")
 }
