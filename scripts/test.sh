@@ -10,10 +10,30 @@ cd "$root"
 export GOWORK=off GOTOOLCHAIN=local
 export GOFLAGS="${GOFLAGS:--mod=readonly}"
 
+# The modules whose tests start a kube-apiserver; they run last. The build of
+# the kube-apiserver (minutes when cold, all compiling) runs meanwhile, in the
+# background, beside the other modules' tests, which spend much of their
+# time waiting on etcd, NATS and timers.
+kube_modules=" ./configmap/informer ./examples "
+kube_build=
 if [ -d configmap/informer ] && [ -x scripts/kube-assets.sh ] && [ -z "${KUBEBUILDER_ASSETS:-}" ]; then
-  KUBEBUILDER_ASSETS=$(scripts/kube-assets.sh | tail -n 1)
-  export KUBEBUILDER_ASSETS
+  kube_out=$(mktemp "${TMPDIR:-/tmp}/flagz-kube-assets.XXXXXX")
+  trap 'rm -f -- "$kube_out"' EXIT
+  scripts/kube-assets.sh >"$kube_out" &
+  kube_build=$!
 fi
+
+# kube_assets waits for the background build and exports its directory.
+kube_assets() {
+  [ -n "$kube_build" ] || return 0
+  if ! wait "$kube_build"; then
+    echo "scripts/kube-assets.sh failed (above)" >&2
+    exit 1
+  fi
+  kube_build=
+  KUBEBUILDER_ASSETS=$(tail -n 1 "$kube_out")
+  export KUBEBUILDER_ASSETS
+}
 
 tags="${FLAGZ_TEST_TAGS:-}"
 
@@ -29,8 +49,14 @@ tested_packages() {
     done
 }
 
+modules=$(find . -name go.mod -not -path './tools/*' -not -path './.cache/*' -exec dirname {} \; | sort)
+ordered=()
+for mod in $modules; do case "$kube_modules" in *" $mod "*) ;; *) ordered+=("$mod") ;; esac; done
+for mod in $modules; do case "$kube_modules" in *" $mod "*) ordered+=("$mod") ;; esac; done
+
 status=0
-for mod in $(find . -name go.mod -not -path './tools/*' -not -path './.cache/*' -exec dirname {} \; | sort); do
+for mod in "${ordered[@]}"; do
+  case "$kube_modules" in *" $mod "*) kube_assets ;; esac
   echo "=== go test -race ${mod}"
   pkgs=$(tested_packages "$mod")
   if [ -z "$pkgs" ]; then
