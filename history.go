@@ -2,8 +2,8 @@ package flagz
 
 import (
 	"time"
-	"unicode/utf8"
 
+	"github.com/flagz-go/flagz/internal/textcut"
 	"github.com/flagz-go/flagz/record"
 )
 
@@ -93,16 +93,7 @@ func (s *Source) ignored(names []string, rev int64, now time.Time) {
 }
 
 // cutName bounds an unknown name kept for the debug page.
-func cutName(name string) string {
-	if len(name) <= ignoredNameMax {
-		return name
-	}
-	cut := ignoredNameMax
-	for cut > 0 && !utf8.RuneStart(name[cut]) {
-		cut--
-	}
-	return name[:cut] + "…"
-}
+func cutName(name string) string { return textcut.Cut(name, ignoredNameMax) }
 
 // setSnapshot records (o != nil) that the source serves the values of its
 // snapshot file, or (nil) that its origin answered.

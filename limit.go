@@ -2,7 +2,8 @@ package flagz
 
 import (
 	"fmt"
-	"unicode/utf8"
+
+	"github.com/flagz-go/flagz/internal/textcut"
 )
 
 // DefaultMaxValueSize is the size limit, in bytes, of a value given to a
@@ -88,16 +89,7 @@ func abbreviate(s string) string { return abbreviateTo(s, shownPrefix) }
 
 // abbreviateTo keeps the first n bytes of s (whole characters) and an
 // ellipsis when s is longer.
-func abbreviateTo(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := n
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
-}
+func abbreviateTo(s string, n int) string { return textcut.Cut(s, n) }
 
 // refuseOversized refuses, unparsed, a value over the limit for a flag
 // flagz did not declare, and records the rejection. The caller holds en.mu.

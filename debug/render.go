@@ -11,9 +11,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/flagz-go/flagz"
+	"github.com/flagz-go/flagz/internal/textcut"
 	"github.com/flagz-go/flagz/record"
 	"github.com/flagz-go/flagz/schema"
 )
@@ -214,7 +214,7 @@ func newFlagView(now time.Time, f *Flag) flagView {
 		fv.Pending = append(fv.Pending, pendingView{Holding: p, Ago: ago(now, p.Time), When: p.Time.Format(time.RFC3339Nano)})
 	}
 	for _, h := range f.HeldBy {
-		hv := heldView{Holding: h, Short: cut(h.Value, maxHeldText)}
+		hv := heldView{Holding: h, Short: textcut.Cut(h.Value, maxHeldText)}
 		if s := h.Snapshot; s != nil {
 			hv.Snapshot, hv.SnapshotPath = "from the snapshot file, written "+written(now, *s), s.Path
 		}
@@ -222,7 +222,7 @@ func newFlagView(now time.Time, f *Flag) flagView {
 	}
 	for i := len(f.History) - 1; i >= 0; i-- { // newest first
 		e := f.History[i]
-		e.Old, e.New = cut(e.Old, maxHeldText), cut(e.New, maxHeldText) // the whole values are in JSON
+		e.Old, e.New = textcut.Cut(e.Old, maxHeldText), textcut.Cut(e.New, maxHeldText) // the whole values are in JSON
 		hv := historyView{Change: e, Applied: e.Result == record.Applied, Ago: ago(now, e.Time), When: e.Time.Format(time.RFC3339Nano)}
 		switch {
 		case e.Result == record.Applied && e.Removed:
@@ -245,17 +245,6 @@ func newFlagView(now time.Time, f *Flag) flagView {
 // maxHeldText bounds the text of a value in the held-by column and in a
 // flag's history: the whole value is in the Value column and in JSON.
 const maxHeldText = 120
-
-// cut shortens s to at most n bytes, at a rune boundary, ending in "…".
-func cut(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
-}
 
 func rawText(r json.RawMessage) string {
 	if r == nil {

@@ -6,7 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/flagz-go/flagz/internal/textcut"
 )
 
 // Space is the sub-key space, under a flag prefix, that the flagz command
@@ -68,23 +69,11 @@ func Key(flagPrefix, name string) string { return Prefix(flagPrefix) + name }
 
 // CutReason returns reason as a record keeps it: at most MaxReason bytes,
 // cut at a rune boundary with "…" appended when longer.
-func CutReason(reason string) string { return cut(reason, MaxReason) }
+func CutReason(reason string) string { return textcut.Cut(reason, MaxReason) }
 
 // CutText returns an author, etcd user or detail as a record keeps it: at
 // most MaxText bytes, cut as CutReason cuts.
-func CutText(s string) string { return cut(s, MaxText) }
-
-// cut keeps at most n bytes of s, whole characters, and "…" when s is
-// longer.
-func cut(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
-}
+func CutText(s string) string { return textcut.Cut(s, MaxText) }
 
 // bounded returns r with its reason cut to MaxReason bytes and its other
 // texts to MaxText.
