@@ -75,9 +75,9 @@ func CutReason(reason string) string { return textcut.Cut(reason, MaxReason) }
 // most MaxText bytes, cut as CutReason cuts.
 func CutText(s string) string { return textcut.Cut(s, MaxText) }
 
-// bounded returns r with its reason cut to MaxReason bytes and its other
-// texts to MaxText.
-func (r Record) bounded() Record {
+// Bounded returns r as its key keeps it: its reason cut to MaxReason bytes
+// and its other texts to MaxText (what Encode writes and DecodeKey reads).
+func (r Record) Bounded() Record {
 	r.Reason = CutReason(r.Reason)
 	r.By, r.User, r.Detail = CutText(r.By), CutText(r.User), CutText(r.Detail)
 	return r
@@ -86,7 +86,7 @@ func (r Record) bounded() Record {
 // Encode returns r's JSON form, the value of its key, with its reason and
 // texts cut (CutReason, MaxText).
 func Encode(r Record) ([]byte, error) {
-	r = r.bounded()
+	r = r.Bounded()
 	out, err := json.Marshal(r)
 	if err != nil {
 		return nil, fmt.Errorf("change record of %s: %w", r.Flag, err)
@@ -117,5 +117,5 @@ func DecodeKey(flagPrefix, key string, value []byte) (Record, error) {
 	if r.Flag != name {
 		return Record{}, fmt.Errorf("change record %s: %w: it says flag %q", key, ErrNotItsKey, r.Flag)
 	}
-	return r.bounded(), nil
+	return r.Bounded(), nil
 }

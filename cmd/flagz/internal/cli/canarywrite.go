@@ -111,11 +111,13 @@ func (s *session) abortCanary(ctx context.Context, name string, rev int64, by au
 }
 
 // ownChange returns the revision of the change record among kvs (one at
-// most) if it is rec: an attempt etcd committed without saying so.
+// most) if it is rec: an attempt etcd committed without saying so. rec is
+// compared as its key keeps it (a long author is cut).
 func (s *session) ownChange(kvs []*mvccpb.KeyValue, rec change.Record) (int64, bool) {
 	if len(kvs) == 0 {
 		return 0, false
 	}
+	rec = rec.Bounded()
 	got, err := change.DecodeKey(s.g.prefix, string(kvs[0].Key), kvs[0].Value)
 	if err != nil || got.Action != rec.Action || got.By != rec.By || !got.At.Equal(rec.At) {
 		return 0, false
