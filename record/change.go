@@ -24,7 +24,8 @@ type Change struct {
 	// Author and Comment say who made the change in the source and why,
 	// when the source knows (Attribution): the etcd source reads them
 	// from the record the flagz command writes beside each of its writes
-	// (--author, --reason). Empty otherwise.
+	// (--author, --reason). Empty otherwise. The engine keeps at most
+	// flagz.MaxAuthorBytes of Author and flagz.MaxCommentBytes of Comment.
 	Author  string `json:"author,omitempty"`
 	Comment string `json:"comment,omitempty"`
 }
